@@ -1,0 +1,244 @@
+package auth
+
+import (
+	"bufio"
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultRedirectPort is the loopback port registered in the app manifest.
+const DefaultRedirectPort = 53682
+
+// DefaultFlowTimeout is how long authorize waits for the browser to come back.
+const DefaultFlowTimeout = 5 * time.Minute
+
+// LoopbackRedirect is the redirect URL for a PKCE app on port.
+func LoopbackRedirect(port int) string {
+	return fmt.Sprintf("http://localhost:%d/callback", port)
+}
+
+// Flow is one run of Slack's OAuth v2 authorization-code flow for a user token.
+type Flow struct {
+	AuthorizeURL string // e.g. https://slack.com/oauth/v2/authorize
+	// Client exchanges the code. Without a ClientSecret the flow uses PKCE
+	// (S256); with one it is a confidential app and sends no PKCE parameters.
+	Client *Client
+	// RedirectURL is sent as redirect_uri. An http://localhost (or
+	// 127.0.0.1) URL is served on its port; any other URL can only be
+	// completed by pasting the redirected URL back.
+	RedirectURL string
+	UserScopes  []string // default ["admin"]
+	Team        string   // optional workspace/org id to pre-select
+	Timeout     time.Duration
+	// OpenBrowser opens the consent page; nil means only print the URL.
+	OpenBrowser func(url string) error
+	// Paste, when set, is read for the URL the browser was redirected to
+	// (for SSH sessions, containers and HTTPS redirects).
+	Paste io.Reader
+	// Messages receives instructions for the person at the terminal.
+	Messages io.Writer
+}
+
+// DeniedError is Slack's ?error= redirect, e.g. access_denied when the user
+// clicked Cancel.
+type DeniedError struct{ Code string }
+
+func (e *DeniedError) Error() string {
+	if e.Code == "access_denied" {
+		return "the authorization was cancelled in the browser (Slack said access_denied): run `slackprov authorize` again and click Allow"
+	}
+	return fmt.Sprintf("Slack refused the authorization: %s: check the Slack app's settings (slack.client_id, redirect URL, user scope admin) and run `slackprov authorize` again", e.Code)
+}
+
+// ErrStateMismatch means the redirect did not come from this run's request.
+var ErrStateMismatch = errors.New("the redirect's state does not match this authorization attempt (an old browser tab or a forged link): nothing was stored; run `slackprov authorize` again")
+
+// callback is what came back on the redirect URL.
+type callback struct {
+	code, state, errCode string
+}
+
+func parseCallback(q url.Values) (callback, bool) {
+	cb := callback{code: q.Get("code"), state: q.Get("state"), errCode: q.Get("error")}
+	return cb, cb.code != "" || cb.errCode != ""
+}
+
+// parsePasted accepts the full redirected URL or just its query string.
+func parsePasted(line string) (callback, error) {
+	line = strings.TrimSpace(line)
+	raw := line
+	if i := strings.Index(line, "?"); i >= 0 {
+		raw = line[i+1:]
+	}
+	raw, _, _ = strings.Cut(raw, "#")
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return callback{}, errors.New("the pasted text is not the redirected URL: copy the whole address from the browser's address bar")
+	}
+	cb, ok := parseCallback(q)
+	if !ok {
+		return callback{}, errors.New("the pasted URL has no code or error parameter: copy the whole address the browser shows after you click Allow")
+	}
+	return cb, nil
+}
+
+// AuthorizeURLFor builds the consent-page URL for state and PKCE challenge.
+func (f *Flow) AuthorizeURLFor(state, challenge string) (string, error) {
+	u, err := url.Parse(f.AuthorizeURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "", fmt.Errorf("slack.authorize_url %q is not a URL", f.AuthorizeURL)
+	}
+	scopes := f.UserScopes
+	if len(scopes) == 0 {
+		scopes = []string{"admin"}
+	}
+	q := u.Query()
+	q.Set("client_id", f.Client.ClientID)
+	q.Set("scope", "")
+	q.Set("user_scope", strings.Join(scopes, ","))
+	q.Set("redirect_uri", f.RedirectURL)
+	q.Set("state", state)
+	if challenge != "" {
+		q.Set("code_challenge", challenge)
+		q.Set("code_challenge_method", "S256")
+	}
+	if f.Team != "" {
+		q.Set("team", f.Team)
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// Run performs the flow: it opens the consent page, waits for the first
+// redirect (or a pasted URL), checks the state and exchanges the code.
+func (f *Flow) Run(ctx context.Context) (*Credential, error) {
+	if f.Client == nil || f.Client.ClientID == "" {
+		return nil, errors.New("no Slack app client id: set slack.client_id in the config (see docs/slack-app.md)")
+	}
+	messages := f.Messages
+	if messages == nil {
+		messages = io.Discard
+	}
+	state, err := newState()
+	if err != nil {
+		return nil, err
+	}
+	verifier, challenge := "", ""
+	if f.Client.ClientSecret == "" {
+		if verifier, err = NewVerifier(); err != nil {
+			return nil, err
+		}
+		challenge = Challenge(verifier)
+	}
+	authURL, err := f.AuthorizeURLFor(state, challenge)
+	if err != nil {
+		return nil, err
+	}
+
+	timeout := f.Timeout
+	if timeout <= 0 {
+		timeout = DefaultFlowTimeout
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	results := make(chan delivery, 2)
+	var srv *loopbackServer
+	if port, path, ok := loopbackTarget(f.RedirectURL); ok {
+		srv, err = startLoopback(port, path, results)
+		if err != nil {
+			return nil, err
+		}
+		defer srv.close()
+	} else if f.Paste == nil {
+		return nil, fmt.Errorf("the redirect URL %s is not served by slackprov, so the redirected URL must be pasted back: run in a terminal", f.RedirectURL)
+	}
+
+	switch {
+	case f.OpenBrowser == nil:
+		fmt.Fprintf(messages, "Open this URL in a browser where you are signed in to Slack as an Owner or Admin:\n\n  %s\n\n", authURL)
+	default:
+		fmt.Fprintf(messages, "Opening Slack in your browser to authorize slackprov…\n")
+		if err := f.OpenBrowser(authURL); err != nil {
+			fmt.Fprintf(messages, "Could not open a browser (%v). Open this URL yourself:\n\n  %s\n\n", err, authURL)
+		}
+	}
+	if f.Paste != nil {
+		if srv != nil {
+			fmt.Fprintf(messages, "Waiting for the browser to return to %s.\nIf it cannot reach this machine, paste the URL it was redirected to here and press Enter:\n", f.RedirectURL)
+		} else {
+			fmt.Fprintf(messages, "After you click Allow, the browser goes to %s. Paste that full URL here and press Enter:\n", f.RedirectURL)
+		}
+		go readPasted(f.Paste, results, srv == nil)
+	} else if srv != nil {
+		fmt.Fprintf(messages, "Waiting for the browser to return to %s …\n", f.RedirectURL)
+	}
+
+	for {
+		var d delivery
+		select {
+		case d = <-results:
+		case <-waitCtx.Done():
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("timed out after %s waiting for the browser to return to %s: run `slackprov authorize` again (use --timeout for more time, or --no-browser to paste the redirected URL)", timeout, f.RedirectURL)
+		}
+		if d.err != nil {
+			return nil, d.err
+		}
+		cred, err := f.finish(ctx, d.cb, state, verifier)
+		if d.reply != nil {
+			d.reply <- err
+		}
+		return cred, err
+	}
+}
+
+func (f *Flow) finish(ctx context.Context, cb callback, state, verifier string) (*Credential, error) {
+	if subtle.ConstantTimeCompare([]byte(cb.state), []byte(state)) != 1 {
+		if cb.errCode != "" && cb.state == "" {
+			return nil, &DeniedError{Code: cb.errCode}
+		}
+		return nil, ErrStateMismatch
+	}
+	if cb.errCode != "" {
+		return nil, &DeniedError{Code: cb.errCode}
+	}
+	cred, err := f.Client.Exchange(ctx, cb.code, verifier, f.RedirectURL)
+	if err != nil {
+		return nil, fmt.Errorf("exchanging the authorization code: %w", err)
+	}
+	return cred, nil
+}
+
+// delivery is one callback from the browser or the terminal. reply, when
+// set, receives the outcome so the browser page can say whether it worked.
+type delivery struct {
+	cb    callback
+	err   error
+	reply chan error
+}
+
+func readPasted(r io.Reader, out chan<- delivery, only bool) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 64*1024)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		cb, err := parsePasted(line)
+		out <- delivery{cb: cb, err: err}
+		return
+	}
+	if only {
+		out <- delivery{err: errors.New("no redirected URL was pasted (the input ended): run `slackprov authorize` again and paste the URL the browser shows after you click Allow")}
+	}
+}

@@ -1,0 +1,15 @@
+package commands
+
+import "github.com/urfave/cli/v2"
+
+// commandList is the command tree, in the order `slackprov --help` shows it.
+func commandList(f *Factory) []*cli.Command {
+	return []*cli.Command{
+		newSyncCmd(f),
+		newApplyCmd(f),
+		newLogsCmd(f),
+		newRunsCmd(f),
+		newDemoCmd(f),
+		newEmulatorCmd(f),
+	}
+}

@@ -1,0 +1,305 @@
+package commands
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/scim"
+	"github.com/slackprov/slackprov/store"
+)
+
+// SyncOptions is everything `slackprov sync` needs.
+type SyncOptions struct {
+	IO         *IOStreams
+	Config     *Config
+	HTTPClient *http.Client
+	Now        func() time.Time
+	// Token returns the Slack token and where it came from (env, keychain, file).
+	Token func(ctx context.Context) (token, source string, err error)
+
+	DryRun           bool
+	Yes              bool
+	DetailedExitcode bool
+	Output           string
+	PlanOut          string
+	MaxDeactivations int
+	Verbose          bool
+	Workers          int
+	// ShowLimit caps the operations printed (0: all); the summary counts all.
+	ShowLimit int
+}
+
+func newSyncCmd(f *Factory) *cli.Command {
+	return &cli.Command{
+		Name:  "sync",
+		Usage: "plan the changes that bring Slack in line with the directory, then apply them",
+		Description: `Reads who is assigned in the directory, maps them, matches them to Slack accounts,
+and prints the plan. With --dry-run it stops there; otherwise it asks before applying
+(pass --yes where nobody can answer).
+
+Examples:
+  slackprov sync --dry-run
+  slackprov sync --dry-run --output json --plan-out plan.json
+  slackprov sync --yes --max-deactivations 10`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan and change nothing"},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "apply without asking"},
+			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 2 when the plan has changes (with --dry-run)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
+			&cli.StringFlag{Name: "plan-out", Usage: "save the plan to `FILE` (apply it later with slackprov apply)"},
+			&cli.IntFlag{Name: "max-deactivations", Value: -1, Usage: "refuse plans deactivating more than `N` users (default: safety.max_deactivations, else 50)"},
+			&cli.IntFlag{Name: "workers", Value: 4, Usage: "concurrent writes to Slack"},
+		},
+		Action: func(c *cli.Context) error {
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			opts := &SyncOptions{
+				IO: f.IO, Config: cfg, HTTPClient: f.HTTPClient, Now: f.Now, Token: f.slackToken(cfg),
+				DryRun: c.Bool("dry-run"), Yes: c.Bool("yes"), DetailedExitcode: c.Bool("detailed-exitcode"),
+				Output: c.String("output"), PlanOut: c.String("plan-out"), MaxDeactivations: c.Int("max-deactivations"),
+				Verbose: f.Verbose, Workers: c.Int("workers"),
+			}
+			return syncRun(c.Context, opts)
+		},
+	}
+}
+
+func syncRun(ctx context.Context, opts *SyncOptions) error {
+	if opts.Output != "text" && opts.Output != "json" {
+		return fmt.Errorf("--output %q: use text or json", opts.Output)
+	}
+	if !opts.DryRun && !opts.Yes && !(opts.IO.CanPrompt() && opts.Output == "text") {
+		return errors.New("sync would change Slack and cannot ask for confirmation here; pass --yes to apply, or --dry-run to only plan")
+	}
+	cfg := opts.Config
+	if opts.MaxDeactivations < 0 {
+		opts.MaxDeactivations = cfg.MaxDeactivations()
+	}
+	token, tokenSource, err := opts.Token(ctx)
+	if err != nil {
+		return withCode(ExitAuth, err)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	client, err := scimClient(cfg, opts.HTTPClient, token, nil)
+	if err != nil {
+		return err
+	}
+
+	source, err := openSource(cfg)
+	if err != nil {
+		return err
+	}
+	runID, err := st.StartRun(ctx, opts.DryRun, source.Describe())
+	if err != nil {
+		return err
+	}
+	plan, err := makePlan(ctx, planDeps{IO: opts.IO, Store: st, Client: client, Config: cfg, Now: opts.Now, MaxDeactivations: opts.MaxDeactivations})
+	if err != nil {
+		finishRun(st, runID, runStatus(ctx, err), nil, err)
+		return authHint(err, tokenSource)
+	}
+	if opts.PlanOut != "" {
+		if err := plan.Save(opts.PlanOut); err != nil {
+			return err
+		}
+	}
+	if opts.DryRun || plan.Refused != "" || !plan.HasChanges() {
+		if err := renderPlan(opts.IO, plan, opts.Output, opts.Verbose, opts.ShowLimit); err != nil {
+			return err
+		}
+		if plan.Refused != "" {
+			finishRun(st, runID, "refused", plan, errors.New(plan.Refused))
+			return withCode(ExitSafety, nil)
+		}
+		finishRun(st, runID, "ok", plan, nil)
+		if opts.DetailedExitcode && plan.HasChanges() {
+			return withCode(ExitChanges, nil)
+		}
+		return nil
+	}
+	if opts.Output == "text" {
+		if err := renderPlan(opts.IO, plan, "text", opts.Verbose, opts.ShowLimit); err != nil {
+			return err
+		}
+	}
+	if !opts.Yes {
+		ok, err := confirm(opts.IO, "Apply these changes to Slack?")
+		if err != nil || !ok {
+			finishRun(st, runID, "cancelled", plan, nil)
+			fmt.Fprintln(opts.IO.ErrOut, "Nothing was changed.")
+			return err
+		}
+	}
+	return applyPlan(ctx, applyDeps{IO: opts.IO, Store: st, Client: client, RunID: runID, Now: opts.Now,
+		Output: opts.Output, Workers: opts.Workers, TokenSource: tokenSource}, plan)
+}
+
+type planDeps struct {
+	IO               *IOStreams
+	Store            *store.Store
+	Client           *scim.Client
+	Config           *Config
+	Now              func() time.Time
+	MaxDeactivations int
+}
+
+// makePlan reads the directory and Slack and builds the plan.
+func makePlan(ctx context.Context, d planDeps) (*provision.Plan, error) {
+	source, err := openSource(d.Config)
+	if err != nil {
+		return nil, err
+	}
+	m, err := loadMapping(d.Config)
+	if err != nil {
+		return nil, err
+	}
+	progress(d.IO, "Reading %s…", source.Describe())
+	snap, err := source.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	progress(d.IO, "Reading Slack users and groups…")
+	users, groups, err := provision.ReadSlack(ctx, d.Client)
+	if err != nil {
+		return nil, err
+	}
+	userLinks, err := d.Store.Links(ctx, string(provision.KindUser))
+	if err != nil {
+		return nil, err
+	}
+	groupLinks, err := d.Store.Links(ctx, string(provision.KindGroup))
+	if err != nil {
+		return nil, err
+	}
+	progress(d.IO, "Planning %d directory users and %d groups against %d Slack users and %d groups…",
+		len(snap.Users), len(snap.Groups), len(users), len(groups))
+	return provision.Build(provision.Input{
+		Snapshot: snap, Source: source.Describe(), SlackUsers: users, SlackGroups: groups,
+		UserLinks: userLinks, GroupLinks: groupLinks, Mapping: m,
+		MaxDeactivations: d.MaxDeactivations, Now: d.Now(),
+	}), nil
+}
+
+type applyDeps struct {
+	IO          *IOStreams
+	Store       *store.Store
+	Client      *scim.Client
+	RunID       int64
+	Now         func() time.Time
+	Output      string
+	Workers     int
+	TokenSource string
+}
+
+// applyPlan executes a plan, records the run and reports the outcome.
+func applyPlan(ctx context.Context, d applyDeps, plan *provision.Plan) error {
+	err := provision.Apply(ctx, plan, provision.ApplyOptions{
+		Client: d.Client, Store: d.Store, RunID: d.RunID, Workers: d.Workers, Now: d.Now,
+		Progress: func(ev provision.Event) {
+			if ev.Op.Status == provision.StatusFailed {
+				fmt.Fprintf(d.IO.ErrOut, "! %s %s %s failed: %s\n", ev.Op.Action, ev.Op.Kind, ev.Op.Name(), ev.Op.Error)
+			}
+			if ev.Done%100 == 0 || ev.Done == ev.Total {
+				progress(d.IO, "applied %d/%d operations", ev.Done, ev.Total)
+			}
+		},
+	})
+	finishRun(d.Store, d.RunID, runStatus(ctx, err), plan, err)
+	if d.Output == "json" {
+		if rerr := provision.RenderJSON(d.IO.Out, plan); rerr != nil {
+			return rerr
+		}
+	} else {
+		fmt.Fprintln(d.IO.Out, provision.Summary(plan))
+	}
+	if err != nil {
+		if errors.Is(err, provision.ErrAuth) {
+			return withCode(ExitAuth, authHint(err, d.TokenSource))
+		}
+		return err
+	}
+	if failed := plan.Users.Failed + plan.Groups.Failed; failed > 0 {
+		return fmt.Errorf("%d operations failed; the rest were applied. See `slackprov logs --status failed`; the next sync retries them", failed)
+	}
+	return nil
+}
+
+func runStatus(ctx context.Context, err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case ctx.Err() != nil:
+		return "interrupted"
+	default:
+		return "failed"
+	}
+}
+
+// finishRun records the run's end. It must work after an interrupt, so it
+// does not use the command's context.
+func finishRun(st *store.Store, runID int64, status string, plan *provision.Plan, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	counts := map[string]int{}
+	if plan != nil {
+		for kind, c := range map[string]provision.Counts{"user": plan.Users, "group": plan.Groups} {
+			counts[kind+".create"] = c.Create
+			counts[kind+".update"] = c.Update
+			counts[kind+".reactivate"] = c.Reactivate
+			counts[kind+".deactivate"] = c.Deactivate
+			counts[kind+".delete"] = c.Delete
+			counts[kind+".unchanged"] = c.Unchanged
+			counts[kind+".failed"] = c.Failed
+		}
+	}
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	_ = st.FinishRun(ctx, runID, status, counts, msg)
+}
+
+func renderPlan(ios *IOStreams, plan *provision.Plan, output string, verbose bool, limit int) error {
+	if output == "json" {
+		return provision.RenderJSON(ios.Out, plan)
+	}
+	return provision.RenderText(ios.Out, plan, provision.RenderOptions{Color: ios.ColorEnabled(), Verbose: verbose, Limit: limit})
+}
+
+// progress writes a line of progress to stderr.
+func progress(ios *IOStreams, format string, args ...any) {
+	fmt.Fprintf(ios.ErrOut, format+"\n", args...)
+}
+
+// confirm asks a yes/no question on the terminal; the default is no.
+func confirm(ios *IOStreams, question string) (bool, error) {
+	fmt.Fprintf(ios.Out, "%s [y/N] ", question)
+	line, err := bufio.NewReader(ios.In).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	answer := strings.ToLower(strings.TrimSpace(line))
+	return answer == "y" || answer == "yes", nil
+}
+
+// authHint adds where the token came from to a credentials error.
+func authHint(err error, source string) error {
+	if !scim.IsAuth(err) {
+		return err
+	}
+	return withCode(ExitAuth, fmt.Errorf("%w (token from %s; run `slackprov test-connection` to see what is wrong)", err, source))
+}

@@ -1,0 +1,141 @@
+// Package directory holds the sources slackprov reads people and groups from.
+// Every source yields the same Snapshot, shaped like Microsoft Graph objects.
+package directory
+
+import (
+	"context"
+	"fmt"
+)
+
+// User is a directory user, with Graph's attribute names.
+type User struct {
+	ID                string            `json:"id"`
+	UserPrincipalName string            `json:"userPrincipalName,omitempty"`
+	Mail              string            `json:"mail,omitempty"`
+	GivenName         string            `json:"givenName,omitempty"`
+	Surname           string            `json:"surname,omitempty"`
+	DisplayName       string            `json:"displayName,omitempty"`
+	JobTitle          string            `json:"jobTitle,omitempty"`
+	Department        string            `json:"department,omitempty"`
+	MobilePhone       string            `json:"mobilePhone,omitempty"`
+	EmployeeID        string            `json:"employeeId,omitempty"`
+	AccountEnabled    bool              `json:"accountEnabled"`
+	Manager           string            `json:"manager,omitempty"`
+	Extra             map[string]string `json:"-"`
+}
+
+// Attr returns the named attribute's values; ok is false when it is null.
+// IsSoftDeleted is computed as Entra computes it for an assigned user.
+func (u *User) Attr(name string) (vals []string, ok bool) {
+	var v string
+	switch name {
+	case "id", "objectId":
+		v = u.ID
+	case "userPrincipalName":
+		v = u.UserPrincipalName
+	case "mail":
+		v = u.Mail
+	case "givenName":
+		v = u.GivenName
+	case "surname":
+		v = u.Surname
+	case "displayName":
+		v = u.DisplayName
+	case "jobTitle":
+		v = u.JobTitle
+	case "department":
+		v = u.Department
+	case "mobilePhone", "mobile":
+		v = u.MobilePhone
+	case "employeeId":
+		v = u.EmployeeID
+	case "manager":
+		v = u.Manager
+	case "accountEnabled":
+		return []string{entraBool(u.AccountEnabled)}, true
+	case "IsSoftDeleted":
+		return []string{entraBool(!u.AccountEnabled)}, true
+	default:
+		v, ok = u.Extra[name]
+		if !ok {
+			return nil, false
+		}
+	}
+	if v == "" {
+		return nil, false
+	}
+	return []string{v}, true
+}
+
+// entraBool spells a boolean as Entra's expressions see it: "True" or "False".
+func entraBool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}
+
+// UserAttributeNames lists the attribute names Attr knows besides Extra.
+func UserAttributeNames() []string {
+	return []string{"id", "userPrincipalName", "mail", "givenName", "surname", "displayName",
+		"jobTitle", "department", "mobilePhone", "employeeId", "accountEnabled", "manager", "IsSoftDeleted"}
+}
+
+// Group is a directory group with the ids of its direct user members.
+type Group struct {
+	ID          string   `json:"id"`
+	DisplayName string   `json:"displayName"`
+	Members     []string `json:"members"`
+}
+
+// Attr returns the group's named attribute, for group mappings.
+func (g *Group) Attr(name string) ([]string, bool) {
+	switch name {
+	case "id", "objectId":
+		return []string{g.ID}, g.ID != ""
+	case "displayName":
+		return []string{g.DisplayName}, g.DisplayName != ""
+	case "members":
+		return g.Members, len(g.Members) > 0
+	}
+	return nil, false
+}
+
+// RecordError is one object the source could not read. The rest of the
+// snapshot is still good; the engine must neither create nor deactivate the
+// object it names.
+type RecordError struct {
+	File string
+	Line int
+	ID   string // the object's id when it could be read, else ""
+	Kind string // "user" or "group"
+	Err  error
+}
+
+func (e *RecordError) Error() string {
+	where := e.File
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	if e.ID != "" {
+		return fmt.Sprintf("%s: %s %s: %v", where, e.Kind, e.ID, e.Err)
+	}
+	return fmt.Sprintf("%s: %s: %v", where, e.Kind, e.Err)
+}
+
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// Snapshot is everything assigned in the directory at one moment.
+type Snapshot struct {
+	Users    []User
+	Groups   []Group
+	Problems []RecordError
+}
+
+// Source reads a Snapshot. A whole-source failure (unreadable file, bad
+// credentials) is an error; a bad record is a Problem in the snapshot.
+type Source interface {
+	Read(ctx context.Context) (*Snapshot, error)
+	// Describe names the source for messages, e.g. "file ./people.json".
+	Describe() string
+}

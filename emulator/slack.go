@@ -1,0 +1,280 @@
+// Package emulator holds faithful local fakes of the services slackprov talks
+// to. This file family (slack*.go) is Slack's SCIM v2 API as described in
+// docs/reference (slack-api.md §1–§6): its validation rules, error bodies,
+// paging, filters, PATCH dialect, rate limits and per-resource write locks.
+// It deliberately shares no code with slackprov's own SCIM client.
+package emulator
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// SlackOptions configures a Slack SCIM emulator.
+type SlackOptions struct {
+	// Token is the only bearer token accepted. Required.
+	Token string
+	// Plan is "business_plus" (default) or "enterprise". Any other plan, such as
+	// "pro" or "free", fails every call with 403 plus_teams_only, as Slack does.
+	// On "enterprise" new user ids start with W (org-level users).
+	Plan string
+	// TimeScale speeds up the rate-limit clock: 0 or 1 is Slack's real limits,
+	// 20 refills buckets twenty times faster.
+	TimeScale float64
+	// RateLimits reports whether token buckets are on. NewSlack turns them on
+	// unless DisableRateLimits is set.
+	RateLimits        bool
+	DisableRateLimits bool
+	Faults            Faults
+	// BaseURL is the SCIM base used in meta.location, ending in "/scim/v2/".
+	// Empty means the request's own scheme, host and mount prefix.
+	BaseURL string
+	// Now is the clock for rate limits and meta.created; default time.Now.
+	Now  func() time.Time
+	Seed *SlackSeed
+	// EmailTakenDetail appends " existing_user=<id>" to email_taken, the format
+	// one production client parses. The real format is unconfirmed.
+	EmailTakenDetail bool
+	// ConflictStatus is the HTTP status for email_taken and username_taken.
+	// Default 409; Slack may send 400 (unconfirmed).
+	ConflictStatus int
+	// Channels are the channel names that share the userName namespace; a
+	// userName equal to one is username_taken. Default: general, random.
+	Channels []string
+	// GroupMemberMax caps a group's size (group_member_max_exceeded). Default
+	// 5,000 on business_plus (user groups) and 15,000 on enterprise (IdP groups).
+	GroupMemberMax int
+}
+
+// Slack is an in-memory Slack org served over SCIM v2. It implements
+// http.Handler for any mount prefix: it routes on the path after "/scim/v2/".
+type Slack struct {
+	opts    SlackOptions
+	scale   float64
+	limiter *scimLimiter
+	locks   *scimLocks
+	faults  *scimFaults
+
+	mu         sync.Mutex
+	users      []*scimUser
+	usersByID  map[string]*scimUser
+	byUserName map[string]*scimUser
+	byEmail    map[string]*scimUser // lowercased primary email
+	groups     []*scimGroup
+	groupsByID map[string]*scimGroup
+	ids        *rand.Rand
+
+	statsMu sync.Mutex
+	stats   SlackStats
+}
+
+// NewSlack builds an emulator. It panics when Token is empty or the seed is
+// invalid: both are programming errors (LoadSlackSeed reports seed problems as
+// errors for seeds read from files).
+func NewSlack(opts SlackOptions) *Slack {
+	if opts.Token == "" {
+		panic("emulator: SlackOptions.Token is required: set the bearer token clients must send")
+	}
+	s := newSlackState(opts)
+	if opts.Seed != nil {
+		if err := s.applySeed(opts.Seed); err != nil {
+			panic("emulator: " + err.Error())
+		}
+	}
+	return s
+}
+
+func newSlackState(opts SlackOptions) *Slack {
+	if opts.Plan == "" {
+		opts.Plan = "business_plus"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.ConflictStatus == 0 {
+		opts.ConflictStatus = http.StatusConflict
+	}
+	if opts.Channels == nil {
+		opts.Channels = []string{"general", "random"}
+	}
+	if opts.GroupMemberMax == 0 {
+		opts.GroupMemberMax = 5000
+		if opts.Plan == "enterprise" {
+			opts.GroupMemberMax = 15000
+		}
+	}
+	if opts.BaseURL != "" && !strings.HasSuffix(opts.BaseURL, "/") {
+		opts.BaseURL += "/"
+	}
+	opts.RateLimits = !opts.DisableRateLimits
+	scale := opts.TimeScale
+	if scale <= 0 {
+		scale = 1
+	}
+	s := &Slack{
+		opts:       opts,
+		scale:      scale,
+		limiter:    newScimLimiter(opts.Now, scale),
+		locks:      newScimLocks(),
+		faults:     newScimFaults(opts.Faults),
+		usersByID:  map[string]*scimUser{},
+		byUserName: map[string]*scimUser{},
+		byEmail:    map[string]*scimUser{},
+		groupsByID: map[string]*scimGroup{},
+		// Fixed seed: ids repeat across runs, which keeps test failures readable.
+		ids:   rand.New(rand.NewPCG(0x5c1a, 0xc0de)),
+		stats: SlackStats{Requests: map[string]int{}},
+	}
+	return s
+}
+
+// SetFaults replaces the injected faults; it is safe while serving.
+func (s *Slack) SetFaults(f Faults) { s.faults.set(f) }
+
+// ServeHTTP runs one request through Slack's pipeline: faults, auth, plan,
+// routing, rate limits, the resource lock, latency, then the handler.
+func (s *Slack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rt := scimParseRoute(r)
+	s.count(func(st *SlackStats) {
+		st.Total++
+		st.Requests[rt.class()]++
+		if rt.isRead() {
+			st.Reads++
+		} else if rt.isWrite() {
+			st.Writes++
+		}
+	})
+	latency := s.faults.latency()
+	fail := func(e *scimError) {
+		scimSleep(r.Context(), latency)
+		if e.status == http.StatusTooManyRequests {
+			s.count(func(st *SlackStats) { st.TooManyRequests++ })
+		}
+		scimWriteError(w, e)
+	}
+
+	switch s.faults.before() {
+	case scimFaultDrop:
+		scimSleep(r.Context(), latency)
+		s.count(func(st *SlackStats) { st.Dropped++ })
+		scimDropConnection(w)
+		return
+	case scimFaultError:
+		s.count(func(st *SlackStats) { st.InjectedErrors++ })
+		fail(scimErr(http.StatusInternalServerError, "internal_error"))
+		return
+	}
+	if e := s.authenticate(r); e != nil {
+		fail(e)
+		return
+	}
+	if rt.err != nil {
+		fail(rt.err)
+		return
+	}
+	if s.opts.RateLimits {
+		if ok, wait := s.limiter.take(rt); !ok {
+			e := scimErr(http.StatusTooManyRequests, "too_many_requests")
+			e.retryAfter = scimFormatRetryAfter(wait, s.scale)
+			fail(e)
+			return
+		}
+	}
+	if rt.isWrite() && rt.hasID {
+		release, ok := s.locks.acquire(rt.resource + "/" + rt.id)
+		if !ok {
+			detail := "too_many_requests"
+			if rt.resource == "Groups" {
+				detail = "resource_locked"
+			}
+			e := scimErr(http.StatusTooManyRequests, detail)
+			e.retryAfter = scimFormatRetryAfter(time.Duration(float64(time.Second)/s.scale), s.scale)
+			s.count(func(st *SlackStats) { st.Locked++ })
+			fail(e)
+			return
+		}
+		defer release()
+	}
+	scimSleep(r.Context(), latency)
+
+	status, body, e := s.dispatch(rt, r)
+	if e != nil {
+		scimWriteError(w, e)
+		return
+	}
+	if rt.isWrite() {
+		s.count(func(st *SlackStats) { st.AppliedWrites++ })
+		if s.faults.dropAfterWrite() {
+			s.count(func(st *SlackStats) { st.DroppedAfterWrite++ })
+			scimDropConnection(w)
+			return
+		}
+	}
+	scimWriteJSON(w, status, body)
+}
+
+func (s *Slack) authenticate(r *http.Request) *scimError {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return scimErr(http.StatusUnauthorized, "missing_authentication")
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") ||
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.opts.Token)) != 1 {
+		return scimErr(http.StatusUnauthorized, "invalid_authentication")
+	}
+	if s.opts.Plan != "business_plus" && s.opts.Plan != "enterprise" {
+		return scimErr(http.StatusForbidden, "plus_teams_only")
+	}
+	return nil
+}
+
+// dispatch runs the handler for a routed, admitted request.
+func (s *Slack) dispatch(rt scimRoute, r *http.Request) (int, any, *scimError) {
+	base := s.baseURL(r, rt)
+	switch rt.resource {
+	case "Users":
+		return s.serveUsers(rt, r, base)
+	case "Groups":
+		return s.serveGroups(rt, r, base)
+	case "ServiceProviderConfig":
+		return http.StatusOK, scimServiceProviderConfig(base), nil
+	case "ResourceTypes":
+		return scimServeResourceTypes(rt, base)
+	case "Schemas":
+		return scimServeSchemas(rt)
+	}
+	return 0, nil, scimErr(http.StatusNotFound, "bad_endpoint")
+}
+
+func (s *Slack) baseURL(r *http.Request, rt scimRoute) string {
+	if s.opts.BaseURL != "" {
+		return s.opts.BaseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return fmt.Sprintf("%s://%s%s", scheme, r.Host, rt.prefix)
+}
+
+// newID returns an unused id: prefix plus 10 uppercase letters and digits,
+// Slack's shape. Callers hold s.mu.
+func (s *Slack) newID(prefix string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	for {
+		b := []byte(prefix)
+		for range 10 {
+			b = append(b, alphabet[s.ids.IntN(len(alphabet))])
+		}
+		id := string(b)
+		if s.usersByID[id] == nil && s.groupsByID[id] == nil {
+			return id
+		}
+	}
+}

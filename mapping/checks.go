@@ -1,0 +1,139 @@
+package mapping
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Slack's limits (reference slack-api.md §2).
+const (
+	MaxUserNameLength    = 21
+	MaxDisplayNameLength = 80
+)
+
+// CheckUser runs Slack's validation rules on a complete set of user values
+// (as sent on create) and returns what Slack would reject or rewrite, using
+// Slack's error codes.
+func CheckUser(values map[string]string) []Problem {
+	return checkUser(values, func(string) bool { return true })
+}
+
+// checkUser checks values; required says whether a missing target is a
+// problem in this pass (an on_create target is not required on update).
+func checkUser(values map[string]string, required func(target string) bool) []Problem {
+	var ps []Problem
+	add := func(target, code, severity, format string, args ...any) {
+		ps = append(ps, Problem{Target: target, Code: code, Message: fmt.Sprintf(format, args...), Severity: severity})
+	}
+	if u, ok := values[AttrUserName]; ok || required(AttrUserName) {
+		switch n := charCount(u); {
+		case strings.TrimSpace(u) == "":
+			add(AttrUserName, "username_required", SeverityError, "userName is empty; Slack requires one — check the source attribute of the userName mapping")
+		case n > MaxUserNameLength:
+			add(AttrUserName, "long_username", SeverityError, "userName %q is %d characters; Slack allows %d — shorten it in the mapping, e.g. Left(SlackUserName([userPrincipalName]), %d)", u, n, MaxUserNameLength, MaxUserNameLength)
+		}
+		if s := SlackUserName(u); u != "" && s != u {
+			add(AttrUserName, "username_rewritten", SeverityWarning, "Slack will store userName %q as %q; map SlackUserName(...) so the value sent is the value kept", u, s)
+		}
+	}
+	if e, ok := values[AttrWorkEmail]; ok || required(AttrWorkEmail) {
+		switch {
+		case strings.TrimSpace(e) == "":
+			add(AttrWorkEmail, "email_empty", SeverityError, "the work email is empty; Slack requires a primary email — check the source attribute (mail) of the email mapping")
+		case !looksLikeEmail(e):
+			add(AttrWorkEmail, "bad_email_address", SeverityError, "%q is not an email address", e)
+		}
+	}
+	if d, ok := values[AttrDisplayName]; ok {
+		switch {
+		case strings.HasPrefix(d, "@"):
+			add(AttrDisplayName, "invalid_starts_with_at", SeverityError, "displayName %q starts with @, which Slack refuses", d)
+		case strings.Contains(d, "@"):
+			add(AttrDisplayName, "invalid_name_specials", SeverityError, "displayName %q contains @, which Slack refuses (Entra skips such users with AttributeValidationFailed)", d)
+		}
+		if n := charCount(d); n > MaxDisplayNameLength {
+			add(AttrDisplayName, "invalid_name_maxlength", SeverityError, "displayName is %d characters; Slack allows %d — shorten it in the mapping, e.g. Left([displayName], %d)", n, MaxDisplayNameLength, MaxDisplayNameLength)
+		}
+	}
+	given, hasGiven := values[AttrGivenName]
+	family, hasFamily := values[AttrFamilyName]
+	if (hasGiven || hasFamily) && strings.TrimSpace(given) == "" && strings.TrimSpace(family) == "" {
+		add(AttrGivenName, "invalid_name_required", SeverityError, "given name and family name are both empty; Slack needs at least one")
+	}
+	ps = append(ps, emojiProblems(values)...)
+	return ps
+}
+
+// checkGroup checks a group's values; requireName is false on an update
+// that does not send displayName.
+func checkGroup(values map[string]string, requireName bool) []Problem {
+	var ps []Problem
+	if d, ok := values[AttrDisplayName]; (ok || requireName) && strings.TrimSpace(d) == "" {
+		ps = append(ps, Problem{Target: AttrDisplayName, Code: "display_name_required", Severity: SeverityError,
+			Message: "group displayName is empty; Slack requires one"})
+	}
+	return append(ps, emojiProblems(values)...)
+}
+
+func emojiProblems(values map[string]string) []Problem {
+	var ps []Problem
+	for _, t := range sortedKeys(values) {
+		if containsEmoji(values[t]) {
+			ps = append(ps, Problem{Target: t, Code: "invalid_emoji_not_allowed", Severity: SeverityError,
+				Message: fmt.Sprintf("%s value %q contains emoji, which Slack refuses", t, values[t])})
+		}
+	}
+	return ps
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// looksLikeEmail accepts local@domain.tld with no spaces: the shape Slack
+// accepts, not full RFC 5322.
+func looksLikeEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || strings.ContainsRune(domain, '@') {
+		return false
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return false
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return false
+		}
+	}
+	return true
+}
+
+// containsEmoji reports pictographic characters. Unicode has no simple
+// "is emoji" class; these blocks hold the emoji Slack rejects, while
+// letters, punctuation and symbols such as © or ™ stay allowed.
+func containsEmoji(s string) bool {
+	if isASCII(s) {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 0x1F000 && r <= 0x1FAFF, // mahjong … symbols & pictographs ext-A, incl. flags
+			r >= 0x2600 && r <= 0x27BF, // misc symbols, dingbats
+			r >= 0x2B00 && r <= 0x2BFF, // arrows & stars (⭐)
+			r == 0xFE0F: // emoji presentation selector
+			return true
+		}
+	}
+	return false
+}

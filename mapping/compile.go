@@ -1,0 +1,219 @@
+package mapping
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"time"
+)
+
+// compiledAttr is a validated attribute ready to evaluate.
+type compiledAttr struct {
+	Attribute
+	node     *node
+	redact   bool
+	volatile bool
+}
+
+// Compiled is a mapping with every expression parsed once, ready to
+// evaluate many objects. It is safe for concurrent use.
+type Compiled struct {
+	users, groups         []compiledAttr
+	userMatch, groupMatch []string
+	sources               []string
+	pool                  sync.Pool
+	// now and rand feed Now(), Guid() and RandomString(); tests replace them.
+	now  func() time.Time
+	rand io.Reader
+}
+
+// Compile validates the mapping and parses its expressions. Every problem
+// is reported, each as "file:line:col: problem" when the mapping came from
+// a file.
+func (m *Mapping) Compile() (*Compiled, error) {
+	users, uerr := validate(userKind, m.Users)
+	groups, gerr := validate(groupKind, m.Groups)
+	var errs []error
+	for _, is := range uerr {
+		errs = append(errs, m.positionError(userKind, is))
+	}
+	for _, is := range gerr {
+		errs = append(errs, m.positionError(groupKind, is))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	c := &Compiled{
+		users:      compileAttrs(users),
+		groups:     compileAttrs(groups),
+		userMatch:  matching(users),
+		groupMatch: matching(groups),
+		now:        time.Now,
+		rand:       rand.Reader,
+	}
+	c.sources = sourceAttributes(c.users, c.groups)
+	c.pool.New = func() any { return &evaluator{stack: make([]value, 0, 32)} }
+	return c, nil
+}
+
+// positionError places a validation issue at the entry it concerns.
+func (m *Mapping) positionError(kind objectKind, is issue) error {
+	where := kind.name
+	line, col := 0, 0
+	if is.index >= 0 {
+		attrs := m.Users
+		if kind.name == groupKind.name {
+			attrs = m.Groups
+		}
+		a := attrs[is.index]
+		where = fmt.Sprintf("%s entry %d (%s)", kind.name, is.index+1, a.Target)
+		line, col = a.Line, a.Column
+	}
+	msg := is.msg
+	if is.pos > 0 {
+		msg = fmt.Sprintf("expression position %d: %s", is.pos, msg)
+	}
+	return &PosError{File: m.File, Line: line, Column: col, Msg: where + ": " + msg}
+}
+
+// PosError is a problem in a mapping file, at a line and column.
+type PosError struct {
+	File         string
+	Line, Column int
+	Msg          string
+}
+
+func (e *PosError) Error() string {
+	file := e.File
+	if file == "" {
+		file = "mapping"
+	}
+	if e.Line == 0 {
+		return file + ": " + e.Msg
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", file, e.Line, e.Column, e.Msg)
+}
+
+func compileAttrs(in []checked) []compiledAttr {
+	out := make([]compiledAttr, len(in))
+	for i, c := range in {
+		out[i] = compiledAttr{Attribute: c.Attribute, node: c.node}
+		if c.node != nil {
+			c.node.walk(func(n *node) {
+				if n.kind != nodeCall {
+					return
+				}
+				out[i].redact = out[i].redact || n.name == "Redact"
+				out[i].volatile = out[i].volatile || n.fn.volatile
+			})
+		}
+	}
+	return out
+}
+
+func matching(attrs []checked) []string {
+	var m []checked
+	for _, a := range attrs {
+		if a.Match > 0 {
+			m = append(m, a)
+		}
+	}
+	sort.SliceStable(m, func(i, j int) bool { return m[i].Match < m[j].Match })
+	out := make([]string, len(m))
+	for i, a := range m {
+		out[i] = a.Target
+	}
+	return out
+}
+
+func sourceAttributes(lists ...[]compiledAttr) []string {
+	seen := map[string]bool{}
+	for _, attrs := range lists {
+		for _, a := range attrs {
+			if a.Type == TypeDirect {
+				seen[a.Source] = true
+			}
+			if a.node != nil {
+				a.node.walk(func(n *node) {
+					if n.kind == nodeAttr {
+						seen[n.name] = true
+					}
+				})
+			}
+		}
+	}
+	delete(seen, SourceIsSoftDeleted)
+	out := make([]string, 0, len(seen))
+	for s := range seen {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// UserMatching lists the user matching targets, lowest precedence first.
+func (c *Compiled) UserMatching() []string { return append([]string(nil), c.userMatch...) }
+
+// GroupMatching lists the group matching targets, lowest precedence first.
+func (c *Compiled) GroupMatching() []string { return append([]string(nil), c.groupMatch...) }
+
+// OnCreateOnly reports whether the user target flows only on create.
+func (c *Compiled) OnCreateOnly(target string) bool { return findAttr(c.users, target).OnCreate() }
+
+// GroupOnCreateOnly reports whether the group target flows only on create.
+func (c *Compiled) GroupOnCreateOnly(target string) bool { return findAttr(c.groups, target).OnCreate() }
+
+// Redacted reports whether the user target's value is wrapped in Redact():
+// it is sent to Slack but must show as [Redact] in plans and logs.
+func (c *Compiled) Redacted(target string) bool {
+	for _, a := range c.users {
+		if a.Target == target {
+			return a.redact
+		}
+	}
+	return false
+}
+
+// Volatile lists user targets whose expression changes on every evaluation
+// (Now, Guid, RandomString); mapped "always", they update every sync.
+func (c *Compiled) Volatile() []string {
+	var out []string
+	for _, a := range c.users {
+		if a.volatile {
+			out = append(out, a.Target)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func findAttr(attrs []compiledAttr, target string) Attribute {
+	for _, a := range attrs {
+		if a.Target == target {
+			return a.Attribute
+		}
+	}
+	return Attribute{}
+}
+
+// UserTargets lists every mapped user target, sorted.
+func (c *Compiled) UserTargets() []string { return targets(c.users) }
+
+// GroupTargets lists every mapped group target, sorted.
+func (c *Compiled) GroupTargets() []string { return targets(c.groups) }
+
+func targets(attrs []compiledAttr) []string {
+	out := make([]string, len(attrs))
+	for i, a := range attrs {
+		out[i] = a.Target
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SourceAttributes lists the directory attributes the mapping reads, sorted,
+// without the computed IsSoftDeleted.
+func (c *Compiled) SourceAttributes() []string { return append([]string(nil), c.sources...) }

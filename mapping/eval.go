@@ -1,0 +1,114 @@
+package mapping
+
+import "fmt"
+
+// Severity of a Problem.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// Problem is something wrong with one object's mapped values. Code is
+// Slack's error code where Slack has one, so a problem found here reads
+// the same as the error Slack would have returned.
+type Problem struct {
+	Target   string
+	Code     string
+	Message  string
+	Severity string
+}
+
+// Result is one object's mapped values. Values holds target → value for
+// every attribute that flows; null values and IgnoreFlowIfNullOrEmpty leave
+// the target out.
+type Result struct {
+	Values   map[string]string
+	Problems []Problem
+}
+
+// HasErrors reports whether any problem is an error (not a warning).
+func (r Result) HasErrors() bool {
+	for _, p := range r.Problems {
+		if p.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// EvalUser maps a directory user. With create=false, on_create attributes
+// and defaults are left out, as on an Entra update; with create=true,
+// defaults fill null values. Slack's checks run on the result.
+func (c *Compiled) EvalUser(o Object, create bool) Result {
+	r := c.eval(c.users, o, create)
+	failed := map[string]bool{}
+	for _, p := range r.Problems {
+		failed[p.Target] = true
+	}
+	r.Problems = append(r.Problems, checkUser(r.Values, func(target string) bool {
+		a := findAttr(c.users, target)
+		return !failed[target] && a.Target != "" && (create || !a.OnCreate())
+	})...)
+	return r
+}
+
+// EvalGroup maps a directory group's own attributes. Members are not
+// mapped values: the engine reads them from the directory.
+func (c *Compiled) EvalGroup(o Object, create bool) Result {
+	r := c.eval(c.groups, o, create)
+	r.Problems = append(r.Problems, checkGroup(r.Values, create || !c.GroupOnCreateOnly(AttrDisplayName))...)
+	return r
+}
+
+func (c *Compiled) eval(attrs []compiledAttr, o Object, create bool) Result {
+	e := c.pool.Get().(*evaluator)
+	e.obj, e.now, e.rand = o, c.now, c.rand
+	defer func() {
+		e.obj = nil
+		e.stack = e.stack[:0]
+		c.pool.Put(e)
+	}()
+	r := Result{Values: make(map[string]string, len(attrs))}
+	for i := range attrs {
+		a := &attrs[i]
+		if a.OnCreate() && !create {
+			continue
+		}
+		var v value
+		switch a.Type {
+		case TypeDirect:
+			v = e.attr(a.Source)
+		case TypeConstant:
+			v = str(a.Value)
+		case TypeExpression:
+			var err error
+			if v, err = e.eval(a.node); err != nil {
+				r.Problems = append(r.Problems, Problem{
+					Target:   a.Target,
+					Code:     "expression_failed",
+					Message:  fmt.Sprintf("%s: expression %s failed at %v", a.Target, a.Expression, err),
+					Severity: SeverityError,
+				})
+				continue
+			}
+		}
+		switch {
+		case v.kind == kindIgnore:
+			continue
+		case v.isNull():
+			if create && a.Default != "" {
+				r.Values[a.Target] = a.Default
+			}
+			continue
+		case v.kind == kindList && len(v.l) > 1:
+			r.Problems = append(r.Problems, Problem{
+				Target:   a.Target,
+				Code:     "multiple_values",
+				Message:  fmt.Sprintf("%s: the source has %d values but Slack takes one; the first (%q) was used — choose one with Item() or combine them with Join()", a.Target, len(v.l), v.l[0]),
+				Severity: SeverityWarning,
+			})
+		}
+		r.Values[a.Target] = v.first()
+	}
+	return r
+}

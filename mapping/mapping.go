@@ -1,0 +1,100 @@
+// Package mapping holds slackprov's attribute mappings: which directory
+// attribute (or constant, or Entra-style expression) feeds which Slack SCIM
+// attribute, the YAML file format they are kept in, the expression language
+// and the Slack-side checks run on every mapped value.
+package mapping
+
+// Type says where a target attribute's value comes from.
+type Type string
+
+// The four mapping types of Entra's attribute-mapping blade.
+const (
+	TypeDirect     Type = "direct"
+	TypeConstant   Type = "constant"
+	TypeExpression Type = "expression"
+	// TypeNone leaves the target alone except that Default is sent on create.
+	TypeNone Type = "none"
+)
+
+// Apply says when a mapping flows.
+type Apply string
+
+// Entra's "Apply this mapping" choices.
+const (
+	ApplyAlways   Apply = "always"
+	ApplyOnCreate Apply = "on_create"
+)
+
+// Attribute maps one target (Slack SCIM) attribute.
+type Attribute struct {
+	// Target is the SCIM path, e.g. `emails[type eq "work"].value`.
+	Target string
+	Type   Type
+	// Source is the directory attribute of a direct mapping.
+	Source string
+	// Value is the string of a constant mapping.
+	Value string
+	// Expression is an Entra-syntax expression.
+	Expression string
+	// Default is sent when the value is null, on create only (as in Entra).
+	Default string
+	// Apply is ApplyAlways when empty.
+	Apply Apply
+	// Match is the matching precedence; 0 means not a matching attribute,
+	// otherwise lower numbers are tried first.
+	Match int
+	// Line and Column locate the entry in its file; 0 for built-ins.
+	Line, Column int
+}
+
+// OnCreate reports whether the attribute flows only when the object is created.
+func (a Attribute) OnCreate() bool { return a.Apply == ApplyOnCreate }
+
+// Mapping is a complete set of user and group mappings.
+type Mapping struct {
+	Version int
+	Users   []Attribute
+	Groups  []Attribute
+	// File is where the mapping was loaded from; "" for built-ins.
+	File string
+}
+
+// Version is the only file-format version this package reads and writes.
+const Version = 1
+
+// Default returns the built-in Slack mapping. Entra does not publish the
+// source side of its Slack gallery mapping, so this follows Microsoft's
+// generic SCIM defaults, adjusted for Slack: userName is derived the way
+// Slack would rewrite it, and displayName flows only on create (Entra's
+// 2020 change for Slack).
+func Default() *Mapping {
+	m := &Mapping{
+		Version: Version,
+		Users: []Attribute{
+			{Target: AttrUserName, Type: TypeExpression, Expression: "SlackUserName([userPrincipalName])", Match: 2},
+			{Target: AttrWorkEmail, Type: TypeDirect, Source: "mail", Match: 1},
+			{Target: AttrDisplayName, Type: TypeDirect, Source: "displayName", Apply: ApplyOnCreate},
+			{Target: AttrGivenName, Type: TypeDirect, Source: "givenName"},
+			{Target: AttrFamilyName, Type: TypeDirect, Source: "surname"},
+			{Target: AttrTitle, Type: TypeDirect, Source: "jobTitle"},
+			{Target: AttrActive, Type: TypeExpression, Expression: `Switch([IsSoftDeleted], , "False", "True", "True", "False")`},
+			{Target: AttrMobilePhone, Type: TypeDirect, Source: "mobilePhone"},
+			{Target: AttrDepartment, Type: TypeDirect, Source: "department"},
+			{Target: AttrEmployeeNumber, Type: TypeDirect, Source: "employeeId"},
+			{Target: AttrManager, Type: TypeDirect, Source: "manager"},
+			{Target: AttrExternalID, Type: TypeDirect, Source: "id", Apply: ApplyOnCreate},
+		},
+		Groups: []Attribute{
+			{Target: AttrDisplayName, Type: TypeDirect, Source: "displayName", Match: 1},
+			{Target: AttrExternalID, Type: TypeDirect, Source: "id", Apply: ApplyOnCreate},
+		},
+	}
+	for _, list := range [][]Attribute{m.Users, m.Groups} {
+		for i := range list {
+			if list[i].Apply == "" {
+				list[i].Apply = ApplyAlways
+			}
+		}
+	}
+	return m
+}

@@ -1,0 +1,203 @@
+package mapping
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// SourceIsSoftDeleted is the computed source attribute Entra defines: "True"
+// when the user is unassigned, out of scope, soft-deleted or disabled. The
+// engine supplies it; it is not a directory attribute.
+const SourceIsSoftDeleted = "IsSoftDeleted"
+
+// issue is one problem with a mapping entry. field names the YAML key it is
+// about ("" for the entry itself) so the loader can point at that key; pos
+// is the 1-based position inside an expression, when there is one.
+type issue struct {
+	index int
+	field string
+	pos   int
+	msg   string
+}
+
+// objectKind describes what a list of attributes maps.
+type objectKind struct {
+	name      string // "users" or "groups"
+	targets   []string
+	matchable []string
+	required  []string
+}
+
+var (
+	userKind  = objectKind{"users", userTargets, userMatchable, []string{AttrUserName, AttrWorkEmail}}
+	groupKind = objectKind{"groups", groupTargets, groupMatchable, []string{AttrDisplayName}}
+)
+
+// checked is an attribute after validation: its canonical target and
+// inferred type, and its parsed expression.
+type checked struct {
+	Attribute
+	node *node
+}
+
+// validate checks a list of attributes. explicitConstant marks entries whose
+// (possibly empty) value key was present, which the loader knows and a
+// programmatic caller expresses with Type: TypeConstant.
+func validate(kind objectKind, attrs []Attribute) ([]checked, []issue) {
+	var issues []issue
+	add := func(i int, field string, pos int, format string, args ...any) {
+		issues = append(issues, issue{i, field, pos, fmt.Sprintf(format, args...)})
+	}
+	out := make([]checked, len(attrs))
+	seenTarget := map[string]int{}
+	seenMatch := map[int]int{}
+	for i, a := range attrs {
+		c := checked{Attribute: a}
+		if a.Target == "" {
+			add(i, "", 0, "entry has no target")
+		} else if t, ok := canonicalTarget(a.Target, kind.targets); ok {
+			c.Target = t
+			if j, dup := seenTarget[t]; dup {
+				add(i, "target", 0, "target %s is already mapped by %s entry %d; map each target once", quote(t), kind.name, j+1)
+			}
+			seenTarget[t] = i
+		} else {
+			add(i, "target", 0, "%s", targetError(strings.TrimSuffix(kind.name, "s"), a.Target, kind.targets))
+		}
+		c.Type = inferType(a)
+		switch c.Type {
+		case "":
+			set := setFields(a)
+			if len(set) == 0 {
+				add(i, "", 0, "entry for %s needs one of source, value or expression (or type: none with a default)", quote(a.Target))
+			} else {
+				add(i, set[1], 0, "entry for %s sets both %s and %s; give only one", quote(a.Target), set[0], set[1])
+			}
+		case TypeDirect, TypeConstant, TypeExpression, TypeNone:
+			for _, f := range setFields(a) {
+				if f != fieldFor(c.Type) {
+					add(i, f, 0, "%s is not used by type %s; remove it or change the type", f, c.Type)
+				}
+			}
+		default:
+			add(i, "type", 0, "unknown type %q; use direct, constant, expression or none", a.Type)
+		}
+		switch c.Type {
+		case TypeDirect:
+			switch {
+			case a.Source == "":
+				add(i, "source", 0, "type direct needs a source attribute, e.g. source: mail")
+			case strings.ContainsAny(a.Source, "[]()\""):
+				add(i, "source", 0, "source %q must be a plain attribute name (write mail, not [mail]); use expression: for functions", a.Source)
+			}
+		case TypeExpression:
+			if a.Expression == "" {
+				add(i, "expression", 0, "type expression needs an expression")
+				break
+			}
+			n, err := parseExpression(a.Expression)
+			if err != nil {
+				se := err.(*SyntaxError)
+				add(i, "expression", se.Pos, "%s", se.Msg)
+			}
+			c.node = n
+		case TypeNone:
+			if a.Default == "" {
+				add(i, "type", 0, "type none with no default does nothing; add a default or remove the entry")
+			}
+		}
+		switch a.Apply {
+		case "":
+			c.Apply = ApplyAlways
+		case ApplyAlways, ApplyOnCreate:
+		default:
+			add(i, "apply", 0, "unknown apply %q; use always or on_create", a.Apply)
+		}
+		switch {
+		case a.Match < 0:
+			add(i, "match", 0, "match must be 0 (not matching) or a precedence of 1 or more, got %d", a.Match)
+		case a.Match > 0:
+			if c.Target != "" && !contains(kind.matchable, c.Target) {
+				add(i, "match", 0, "Slack can only find existing %s by %s, not %s", kind.name, orList(kind.matchable), quote(c.Target))
+			}
+			if j, dup := seenMatch[a.Match]; dup {
+				add(i, "match", 0, "match precedence %d is already used by %s entry %d; precedences must differ", a.Match, kind.name, j+1)
+			}
+			seenMatch[a.Match] = i
+		}
+		out[i] = c
+	}
+	for _, r := range kind.required {
+		if _, ok := seenTarget[r]; !ok {
+			add(-1, "", 0, "%s must map %s: Slack requires it", kind.name, quote(r))
+		}
+	}
+	if kind.name == userKind.name && len(seenMatch) == 0 && len(attrs) > 0 {
+		add(-1, "", 0, "users need at least one matching attribute (match: 1 on userName or the work email) so existing Slack accounts are found instead of duplicated")
+	}
+	return out, issues
+}
+
+func inferType(a Attribute) Type {
+	if a.Type != "" {
+		return a.Type
+	}
+	set := setFields(a)
+	switch {
+	case len(set) != 1:
+		if len(set) == 0 && a.Default != "" {
+			return TypeNone
+		}
+		return ""
+	case set[0] == "source":
+		return TypeDirect
+	case set[0] == "value":
+		return TypeConstant
+	}
+	return TypeExpression
+}
+
+func setFields(a Attribute) []string {
+	var out []string
+	if a.Source != "" {
+		out = append(out, "source")
+	}
+	if a.Value != "" {
+		out = append(out, "value")
+	}
+	if a.Expression != "" {
+		out = append(out, "expression")
+	}
+	return out
+}
+
+func fieldFor(t Type) string {
+	switch t {
+	case TypeDirect:
+		return "source"
+	case TypeConstant:
+		return "value"
+	case TypeExpression:
+		return "expression"
+	}
+	return ""
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func orList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = quote(s)
+	}
+	sort.Strings(q)
+	return strings.Join(q, " or ")
+}

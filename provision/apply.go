@@ -1,0 +1,433 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slackprov/slackprov/scim"
+	"github.com/slackprov/slackprov/store"
+)
+
+// ApplyOptions are Apply's dependencies.
+type ApplyOptions struct {
+	Client *scim.Client
+	Store  *store.Store
+	RunID  int64
+	// Workers is how many writes run at once; the client's rate limiter
+	// paces them, so more workers only help hide latency. Default 4.
+	Workers  int
+	Now      func() time.Time
+	Progress func(Event)
+}
+
+// Event reports one finished operation.
+type Event struct {
+	Op    Operation
+	Done  int
+	Total int
+}
+
+// ErrAuth wraps a credentials failure that stopped Apply: every later write
+// would fail the same way.
+var ErrAuth = errors.New("Slack refused the credentials")
+
+type applier struct {
+	opts ApplyOptions
+
+	mu        sync.Mutex
+	userLinks map[string]string // directory id → Slack id
+	linkedTo  map[string]string // Slack id → directory id
+	done      int
+	total     int
+	authErr   error
+}
+
+// Apply executes the plan's planned operations, phase by phase in plan order,
+// recording a link as soon as each create succeeds and a provisioning-log row
+// for every operation, so a run killed at any moment converges next time.
+// One object's failure never stops the others; a credentials failure does.
+func Apply(ctx context.Context, plan *Plan, opts ApplyOptions) error {
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	links, err := opts.Store.Links(ctx, string(KindUser))
+	if err != nil {
+		return err
+	}
+	a := &applier{opts: opts, userLinks: links, linkedTo: make(map[string]string, len(links))}
+	for src, id := range links {
+		a.linkedTo[id] = src
+	}
+	plan.DryRun = false
+	for _, phase := range phases(plan) {
+		a.total += len(phase)
+	}
+	for _, phase := range phases(plan) {
+		if err := a.runPhase(ctx, plan, phase); err != nil {
+			plan.Recount()
+			return err
+		}
+	}
+	plan.Recount()
+	return nil
+}
+
+// phases groups the indexes of planned operations into sequential steps:
+// operations in one step are independent and may run concurrently.
+func phases(plan *Plan) [][]int {
+	type key struct {
+		kind   Kind
+		action Action
+		level  int
+	}
+	var out [][]int
+	var last key
+	for i, op := range plan.Operations {
+		if op.Status != StatusPlanned {
+			continue
+		}
+		k := key{op.Kind, op.Action, op.Level}
+		if len(out) == 0 || k != last {
+			out = append(out, nil)
+			last = k
+		}
+		out[len(out)-1] = append(out[len(out)-1], i)
+	}
+	return out
+}
+
+func (a *applier) runPhase(ctx context.Context, plan *Plan, idx []int) error {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	// Requests already sent finish even when the run is interrupted, so their
+	// outcome is known and logged; only new dispatch stops.
+	inflight := context.WithoutCancel(ctx)
+	for w := 0; w < a.opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				a.run(inflight, &plan.Operations[i])
+			}
+		}()
+	}
+	for _, i := range idx {
+		if ctx.Err() != nil || a.stopped() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := a.stopped(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+func (a *applier) stopped() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.authErr
+}
+
+// run executes one operation and records its outcome.
+func (a *applier) run(ctx context.Context, op *Operation) {
+	var err error
+	switch {
+	case op.Kind == KindUser && op.Action == ActionCreate:
+		err = a.createUser(ctx, op)
+	case op.Kind == KindUser && (op.Action == ActionUpdate || op.Action == ActionReactivate):
+		err = a.updateUser(ctx, op)
+	case op.Kind == KindUser && op.Action == ActionDeactivate:
+		err = a.opts.Client.DeactivateUser(ctx, op.TargetID)
+	case op.Kind == KindGroup && op.Action == ActionCreate:
+		err = a.createGroup(ctx, op)
+	case op.Kind == KindGroup && op.Action == ActionUpdate:
+		err = a.updateGroup(ctx, op)
+	case op.Kind == KindGroup && op.Action == ActionDelete:
+		err = a.deleteGroup(ctx, op)
+	default:
+		err = fmt.Errorf("unknown operation %s %s", op.Action, op.Kind)
+	}
+	op.Status = StatusOK
+	if err != nil {
+		op.Status = StatusFailed
+		op.Error = err.Error()
+		var se *scim.Error
+		if errors.As(err, &se) {
+			op.ErrorCode = se.Code
+		}
+		if scim.IsAuth(err) {
+			a.mu.Lock()
+			a.authErr = fmt.Errorf("%w: %v", ErrAuth, err)
+			a.mu.Unlock()
+		}
+	}
+	a.log(op)
+	a.mu.Lock()
+	a.done++
+	ev := Event{Op: *op, Done: a.done, Total: a.total}
+	a.mu.Unlock()
+	if a.opts.Progress != nil {
+		a.opts.Progress(ev)
+	}
+}
+
+// log writes the provisioning-log row. It uses a context that survives an
+// interrupt, so the outcome of a write that reached Slack is never lost.
+func (a *applier) log(op *Operation) {
+	changes := make([]store.Change, len(op.Changes))
+	for i, c := range op.Changes {
+		changes[i] = store.Change{Attribute: c.Attribute, Old: c.Old, New: c.New}
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(context.Background()), 10*time.Second)
+	defer cancel()
+	_, _ = a.opts.Store.AppendLog(ctx, store.LogEntry{
+		RunID: a.opts.RunID, Time: a.opts.Now().UTC(), Action: string(op.Action), Kind: string(op.Kind),
+		SourceID: op.SourceID, TargetID: op.TargetID, Name: op.Name(), Changes: changes,
+		Status: op.Status, ErrorCode: op.ErrorCode, Error: op.Error,
+	})
+}
+
+func (a *applier) link(src string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.userLinks[src]
+}
+
+func (a *applier) setLink(kind Kind, src, id string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(context.Background()), 10*time.Second)
+	defer cancel()
+	if err := a.opts.Store.SetLink(ctx, string(kind), src, id); err != nil {
+		return fmt.Errorf("Slack %s %s was written but its link could not be saved (%v); the next run will find it by externalId", kind, id, err)
+	}
+	if kind == KindUser {
+		a.mu.Lock()
+		a.userLinks[src] = id
+		a.linkedTo[id] = src
+		a.mu.Unlock()
+	}
+	return nil
+}
+
+func (a *applier) createUser(ctx context.Context, op *Operation) error {
+	desired := a.withManager(op)
+	u, err := a.opts.Client.CreateUser(ctx, scim.NewUser(desired))
+	if err == nil {
+		op.TargetID = u.ID
+		return a.setLink(KindUser, op.SourceID, u.ID)
+	}
+	if !scim.IsCode(err, scim.CodeEmailTaken, scim.CodeUsernameTaken) {
+		return err
+	}
+	return a.adopt(ctx, op, desired, err)
+}
+
+// adopt recovers from a create that Slack refused because the account
+// exists: a deactivated account keeps its email forever, and a create whose
+// answer was lost has already happened. The existing account is linked and
+// brought to the desired values, unless it belongs to someone else.
+func (a *applier) adopt(ctx context.Context, op *Operation, desired map[string]string, createErr error) error {
+	var se *scim.Error
+	errors.As(createErr, &se)
+	var existing *scim.User
+	var err error
+	if se != nil && se.ExistingUserID != "" {
+		existing, err = a.opts.Client.GetUser(ctx, se.ExistingUserID)
+	}
+	if existing == nil && err == nil && desired[scim.AttrWorkEmail] != "" {
+		existing, err = a.opts.Client.FindUserByEmail(ctx, desired[scim.AttrWorkEmail])
+	}
+	if existing == nil && err == nil && scim.IsCode(createErr, scim.CodeUsernameTaken) {
+		existing, err = a.opts.Client.FindUserByUserName(ctx, desired[scim.AttrUserName])
+		if existing != nil && existing.ExternalID != op.SourceID {
+			return fmt.Errorf("userName %q is taken by Slack account %s (%s), which is not this directory user's; change the userName mapping or rename that account",
+				desired[scim.AttrUserName], existing.ID, existing.PrimaryEmail())
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%v; looking up the existing account failed: %w", createErr, err)
+	}
+	if existing == nil {
+		return createErr
+	}
+	a.mu.Lock()
+	owner := a.linkedTo[existing.ID]
+	a.mu.Unlock()
+	if owner != "" && owner != op.SourceID {
+		return fmt.Errorf("email %q already belongs to Slack account %s (%s), linked to directory user %s; fix the duplicate email in the directory",
+			desired[scim.AttrWorkEmail], existing.ID, existing.UserName, owner)
+	}
+	op.TargetID = existing.ID
+	op.MatchedBy = "adopted after " + codeOf(createErr)
+	if err := a.setLink(KindUser, op.SourceID, existing.ID); err != nil {
+		return err
+	}
+	var changed []string
+	for attr, want := range desired {
+		if attr == scim.AttrExternalID || !scim.IsUpdatable(attr) {
+			continue
+		}
+		if !sameValue(attr, existing.Get(attr), want) {
+			changed = append(changed, attr)
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	_, err = a.opts.Client.PatchUser(ctx, existing.ID, scim.PatchFor(desired, changed))
+	return err
+}
+
+func codeOf(err error) string {
+	var se *scim.Error
+	if errors.As(err, &se) {
+		return se.Code
+	}
+	return "conflict"
+}
+
+// withManager returns the desired values with a manager created earlier in
+// this apply resolved to its Slack id.
+func (a *applier) withManager(op *Operation) map[string]string {
+	desired := make(map[string]string, len(op.Desired)+1)
+	for k, v := range op.Desired {
+		desired[k] = v
+	}
+	if op.ManagerSourceID != "" {
+		if id := a.link(op.ManagerSourceID); id != "" {
+			desired[scim.AttrManager] = id
+		}
+	}
+	return desired
+}
+
+func (a *applier) updateUser(ctx context.Context, op *Operation) error {
+	desired := a.withManager(op)
+	var changed []string
+	for _, c := range op.Changes {
+		changed = append(changed, c.Attribute)
+	}
+	if op.Action == ActionReactivate {
+		desired[scim.AttrActive] = "true"
+	}
+	if op.ManagerSourceID != "" && desired[scim.AttrManager] == "" {
+		changed = without(changed, scim.AttrManager)
+	}
+	ops := scim.PatchFor(desired, changed)
+	if len(ops) == 0 {
+		return nil
+	}
+	_, err := a.opts.Client.PatchUser(ctx, op.TargetID, ops)
+	return err
+}
+
+func without(list []string, drop string) []string {
+	out := list[:0:0]
+	for _, s := range list {
+		if s != drop {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// resolveMembers turns directory user ids into Slack ids; members whose
+// create failed have none and are left for the next run.
+func (a *applier) resolveMembers(srcs []string) (ids []string, missing int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, src := range srcs {
+		if id := a.userLinks[src]; id != "" {
+			ids = append(ids, id)
+		} else {
+			missing++
+		}
+	}
+	sort.Strings(ids)
+	return ids, missing
+}
+
+func (a *applier) createGroup(ctx context.Context, op *Operation) error {
+	ids, missing := a.resolveMembers(op.AddMembers)
+	g := &scim.Group{Schemas: []string{scim.SchemaGroup}, DisplayName: op.DisplayName, ExternalID: op.Desired["externalId"], Members: []scim.Ref{}}
+	for _, id := range ids {
+		g.Members = append(g.Members, scim.Ref{Value: id})
+	}
+	created, err := a.opts.Client.CreateGroup(ctx, g)
+	if err != nil {
+		return err
+	}
+	op.TargetID = created.ID
+	if err := a.setLink(KindGroup, op.SourceID, created.ID); err != nil {
+		return err
+	}
+	return missingErr(missing)
+}
+
+func missingErr(missing int) error {
+	if missing == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d members have no Slack account yet (their create failed); the next run adds them", missing)
+}
+
+func (a *applier) updateGroup(ctx context.Context, op *Operation) error {
+	for _, c := range op.Changes {
+		if c.Attribute != "displayName" {
+			continue
+		}
+		if _, err := a.opts.Client.PatchGroup(ctx, op.TargetID, []scim.PatchOp{{Op: "replace", Path: "displayName", Value: c.New}}); err != nil {
+			return err
+		}
+	}
+	ids, missing := a.resolveMembers(op.AddMembers)
+	if len(ids) > 0 {
+		if err := a.opts.Client.AddGroupMembers(ctx, op.TargetID, ids); err != nil {
+			return err
+		}
+	}
+	if len(op.RemoveMembers) > 0 {
+		if err := a.opts.Client.RemoveGroupMembers(ctx, op.TargetID, op.RemoveMembers); err != nil {
+			return err
+		}
+	}
+	return missingErr(missing)
+}
+
+func (a *applier) deleteGroup(ctx context.Context, op *Operation) error {
+	err := a.opts.Client.DeleteGroup(ctx, op.TargetID)
+	if err != nil && !scim.IsNotFound(err) {
+		return err
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(context.Background()), 10*time.Second)
+	defer cancel()
+	return a.opts.Store.DeleteLink(dctx, string(KindGroup), op.SourceID)
+}
+
+// Summary is one line for people: what the plan did or would do.
+func Summary(p *Plan) string {
+	verb := "Plan"
+	if !p.DryRun {
+		verb = "Applied"
+	}
+	part := func(c Counts) string {
+		return fmt.Sprintf("%d to create, %d to update, %d to reactivate, %d to deactivate, %d to delete, %d unchanged, %d failed",
+			c.Create, c.Update, c.Reactivate, c.Deactivate, c.Delete, c.Unchanged, c.Failed)
+	}
+	s := fmt.Sprintf("%s: users: %s; groups: %s.", verb, part(p.Users), part(p.Groups))
+	if !p.DryRun {
+		s = strings.NewReplacer(" to create", " created", " to update", " updated", " to reactivate", " reactivated",
+			" to deactivate", " deactivated", " to delete", " deleted").Replace(s)
+	}
+	return s
+}

@@ -1,0 +1,252 @@
+package provision
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/slackprov/slackprov/directory"
+	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/scim"
+)
+
+// Input is everything planning needs; reading it is the caller's job, so the
+// planner is a pure function that tests and benchmarks can call directly.
+type Input struct {
+	Snapshot    *directory.Snapshot
+	Source      string
+	SlackUsers  []*scim.User
+	SlackGroups []*scim.Group
+	// Links from the store: directory id → Slack id.
+	UserLinks  map[string]string
+	GroupLinks map[string]string
+	Mapping    *mapping.Compiled
+	// MaxDeactivations refuses plans that deactivate more users than this.
+	MaxDeactivations int
+	Now              time.Time
+}
+
+// planner holds the indexes of one planning pass.
+type planner struct {
+	in   Input
+	plan *Plan
+
+	byID       map[string]*scim.User
+	byExternal map[string]*scim.User
+	byEmail    map[string]*scim.User
+	byUserName map[string]*scim.User
+
+	// claimed maps a Slack user id to the directory user matched to it.
+	claimed map[string]string
+	// target maps a directory user id to its Slack id (matched users).
+	target map[string]string
+	// creating maps a directory user id to its create operation's index.
+	creating map[string]int
+	// present holds every directory id the source returned, readable or not:
+	// none of them may be deactivated for being absent.
+	present map[string]bool
+	// enabled holds directory users that are, or will be, active members.
+	enabled map[string]bool
+	// linkedTo is the store's links reversed: Slack id → directory id.
+	linkedTo map[string]string
+}
+
+// Build computes the plan. It never writes anywhere.
+func Build(in Input) *Plan {
+	p := &planner{
+		in: in,
+		plan: &Plan{
+			Version: PlanVersion, CreatedAt: in.Now.UTC(), Source: in.Source, DryRun: true,
+			Operations: []Operation{},
+		},
+		byID:       make(map[string]*scim.User, len(in.SlackUsers)),
+		byExternal: make(map[string]*scim.User, len(in.SlackUsers)),
+		byEmail:    make(map[string]*scim.User, len(in.SlackUsers)),
+		byUserName: make(map[string]*scim.User, len(in.SlackUsers)),
+		claimed:    make(map[string]string),
+		target:     make(map[string]string),
+		creating:   make(map[string]int),
+		present:    make(map[string]bool),
+		enabled:    make(map[string]bool),
+		linkedTo:   make(map[string]string, len(in.UserLinks)),
+	}
+	p.index()
+	p.users()
+	p.managers()
+	p.deactivations()
+	p.groups()
+	p.unmanaged()
+	p.order()
+	p.plan.Recount()
+	p.safety()
+	return p.plan
+}
+
+func (p *planner) index() {
+	for _, u := range p.in.SlackUsers {
+		p.byID[u.ID] = u
+		if u.ExternalID != "" {
+			p.byExternal[u.ExternalID] = u
+		}
+		for _, e := range u.Emails {
+			if e.Value != "" {
+				key := strings.ToLower(e.Value)
+				if _, dup := p.byEmail[key]; !dup || e.Primary {
+					p.byEmail[key] = u
+				}
+			}
+		}
+		p.byUserName[strings.ToLower(u.UserName)] = u
+	}
+	for src, id := range p.in.UserLinks {
+		p.linkedTo[id] = src
+	}
+	for _, u := range p.in.Snapshot.Users {
+		p.present[u.ID] = true
+	}
+	for _, e := range p.in.Snapshot.Problems {
+		if e.ID != "" {
+			p.present[e.ID] = true
+		}
+	}
+}
+
+// users matches and diffs every directory user.
+func (p *planner) users() {
+	snap := p.in.Snapshot
+	users := make([]*directory.User, len(snap.Users))
+	for i := range snap.Users {
+		users[i] = &snap.Users[i]
+	}
+	sort.Slice(users, func(i, j int) bool { return users[i].ID < users[j].ID })
+
+	// Two directory users computing the same userName or email cannot both
+	// exist in Slack: the second one fails, by id order, so the outcome is stable.
+	seenUserName := map[string]string{}
+	seenEmail := map[string]string{}
+	seenID := map[string]bool{}
+
+	for _, e := range snap.Problems {
+		if e.Kind == "user" {
+			p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: e.ID}, "invalid_source_record", e.Error())
+		}
+	}
+
+	for _, du := range users {
+		if seenID[du.ID] {
+			continue
+		}
+		seenID[du.ID] = true
+		res := p.in.Mapping.EvalUser(du, false)
+		vals := res.Values
+		active := activeValue(vals)
+		match, how, conflict := p.match(du.ID, vals)
+		if conflict != "" {
+			p.fail(Operation{Action: ActionUpdate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "conflict", conflict)
+			continue
+		}
+		if match == nil {
+			if !active {
+				// A disabled user who never had a Slack account needs none.
+				continue
+			}
+			res = p.in.Mapping.EvalUser(du, true)
+			vals = res.Values
+		}
+		op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how}
+		if dup := firstOwner(seenUserName, strings.ToLower(vals[scim.AttrUserName]), du.ID); dup != "" {
+			op.Action = actionFor(match, active)
+			p.fail(op, "duplicate_username", fmt.Sprintf("userName %q is also computed for directory user %s; make the mapping produce unique userNames", vals[scim.AttrUserName], dup))
+			continue
+		}
+		if dup := firstOwner(seenEmail, strings.ToLower(vals[scim.AttrWorkEmail]), du.ID); dup != "" {
+			op.Action = actionFor(match, active)
+			p.fail(op, "duplicate_email", fmt.Sprintf("email %q is also used by directory user %s; Slack needs a unique email per account", vals[scim.AttrWorkEmail], dup))
+			continue
+		}
+		if match == nil {
+			p.planCreate(op, vals, res.Problems)
+			continue
+		}
+		p.claimed[match.ID] = du.ID
+		p.target[du.ID] = match.ID
+		op.TargetID = match.ID
+		p.planExisting(op, match, vals, res.Problems, active)
+	}
+}
+
+func firstOwner(seen map[string]string, key, id string) string {
+	if key == "" {
+		return ""
+	}
+	if owner, ok := seen[key]; ok {
+		return owner
+	}
+	seen[key] = id
+	return ""
+}
+
+func actionFor(match *scim.User, active bool) Action {
+	switch {
+	case match == nil:
+		return ActionCreate
+	case !active:
+		return ActionDeactivate
+	default:
+		return ActionUpdate
+	}
+}
+
+// activeValue reads the mapped active flag; an unmapped flag means active.
+func activeValue(vals map[string]string) bool {
+	v, ok := vals[scim.AttrActive]
+	return !ok || !strings.EqualFold(v, "false")
+}
+
+// match finds the Slack account for a directory user: the stored link, then
+// externalId, then the mapping's matching attributes in precedence order.
+func (p *planner) match(sourceID string, vals map[string]string) (u *scim.User, how, conflict string) {
+	if id, ok := p.in.UserLinks[sourceID]; ok {
+		if u := p.byID[id]; u != nil {
+			return p.claim(sourceID, u, "link")
+		}
+	}
+	if u := p.byExternal[sourceID]; u != nil {
+		return p.claim(sourceID, u, "externalId")
+	}
+	for _, attr := range p.in.Mapping.UserMatching() {
+		v := strings.ToLower(vals[attr])
+		if v == "" {
+			continue
+		}
+		var u *scim.User
+		switch attr {
+		case scim.AttrWorkEmail:
+			u = p.byEmail[v]
+		case scim.AttrUserName:
+			u = p.byUserName[v]
+		}
+		if u != nil {
+			return p.claim(sourceID, u, attr)
+		}
+	}
+	return nil, "", ""
+}
+
+// claim accepts a match unless the Slack account already belongs to another
+// directory user, by link, by this run's matching, or by its externalId.
+func (p *planner) claim(sourceID string, u *scim.User, how string) (*scim.User, string, string) {
+	owner := p.claimed[u.ID]
+	if src, ok := p.linkedTo[u.ID]; ok && owner == "" {
+		owner = src
+	}
+	if owner == "" && u.ExternalID != "" && p.present[u.ExternalID] {
+		owner = u.ExternalID
+	}
+	if owner != "" && owner != sourceID {
+		return nil, "", fmt.Sprintf("Slack account %s (%s) matched by %s already belongs to directory user %s; fix the duplicate in the directory or the mapping",
+			u.ID, u.UserName, how, owner)
+	}
+	return u, how, ""
+}

@@ -1,0 +1,313 @@
+package provision
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slackprov/slackprov/directory"
+	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/scim"
+)
+
+func defaults(t testing.TB) *mapping.Compiled {
+	t.Helper()
+	c, err := mapping.Default().Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func person(id, first, last string) directory.User {
+	upn := strings.ToLower(first + "." + last + "@example.com")
+	return directory.User{ID: id, UserPrincipalName: upn, Mail: upn, GivenName: first, Surname: last,
+		DisplayName: first + " " + last, JobTitle: "Engineer", AccountEnabled: true}
+}
+
+func slackUser(id, userName, email, externalID string, active bool) *scim.User {
+	return &scim.User{ID: id, UserName: userName, ExternalID: externalID, Active: &active,
+		Emails: []scim.MultiValue{{Value: email, Primary: true}}}
+}
+
+// synced returns the Slack user an earlier sync would have left for u.
+func synced(id string, u directory.User) *scim.User {
+	s := slackUser(id, strings.Split(u.UserPrincipalName, "@")[0], u.Mail, u.ID, u.AccountEnabled)
+	s.Name = &scim.Name{GivenName: u.GivenName, FamilyName: u.Surname}
+	s.DisplayName = u.DisplayName
+	s.Title = u.JobTitle
+	return s
+}
+
+func build(t *testing.T, in Input) *Plan {
+	t.Helper()
+	if in.Mapping == nil {
+		in.Mapping = defaults(t)
+	}
+	if in.MaxDeactivations == 0 {
+		in.MaxDeactivations = 50
+	}
+	in.Now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	return Build(in)
+}
+
+func opsOf(p *Plan) map[string]Operation {
+	out := map[string]Operation{}
+	for _, op := range p.Operations {
+		out[string(op.Kind)+":"+op.SourceID] = op
+	}
+	return out
+}
+
+func TestBuildUsers(t *testing.T) {
+	alice := person("a1", "Alice", "Smith")
+	bob := person("b2", "Bob", "Jones")
+	carol := person("c3", "Carol", "White")
+	dave := person("d4", "Dave", "Brown")
+	dave.AccountEnabled = false
+
+	tests := []struct {
+		name      string
+		dir       []directory.User
+		slack     []*scim.User
+		links     map[string]string
+		wantOps   map[string]Action // kind:source → action (planned)
+		wantFail  map[string]string // kind:source → error code
+		unmanaged int
+		unchanged int
+	}{
+		{
+			name:    "new users are created",
+			dir:     []directory.User{alice, bob},
+			wantOps: map[string]Action{"user:a1": ActionCreate, "user:b2": ActionCreate},
+		},
+		{
+			name:      "matched by email and in sync: nothing to do",
+			dir:       []directory.User{alice},
+			slack:     []*scim.User{synced("U1", alice)},
+			unchanged: 1,
+		},
+		{
+			name: "title change is an update",
+			dir: []directory.User{func() directory.User {
+				a := alice
+				a.JobTitle = "Staff Engineer"
+				return a
+			}()},
+			slack:   []*scim.User{synced("U1", alice)},
+			wantOps: map[string]Action{"user:a1": ActionUpdate},
+		},
+		{
+			name:    "returning employee is reactivated, not duplicated",
+			dir:     []directory.User{alice},
+			slack:   []*scim.User{func() *scim.User { u := synced("U1", alice); f := false; u.Active = &f; u.ExternalID = ""; return u }()},
+			wantOps: map[string]Action{"user:a1": ActionReactivate},
+		},
+		{
+			name:    "disabled in the directory deactivates",
+			dir:     []directory.User{func() directory.User { a := alice; a.AccountEnabled = false; return a }()},
+			slack:   []*scim.User{synced("U1", alice)},
+			links:   map[string]string{"a1": "U1"},
+			wantOps: map[string]Action{"user:a1": ActionDeactivate},
+		},
+		{
+			name: "disabled and never provisioned: nothing",
+			dir:  []directory.User{dave},
+		},
+		{
+			name:    "linked user removed from the directory is deactivated",
+			dir:     []directory.User{alice},
+			slack:   []*scim.User{synced("U1", alice), synced("U2", bob)},
+			links:   map[string]string{"a1": "U1", "b2": "U2"},
+			wantOps: map[string]Action{"user:b2": ActionDeactivate}, unchanged: 1,
+		},
+		{
+			name:      "Slack-only account is reported, never touched",
+			dir:       []directory.User{alice},
+			slack:     []*scim.User{synced("U1", alice), slackUser("U9", "helpdesk", "helpdesk@example.com", "", true)},
+			unchanged: 1, unmanaged: 1,
+		},
+		{
+			name:     "email of an account linked to someone else is a conflict",
+			dir:      []directory.User{alice, func() directory.User { c := carol; c.Mail = alice.Mail; return c }()},
+			slack:    []*scim.User{synced("U1", alice)},
+			links:    map[string]string{"a1": "U1"},
+			wantFail: map[string]string{"user:c3": "conflict"}, unchanged: 1,
+		},
+		{
+			name:     "two directory users with one email: the second fails",
+			dir:      []directory.User{alice, func() directory.User { b := bob; b.Mail = alice.Mail; return b }()},
+			wantOps:  map[string]Action{"user:a1": ActionCreate},
+			wantFail: map[string]string{"user:b2": "duplicate_email"},
+		},
+		{
+			name:     "userName over 21 characters fails alone",
+			dir:      []directory.User{alice, person("l5", "Maximiliana", "Vandermeulenbroek")},
+			wantOps:  map[string]Action{"user:a1": ActionCreate},
+			wantFail: map[string]string{"user:l5": "long_username"},
+		},
+		{
+			name:     "user without email fails alone",
+			dir:      []directory.User{alice, func() directory.User { b := bob; b.Mail = ""; return b }()},
+			wantOps:  map[string]Action{"user:a1": ActionCreate},
+			wantFail: map[string]string{"user:b2": "email_empty"},
+		},
+		{
+			name: "matched by externalId when the link was lost",
+			dir:  []directory.User{func() directory.User { a := alice; a.JobTitle = "CTO"; return a }()},
+			slack: []*scim.User{func() *scim.User {
+				u := synced("U1", alice)
+				u.Emails[0].Value = "old@example.com"
+				return u
+			}()},
+			wantOps: map[string]Action{"user:a1": ActionUpdate},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := build(t, Input{Snapshot: &directory.Snapshot{Users: tt.dir}, SlackUsers: tt.slack, UserLinks: tt.links})
+			ops := opsOf(p)
+			planned := 0
+			for key, op := range ops {
+				if op.Status == StatusPlanned {
+					planned++
+					if want, ok := tt.wantOps[key]; !ok || want != op.Action {
+						t.Errorf("%s: planned %s, want %v", key, op.Action, tt.wantOps[key])
+					}
+				}
+				if op.Status == StatusFailed && tt.wantFail[key] != op.ErrorCode {
+					t.Errorf("%s: failed with %s (%s), want %q", key, op.ErrorCode, op.Error, tt.wantFail[key])
+				}
+			}
+			if planned != len(tt.wantOps) {
+				t.Errorf("planned %d operations, want %d: %+v", planned, len(tt.wantOps), p.Operations)
+			}
+			for key := range tt.wantFail {
+				if ops[key].Status != StatusFailed {
+					t.Errorf("%s: want a failure, got %+v", key, ops[key])
+				}
+			}
+			if len(p.Unmanaged) != tt.unmanaged {
+				t.Errorf("unmanaged = %d, want %d", len(p.Unmanaged), tt.unmanaged)
+			}
+			if p.Users.Unchanged != tt.unchanged {
+				t.Errorf("unchanged = %d, want %d", p.Users.Unchanged, tt.unchanged)
+			}
+		})
+	}
+}
+
+func TestBuildUpdateDiff(t *testing.T) {
+	alice := person("a1", "Alice", "Smith")
+	changed := alice
+	changed.JobTitle = "Staff Engineer"
+	changed.DisplayName = "Ally" // on create only: never diffed
+	p := build(t, Input{Snapshot: &directory.Snapshot{Users: []directory.User{changed}}, SlackUsers: []*scim.User{synced("U1", alice)}})
+	if len(p.Operations) != 1 {
+		t.Fatalf("ops = %+v", p.Operations)
+	}
+	got := p.Operations[0].Changes
+	if len(got) != 1 || got[0] != (Change{Attribute: "title", Old: "Engineer", New: "Staff Engineer"}) {
+		t.Errorf("changes = %+v", got)
+	}
+}
+
+func TestBuildSafety(t *testing.T) {
+	var dir []directory.User
+	var slack []*scim.User
+	links := map[string]string{}
+	for i := 0; i < 10; i++ {
+		u := person(string(rune('a'+i))+"id", "User", string(rune('A'+i))+"x")
+		dir = append(dir, u)
+		id := "U" + string(rune('A'+i))
+		slack = append(slack, synced(id, u))
+		links[u.ID] = id
+	}
+	t.Run("over the threshold", func(t *testing.T) {
+		p := build(t, Input{Snapshot: &directory.Snapshot{Users: dir[:6]}, SlackUsers: slack, UserLinks: links, MaxDeactivations: 3})
+		if p.Users.Deactivate != 4 || !strings.Contains(p.Refused, "deactivates 4 users") {
+			t.Errorf("deactivate=%d refused=%q", p.Users.Deactivate, p.Refused)
+		}
+	})
+	t.Run("at the threshold", func(t *testing.T) {
+		p := build(t, Input{Snapshot: &directory.Snapshot{Users: dir[:6]}, SlackUsers: slack, UserLinks: links, MaxDeactivations: 4})
+		if p.Refused != "" {
+			t.Errorf("refused %q", p.Refused)
+		}
+	})
+	t.Run("empty source", func(t *testing.T) {
+		p := build(t, Input{Snapshot: &directory.Snapshot{}, SlackUsers: slack, UserLinks: links, MaxDeactivations: 1000})
+		if !strings.Contains(p.Refused, "no users") {
+			t.Errorf("refused %q", p.Refused)
+		}
+	})
+	t.Run("unreadable record is not absent", func(t *testing.T) {
+		snap := &directory.Snapshot{Users: dir[1:], Problems: []directory.RecordError{{File: "d.json", Line: 3, ID: dir[0].ID, Kind: "user"}}}
+		p := build(t, Input{Snapshot: snap, SlackUsers: slack, UserLinks: links})
+		if p.Users.Deactivate != 0 || p.Users.Failed != 1 {
+			t.Errorf("deactivate=%d failed=%d", p.Users.Deactivate, p.Users.Failed)
+		}
+	})
+}
+
+func TestBuildManagersAndOrder(t *testing.T) {
+	boss := person("m1", "Mia", "Boss")
+	report := person("r1", "Rui", "Report")
+	report.Manager = "m1"
+	old := person("o1", "Olga", "Old")
+	p := build(t, Input{
+		Snapshot:   &directory.Snapshot{Users: []directory.User{report, boss}},
+		SlackUsers: []*scim.User{synced("U9", old)}, UserLinks: map[string]string{"o1": "U9"},
+	})
+	var order []string
+	for _, op := range p.Operations {
+		order = append(order, string(op.Action)+":"+op.SourceID)
+	}
+	if got := strings.Join(order, " "); got != "create:m1 create:r1 deactivate:o1" {
+		t.Fatalf("order = %s", got)
+	}
+	if op := p.Operations[1]; op.ManagerSourceID != "m1" || op.Level != 1 {
+		t.Errorf("report: manager %q level %d", op.ManagerSourceID, op.Level)
+	}
+	// With the manager already in Slack the reference resolves at plan time.
+	p = build(t, Input{
+		Snapshot:   &directory.Snapshot{Users: []directory.User{report, boss}},
+		SlackUsers: []*scim.User{synced("U1", boss)},
+	})
+	op := opsOf(p)["user:r1"]
+	if op.Desired[scim.AttrManager] != "U1" || op.ManagerSourceID != "" {
+		t.Errorf("desired manager %q pending %q", op.Desired[scim.AttrManager], op.ManagerSourceID)
+	}
+}
+
+func TestBuildGroups(t *testing.T) {
+	alice := person("a1", "Alice", "Smith")
+	bob := person("b2", "Bob", "Jones")
+	carol := person("c3", "Carol", "White")
+	slack := []*scim.User{synced("U1", alice), synced("U3", carol)}
+	carol.AccountEnabled = false
+	eng := directory.Group{ID: "g1", DisplayName: "Engineering", Members: []string{"a1", "b2", "c3", "ghost"}}
+	p := build(t, Input{
+		Snapshot:   &directory.Snapshot{Users: []directory.User{alice, bob, carol}, Groups: []directory.Group{eng}},
+		SlackUsers: slack, UserLinks: map[string]string{"a1": "U1", "c3": "U3"},
+		SlackGroups: []*scim.Group{
+			{ID: "S1", DisplayName: "engineering", Members: []scim.Ref{{Value: "U1"}, {Value: "U3"}, {Value: "U77"}}},
+			{ID: "S2", DisplayName: "Gone", Members: []scim.Ref{}},
+		},
+		GroupLinks: map[string]string{"g9": "S2"},
+	})
+	ops := opsOf(p)
+	g := ops["group:g1"]
+	if g.Action != ActionUpdate || g.TargetID != "S1" || g.MatchedBy != "displayName" {
+		t.Fatalf("group op = %+v", g)
+	}
+	if strings.Join(g.AddMembers, ",") != "b2" || strings.Join(g.RemoveMembers, ",") != "U3,U77" {
+		t.Errorf("add %v remove %v", g.AddMembers, g.RemoveMembers)
+	}
+	if d := ops["group:g9"]; d.Action != ActionDelete || d.TargetID != "S2" {
+		t.Errorf("delete op = %+v", d)
+	}
+	if last := p.Operations[len(p.Operations)-1]; last.Action != ActionDeactivate || last.SourceID != "c3" {
+		t.Errorf("deactivations must come last, got %+v", last)
+	}
+}

@@ -1,0 +1,263 @@
+package provision
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/scim"
+)
+
+// fail records an operation that cannot be carried out as planned.
+func (p *planner) fail(op Operation, code, msg string) {
+	op.Status = StatusFailed
+	op.ErrorCode = code
+	op.Error = msg
+	p.plan.Operations = append(p.plan.Operations, op)
+}
+
+// firstError returns the first error-severity problem, if any.
+func firstError(problems []mapping.Problem) (mapping.Problem, bool) {
+	for _, pr := range problems {
+		if pr.Severity != "warning" {
+			return pr, true
+		}
+	}
+	return mapping.Problem{}, false
+}
+
+func (p *planner) planCreate(op Operation, vals map[string]string, problems []mapping.Problem) {
+	op.Action = ActionCreate
+	if pr, bad := firstError(problems); bad {
+		p.fail(op, pr.Code, pr.Message)
+		return
+	}
+	op.Status = StatusPlanned
+	op.Desired = vals
+	if mgr := vals[scim.AttrManager]; mgr != "" {
+		// Resolved after every user is matched (managers()).
+		op.ManagerSourceID = mgr
+	}
+	for _, attr := range sortedAttrs(vals) {
+		if attr == scim.AttrManager {
+			continue
+		}
+		op.Changes = append(op.Changes, Change{Attribute: attr, New: vals[attr]})
+	}
+	p.enabled[op.SourceID] = true
+	p.creating[op.SourceID] = len(p.plan.Operations)
+	p.plan.Operations = append(p.plan.Operations, op)
+}
+
+// planExisting decides what a matched Slack account needs.
+func (p *planner) planExisting(op Operation, u *scim.User, vals map[string]string, problems []mapping.Problem, active bool) {
+	if op.UserName == "" {
+		op.UserName = u.UserName
+	}
+	if !active {
+		if u.IsActive() {
+			op.Action = ActionDeactivate
+			op.Status = StatusPlanned
+			op.Changes = []Change{{Attribute: scim.AttrActive, Old: "true", New: "false"}}
+			p.plan.Operations = append(p.plan.Operations, op)
+			return
+		}
+		p.plan.Users.Unchanged++
+		return
+	}
+	p.enabled[op.SourceID] = true
+	op.Desired = vals
+	op.Changes = p.diffUser(u, vals)
+	switch {
+	case !u.IsActive():
+		op.Action = ActionReactivate
+		op.Changes = append([]Change{{Attribute: scim.AttrActive, Old: "false", New: "true"}}, op.Changes...)
+	case len(op.Changes) == 0 && vals[scim.AttrManager] == "":
+		p.plan.Users.Unchanged++
+		return
+	default:
+		op.Action = ActionUpdate
+	}
+	if pr, bad := firstError(problems); bad {
+		p.fail(op, pr.Code, pr.Message)
+		return
+	}
+	op.Status = StatusPlanned
+	if mgr := vals[scim.AttrManager]; mgr != "" {
+		op.ManagerSourceID = mgr
+	}
+	p.plan.Operations = append(p.plan.Operations, op)
+}
+
+// diffUser compares the mapped values an update may send with Slack's.
+// Attributes applied only on create, and null source values (as in Entra),
+// are never diffed; the manager is diffed later, once every id is known.
+func (p *planner) diffUser(u *scim.User, vals map[string]string) []Change {
+	var changes []Change
+	for _, attr := range sortedAttrs(vals) {
+		if attr == scim.AttrActive || attr == scim.AttrManager || !scim.IsUpdatable(attr) || p.in.Mapping.OnCreateOnly(attr) {
+			continue
+		}
+		old, want := u.Get(attr), vals[attr]
+		if sameValue(attr, old, want) {
+			continue
+		}
+		changes = append(changes, Change{Attribute: attr, Old: old, New: want})
+	}
+	return changes
+}
+
+// sameValue compares as Slack does: userNames and emails are case-insensitive.
+func sameValue(attr, a, b string) bool {
+	switch attr {
+	case scim.AttrUserName, scim.AttrWorkEmail:
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}
+
+// managers resolves each manager reference to a Slack id now that every user
+// is matched, and drops the operations that turn out to change nothing.
+func (p *planner) managers() {
+	ops := p.plan.Operations[:0]
+	for _, op := range p.plan.Operations {
+		if op.Kind != KindUser || op.Status != StatusPlanned || op.ManagerSourceID == "" {
+			ops = append(ops, op)
+			continue
+		}
+		mgr := op.ManagerSourceID
+		want, known := p.target[mgr]
+		_, pending := p.creating[mgr]
+		op.ManagerSourceID = ""
+		switch {
+		case known:
+			op.Desired[scim.AttrManager] = want
+		case pending:
+			delete(op.Desired, scim.AttrManager)
+			op.ManagerSourceID = mgr
+			want = "(created by this plan: " + mgr + ")"
+		default:
+			// The manager has no Slack account and will not get one now.
+			delete(op.Desired, scim.AttrManager)
+			want = ""
+		}
+		if op.Action != ActionCreate && want != "" {
+			var old string
+			if u := p.byID[op.TargetID]; u != nil {
+				old = u.Get(scim.AttrManager)
+			}
+			if old != want {
+				op.Changes = append(op.Changes, Change{Attribute: scim.AttrManager, Old: old, New: want})
+			}
+		}
+		if op.Action == ActionCreate && want != "" {
+			op.Changes = append(op.Changes, Change{Attribute: scim.AttrManager, New: want})
+		}
+		if op.Action == ActionUpdate && len(op.Changes) == 0 {
+			p.plan.Users.Unchanged++
+			continue
+		}
+		ops = append(ops, op)
+	}
+	p.plan.Operations = ops
+	p.levels()
+}
+
+// levels numbers creates so that a manager created by this plan comes before
+// the people who report to it. Cycles (bad data) are cut at an arbitrary point.
+func (p *planner) levels() {
+	index := map[string]int{}
+	for i, op := range p.plan.Operations {
+		if op.Action == ActionCreate && op.Status == StatusPlanned {
+			index[op.SourceID] = i
+		}
+	}
+	var depth func(i, guard int) int
+	depth = func(i, guard int) int {
+		op := &p.plan.Operations[i]
+		j, ok := index[op.ManagerSourceID]
+		if !ok || guard > len(index) {
+			return 0
+		}
+		return depth(j, guard+1) + 1
+	}
+	for _, i := range index {
+		p.plan.Operations[i].Level = depth(i, 0)
+	}
+}
+
+// deactivations plans the deactivation of linked Slack accounts whose
+// directory user is gone. Only links mean ownership: an account we never
+// linked is unmanaged and left alone.
+func (p *planner) deactivations() {
+	srcs := make([]string, 0, len(p.in.UserLinks))
+	for src := range p.in.UserLinks {
+		srcs = append(srcs, src)
+	}
+	sort.Strings(srcs)
+	for _, src := range srcs {
+		if p.present[src] {
+			continue
+		}
+		u := p.byID[p.in.UserLinks[src]]
+		if u == nil || p.claimed[u.ID] != "" {
+			continue
+		}
+		p.claimed[u.ID] = src
+		if !u.IsActive() {
+			p.plan.Users.Unchanged++
+			continue
+		}
+		p.plan.Operations = append(p.plan.Operations, Operation{
+			Action: ActionDeactivate, Kind: KindUser, SourceID: src, TargetID: u.ID, UserName: u.UserName,
+			Status: StatusPlanned, MatchedBy: "link",
+			Changes: []Change{{Attribute: scim.AttrActive, Old: "true", New: "false"}},
+		})
+	}
+}
+
+func (p *planner) unmanaged() {
+	for _, u := range p.in.SlackUsers {
+		if p.claimed[u.ID] != "" {
+			continue
+		}
+		p.plan.Unmanaged = append(p.plan.Unmanaged, Unmanaged{ID: u.ID, UserName: u.UserName, Email: u.PrimaryEmail(), Active: u.IsActive()})
+	}
+	sort.Slice(p.plan.Unmanaged, func(i, j int) bool { return p.plan.Unmanaged[i].UserName < p.plan.Unmanaged[j].UserName })
+}
+
+var actionOrder = map[Action]int{ActionCreate: 0, ActionReactivate: 1, ActionUpdate: 2, ActionDelete: 3, ActionDeactivate: 4}
+
+// order sorts operations the way Apply runs them: users before groups (groups
+// need their members), deactivations last of all, creates by manager level.
+func (p *planner) order() {
+	rank := func(op *Operation) int {
+		if op.Action == ActionDeactivate {
+			return 20
+		}
+		r := actionOrder[op.Action]
+		if op.Kind == KindGroup {
+			r += 10
+		}
+		return r
+	}
+	sort.SliceStable(p.plan.Operations, func(i, j int) bool {
+		a, b := &p.plan.Operations[i], &p.plan.Operations[j]
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra < rb
+		}
+		if a.Level != b.Level {
+			return a.Level < b.Level
+		}
+		return a.Name() < b.Name()
+	})
+}
+
+func sortedAttrs(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,203 @@
+// Package provision is slackprov's engine: it turns a directory snapshot and
+// a Slack listing into a Plan (scope → map → match → diff), renders it, and
+// Apply executes it. Nothing else in slackprov writes to Slack.
+package provision
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Action is what an operation does to one Slack object.
+type Action string
+
+// Actions, in the order Apply runs them; deactivations always come last.
+const (
+	ActionCreate     Action = "create"
+	ActionReactivate Action = "reactivate"
+	ActionUpdate     Action = "update"
+	ActionDelete     Action = "delete"
+	ActionDeactivate Action = "deactivate"
+)
+
+// Kind is the type of object an operation touches.
+type Kind string
+
+// Kinds.
+const (
+	KindUser  Kind = "user"
+	KindGroup Kind = "group"
+)
+
+// Operation statuses.
+const (
+	StatusPlanned = "planned"
+	StatusOK      = "ok"
+	StatusFailed  = "failed"
+	StatusSkipped = "skipped"
+)
+
+// Change is one attribute's move from old to new.
+type Change struct {
+	Attribute string `json:"attribute"`
+	Old       string `json:"old"`
+	New       string `json:"new"`
+}
+
+// Operation is one write Apply will make, with everything it needs, so a
+// saved plan can be applied later by another process.
+type Operation struct {
+	Action      Action   `json:"action"`
+	Kind        Kind     `json:"kind"`
+	SourceID    string   `json:"source_id"`
+	TargetID    string   `json:"target_id,omitempty"`
+	UserName    string   `json:"user_name,omitempty"`
+	DisplayName string   `json:"display_name,omitempty"`
+	Changes     []Change `json:"changes,omitempty"`
+	Status      string   `json:"status"`
+	Error       string   `json:"error,omitempty"`
+	ErrorCode   string   `json:"error_code,omitempty"`
+	MatchedBy   string   `json:"matched_by,omitempty"`
+
+	// Desired is every mapped value for a user create, update or reactivation;
+	// PATCH needs the values that share a path with a changed one.
+	Desired map[string]string `json:"desired,omitempty"`
+	// ManagerSourceID names a manager whose Slack id is only known once an
+	// earlier create in the same apply has run.
+	ManagerSourceID string `json:"manager_source_id,omitempty"`
+	// Level orders creates so managers exist before their reports.
+	Level int `json:"level,omitempty"`
+
+	// Group membership, as directory user ids (resolved to Slack ids at apply
+	// time, since members may be created by this very plan) and as Slack ids
+	// for removals.
+	AddMembers    []string `json:"add_members,omitempty"`
+	RemoveMembers []string `json:"remove_members,omitempty"`
+}
+
+// Name is how the object is shown to people.
+func (o *Operation) Name() string {
+	if o.Kind == KindGroup {
+		return o.DisplayName
+	}
+	if o.UserName != "" {
+		return o.UserName
+	}
+	return o.SourceID
+}
+
+// Unmanaged is a Slack account no assigned directory object maps to. It is
+// reported, never changed.
+type Unmanaged struct {
+	ID       string `json:"id"`
+	UserName string `json:"user_name"`
+	Email    string `json:"email,omitempty"`
+	Active   bool   `json:"active"`
+}
+
+// Counts holds per-action counts for one kind.
+type Counts struct {
+	Create     int `json:"create"`
+	Update     int `json:"update"`
+	Deactivate int `json:"deactivate"`
+	Reactivate int `json:"reactivate"`
+	Delete     int `json:"delete"`
+	Unchanged  int `json:"unchanged"`
+	Failed     int `json:"failed"`
+}
+
+func (c *Counts) add(a Action) {
+	switch a {
+	case ActionCreate:
+		c.Create++
+	case ActionUpdate:
+		c.Update++
+	case ActionDeactivate:
+		c.Deactivate++
+	case ActionReactivate:
+		c.Reactivate++
+	case ActionDelete:
+		c.Delete++
+	}
+}
+
+// Changes is the number of writes the counts stand for.
+func (c Counts) Changes() int { return c.Create + c.Update + c.Deactivate + c.Reactivate + c.Delete }
+
+// Plan is a plain value: the dry run prints it, --plan-out saves it, apply
+// executes it.
+type Plan struct {
+	Version    int         `json:"version"`
+	CreatedAt  time.Time   `json:"created_at"`
+	Source     string      `json:"source"`
+	DryRun     bool        `json:"dry_run"`
+	Users      Counts      `json:"users"`
+	Groups     Counts      `json:"groups"`
+	Operations []Operation `json:"operations"`
+	Unmanaged  []Unmanaged `json:"unmanaged,omitempty"`
+	// Refused is set when a safety check stops the plan from being applied.
+	Refused string `json:"refused,omitempty"`
+}
+
+// PlanVersion is the saved-plan format version.
+const PlanVersion = 1
+
+// HasChanges reports whether applying the plan would write to Slack.
+func (p *Plan) HasChanges() bool {
+	for _, op := range p.Operations {
+		if op.Status == StatusPlanned {
+			return true
+		}
+	}
+	return false
+}
+
+// Recount rebuilds the per-action counts from the operations; unchanged
+// counts are kept, since they have no operations.
+func (p *Plan) Recount() {
+	users := Counts{Unchanged: p.Users.Unchanged}
+	groups := Counts{Unchanged: p.Groups.Unchanged}
+	for _, op := range p.Operations {
+		c := &users
+		if op.Kind == KindGroup {
+			c = &groups
+		}
+		if op.Status == StatusFailed {
+			c.Failed++
+			continue
+		}
+		c.add(op.Action)
+	}
+	p.Users, p.Groups = users, groups
+}
+
+// Save writes the plan as JSON, atomically.
+func (p *Plan) Save(path string) error {
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("saving plan: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// LoadPlan reads a plan saved by Save.
+func LoadPlan(path string) (*Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading plan: %w", err)
+	}
+	var p Plan
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("%s: not a slackprov plan: %v", path, err)
+	}
+	if p.Version != PlanVersion {
+		return nil, fmt.Errorf("%s: plan format %d, this slackprov reads %d; plan again", path, p.Version, PlanVersion)
+	}
+	return &p, nil
+}

@@ -1,0 +1,320 @@
+package scim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configures a Client. Only BaseURL and Token are required.
+type Options struct {
+	BaseURL    string // e.g. "https://api.slack.com/scim/v2/" (trailing slash optional)
+	Token      string // bearer token; never printed, logged or put in errors
+	HTTPClient *http.Client
+	// RateShare is the share of Slack's published org-wide limits this client
+	// allows itself, since every SCIM app in the org spends the same budget.
+	// Default 0.8. Values above 1 suit an emulator running a sped-up clock.
+	RateShare float64
+	// MaxRetries bounds retries of 5xx answers, dropped connections and
+	// Slack's transient errors. Default 4; negative means none.
+	MaxRetries int
+	// MaxRetryAfterWaits bounds how many 429s one call sits out. Default 20;
+	// negative means none.
+	MaxRetryAfterWaits int
+	// Sleep waits for rate limits, Retry-After and backoff. Default: a real
+	// sleep that returns early with the context's error.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Rand is the jitter source; default the runtime's. Access is serialized.
+	Rand *rand.Rand
+	// OnRequest observes every HTTP attempt (progress, request counting). It
+	// is called synchronously from whichever goroutine made the call.
+	OnRequest func(RequestInfo)
+	UserAgent string
+}
+
+// String leaves the token out, so printing Options with %v is safe.
+func (o Options) String() string {
+	return fmt.Sprintf("scim.Options{BaseURL: %q, Token: %s, RateShare: %g, MaxRetries: %d, MaxRetryAfterWaits: %d, UserAgent: %q}",
+		o.BaseURL, redacted(o.Token), o.RateShare, o.MaxRetries, o.MaxRetryAfterWaits, o.UserAgent)
+}
+
+// GoString covers %#v, which does not use String.
+func (o Options) GoString() string { return o.String() }
+
+func redacted(token string) string {
+	if token == "" {
+		return "(none)"
+	}
+	return "(redacted)"
+}
+
+// RequestInfo describes one HTTP attempt.
+type RequestInfo struct {
+	Method   string
+	Endpoint string // rate-limit class, e.g. "GET /Users/{id}", "GET /Users" for lists
+	Path     string // below the SCIM base, query decoded
+	Status   int    // 0 when no response arrived
+	Duration time.Duration
+	// Waited is the time spent in the client-side rate limiter before sending.
+	Waited time.Duration
+	// Paused is the Retry-After or backoff pause that preceded this attempt.
+	Paused time.Duration
+	Retry  int // 0 for the first attempt
+	Err    error
+}
+
+// Client talks to one Slack org's SCIM API. It is safe for concurrent use.
+type Client struct {
+	base       *url.URL
+	token      string
+	http       *http.Client
+	userAgent  string
+	maxRetries int
+	max429     int
+	sleep      func(context.Context, time.Duration) error
+	onRequest  func(RequestInfo)
+	limits     *limiters
+	dialect    dialect
+
+	randMu sync.Mutex
+	rand   *rand.Rand
+
+	// emailFilter remembers which spelling of the email filter attribute
+	// Slack accepted ("emails" or "email"); empty until one has worked.
+	emailFilter atomic.Value
+}
+
+const (
+	defaultRateShare  = 0.8
+	defaultMaxRetries = 4
+	defaultMax429     = 20
+	defaultTimeout    = 60 * time.Second
+	defaultUserAgent  = "slackprov"
+	// maxBody bounds a response read; a full page of 1000 users or a group
+	// of 15,000 members is a few megabytes.
+	maxBody = 64 << 20
+)
+
+// New checks the options and builds a Client.
+func New(opts Options) (*Client, error) {
+	base, err := url.Parse(strings.TrimSpace(opts.BaseURL))
+	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
+		return nil, fmt.Errorf("scim: base URL %q is not an http(s) URL; expected something like https://api.slack.com/scim/v2/", opts.BaseURL)
+	}
+	if base.RawQuery != "" || base.Fragment != "" || base.User != nil {
+		return nil, fmt.Errorf("scim: base URL %q must not carry a query, fragment or credentials; expected something like https://api.slack.com/scim/v2/", base.Redacted())
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+		base.RawPath = ""
+	}
+	if opts.Token == "" {
+		return nil, errors.New("scim: no token; the client needs a Slack user token with the admin scope")
+	}
+	c := &Client{
+		base:       base,
+		token:      opts.Token,
+		http:       opts.HTTPClient,
+		userAgent:  opts.UserAgent,
+		maxRetries: opts.MaxRetries,
+		max429:     opts.MaxRetryAfterWaits,
+		sleep:      opts.Sleep,
+		onRequest:  opts.OnRequest,
+		rand:       opts.Rand,
+		dialect:    v2{},
+	}
+	if c.http == nil {
+		c.http = &http.Client{Timeout: defaultTimeout}
+	}
+	if c.userAgent == "" {
+		c.userAgent = defaultUserAgent
+	}
+	if c.maxRetries == 0 {
+		c.maxRetries = defaultMaxRetries
+	}
+	if c.max429 == 0 {
+		c.max429 = defaultMax429
+	}
+	if c.sleep == nil {
+		c.sleep = sleepContext
+	}
+	share := opts.RateShare
+	if share <= 0 {
+		share = defaultRateShare
+	}
+	c.limits = newLimiters(share)
+	return c, nil
+}
+
+// String leaves the token out, so printing a Client is safe.
+func (c *Client) String() string {
+	return fmt.Sprintf("scim.Client{BaseURL: %q, Token: %s}", c.base.String(), redacted(c.token))
+}
+
+// GoString covers %#v.
+func (c *Client) GoString() string { return c.String() }
+
+func (c *Client) jitter() float64 {
+	if c.rand == nil {
+		return rand.Float64()
+	}
+	c.randMu.Lock()
+	defer c.randMu.Unlock()
+	return c.rand.Float64()
+}
+
+// request is one logical SCIM call; do may send it several times.
+type request struct {
+	method   string
+	resource string // "Users", "Groups", "ServiceProviderConfig"
+	id       string
+	query    url.Values
+	body     any
+}
+
+func (r request) path() string {
+	p := "/" + r.resource
+	if r.id != "" {
+		p += "/" + url.PathEscape(r.id)
+	}
+	if len(r.query) > 0 {
+		q, err := url.QueryUnescape(r.query.Encode())
+		if err != nil {
+			q = r.query.Encode()
+		}
+		p += "?" + q
+	}
+	return p
+}
+
+// do sends r, sitting out 429s and retrying transient failures, and returns
+// the body of the first 2xx answer.
+//
+// Retrying a write whose answer was lost can repeat it; see CreateUser.
+func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
+	var payload []byte
+	if r.body != nil {
+		var err error
+		if payload, err = json.Marshal(r.body); err != nil {
+			return nil, fmt.Errorf("slack SCIM %s %s: encoding request body: %w", r.method, r.path(), err)
+		}
+	}
+	target := c.base.String() + r.resource
+	if r.id != "" {
+		target += "/" + url.PathEscape(r.id)
+	}
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+	class := endpointClass(r.method, r.resource, r.id != "")
+	set := setOf(r.method)
+
+	var retries, waits429 int
+	var pause time.Duration
+	for attempt := 0; ; attempt++ {
+		waited, err := c.limits.wait(ctx, class, set, c.sleep)
+		if err != nil {
+			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
+		}
+		status, ans, body, err := c.send(ctx, r.method, target, payload)
+		if c.onRequest != nil {
+			c.onRequest(RequestInfo{Method: r.method, Endpoint: class, Path: r.path(), Status: status,
+				Duration: ans.elapsed, Waited: waited, Paused: pause, Retry: attempt, Err: err})
+		}
+
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), ctx.Err())
+			}
+			if !retryableTransportError(err) || retries >= c.maxRetries {
+				return nil, fmt.Errorf("slack SCIM %s %s: no answer after %d attempts: %w", r.method, r.path(), attempt+1, err)
+			}
+			retries++
+			pause = backoff(retries, c.jitter)
+		} else if status >= 200 && status < 300 {
+			return body, nil
+		} else {
+			e := parseError(status, r.method, r.path(), body)
+			e.Detail = strings.ReplaceAll(e.Detail, c.token, "(redacted)")
+			switch {
+			case status == http.StatusTooManyRequests:
+				ra, ok := parseRetryAfter(ans.retryAfter, time.Now())
+				if !ok {
+					ra = defaultRetryAfter
+				}
+				if waits429 >= c.max429 {
+					e.RetryAfter = ra
+					return nil, e
+				}
+				waits429++
+				pause = ra
+			case retryableStatus(e):
+				if retries >= c.maxRetries {
+					return nil, e
+				}
+				retries++
+				pause = backoff(retries, c.jitter)
+			default:
+				return nil, e
+			}
+		}
+		if err := c.sleep(ctx, pause); err != nil {
+			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
+		}
+	}
+}
+
+// answer is what send keeps from a response besides status and body.
+type answer struct {
+	retryAfter string
+	elapsed    time.Duration
+}
+
+func (c *Client) send(ctx context.Context, method, target string, payload []byte) (int, answer, []byte, error) {
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
+	if err != nil {
+		return 0, answer{}, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, answer{elapsed: time.Since(start)}, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	a := answer{retryAfter: resp.Header.Get("Retry-After"), elapsed: time.Since(start)}
+	if err != nil {
+		// A body cut off mid-way is a dropped connection, whatever the status said.
+		return 0, a, nil, fmt.Errorf("reading %d answer: %w", resp.StatusCode, err)
+	}
+	return resp.StatusCode, a, data, nil
+}
+
+// validID refuses ids that would address a different resource: an empty id
+// turns GET /Users/{id} into a list and DELETE into a bad request.
+func validID(kind, id string) error {
+	if id == "" || strings.ContainsAny(id, "/?#") {
+		return fmt.Errorf("scim: invalid %s id %q", kind, id)
+	}
+	return nil
+}

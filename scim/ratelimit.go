@@ -1,0 +1,120 @@
+package scim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// limitSet names one of Slack's org-wide rate-limit sets.
+type limitSet string
+
+const (
+	setReads  limitSet = "reads"
+	setWrites limitSet = "writes"
+)
+
+// limit is one row of Slack's published rate-limit tables (reference §6).
+type limit struct {
+	perMinute float64
+	burst     int
+}
+
+// setLimits are the org-wide sets every request counts toward.
+var setLimits = map[limitSet]limit{
+	setReads:  {perMinute: 1000, burst: 1000},
+	setWrites: {perMinute: 600, burst: 180},
+}
+
+// endpointLimits are the per-endpoint limits applied on top of the sets,
+// keyed by endpoint class (see endpointClass). Lists and discovery have no
+// row: only their set applies.
+var endpointLimits = map[string]limit{
+	"GET /Users/{id}":     {perMinute: 300, burst: 300},
+	"POST /Users":         {perMinute: 180, burst: 20},
+	"PATCH /Users/{id}":   {perMinute: 180, burst: 20},
+	"DELETE /Users/{id}":  {perMinute: 180, burst: 20},
+	"GET /Groups/{id}":    {perMinute: 300, burst: 300},
+	"POST /Groups":        {perMinute: 180, burst: 20},
+	"PATCH /Groups/{id}":  {perMinute: 180, burst: 80},
+	"DELETE /Groups/{id}": {perMinute: 180, burst: 20},
+}
+
+// endpointClass names a request the way Slack's rate-limit table does, e.g.
+// "GET /Users/{id}". PUT shares PATCH's row, so it is reported as PATCH.
+func endpointClass(method, resource string, byID bool) string {
+	if method == "PUT" {
+		method = "PATCH"
+	}
+	class := method + " /" + resource
+	if byID {
+		class += "/{id}"
+	}
+	return class
+}
+
+func setOf(method string) limitSet {
+	if method == "GET" || method == "HEAD" {
+		return setReads
+	}
+	return setWrites
+}
+
+// limiters holds one token bucket per set and per endpoint class, scaled by
+// the share of Slack's org-wide budget we allow ourselves (other SCIM apps
+// spend the same budget).
+type limiters struct {
+	sets      map[limitSet]*rate.Limiter
+	endpoints map[string]*rate.Limiter
+}
+
+func newLimiters(share float64) *limiters {
+	scaled := func(l limit) *rate.Limiter {
+		burst := max(1, int(math.Round(float64(l.burst)*share)))
+		return rate.NewLimiter(rate.Limit(l.perMinute/60*share), burst)
+	}
+	ls := &limiters{sets: map[limitSet]*rate.Limiter{}, endpoints: map[string]*rate.Limiter{}}
+	for s, l := range setLimits {
+		ls.sets[s] = scaled(l)
+	}
+	for c, l := range endpointLimits {
+		ls.endpoints[c] = scaled(l)
+	}
+	return ls
+}
+
+// wait takes one token from the request's set and, where it has one, its
+// endpoint bucket, sleeping until both are available. It reserves both at
+// once so a request never holds one token while queueing for the other, and
+// sleeps through the injected sleep so tests need not wait.
+func (ls *limiters) wait(ctx context.Context, class string, set limitSet, sleep func(context.Context, time.Duration) error) (time.Duration, error) {
+	now := time.Now()
+	reservations := []*rate.Reservation{ls.sets[set].ReserveN(now, 1)}
+	if l, ok := ls.endpoints[class]; ok {
+		reservations = append(reservations, l.ReserveN(now, 1))
+	}
+	var delay time.Duration
+	for _, r := range reservations {
+		delay = max(delay, r.DelayFrom(now))
+	}
+	if delay == 0 {
+		return 0, nil
+	}
+	cancel := func() {
+		for _, r := range reservations {
+			r.CancelAt(now)
+		}
+	}
+	if dl, ok := ctx.Deadline(); ok && dl.Before(now.Add(delay)) {
+		cancel()
+		return 0, fmt.Errorf("client-side rate limit for %s needs a %s wait, beyond the deadline: %w", class, delay.Round(time.Millisecond), context.DeadlineExceeded)
+	}
+	if err := sleep(ctx, delay); err != nil {
+		cancel()
+		return 0, err
+	}
+	return delay, nil
+}

@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Change is one attribute's old and new value in a provisioning operation.
+type Change struct {
+	Attribute string `json:"attribute"`
+	Old       string `json:"old"`
+	New       string `json:"new"`
+}
+
+// LogEntry is one provisioning operation, attempted or skipped.
+type LogEntry struct {
+	ID        int64
+	RunID     int64 // 0 when the operation ran outside a recorded run
+	Time      time.Time
+	Action    string // create|update|deactivate|reactivate|delete|link|skip
+	Kind      string // "user" or "group"
+	SourceID  string
+	TargetID  string
+	Name      string
+	Changes   []Change
+	Status    string // ok|failed|skipped
+	ErrorCode string
+	Error     string
+}
+
+var (
+	logActions  = []string{"create", "update", "deactivate", "reactivate", "delete", "link", "skip"}
+	logStatuses = []string{"ok", "failed", "skipped"}
+)
+
+// AppendLog records e and returns its id. A zero Time means now.
+func (s *Store) AppendLog(ctx context.Context, e LogEntry) (int64, error) {
+	if !slices.Contains(logActions, e.Action) {
+		return 0, fmt.Errorf("log %s %s: action %q is not one of %s", e.Kind, e.SourceID, e.Action, strings.Join(logActions, ", "))
+	}
+	if !slices.Contains(logStatuses, e.Status) {
+		return 0, fmt.Errorf("log %s %s: status %q is not one of %s", e.Kind, e.SourceID, e.Status, strings.Join(logStatuses, ", "))
+	}
+	if e.Time.IsZero() {
+		e.Time = s.now()
+	}
+	changes := e.Changes
+	if changes == nil {
+		changes = []Change{}
+	}
+	c, err := json.Marshal(changes)
+	if err != nil {
+		return 0, fmt.Errorf("log %s %s: encode changes: %w", e.Kind, e.SourceID, err)
+	}
+	var runID any // NULL, not 0, so the foreign key only binds real runs
+	if e.RunID != 0 {
+		runID = e.RunID
+	}
+	res, err := s.db.ExecContext(ctx, `
+INSERT INTO log (run_id, time, action, kind, source_id, target_id, name, changes, status, error_code, error)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		runID, toDB(e.Time), e.Action, e.Kind, e.SourceID, e.TargetID, e.Name, string(c), e.Status, e.ErrorCode, e.Error)
+	if err != nil {
+		return 0, fmt.Errorf("state file %s: log %s %s %s (run %d): %w", s.path, e.Action, e.Kind, e.SourceID, e.RunID, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("state file %s: log %s %s %s: %w", s.path, e.Action, e.Kind, e.SourceID, err)
+	}
+	return id, nil
+}
+
+// LogFilter selects provisioning log entries; zero fields match everything.
+type LogFilter struct {
+	RunID    int64
+	Status   string
+	SourceID string
+	TargetID string
+	Since    time.Time // entries at or after this time
+	Limit    int       // the newest Limit matching entries when > 0
+}
+
+// Log returns the matching entries, oldest first.
+func (s *Store) Log(ctx context.Context, f LogFilter) ([]LogEntry, error) {
+	var where []string
+	var args []any
+	if f.RunID != 0 {
+		where = append(where, "run_id = ?")
+		args = append(args, f.RunID)
+	}
+	if f.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, f.Status)
+	}
+	if f.SourceID != "" {
+		where = append(where, "source_id = ?")
+		args = append(args, f.SourceID)
+	}
+	if f.TargetID != "" {
+		where = append(where, "target_id = ?")
+		args = append(args, f.TargetID)
+	}
+	if !f.Since.IsZero() {
+		where = append(where, "time >= ?")
+		args = append(args, toDB(f.Since))
+	}
+	q := `SELECT id, run_id, time, action, kind, source_id, target_id, name, changes, status, error_code, error FROM log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	// Newest first so LIMIT keeps the newest rows; reversed below.
+	q += " ORDER BY id DESC"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("state file %s: read provisioning log: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []LogEntry
+	for rows.Next() {
+		var e LogEntry
+		var runID *int64
+		var t int64
+		var changes string
+		if err := rows.Scan(&e.ID, &runID, &t, &e.Action, &e.Kind, &e.SourceID, &e.TargetID, &e.Name,
+			&changes, &e.Status, &e.ErrorCode, &e.Error); err != nil {
+			return nil, fmt.Errorf("state file %s: read provisioning log: %w", s.path, err)
+		}
+		if runID != nil {
+			e.RunID = *runID
+		}
+		e.Time = fromDB(t)
+		if err := json.Unmarshal([]byte(changes), &e.Changes); err != nil {
+			return nil, fmt.Errorf("state file %s: provisioning log entry %d: changes: %w", s.path, e.ID, err)
+		}
+		if len(e.Changes) == 0 {
+			e.Changes = nil
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state file %s: read provisioning log: %w", s.path, err)
+	}
+	slices.Reverse(out)
+	return out, nil
+}
