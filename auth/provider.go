@@ -38,10 +38,11 @@ type TokenProvider struct {
 	// Warn receives problems that do not stop the current run.
 	Warn func(msg string)
 
-	mu      sync.Mutex
-	cred    *Credential
-	source  Source
-	unsaved bool
+	mu         sync.Mutex
+	cred       *Credential
+	source     Source
+	unsaved    bool
+	saveWarned bool
 }
 
 // NewTokenProvider returns a provider over store; client (API URL, HTTP
@@ -122,11 +123,15 @@ func (p *TokenProvider) needsRefresh(c *Credential) bool {
 
 func (p *TokenProvider) save(ctx context.Context) {
 	if _, _, err := p.store.Save(ctx, p.cred, p.source == SourceFile); err != nil {
+		if p.saveWarned {
+			return
+		}
+		p.saveWarned = true
 		p.warn(fmt.Sprintf("the refreshed Slack token could not be stored in %s (%v); this run keeps using it, and the next run must refresh again within Slack's grace period or run `slackprov authorize`",
 			p.store.Location(p.source), err))
 		return
 	}
-	p.unsaved = false
+	p.unsaved, p.saveWarned = false, false
 }
 
 func (p *TokenProvider) warn(msg string) {

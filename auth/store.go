@@ -156,6 +156,19 @@ func decodeCredential(secret string) (*Credential, error) {
 	return &c, nil
 }
 
+// CheckKeychain reports whether the OS keychain answers, so a command can
+// refuse before an authorization whose token it could not keep.
+func (s *Store) CheckKeychain(ctx context.Context) error {
+	err := withTimeout(ctx, s.opts.Timeout, "read", func() error {
+		_, err := s.opts.Keyring.Get(KeyringService, s.profile)
+		return err
+	})
+	if err == nil || errors.Is(err, ErrKeyringNotFound) {
+		return nil
+	}
+	return s.keychainErr("reach", err)
+}
+
 // Save stores cred in the keychain, or in the insecure file when insecure is
 // set, and returns where it went. The pair is one value, so a reader sees
 // either the old pair or the new one, never a mix. After a successful write

@@ -5,6 +5,9 @@ import "github.com/urfave/cli/v2"
 // commandList is the command tree, in the order `slackprov --help` shows it.
 func commandList(f *Factory) []*cli.Command {
 	return []*cli.Command{
+		newAuthorizeCmd(f),
+		newTestConnectionCmd(f),
+		newLogoutCmd(f),
 		newSyncCmd(f),
 		newApplyCmd(f),
 		newLogsCmd(f),

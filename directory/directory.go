@@ -27,6 +27,15 @@ type User struct {
 // Attr returns the named attribute's values; ok is false when it is null.
 // IsSoftDeleted is computed as Entra computes it for an assigned user.
 func (u *User) Attr(name string) (vals []string, ok bool) {
+	v, _, ok := u.AttrString(name)
+	if !ok {
+		return nil, false
+	}
+	return []string{v}, true
+}
+
+// AttrString is Attr without the slice: every user attribute is single-valued.
+func (u *User) AttrString(name string) (value string, single, ok bool) {
 	var v string
 	switch name {
 	case "id", "objectId":
@@ -52,19 +61,13 @@ func (u *User) Attr(name string) (vals []string, ok bool) {
 	case "manager":
 		v = u.Manager
 	case "accountEnabled":
-		return []string{entraBool(u.AccountEnabled)}, true
+		return entraBool(u.AccountEnabled), true, true
 	case "IsSoftDeleted":
-		return []string{entraBool(!u.AccountEnabled)}, true
+		return entraBool(!u.AccountEnabled), true, true
 	default:
-		v, ok = u.Extra[name]
-		if !ok {
-			return nil, false
-		}
+		v = u.Extra[name]
 	}
-	if v == "" {
-		return nil, false
-	}
-	return []string{v}, true
+	return v, true, v != ""
 }
 
 // entraBool spells a boolean as Entra's expressions see it: "True" or "False".

@@ -17,8 +17,13 @@ import (
 
 // SlackOptions configures a Slack SCIM emulator.
 type SlackOptions struct {
-	// Token is the only bearer token accepted. Required.
+	// Token is a bearer token the emulator accepts. Required unless
+	// AcceptToken is set.
 	Token string
+	// AcceptToken, when set, also accepts any bearer token it approves, for
+	// example OAuth.SCIMAuth() so tokens issued and rotated by the OAuth
+	// emulator work here.
+	AcceptToken func(token string) bool
 	// Plan is "business_plus" (default) or "enterprise". Any other plan, such as
 	// "pro" or "free", fails every call with 403 plus_teams_only, as Slack does.
 	// On "enterprise" new user ids start with W (org-level users).
@@ -77,8 +82,8 @@ type Slack struct {
 // invalid: both are programming errors (LoadSlackSeed reports seed problems as
 // errors for seeds read from files).
 func NewSlack(opts SlackOptions) *Slack {
-	if opts.Token == "" {
-		panic("emulator: SlackOptions.Token is required: set the bearer token clients must send")
+	if opts.Token == "" && opts.AcceptToken == nil {
+		panic("emulator: SlackOptions needs Token or AcceptToken: set the bearer token clients must send")
 	}
 	s := newSlackState(opts)
 	if opts.Seed != nil {
@@ -224,14 +229,21 @@ func (s *Slack) authenticate(r *http.Request) *scimError {
 		return scimErr(http.StatusUnauthorized, "missing_authentication")
 	}
 	scheme, token, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") ||
-		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.opts.Token)) != 1 {
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || !s.tokenAccepted(token) {
 		return scimErr(http.StatusUnauthorized, "invalid_authentication")
 	}
 	if s.opts.Plan != "business_plus" && s.opts.Plan != "enterprise" {
 		return scimErr(http.StatusForbidden, "plus_teams_only")
 	}
 	return nil
+}
+
+func (s *Slack) tokenAccepted(token string) bool {
+	if s.opts.Token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.opts.Token)) == 1 {
+		return true
+	}
+	return s.opts.AcceptToken != nil && s.opts.AcceptToken(token)
 }
 
 // dispatch runs the handler for a routed, admitted request.

@@ -138,7 +138,7 @@ type scimPatchOp struct {
 // scimParsePatch validates a PatchOp body. Entra capitalises op names, and
 // RFC 7644 makes them case-insensitive, so "Replace" is accepted.
 func scimParsePatch(body map[string]any) ([]scimPatchOp, *scimError) {
-	schemas, ok := body["schemas"].([]any)
+	schemas, ok := scimGetCI(body, "schemas").([]any)
 	if !ok || len(schemas) == 0 {
 		return nil, scimBadRequest("missing_schema_element")
 	}

@@ -59,7 +59,7 @@ func scimHasEmoji(s string) bool {
 		case r >= 0x1F000 && r <= 0x1FAFF, // mahjong … symbols and pictographs extended-A
 			r >= 0x2600 && r <= 0x27BF, // misc symbols, dingbats
 			r >= 0x2B00 && r <= 0x2BFF, // arrows and stars such as ⭐
-			r == 0xFE0F, r == 0x200D: // emoji presentation selector, zero-width joiner
+			r == 0xFE0F, r == 0x200D:   // emoji presentation selector, zero-width joiner
 			return true
 		}
 	}
@@ -132,12 +132,18 @@ func (s *Slack) store(old, next *scimUser) {
 	s.byEmail[strings.ToLower(next.primaryEmail())] = next
 }
 
-// notFoundUser is Slack's answer for an id that is not a user. Ids that are not
+// scimValidUserID reports whether id has the shape of a Slack user id:
+// U or W followed by uppercase letters and digits.
+func scimValidUserID(id string) bool {
+	return len(id) >= 2 && (id[0] == 'U' || id[0] == 'W') && strings.IndexFunc(id[1:], func(r rune) bool {
+		return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) < 0
+}
+
+// scimUserIDError is Slack's answer for an id that is not a user: ids not
 // even shaped like Slack user ids cannot be decoded.
 func scimUserIDError(id string) *scimError {
-	if len(id) < 2 || (id[0] != 'U' && id[0] != 'W') || strings.IndexFunc(id, func(r rune) bool {
-		return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
-	}) >= 0 {
+	if !scimValidUserID(id) {
 		return scimBadRequest("cannot_decode_user_id")
 	}
 	return scimErr(http.StatusNotFound, "no_such_user")

@@ -34,7 +34,7 @@ func checkUser(values map[string]string, required func(target string) bool) []Pr
 		case n > MaxUserNameLength:
 			add(AttrUserName, "long_username", SeverityError, "userName %q is %d characters; Slack allows %d — shorten it in the mapping, e.g. Left(SlackUserName([userPrincipalName]), %d)", u, n, MaxUserNameLength, MaxUserNameLength)
 		}
-		if s := SlackUserName(u); u != "" && s != u {
+		if s := SlackUserName(u); strings.TrimSpace(u) != "" && s != u {
 			add(AttrUserName, "username_rewritten", SeverityWarning, "Slack will store userName %q as %q; map SlackUserName(...) so the value sent is the value kept", u, s)
 		}
 	}
@@ -131,7 +131,7 @@ func containsEmoji(s string) bool {
 		case r >= 0x1F000 && r <= 0x1FAFF, // mahjong … symbols & pictographs ext-A, incl. flags
 			r >= 0x2600 && r <= 0x27BF, // misc symbols, dingbats
 			r >= 0x2B00 && r <= 0x2BFF, // arrows & stars (⭐)
-			r == 0xFE0F: // emoji presentation selector
+			r == 0xFE0F:                // emoji presentation selector
 			return true
 		}
 	}

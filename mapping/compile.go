@@ -91,8 +91,11 @@ func (e *PosError) Error() string {
 	if file == "" {
 		file = "mapping"
 	}
-	if e.Line == 0 {
+	switch {
+	case e.Line == 0:
 		return file + ": " + e.Msg
+	case e.Column == 0:
+		return fmt.Sprintf("%s:%d: %s", file, e.Line, e.Msg)
 	}
 	return fmt.Sprintf("%s:%d:%d: %s", file, e.Line, e.Column, e.Msg)
 }
@@ -164,7 +167,9 @@ func (c *Compiled) GroupMatching() []string { return append([]string(nil), c.gro
 func (c *Compiled) OnCreateOnly(target string) bool { return findAttr(c.users, target).OnCreate() }
 
 // GroupOnCreateOnly reports whether the group target flows only on create.
-func (c *Compiled) GroupOnCreateOnly(target string) bool { return findAttr(c.groups, target).OnCreate() }
+func (c *Compiled) GroupOnCreateOnly(target string) bool {
+	return findAttr(c.groups, target).OnCreate()
+}
 
 // Redacted reports whether the user target's value is wrapped in Redact():
 // it is sent to Slack but must show as [Redact] in plans and logs.
@@ -198,6 +203,11 @@ func findAttr(attrs []compiledAttr, target string) Attribute {
 	}
 	return Attribute{}
 }
+
+// GroupsEnabled reports whether the mapping provisions groups: a mapping
+// with no group entries leaves Slack's groups alone, like a disabled group
+// mapping in Entra.
+func (c *Compiled) GroupsEnabled() bool { return len(c.groups) > 0 }
 
 // UserTargets lists every mapped user target, sorted.
 func (c *Compiled) UserTargets() []string { return targets(c.users) }

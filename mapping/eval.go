@@ -49,6 +49,14 @@ func (c *Compiled) EvalUser(o Object, create bool) Result {
 		a := findAttr(c.users, target)
 		return !failed[target] && a.Target != "" && (create || !a.OnCreate())
 	})...)
+	// Slack refuses a new account with no name at all (invalid_name_required);
+	// on update a null name is simply not sent.
+	_, given := r.Values[AttrGivenName]
+	_, family := r.Values[AttrFamilyName]
+	if create && !given && !family {
+		r.Problems = append(r.Problems, Problem{Target: AttrGivenName, Code: "invalid_name_required", Severity: SeverityError,
+			Message: "given name and family name are both empty; Slack needs at least one for a new account"})
+	}
 	return r
 }
 

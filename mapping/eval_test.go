@@ -232,3 +232,39 @@ func hasProblem(ps []Problem, target, code, severity string) bool {
 	}
 	return false
 }
+
+func TestGroupsDisabledWithoutGroupEntries(t *testing.T) {
+	m := Default()
+	m.Groups = nil
+	c := mustCompile(t, m)
+	if c.GroupsEnabled() {
+		t.Error("GroupsEnabled with no group entries")
+	}
+	if !mustCompile(t, Default()).GroupsEnabled() {
+		t.Error("default mapping has groups disabled")
+	}
+}
+
+// The engine evaluates users from several goroutines; run with -race.
+func TestEvalConcurrent(t *testing.T) {
+	c := mustCompile(t, Default())
+	done := make(chan string)
+	for i := range 8 {
+		go func() {
+			o := ada()
+			o["userPrincipalName"] = []string{strings.Repeat("x", i+1) + "@contoso.com"}
+			var got string
+			for range 200 {
+				got = c.EvalUser(o, true).Values[AttrUserName]
+			}
+			done <- got
+		}()
+	}
+	seen := map[string]bool{}
+	for range 8 {
+		seen[<-done] = true
+	}
+	if len(seen) != 8 {
+		t.Errorf("results mixed between goroutines: %v", seen)
+	}
+}

@@ -105,7 +105,7 @@ func (p *parser) expr() (*node, error) {
 			p.i += len(op)
 			p.space()
 			if p.eof() {
-				return nil, p.errf("comparison %s needs a value on its right", op)
+				return nil, &SyntaxError{n.pos, fmt.Sprintf("comparison %s needs a value on its right", op)}
 			}
 			right, err := p.operand()
 			if err != nil {

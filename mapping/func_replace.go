@@ -81,7 +81,10 @@ func fnReplace(_ *evaluator, n *node, a []value) (value, error) {
 	}
 	re, _ := n.aux.(*regexp.Regexp)
 	if re == nil {
-		p, _ := arg(repPattern)
+		p, ok := arg(repPattern)
+		if !ok {
+			return a[repSource], nil
+		}
 		var err error
 		if re, err = compilePattern(p); err != nil {
 			return null, err

@@ -20,8 +20,6 @@ type function struct {
 	volatile bool
 	// unsupported explains why slackprov refuses the function.
 	unsupported string
-	// extension marks slackprov functions that Entra does not have.
-	extension bool
 }
 
 var functionTable = []*function{
@@ -30,11 +28,16 @@ var functionTable = []*function{
 	{name: "AssertiveAppRoleAssignmentsComplex", unsupported: "Slack app roles are not provisioned by slackprov"},
 	{name: "BitAnd", min: 2, max: 2, call: fnBitAnd, prepare: literalInts(0, 1)},
 	{name: "CBool", min: 1, max: 1, call: fnCBool},
+	{name: "CDate", min: 1, max: 1, call: fnCDate},
 	{name: "Coalesce", min: 1, max: -1, call: fnCoalesce},
 	{name: "ConvertToBase64", min: 1, max: 1, call: fnConvertToBase64},
 	{name: "ConvertToUTF8Hex", min: 1, max: 1, call: fnConvertToUTF8Hex},
 	{name: "Count", min: 1, max: 1, call: fnCount},
 	{name: "CStr", min: 1, max: 1, call: fnCStr},
+	{name: "DateAdd", min: 3, max: 3, call: fnDateAdd, prepare: prepareInterval},
+	{name: "DateDiff", min: 3, max: 3, call: fnDateDiff, prepare: prepareInterval},
+	{name: "DateFromNum", min: 1, max: 1, call: fnDateFromNum},
+	{name: "FormatDateTime", min: 4, max: 4, call: fnFormatDateTime, prepare: prepareFormatDateTime},
 	{name: "Guid", min: 0, max: 0, call: fnGuid, volatile: true},
 	{name: "IgnoreFlowIfNullOrEmpty", min: 1, max: 1, call: fnIgnoreFlowIfNullOrEmpty},
 	{name: "IIF", min: 3, max: 3, call: fnIIF},
@@ -49,6 +52,8 @@ var functionTable = []*function{
 	{name: "Mid", min: 2, max: 3, call: fnMid, prepare: literalInts(1, 2)},
 	{name: "NormalizeDiacritics", min: 1, max: 1, call: fnNormalizeDiacritics},
 	{name: "Not", min: 1, max: 1, call: fnNot},
+	{name: "Now", min: 0, max: 0, call: fnNow, volatile: true},
+	{name: "NumFromDate", min: 1, max: 1, call: fnNumFromDate},
 	{name: "PCase", min: 1, max: 2, call: fnPCase},
 	{name: "RandomString", min: 5, max: 6, call: fnRandomString, prepare: literalInts(0, 1, 2, 3, 4), volatile: true},
 	{name: "Redact", min: 1, max: 1, call: fnRedact},
@@ -56,13 +61,14 @@ var functionTable = []*function{
 	{name: "Replace", min: 5, max: 7, call: fnReplace, prepare: prepareReplace},
 	{name: "SelectUniqueValue", unsupported: "Entra itself only supports it for on-premises Active Directory targets; for Slack, use an expression and Slack's own username_taken error"},
 	{name: "SingleAppRoleAssignment", unsupported: "Slack app roles are not provisioned by slackprov"},
-	{name: "SlackUserName", min: 1, max: 1, call: fnSlackUserName, extension: true},
+	// SlackUserName and Trim are slackprov extensions, not Entra functions.
+	{name: "SlackUserName", min: 1, max: 1, call: fnSlackUserName},
 	{name: "Split", min: 2, max: 2, call: fnSplit},
 	{name: "StripSpaces", min: 1, max: 1, call: fnStripSpaces},
 	{name: "Switch", min: 2, max: -1, call: fnSwitch, prepare: prepareSwitch},
 	{name: "ToLower", min: 1, max: 2, call: fnToLower, prepare: prepareCulture},
 	{name: "ToUpper", min: 1, max: 2, call: fnToUpper, prepare: prepareCulture},
-	{name: "Trim", min: 1, max: 1, call: fnTrim, extension: true},
+	{name: "Trim", min: 1, max: 1, call: fnTrim},
 	{name: "Word", min: 2, max: 3, call: fnWord, prepare: literalInts(1)},
 }
 
@@ -125,8 +131,10 @@ func (f *function) checkArity(n *node) error {
 // arguments in the middle (Switch's default, Replace's modes).
 func (f *function) required() int {
 	switch f.name {
-	case "Switch", "Replace", "FormatDateTime", "Coalesce", "Join", "RandomString":
+	case "Switch", "Replace", "FormatDateTime", "Coalesce", "RandomString":
 		return 1
+	case "Join":
+		return 0
 	}
 	return f.min
 }

@@ -41,9 +41,9 @@ type checked struct {
 	node *node
 }
 
-// validate checks a list of attributes. explicitConstant marks entries whose
-// (possibly empty) value key was present, which the loader knows and a
-// programmatic caller expresses with Type: TypeConstant.
+// validate checks a list of attributes and infers their types. An empty
+// constant can't be inferred, so it needs Type: TypeConstant (the loader
+// sets it when the file says value: "").
 func validate(kind objectKind, attrs []Attribute) ([]checked, []issue) {
 	var issues []issue
 	add := func(i int, field string, pos int, format string, args ...any) {
@@ -129,7 +129,7 @@ func validate(kind objectKind, attrs []Attribute) ([]checked, []issue) {
 		out[i] = c
 	}
 	for _, r := range kind.required {
-		if _, ok := seenTarget[r]; !ok {
+		if _, ok := seenTarget[r]; !ok && (kind.name == userKind.name || len(attrs) > 0) {
 			add(-1, "", 0, "%s must map %s: Slack requires it", kind.name, quote(r))
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -67,6 +66,13 @@ func Apply(ctx context.Context, plan *Plan, opts ApplyOptions) error {
 		a.linkedTo[id] = src
 	}
 	plan.DryRun = false
+	// Objects that failed while planning are logged too, so the provisioning
+	// log alone tells an admin everything that needs attention.
+	for i := range plan.Operations {
+		if op := &plan.Operations[i]; op.Status == StatusFailed {
+			a.log(op)
+		}
+	}
 	for _, phase := range phases(plan) {
 		a.total += len(phase)
 	}
@@ -343,22 +349,21 @@ func without(list []string, drop string) []string {
 
 // resolveMembers turns directory user ids into Slack ids; members whose
 // create failed have none and are left for the next run.
-func (a *applier) resolveMembers(srcs []string) (ids []string, missing int) {
+func (a *applier) resolveMembers(srcs []string) []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var ids []string
 	for _, src := range srcs {
 		if id := a.userLinks[src]; id != "" {
 			ids = append(ids, id)
-		} else {
-			missing++
 		}
 	}
 	sort.Strings(ids)
-	return ids, missing
+	return ids
 }
 
 func (a *applier) createGroup(ctx context.Context, op *Operation) error {
-	ids, missing := a.resolveMembers(op.AddMembers)
+	ids := a.resolveMembers(op.AddMembers)
 	g := &scim.Group{Schemas: []string{scim.SchemaGroup}, DisplayName: op.DisplayName, ExternalID: op.Desired["externalId"], Members: []scim.Ref{}}
 	for _, id := range ids {
 		g.Members = append(g.Members, scim.Ref{Value: id})
@@ -368,18 +373,11 @@ func (a *applier) createGroup(ctx context.Context, op *Operation) error {
 		return err
 	}
 	op.TargetID = created.ID
-	if err := a.setLink(KindGroup, op.SourceID, created.ID); err != nil {
-		return err
-	}
-	return missingErr(missing)
+	// Members whose create failed have their own failed operation; the next
+	// run adds them to the group.
+	return a.setLink(KindGroup, op.SourceID, created.ID)
 }
 
-func missingErr(missing int) error {
-	if missing == 0 {
-		return nil
-	}
-	return fmt.Errorf("%d members have no Slack account yet (their create failed); the next run adds them", missing)
-}
 
 func (a *applier) updateGroup(ctx context.Context, op *Operation) error {
 	for _, c := range op.Changes {
@@ -390,7 +388,7 @@ func (a *applier) updateGroup(ctx context.Context, op *Operation) error {
 			return err
 		}
 	}
-	ids, missing := a.resolveMembers(op.AddMembers)
+	ids := a.resolveMembers(op.AddMembers)
 	if len(ids) > 0 {
 		if err := a.opts.Client.AddGroupMembers(ctx, op.TargetID, ids); err != nil {
 			return err
@@ -401,7 +399,7 @@ func (a *applier) updateGroup(ctx context.Context, op *Operation) error {
 			return err
 		}
 	}
-	return missingErr(missing)
+	return nil
 }
 
 func (a *applier) deleteGroup(ctx context.Context, op *Operation) error {
@@ -416,18 +414,22 @@ func (a *applier) deleteGroup(ctx context.Context, op *Operation) error {
 
 // Summary is one line for people: what the plan did or would do.
 func Summary(p *Plan) string {
-	verb := "Plan"
-	if !p.DryRun {
-		verb = "Applied"
+	done := !p.DryRun
+	verb := func(future, past string) string {
+		if done {
+			return past
+		}
+		return "to " + future
 	}
-	part := func(c Counts) string {
-		return fmt.Sprintf("%d to create, %d to update, %d to reactivate, %d to deactivate, %d to delete, %d unchanged, %d failed",
-			c.Create, c.Update, c.Reactivate, c.Deactivate, c.Delete, c.Unchanged, c.Failed)
+	users := fmt.Sprintf("%d %s, %d %s, %d %s, %d %s",
+		p.Users.Create, verb("create", "created"), p.Users.Update, verb("update", "updated"),
+		p.Users.Reactivate, verb("reactivate", "reactivated"), p.Users.Deactivate, verb("deactivate", "deactivated"))
+	groups := fmt.Sprintf("%d %s, %d %s, %d %s",
+		p.Groups.Create, verb("create", "created"), p.Groups.Update, verb("update", "updated"), p.Groups.Delete, verb("delete", "deleted"))
+	head := "Plan"
+	if done {
+		head = "Applied"
 	}
-	s := fmt.Sprintf("%s: users: %s; groups: %s.", verb, part(p.Users), part(p.Groups))
-	if !p.DryRun {
-		s = strings.NewReplacer(" to create", " created", " to update", " updated", " to reactivate", " reactivated",
-			" to deactivate", " deactivated", " to delete", " deleted").Replace(s)
-	}
-	return s
+	return fmt.Sprintf("%s: users: %s, %d unchanged, %d failed; groups: %s, %d unchanged, %d failed.",
+		head, users, p.Users.Unchanged, p.Users.Failed, groups, p.Groups.Unchanged, p.Groups.Failed)
 }

@@ -50,6 +50,10 @@ type planner struct {
 	enabled map[string]bool
 	// linkedTo is the store's links reversed: Slack id → directory id.
 	linkedTo map[string]string
+	// diffTargets are the attributes an update compares, computed once.
+	diffTargets []string
+	// managerOnly are matched users to recheck once managers resolve.
+	managerOnly []managerCheck
 }
 
 // Build computes the plan. It never writes anywhere.
@@ -60,16 +64,17 @@ func Build(in Input) *Plan {
 			Version: PlanVersion, CreatedAt: in.Now.UTC(), Source: in.Source, DryRun: true,
 			Operations: []Operation{},
 		},
-		byID:       make(map[string]*scim.User, len(in.SlackUsers)),
-		byExternal: make(map[string]*scim.User, len(in.SlackUsers)),
-		byEmail:    make(map[string]*scim.User, len(in.SlackUsers)),
-		byUserName: make(map[string]*scim.User, len(in.SlackUsers)),
-		claimed:    make(map[string]string),
-		target:     make(map[string]string),
-		creating:   make(map[string]int),
-		present:    make(map[string]bool),
-		enabled:    make(map[string]bool),
-		linkedTo:   make(map[string]string, len(in.UserLinks)),
+		byID:        make(map[string]*scim.User, len(in.SlackUsers)),
+		byExternal:  make(map[string]*scim.User, len(in.SlackUsers)),
+		byEmail:     make(map[string]*scim.User, len(in.SlackUsers)),
+		byUserName:  make(map[string]*scim.User, len(in.SlackUsers)),
+		claimed:     make(map[string]string, len(in.SlackUsers)),
+		target:      make(map[string]string, len(in.Snapshot.Users)),
+		creating:    make(map[string]int),
+		present:     make(map[string]bool, len(in.Snapshot.Users)),
+		enabled:     make(map[string]bool, len(in.Snapshot.Users)),
+		linkedTo:    make(map[string]string, len(in.UserLinks)),
+		diffTargets: updatableTargets(in.Mapping),
 	}
 	p.index()
 	p.users()
@@ -123,9 +128,9 @@ func (p *planner) users() {
 
 	// Two directory users computing the same userName or email cannot both
 	// exist in Slack: the second one fails, by id order, so the outcome is stable.
-	seenUserName := map[string]string{}
-	seenEmail := map[string]string{}
-	seenID := map[string]bool{}
+	seenUserName := make(map[string]string, len(users))
+	seenEmail := make(map[string]string, len(users))
+	seenID := make(map[string]bool, len(users))
 
 	for _, e := range snap.Problems {
 		if e.Kind == "user" {

@@ -241,6 +241,13 @@ func TestBuildSafety(t *testing.T) {
 			t.Errorf("refused %q", p.Refused)
 		}
 	})
+	t.Run("a record without a readable id holds every absence", func(t *testing.T) {
+		snap := &directory.Snapshot{Users: dir[2:], Problems: []directory.RecordError{{File: "d.json", Line: 3, Kind: "user"}}}
+		p := build(t, Input{Snapshot: snap, SlackUsers: slack, UserLinks: links})
+		if p.Users.Deactivate != 0 || p.Users.Failed != 3 {
+			t.Errorf("deactivate=%d failed=%d", p.Users.Deactivate, p.Users.Failed)
+		}
+	})
 	t.Run("unreadable record is not absent", func(t *testing.T) {
 		snap := &directory.Snapshot{Users: dir[1:], Problems: []directory.RecordError{{File: "d.json", Line: 3, ID: dir[0].ID, Kind: "user"}}}
 		p := build(t, Input{Snapshot: snap, SlackUsers: slack, UserLinks: links})

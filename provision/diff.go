@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -75,6 +76,11 @@ func (p *planner) planExisting(op Operation, u *scim.User, vals map[string]strin
 	case len(op.Changes) == 0 && vals[scim.AttrManager] == "":
 		p.plan.Users.Unchanged++
 		return
+	case len(op.Changes) == 0 && len(problems) == 0:
+		// Only the manager may differ, and that is known once every user is
+		// matched; most users have a manager, so keep this check small.
+		p.managerOnly = append(p.managerOnly, managerCheck{sourceID: op.SourceID, targetID: u.ID, userName: op.UserName, matchedBy: op.MatchedBy, vals: vals})
+		return
 	default:
 		op.Action = ActionUpdate
 	}
@@ -94,17 +100,32 @@ func (p *planner) planExisting(op Operation, u *scim.User, vals map[string]strin
 // are never diffed; the manager is diffed later, once every id is known.
 func (p *planner) diffUser(u *scim.User, vals map[string]string) []Change {
 	var changes []Change
-	for _, attr := range sortedAttrs(vals) {
-		if attr == scim.AttrActive || attr == scim.AttrManager || !scim.IsUpdatable(attr) || p.in.Mapping.OnCreateOnly(attr) {
+	for _, attr := range p.diffTargets {
+		want, ok := vals[attr]
+		if !ok {
 			continue
 		}
-		old, want := u.Get(attr), vals[attr]
-		if sameValue(attr, old, want) {
-			continue
+		if old := u.Get(attr); !sameValue(attr, old, want) {
+			changes = append(changes, Change{Attribute: attr, Old: old, New: want})
 		}
-		changes = append(changes, Change{Attribute: attr, Old: old, New: want})
 	}
 	return changes
+}
+
+// updatableTargets lists, sorted, the mapped user attributes an update may
+// change: not the ones applied only on create, nor those Slack will not update.
+func updatableTargets(m interface {
+	UserTargets() []string
+	OnCreateOnly(string) bool
+}) []string {
+	var out []string
+	for _, attr := range m.UserTargets() {
+		if attr == scim.AttrActive || attr == scim.AttrManager || !scim.IsUpdatable(attr) || m.OnCreateOnly(attr) {
+			continue
+		}
+		out = append(out, attr)
+	}
+	return out
 }
 
 // sameValue compares as Slack does: userNames and emails are case-insensitive.
@@ -116,9 +137,28 @@ func sameValue(attr, a, b string) bool {
 	return a == b
 }
 
+// managerCheck is a matched user whose only possible change is the manager.
+type managerCheck struct {
+	sourceID, targetID, userName, matchedBy string
+	vals                                    map[string]string
+}
+
 // managers resolves each manager reference to a Slack id now that every user
 // is matched, and drops the operations that turn out to change nothing.
 func (p *planner) managers() {
+	for _, c := range p.managerOnly {
+		mgr := c.vals[scim.AttrManager]
+		want, known := p.target[mgr]
+		_, pending := p.creating[mgr]
+		if !pending && (!known || p.byID[c.targetID].Get(scim.AttrManager) == want) {
+			p.plan.Users.Unchanged++
+			continue
+		}
+		p.plan.Operations = append(p.plan.Operations, Operation{
+			Action: ActionUpdate, Kind: KindUser, SourceID: c.sourceID, TargetID: c.targetID, UserName: c.userName,
+			MatchedBy: c.matchedBy, Status: StatusPlanned, Desired: c.vals, ManagerSourceID: c.vals[scim.AttrManager],
+		})
+	}
 	ops := p.plan.Operations[:0]
 	for _, op := range p.plan.Operations {
 		if op.Kind != KindUser || op.Status != StatusPlanned || op.ManagerSourceID == "" {
@@ -135,7 +175,7 @@ func (p *planner) managers() {
 		case pending:
 			delete(op.Desired, scim.AttrManager)
 			op.ManagerSourceID = mgr
-			want = "(created by this plan: " + mgr + ")"
+			want = "(new user " + p.plan.Operations[p.creating[mgr]].UserName + ")"
 		default:
 			// The manager has no Slack account and will not get one now.
 			delete(op.Desired, scim.AttrManager)
@@ -190,6 +230,14 @@ func (p *planner) levels() {
 // directory user is gone. Only links mean ownership: an account we never
 // linked is unmanaged and left alone.
 func (p *planner) deactivations() {
+	// A record the source could not read, and whose id it could not read
+	// either, might be any linked user: absence proves nothing then.
+	unreadable := 0
+	for _, e := range p.in.Snapshot.Problems {
+		if e.Kind == "user" && e.ID == "" {
+			unreadable++
+		}
+	}
 	srcs := make([]string, 0, len(p.in.UserLinks))
 	for src := range p.in.UserLinks {
 		srcs = append(srcs, src)
@@ -208,11 +256,16 @@ func (p *planner) deactivations() {
 			p.plan.Users.Unchanged++
 			continue
 		}
-		p.plan.Operations = append(p.plan.Operations, Operation{
+		op := Operation{
 			Action: ActionDeactivate, Kind: KindUser, SourceID: src, TargetID: u.ID, UserName: u.UserName,
 			Status: StatusPlanned, MatchedBy: "link",
 			Changes: []Change{{Attribute: scim.AttrActive, Old: "true", New: "false"}},
-		})
+		}
+		if unreadable > 0 {
+			p.fail(op, "unreadable_source", fmt.Sprintf("not deactivated: the source has %d user records whose id could not be read, and this user may be one of them; fix those records first", unreadable))
+			continue
+		}
+		p.plan.Operations = append(p.plan.Operations, op)
 	}
 }
 

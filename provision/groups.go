@@ -12,6 +12,9 @@ import (
 // groups matches and diffs every directory group, after users, because
 // membership needs each user's Slack id (or its pending create).
 func (p *planner) groups() {
+	if !p.in.Mapping.GroupsEnabled() {
+		return
+	}
 	byID := make(map[string]*scim.Group, len(p.in.SlackGroups))
 	byExternal := map[string]*scim.Group{}
 	byName := map[string]*scim.Group{}

@@ -63,14 +63,39 @@ func ent(u *User) *Enterprise {
 	return u.Enterprise
 }
 
-func str(get func(*User) *string, path string) userAttr {
+// str describes a plain string attribute. read must not allocate or change
+// the user (planning reads every attribute of every user); write may create
+// the sub-object the field lives in.
+func str(read func(*User) string, write func(*User) *string, path string) userAttr {
 	return userAttr{
-		get:       func(u *User) string { return *get(u) },
-		set:       func(u *User, v string) { *get(u) = v },
+		get:       read,
+		set:       func(u *User, v string) { *write(u) = v },
 		patchPath: path,
-		value:     func(u *User) any { return *get(u) },
+		value:     func(u *User) any { return read(u) },
 		updatable: true,
 	}
+}
+
+func top(field func(*User) *string, path string) userAttr {
+	return str(func(u *User) string { return *field(u) }, field, path)
+}
+
+func nameField(field func(*Name) *string, path string) userAttr {
+	return str(func(u *User) string {
+		if u.Name == nil {
+			return ""
+		}
+		return *field(u.Name)
+	}, func(u *User) *string { return field(name(u)) }, path)
+}
+
+func entField(field func(*Enterprise) *string, path string) userAttr {
+	return str(func(u *User) string {
+		if u.Enterprise == nil {
+			return ""
+		}
+		return *field(u.Enterprise)
+	}, func(u *User) *string { return field(ent(u)) }, path)
 }
 
 // Slack's phone semantics are odd (reference §2.1): in a request,
@@ -146,22 +171,22 @@ func (u *User) PrimaryEmail() string {
 }
 
 var userAttrs = map[string]userAttr{
-	AttrUserName:          str(func(u *User) *string { return &u.UserName }, "userName"),
-	AttrNickName:          str(func(u *User) *string { return &u.NickName }, "nickName"),
-	AttrDisplayName:       str(func(u *User) *string { return &u.DisplayName }, "displayName"),
-	AttrTitle:             str(func(u *User) *string { return &u.Title }, "title"),
-	AttrTimezone:          str(func(u *User) *string { return &u.Timezone }, "timezone"),
-	AttrLocale:            str(func(u *User) *string { return &u.Locale }, "locale"),
-	AttrPreferredLanguage: str(func(u *User) *string { return &u.PreferredLanguage }, "preferredLanguage"),
-	AttrUserType:          str(func(u *User) *string { return &u.UserType }, "userType"),
-	AttrGivenName:         str(func(u *User) *string { return &name(u).GivenName }, "name.givenName"),
-	AttrFamilyName:        str(func(u *User) *string { return &name(u).FamilyName }, "name.familyName"),
-	AttrHonorificPrefix:   str(func(u *User) *string { return &name(u).HonorificPrefix }, "name.honorificPrefix"),
-	AttrDepartment:        str(func(u *User) *string { return &ent(u).Department }, AttrDepartment),
-	AttrEmployeeNumber:    str(func(u *User) *string { return &ent(u).EmployeeNumber }, AttrEmployeeNumber),
-	AttrCostCenter:        str(func(u *User) *string { return &ent(u).CostCenter }, AttrCostCenter),
-	AttrOrganization:      str(func(u *User) *string { return &ent(u).Organization }, AttrOrganization),
-	AttrDivision:          str(func(u *User) *string { return &ent(u).Division }, AttrDivision),
+	AttrUserName:          top(func(u *User) *string { return &u.UserName }, "userName"),
+	AttrNickName:          top(func(u *User) *string { return &u.NickName }, "nickName"),
+	AttrDisplayName:       top(func(u *User) *string { return &u.DisplayName }, "displayName"),
+	AttrTitle:             top(func(u *User) *string { return &u.Title }, "title"),
+	AttrTimezone:          top(func(u *User) *string { return &u.Timezone }, "timezone"),
+	AttrLocale:            top(func(u *User) *string { return &u.Locale }, "locale"),
+	AttrPreferredLanguage: top(func(u *User) *string { return &u.PreferredLanguage }, "preferredLanguage"),
+	AttrUserType:          top(func(u *User) *string { return &u.UserType }, "userType"),
+	AttrGivenName:         nameField(func(n *Name) *string { return &n.GivenName }, "name.givenName"),
+	AttrFamilyName:        nameField(func(n *Name) *string { return &n.FamilyName }, "name.familyName"),
+	AttrHonorificPrefix:   nameField(func(n *Name) *string { return &n.HonorificPrefix }, "name.honorificPrefix"),
+	AttrDepartment:        entField(func(e *Enterprise) *string { return &e.Department }, AttrDepartment),
+	AttrEmployeeNumber:    entField(func(e *Enterprise) *string { return &e.EmployeeNumber }, AttrEmployeeNumber),
+	AttrCostCenter:        entField(func(e *Enterprise) *string { return &e.CostCenter }, AttrCostCenter),
+	AttrOrganization:      entField(func(e *Enterprise) *string { return &e.Organization }, AttrOrganization),
+	AttrDivision:          entField(func(e *Enterprise) *string { return &e.Division }, AttrDivision),
 	AttrExternalID: {
 		get: func(u *User) string { return u.ExternalID },
 		set: func(u *User, v string) { u.ExternalID = v },
@@ -291,13 +316,20 @@ func PatchFor(desired map[string]string, changed []string) []PatchOp {
 			continue
 		}
 		seen[a.patchPath] = true
-		if desired[p] == "" && a.get(u) == "" && p != AttrActive {
+		if desired[p] == "" && a.get(u) == "" && p != AttrActive && !keepsSharedValue(u, a) {
 			ops = append(ops, PatchOp{Op: "remove", Path: a.patchPath})
 			continue
 		}
 		ops = append(ops, PatchOp{Op: "replace", Path: a.patchPath, Value: a.value(u)})
 	}
 	return ops
+}
+
+// keepsSharedValue reports whether another attribute on the same PATCH path
+// still has a value: removing phoneNumbers drops both numbers, so clearing
+// one phone must replace the list with the other instead.
+func keepsSharedValue(u *User, a userAttr) bool {
+	return a.patchPath == "phoneNumbers" && (primaryPhone(u) != "" || secondaryPhone(u) != "")
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -23,7 +23,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// RateShare is the share of Slack's published org-wide limits this client
 	// allows itself, since every SCIM app in the org spends the same budget.
-	// Default 0.8. Values above 1 suit an emulator running a sped-up clock.
+	// Default 0.8. Values above 1 suit an emulator running a sped-up clock:
+	// they raise rates, while bursts stay at Slack's published sizes.
 	RateShare float64
 	// MaxRetries bounds retries of 5xx answers, dropped connections and
 	// Slack's transient errors. Default 4; negative means none.
@@ -182,10 +183,25 @@ type request struct {
 	body     any
 }
 
+// relative is the request's path below the SCIM base, without a leading
+// slash, with its query encoded for sending.
+func (r request) relative() string {
+	p := r.resource
+	if r.id != "" {
+		p += "/" + url.PathEscape(r.id)
+	}
+	if len(r.query) > 0 {
+		p += "?" + r.query.Encode()
+	}
+	return p
+}
+
+// path is the request as errors and observers show it: "/Users?filter=…",
+// query decoded so a filter reads as written.
 func (r request) path() string {
 	p := "/" + r.resource
 	if r.id != "" {
-		p += "/" + url.PathEscape(r.id)
+		p += "/" + r.id
 	}
 	if len(r.query) > 0 {
 		q, err := url.QueryUnescape(r.query.Encode())
@@ -209,20 +225,16 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 			return nil, fmt.Errorf("slack SCIM %s %s: encoding request body: %w", r.method, r.path(), err)
 		}
 	}
-	target := c.base.String() + r.resource
-	if r.id != "" {
-		target += "/" + url.PathEscape(r.id)
-	}
-	if len(r.query) > 0 {
-		target += "?" + r.query.Encode()
-	}
+	target := c.base.String() + r.relative()
 	class := endpointClass(r.method, r.resource, r.id != "")
 	set := setOf(r.method)
 
 	var retries, waits429 int
 	var pause time.Duration
+	var refused bool // the previous attempt got a 429 and holds a cooldown slot
 	for attempt := 0; ; attempt++ {
-		waited, err := c.limits.wait(ctx, class, set, c.sleep)
+		waited, err := c.limits.wait(ctx, class, set, refused, c.sleep)
+		refused = false
 		if err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
 		}
@@ -257,7 +269,8 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 					return nil, e
 				}
 				waits429++
-				pause = ra
+				pause = c.limits.refused(class, ra, time.Now())
+				refused = true
 			case retryableStatus(e):
 				if retries >= c.maxRetries {
 					return nil, e
@@ -268,7 +281,11 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 				return nil, e
 			}
 		}
-		if err := c.sleep(ctx, pause); err != nil {
+		err = c.sleep(ctx, pause)
+		if refused {
+			c.limits.release(class)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
 		}
 	}

@@ -901,3 +901,59 @@ func BenchmarkListUsers(b *testing.B) {
 	}
 	b.ReportMetric(float64(requests.Load())/float64(b.N), "requests/op")
 }
+
+// TestConcurrent429sAllSucceed has eight goroutines share a server that
+// admits one write per 10ms and answers the rest 429 with the time until the
+// next token. Refused requests must take turns rather than stampede, so none
+// runs out of its 429 waits.
+func TestConcurrent429sAllSucceed(t *testing.T) {
+	f := newFakeSlack()
+	var mu sync.Mutex
+	next := time.Now()
+	const interval = 10 * time.Millisecond
+	f.intercept = func(w http.ResponseWriter, r *http.Request, n int) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		if now.Before(next) {
+			w.Header().Set("Retry-After", fmt.Sprintf("%.3f", next.Sub(now).Seconds()+0.0005))
+			scimError(w, http.StatusTooManyRequests, "too_many_requests")
+			return true
+		}
+		next = now.Add(interval)
+		return false
+	}
+	c, _ := f.start(t, func(o *Options) { o.Sleep = nil; o.MaxRetryAfterWaits = 10 })
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 5 {
+				id := w*5 + i
+				u := NewUser(map[string]string{AttrUserName: fmt.Sprint("u", id), AttrWorkEmail: fmt.Sprintf("u%d@x.io", id)})
+				if _, err := c.CreateUser(context.Background(), u); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.users) != 40 {
+		t.Errorf("server holds %d users, want 40", len(f.users))
+	}
+}
+
+func TestErrorPathShowsDecodedFilter(t *testing.T) {
+	f := newFakeSlack()
+	f.intercept = func(w http.ResponseWriter, r *http.Request, n int) bool {
+		scimError(w, 400, "invalid_query")
+		return true
+	}
+	c, _ := f.start(t)
+	_, err := c.FindUsers(context.Background(), `userName eq "a b"`)
+	var e *Error
+	if !errors.As(err, &e) || e.Path != `/Users?count=1000&filter=userName eq "a b"&startIndex=1` {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -69,14 +70,33 @@ func setOf(method string) limitSet {
 type limiters struct {
 	sets      map[limitSet]*rate.Limiter
 	endpoints map[string]*rate.Limiter
+
+	mu        sync.Mutex
+	cooldowns map[string]*cooldown
 }
 
+// cooldown spaces the requests of one endpoint class after Slack answered
+// 429. Retry-After says when Slack will have a token again; if every refused
+// goroutine came back at that moment, one would win and the rest would be
+// refused again, round after round, until they ran out of waits. Instead
+// each refused request books its own slot, Retry-After apart, and requests
+// that arrive while slots are booked queue behind them.
+type cooldown struct {
+	next    time.Time     // first free slot
+	spacing time.Duration // the latest Retry-After
+	queued  int           // requests holding a slot they have not used yet
+}
+
+// newLimiters scales rates by share. Bursts shrink with a share below 1 but
+// never grow above Slack's: a share above 1 stands for a sped-up clock (an
+// emulator), which refills faster but tolerates no bigger bursts.
 func newLimiters(share float64) *limiters {
 	scaled := func(l limit) *rate.Limiter {
-		burst := max(1, int(math.Round(float64(l.burst)*share)))
+		burst := max(1, int(math.Round(float64(l.burst)*min(share, 1))))
 		return rate.NewLimiter(rate.Limit(l.perMinute/60*share), burst)
 	}
-	ls := &limiters{sets: map[limitSet]*rate.Limiter{}, endpoints: map[string]*rate.Limiter{}}
+	ls := &limiters{sets: map[limitSet]*rate.Limiter{}, endpoints: map[string]*rate.Limiter{},
+		cooldowns: map[string]*cooldown{}}
 	for s, l := range setLimits {
 		ls.sets[s] = scaled(l)
 	}
@@ -86,11 +106,60 @@ func newLimiters(share float64) *limiters {
 	return ls
 }
 
+// refused records a 429 for class and books the refused request's retry
+// slot; the caller must release it once the pause is over.
+func (ls *limiters) refused(class string, retryAfter time.Duration, now time.Time) time.Duration {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	cd := ls.cooldown(class)
+	slot := now.Add(retryAfter)
+	if cd.queued > 0 && cd.next.After(slot) {
+		slot = cd.next
+	}
+	cd.spacing = retryAfter
+	cd.next = slot.Add(retryAfter)
+	cd.queued++
+	return slot.Sub(now)
+}
+
+// queue books a slot behind the refused requests of class, if any are
+// waiting; booked says whether the caller must release it.
+func (ls *limiters) queue(class string, now time.Time) (delay time.Duration, booked bool) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	cd := ls.cooldown(class)
+	if cd.queued == 0 || !cd.next.After(now) {
+		return 0, false
+	}
+	slot := cd.next
+	cd.next = slot.Add(cd.spacing)
+	cd.queued++
+	return slot.Sub(now), true
+}
+
+func (ls *limiters) release(class string) {
+	ls.mu.Lock()
+	ls.cooldown(class).queued--
+	ls.mu.Unlock()
+}
+
+// cooldown returns class's cooldown; callers hold ls.mu.
+func (ls *limiters) cooldown(class string) *cooldown {
+	cd, ok := ls.cooldowns[class]
+	if !ok {
+		cd = &cooldown{}
+		ls.cooldowns[class] = cd
+	}
+	return cd
+}
+
 // wait takes one token from the request's set and, where it has one, its
-// endpoint bucket, sleeping until both are available. It reserves both at
-// once so a request never holds one token while queueing for the other, and
-// sleeps through the injected sleep so tests need not wait.
-func (ls *limiters) wait(ctx context.Context, class string, set limitSet, sleep func(context.Context, time.Duration) error) (time.Duration, error) {
+// endpoint bucket, sleeping until both are available and, unless the request
+// already sat out its own 429 slot (retrying), until its turn behind requests
+// Slack refused. It reserves both buckets at once so a request never holds
+// one token while queueing for the other, and sleeps through the injected
+// sleep so tests need not wait.
+func (ls *limiters) wait(ctx context.Context, class string, set limitSet, retrying bool, sleep func(context.Context, time.Duration) error) (time.Duration, error) {
 	now := time.Now()
 	reservations := []*rate.Reservation{ls.sets[set].ReserveN(now, 1)}
 	if l, ok := ls.endpoints[class]; ok {
@@ -99,6 +168,13 @@ func (ls *limiters) wait(ctx context.Context, class string, set limitSet, sleep 
 	var delay time.Duration
 	for _, r := range reservations {
 		delay = max(delay, r.DelayFrom(now))
+	}
+	if !retrying {
+		d, booked := ls.queue(class, now)
+		if booked {
+			defer ls.release(class)
+		}
+		delay = max(delay, d)
 	}
 	if delay == 0 {
 		return 0, nil

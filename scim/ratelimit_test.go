@@ -53,7 +53,7 @@ func TestLimitersScaleByShare(t *testing.T) {
 		{0.8, "PATCH /Groups/{id}", 2.4, 64, 144, true},
 		{0.8, "GET /Users/{id}", 4, 240, 800, false},
 		{0.01, "POST /Users", 0.03, 1, 2, true},
-		{50, "DELETE /Users/{id}", 150, 1000, 9000, true},
+		{50, "DELETE /Users/{id}", 150, 20, 180, true},
 	}
 	for _, tt := range tests {
 		ls := newLimiters(tt.share)
@@ -76,15 +76,15 @@ func TestLimiterWaitsOnBothBuckets(t *testing.T) {
 	noSleep := func(context.Context, time.Duration) error { return nil }
 	ctx := context.Background()
 	for range 180 {
-		if _, err := ls.wait(ctx, "PATCH /Groups/{id}", setWrites, noSleep); err != nil {
+		if _, err := ls.wait(ctx, "PATCH /Groups/{id}", setWrites, false, noSleep); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d, err := ls.wait(ctx, "DELETE /Users/{id}", setWrites, noSleep)
+	d, err := ls.wait(ctx, "DELETE /Users/{id}", setWrites, false, noSleep)
 	if err != nil || d < 50*time.Millisecond {
 		t.Errorf("DELETE after the write set drained waited %v (%v); want about 100ms", d, err)
 	}
-	if d, _ := ls.wait(ctx, "GET /Users", setReads, noSleep); d != 0 {
+	if d, _ := ls.wait(ctx, "GET /Users", setReads, false, noSleep); d != 0 {
 		t.Errorf("a read waited %v on the write set", d)
 	}
 }
@@ -95,16 +95,72 @@ func TestLimiterGivesUpBeforeDeadline(t *testing.T) {
 	sleep := func(context.Context, time.Duration) error { slept = true; return nil }
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if _, err := ls.wait(ctx, "POST /Users", setWrites, sleep); err != nil {
+	if _, err := ls.wait(ctx, "POST /Users", setWrites, false, sleep); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ls.wait(ctx, "POST /Users", setWrites, sleep); err == nil || slept {
+	if _, err := ls.wait(ctx, "POST /Users", setWrites, false, sleep); err == nil || slept {
 		t.Fatalf("second wait: err %v slept %v; want a deadline error without sleeping", err, slept)
 	}
 	// The refused reservation was returned: with the deadline gone, the next
 	// caller waits one interval, not two.
-	d, _ := ls.wait(context.Background(), "POST /Users", setWrites, sleep)
+	d, _ := ls.wait(context.Background(), "POST /Users", setWrites, false, sleep)
 	if d > 40*time.Second {
 		t.Errorf("next wait %v; the cancelled reservation was not returned", d)
+	}
+}
+
+func TestCooldownSpacesRefusedRequests(t *testing.T) {
+	ls := newLimiters(1)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	const class = "POST /Users"
+	ra := 100 * time.Millisecond
+
+	// Three requests refused at once take consecutive slots, not the same one.
+	var got []time.Duration
+	for range 3 {
+		got = append(got, ls.refused(class, ra, now))
+	}
+	if got[0] != ra || got[1] != 2*ra || got[2] != 3*ra {
+		t.Errorf("refused slots = %v, want 100ms 200ms 300ms", got)
+	}
+	// A newcomer queues behind them; another class does not.
+	if d, booked := ls.queue(class, now); d != 4*ra || !booked {
+		t.Errorf("newcomer waits %v (booked %v), want 400ms", d, booked)
+	}
+	if d, booked := ls.queue("PATCH /Users/{id}", now); d != 0 || booked {
+		t.Errorf("other class waits %v (booked %v), want 0", d, booked)
+	}
+	for range 4 {
+		ls.release(class)
+	}
+	// Once every slot is used, a lone request waits exactly its Retry-After,
+	// even a shorter one than before.
+	later := now.Add(time.Second)
+	if d, booked := ls.queue(class, later); d != 0 || booked {
+		t.Errorf("after the queue drained, a newcomer waits %v", d)
+	}
+	if d := ls.refused(class, 20*time.Millisecond, later); d != 20*time.Millisecond {
+		t.Errorf("lone refused request waits %v, want 20ms", d)
+	}
+	ls.release(class)
+}
+
+func TestWaitQueuesBehindRefusedRequests(t *testing.T) {
+	ls := newLimiters(1000)
+	ls.refused("POST /Users", time.Hour, time.Now())
+	var slept time.Duration
+	sleep := func(_ context.Context, d time.Duration) error { slept = d; return nil }
+	if _, err := ls.wait(context.Background(), "POST /Users", setWrites, false, sleep); err != nil {
+		t.Fatal(err)
+	}
+	if slept < 119*time.Minute {
+		t.Errorf("newcomer slept %v, want about two hours (behind the refused request's slot)", slept)
+	}
+	slept = 0
+	if _, err := ls.wait(context.Background(), "POST /Users", setWrites, true, sleep); err != nil || slept != 0 {
+		t.Errorf("a retry that sat out its own slot waited again: %v, %v", slept, err)
+	}
+	if ls.cooldowns["POST /Users"].queued != 1 {
+		t.Errorf("queued = %d, want 1 (the newcomer released its slot)", ls.cooldowns["POST /Users"].queued)
 	}
 }

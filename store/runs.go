@@ -16,6 +16,7 @@ const (
 	RunFailed      = "failed"
 	RunInterrupted = "interrupted"
 	RunRefused     = "refused" // stopped by a safety check
+	RunCancelled   = "cancelled" // the user declined to apply the plan
 )
 
 // Run records one sync or dry run.
@@ -48,9 +49,9 @@ func (s *Store) StartRun(ctx context.Context, dryRun bool, source string) (int64
 // FinishRun records how run id ended.
 func (s *Store) FinishRun(ctx context.Context, id int64, status string, counts map[string]int, errMsg string) error {
 	switch status {
-	case RunOK, RunFailed, RunInterrupted, RunRefused:
+	case RunOK, RunFailed, RunInterrupted, RunRefused, RunCancelled:
 	default:
-		return fmt.Errorf("finish run %d: status %q is not one of ok, failed, interrupted, refused", id, status)
+		return fmt.Errorf("finish run %d: status %q is not one of ok, failed, interrupted, refused, cancelled", id, status)
 	}
 	if counts == nil {
 		counts = map[string]int{}

@@ -91,8 +91,8 @@ func columns(name string, header []string) (cols []column, idCol int, err error)
 		h = strings.TrimSpace(h)
 		c := column{}
 		key := h
-		if f, ok := knownFields[strings.ToLower(h)]; ok {
-			c.field, key = f, f
+		if f, ok := lookupField(h); ok {
+			c.field, key = fieldOrder[f], fieldOrder[f]
 		} else {
 			c.extra = h
 		}

@@ -7,15 +7,32 @@ import (
 	"github.com/slackprov/slackprov/directory"
 )
 
-// knownFields maps lowercased attribute names to Graph's spelling.
-var knownFields = func() map[string]string {
-	m := map[string]string{}
-	for _, f := range []string{"id", "userPrincipalName", "mail", "givenName", "surname", "displayName",
-		"jobTitle", "department", "mobilePhone", "employeeId", "accountEnabled", "manager"} {
-		m[strings.ToLower(f)] = f
+// fieldOrder lists the attributes with their own User field, in Graph's
+// spelling; fieldID is the index of "id".
+var fieldOrder = [...]string{"id", "userPrincipalName", "mail", "givenName", "surname", "displayName",
+	"jobTitle", "department", "mobilePhone", "employeeId", "accountEnabled", "manager"}
+
+const fieldID = 0
+
+// knownFields maps an attribute name as written to its index in fieldOrder.
+// Exact spellings are looked up first so that the common case does not
+// allocate a lowercased copy.
+var knownFields = func() map[string]int {
+	m := map[string]int{}
+	for i, f := range fieldOrder {
+		m[f] = i
+		m[strings.ToLower(f)] = i
 	}
 	return m
 }()
+
+func lookupField(name string) (int, bool) {
+	if i, ok := knownFields[name]; ok {
+		return i, true
+	}
+	i, ok := knownFields[strings.ToLower(name)]
+	return i, ok
+}
 
 // setString stores a string attribute of u by its Graph name.
 func setString(u *directory.User, field, v string) {

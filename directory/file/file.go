@@ -36,6 +36,7 @@ package file
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -82,19 +83,24 @@ func Parse(name string, data []byte) (*directory.Snapshot, error) {
 	if !utf8.Valid(data) {
 		return nil, &ParseError{File: name, Line: 1, Msg: "file is not UTF-8 text; save it as UTF-8"}
 	}
-	if isJSON(name, data) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json":
+		return parseJSON(name, data)
+	case ".csv":
+		snap, err := parseCSV(name, data)
+		var pe *ParseError
+		if errors.As(err, &pe) && looksJSON(data) {
+			pe.Msg += " (the file looks like JSON; name it .json)"
+		}
+		return snap, err
+	}
+	if looksJSON(data) {
 		return parseJSON(name, data)
 	}
 	return parseCSV(name, data)
 }
 
-func isJSON(name string, data []byte) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".json":
-		return true
-	case ".csv":
-		return false
-	}
+func looksJSON(data []byte) bool {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	return len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
 }

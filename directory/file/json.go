@@ -21,7 +21,9 @@ type jsonReader struct {
 }
 
 func parseJSON(name string, data []byte) (*directory.Snapshot, error) {
-	r := &jsonReader{name: name, data: data, dec: json.NewDecoder(bytes.NewReader(data)), lines: lineCounter{data: data}}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	r := &jsonReader{name: name, data: data, dec: dec, lines: lineCounter{data: data}}
 	return r.read()
 }
 
@@ -111,7 +113,7 @@ func (r *jsonReader) array(key string, each func(raw []byte, line int)) error {
 		return r.syntaxErr(err)
 	}
 	if tok != json.Delim('[') {
-		return r.errAt(start, fmt.Sprintf("%q must be an array, not %s", key, describe(r.data[start:])))
+		return r.errAt(start, fmt.Sprintf("%q must be an array, not %s", key, describeToken(tok)))
 	}
 	for r.dec.More() {
 		elemStart := r.next()
@@ -147,16 +149,41 @@ func (r *jsonReader) errAt(offset int, msg string) error {
 	return &ParseError{File: r.name, Line: line, Column: col, Msg: msg}
 }
 
+// syntaxErr locates a decoder error. The streaming decoder's offsets are
+// relative to whatever it was decoding last, so the file is validated again
+// in one piece, which yields the absolute offset.
 func (r *jsonReader) syntaxErr(err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		// Offset counts the offending byte as read.
-		return r.errAt(int(se.Offset)-1, se.Error())
-	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return r.errAt(len(r.data), "unexpected end of file; the JSON is cut short")
 	}
+	var whole json.RawMessage
+	var se *json.SyntaxError
+	if errors.As(json.Unmarshal(r.data, &whole), &se) {
+		// Offset counts the offending byte as read.
+		return r.errAt(int(se.Offset)-1, se.Error())
+	}
 	return r.errAt(r.next(), err.Error())
+}
+
+// describeToken names a top-level value the decoder returned as a token.
+func describeToken(tok json.Token) string {
+	switch v := tok.(type) {
+	case json.Delim:
+		if v == '{' {
+			return "an object"
+		}
+		return "an array"
+	case string:
+		if len(v) <= 40 {
+			return fmt.Sprintf("string %q", v)
+		}
+		return "a string"
+	case json.Number:
+		return "number " + v.String()
+	case bool:
+		return fmt.Sprintf("boolean %t", v)
+	}
+	return "null"
 }
 
 // describe names the JSON type of a value for messages, quoting short
@@ -206,16 +233,16 @@ func unquote(v []byte) (string, error) {
 
 // decodeUser decodes one element of "users". id is returned whenever it is
 // readable, even if err is not nil.
-func decodeUser(raw []byte) (u directory.User, id string, err error) {
-	var obj map[string]json.RawMessage
-	if raw[0] != '{' || json.Unmarshal(raw, &obj) != nil {
+func decodeUser(raw json.RawMessage) (u directory.User, id string, err error) {
+	if raw[0] != '{' {
 		return u, "", fmt.Errorf("user must be an object, not %s", describe(raw))
 	}
 	var bad problems
 	u.AccountEnabled = true // absent or null: see the package doc
-	seen := map[string]string{}
-	for key, v := range obj {
-		field, known := knownFields[strings.ToLower(key)]
+	var seen [len(fieldOrder)]string
+	eachMember(raw, func(rawKey, v []byte) {
+		key, _ := unquote(rawKey)
+		field, known := lookupField(key)
 		if !known {
 			if s, ok := extraValue(v); ok {
 				if u.Extra == nil {
@@ -223,14 +250,18 @@ func decodeUser(raw []byte) (u directory.User, id string, err error) {
 				}
 				u.Extra[key] = s
 			}
-			continue
+			return
 		}
-		if prev, dup := seen[field]; dup {
-			bad.add("%s and %s are the same attribute; keep one", prev, key)
-			continue
+		if prev := seen[field]; prev != "" {
+			if prev == key {
+				bad.add("%s appears twice; keep one", key)
+			} else {
+				bad.add("%s and %s are the same attribute; keep one", prev, key)
+			}
+			return
 		}
 		seen[field] = key
-		switch field {
+		switch fieldOrder[field] {
 		case "accountEnabled":
 			switch v[0] {
 			case 't', 'f':
@@ -253,14 +284,14 @@ func decodeUser(raw []byte) (u directory.User, id string, err error) {
 			}
 			u.Manager = m
 		default:
-			s, err := stringValue(field, v)
+			s, err := stringValue(fieldOrder[field], v)
 			if err != nil {
 				bad.add("%v", err)
 			}
-			setString(&u, field, s)
+			setString(&u, fieldOrder[field], s)
 		}
-	}
-	if _, ok := seen["id"]; !ok {
+	})
+	if seen[fieldID] == "" {
 		bad.add("missing id")
 	} else if u.ID == "" && !bad.has("id:") {
 		bad.add("id is empty")
@@ -288,12 +319,13 @@ func idRef(field string, v json.RawMessage) (string, error) {
 	if v[0] != '{' {
 		return stringValue(field, v)
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(v, &m); err != nil {
-		return "", fmt.Errorf("%s: %v", field, err)
-	}
-	id, ok := m["id"]
-	if !ok {
+	var id []byte
+	eachMember(v, func(key, val []byte) {
+		if string(key) == `"id"` {
+			id = val
+		}
+	})
+	if id == nil {
 		return "", fmt.Errorf(`%s: object has no "id"`, field)
 	}
 	return stringValue(field+".id", id)
@@ -314,13 +346,13 @@ func extraValue(v json.RawMessage) (string, bool) {
 
 // decodeGroup decodes one element of "groups".
 func decodeGroup(raw []byte) (g directory.Group, id string, err error) {
-	var obj map[string]json.RawMessage
-	if raw[0] != '{' || json.Unmarshal(raw, &obj) != nil {
+	if raw[0] != '{' {
 		return g, "", fmt.Errorf("group must be an object, not %s", describe(raw))
 	}
 	var bad problems
 	hasID := false
-	for key, v := range obj {
+	eachMember(raw, func(rawKey, v []byte) {
+		key, _ := unquote(rawKey)
 		switch strings.ToLower(key) {
 		case "id":
 			hasID = true
@@ -342,7 +374,7 @@ func decodeGroup(raw []byte) (g directory.Group, id string, err error) {
 			}
 			g.Members = m
 		}
-	}
+	})
 	if !hasID {
 		bad.add("missing id")
 	} else if g.ID == "" && !bad.has("id:") {
@@ -357,24 +389,30 @@ func members(v json.RawMessage) ([]string, error) {
 	if v[0] == 'n' {
 		return nil, nil
 	}
-	var elems []json.RawMessage
-	if v[0] != '[' || json.Unmarshal(v, &elems) != nil {
+	if v[0] != '[' {
 		return nil, fmt.Errorf("members: want an array of user ids, got %s", describe(v))
 	}
-	out := make([]string, 0, len(elems))
-	seen := make(map[string]bool, len(elems))
-	for i, e := range elems {
-		id, err := idRef(fmt.Sprintf("members[%d]", i), e)
-		if err != nil {
-			return nil, err
+	out := []string{}
+	seen := map[string]bool{}
+	var err error
+	i := 0
+	eachElement(v, func(e []byte) {
+		if err == nil {
+			var id string
+			id, err = idRef(fmt.Sprintf("members[%d]", i), e)
+			switch {
+			case err != nil:
+			case id == "":
+				err = fmt.Errorf("members[%d]: empty id", i)
+			case !seen[id]:
+				seen[id] = true
+				out = append(out, id)
+			}
 		}
-		if id == "" {
-			return nil, fmt.Errorf("members[%d]: empty id", i)
-		}
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
+		i++
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

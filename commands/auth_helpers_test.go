@@ -1,0 +1,231 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slackprov/slackprov/emulator"
+)
+
+// authWorld is a Slack stand-in (OAuth + SCIM emulators on one server), a
+// config file pointing at it, and a record of everything printed, so tests
+// can check that no token ever reaches the output.
+type authWorld struct {
+	t       *testing.T
+	oauth   *emulator.OAuth
+	slack   *emulator.Slack
+	server  *httptest.Server
+	port    int
+	dir     string
+	config  string
+	profile string
+	env     map[string]string
+
+	mu      sync.Mutex
+	clock   time.Time
+	printed bytes.Buffer
+	// beforeExchange, when set, runs before each oauth.v2.access call.
+	beforeExchange func()
+}
+
+const authTestClientID = "9999.1111"
+
+// authSCIMToken is the SCIM emulator's own token; the adapter below swaps
+// an OAuth-issued token for it, until the SCIM emulator can take a
+// TokenValid hook (see oauth.go's SCIMAuth).
+const authSCIMToken = "scim-emulator-internal"
+
+func newAuthWorld(t *testing.T, plan string) *authWorld {
+	t.Helper()
+	w := &authWorld{t: t, clock: time.Now(), env: map[string]string{}, profile: "default"}
+	w.port = authFreePort(t)
+	w.oauth = emulator.NewOAuth(emulator.OAuthOptions{
+		ClientID:     authTestClientID,
+		RedirectURLs: []string{fmt.Sprintf("http://localhost:%d/callback", w.port)},
+		PKCE:         true,
+		TeamID:       "T0ACME",
+		TeamName:     "Acme",
+		Now:          w.now,
+	})
+	w.slack = emulator.NewSlack(emulator.SlackOptions{Token: authSCIMToken, Plan: plan, DisableRateLimits: true})
+	scimAuth := w.oauth.SCIMAuth()
+	mux := http.NewServeMux()
+	mux.Handle("/oauth/", w.oauth)
+	mux.HandleFunc("/api/", func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "oauth.v2.access") && w.beforeExchange != nil {
+			w.beforeExchange()
+		}
+		w.oauth.ServeHTTP(rw, r)
+	})
+	mux.HandleFunc("/scim/v2/", func(rw http.ResponseWriter, r *http.Request) {
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if scimAuth(tok) {
+			r.Header.Set("Authorization", "Bearer "+authSCIMToken)
+		} else {
+			r.Header.Set("Authorization", "Bearer rejected")
+		}
+		w.slack.ServeHTTP(rw, r)
+	})
+	w.server = httptest.NewServer(mux)
+	t.Cleanup(w.server.Close)
+
+	w.dir = t.TempDir()
+	people := filepath.Join(w.dir, "people.json")
+	authWrite(t, people, `{"users":[{"id":"u1","userPrincipalName":"ada@acme.test","mail":"ada@acme.test","givenName":"Ada","surname":"Lovelace","displayName":"Ada Lovelace","accountEnabled":true}],"groups":[]}`)
+	w.config = filepath.Join(w.dir, "config.yaml")
+	w.writeConfig("")
+	return w
+}
+
+// writeConfig writes the config; extra is appended YAML (e.g. profiles).
+func (w *authWorld) writeConfig(extra string) {
+	authWrite(w.t, w.config, fmt.Sprintf(`slack:
+  scim_url: %[1]s/scim/v2/
+  api_url: %[1]s/api/
+  authorize_url: %[1]s/oauth/v2/authorize
+  client_id: "%[2]s"
+  redirect_port: %[3]d
+source:
+  type: file
+  file:
+    path: people.json
+%[4]s`, w.server.URL, authTestClientID, w.port, extra))
+}
+
+func (w *authWorld) now() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.clock
+}
+
+func (w *authWorld) advance(d time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.clock = w.clock.Add(d)
+}
+
+// run executes slackprov with args and returns the exit code, stdout and stderr.
+func (w *authWorld) run(stdin string, openBrowser func(string) error, args ...string) (int, string, string) {
+	w.t.Helper()
+	ios, in, out, errOut := TestStreams()
+	in.WriteString(stdin)
+	f := &Factory{
+		IO:          ios,
+		HTTPClient:  w.server.Client(),
+		Now:         w.now,
+		Getenv:      func(k string) string { return w.env[k] },
+		OpenBrowser: openBrowser,
+	}
+	if openBrowser == nil {
+		f.OpenBrowser = func(string) error { return fmt.Errorf("no browser in this test") }
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	full := append([]string{"slackprov", "--config", w.config, "--profile", w.profile}, args...)
+	code := Run(ctx, f, full)
+	w.mu.Lock()
+	w.printed.WriteString(out.String())
+	w.printed.WriteString(errOut.String())
+	w.mu.Unlock()
+	return code, out.String(), errOut.String()
+}
+
+// assertNoTokenPrinted greps everything printed so far for every token the
+// emulator ever issued.
+func (w *authWorld) assertNoTokenPrinted() {
+	w.t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	all := w.printed.String()
+	issued := w.oauth.IssuedTokens()
+	if len(issued) == 0 {
+		w.t.Fatal("the emulator issued no tokens: the leak check would prove nothing")
+	}
+	for _, tok := range issued {
+		if strings.Contains(all, tok) {
+			w.t.Fatalf("a token the emulator issued appears in the output")
+		}
+	}
+	if strings.Contains(all, "xoxp-") || strings.Contains(all, "xoxe-1-") {
+		t := all
+		w.t.Fatalf("output contains something token-shaped: %q", t)
+	}
+}
+
+var (
+	authFormRequestRE = regexp.MustCompile(`name="request" value="([^"]+)"`)
+	authFormActionRE  = regexp.MustCompile(`action="([^"]+)"`)
+)
+
+// goBrowser is an OpenBrowser that plays a browser with net/http: it loads
+// the consent page, clicks decision, and follows the redirect back to the
+// loopback server. edit may rewrite the authorize URL first (wrong state).
+func goBrowser(t *testing.T, decision string, edit func(*url.URL)) func(string) error {
+	return func(authURL string) error {
+		go func() {
+			u, err := url.Parse(authURL)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if edit != nil {
+				edit(u)
+			}
+			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := noFollow.Get(u.String())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			id, action := authFormRequestRE.FindSubmatch(body), authFormActionRE.FindSubmatch(body)
+			if id == nil || action == nil {
+				t.Errorf("no consent form: %s", body)
+				return
+			}
+			target, _ := u.Parse(string(action[1]))
+			resp, err = noFollow.PostForm(target.String(), url.Values{"request": {string(id[1])}, "decision": {decision}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if back, err := http.Get(resp.Header.Get("Location")); err == nil {
+				io.Copy(io.Discard, back.Body)
+				back.Body.Close()
+			}
+		}()
+		return nil
+	}
+}
+
+func authFreePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func authWrite(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,28 @@
+package mapping
+
+import (
+	"os"
+	"regexp"
+	"testing"
+)
+
+// The full example in docs/mappings.md must load and evaluate.
+func TestDocsExampleLoads(t *testing.T) {
+	doc, err := os.ReadFile("../docs/mappings.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindSubmatch(doc)
+	if m == nil {
+		t.Fatal("no yaml example in docs/mappings.md")
+	}
+	mp, err := Parse("docs/mappings.md", m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := mustCompile(t, mp)
+	r := c.EvalUser(ada(), true)
+	if r.Values[AttrCostCenter] != "CC-0000" || r.Values[AttrUserType] != "Employee" || r.HasErrors() {
+		t.Errorf("values %v problems %+v", r.Values, r.Problems)
+	}
+}

@@ -1,0 +1,61 @@
+package provision
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/slackprov/slackprov/scim"
+)
+
+// benchInput is a synced org of n users where 1% changed in the directory.
+func benchInput(b *testing.B, n int) Input {
+	snap := company(n, n/100)
+	users := make([]*scim.User, 0, n)
+	links := make(map[string]string, n)
+	for i := range snap.Users {
+		u := snap.Users[i]
+		id := fmt.Sprintf("U%09d", i)
+		s := synced(id, u)
+		s.Enterprise = &scim.Enterprise{Department: u.Department, EmployeeNumber: u.EmployeeID}
+		if i > 0 {
+			s.Enterprise.Manager = &scim.Manager{ManagerID: fmt.Sprintf("U%09d", (i-1)/10)}
+		}
+		users = append(users, s)
+		links[u.ID] = id
+	}
+	for i := 0; i < n; i += 100 {
+		snap.Users[i].JobTitle = "Changed"
+	}
+	var groups []*scim.Group
+	groupLinks := map[string]string{}
+	for _, g := range snap.Groups {
+		sg := &scim.Group{ID: "S" + g.ID, DisplayName: g.DisplayName}
+		for _, m := range g.Members {
+			sg.Members = append(sg.Members, scim.Ref{Value: links[m]})
+		}
+		groups = append(groups, sg)
+		groupLinks[g.ID] = sg.ID
+	}
+	return Input{Snapshot: snap, SlackUsers: users, SlackGroups: groups, UserLinks: links, GroupLinks: groupLinks,
+		Mapping: defaults(b), MaxDeactivations: 50, Now: time.Now()}
+}
+
+func benchmarkBuild(b *testing.B, n int) {
+	in := benchInput(b, n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var p *Plan
+	for i := 0; i < b.N; i++ {
+		p = Build(in)
+	}
+	b.StopTimer()
+	if got := userOps(p)[ActionUpdate]; got != n/100 {
+		b.Fatalf("planned %d updates, want %d", got, n/100)
+	}
+}
+
+// BenchmarkBuild10k and BenchmarkBuild100k measure planning alone (reading the
+// directory and Slack is measured apart); bench/plan.sh adds peak memory.
+func BenchmarkBuild10k(b *testing.B)  { benchmarkBuild(b, 10_000) }
+func BenchmarkBuild100k(b *testing.B) { benchmarkBuild(b, 100_000) }
