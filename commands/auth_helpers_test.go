@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slackprov/slackprov/auth"
 	"github.com/slackprov/slackprov/emulator"
 )
 
@@ -159,58 +160,115 @@ func (w *authWorld) assertNoTokenPrinted() {
 			w.t.Fatalf("a token the emulator issued appears in the output")
 		}
 	}
-	if strings.Contains(all, "xoxp-") || strings.Contains(all, "xoxe-1-") {
-		t := all
-		w.t.Fatalf("output contains something token-shaped: %q", t)
+	if authTokenShape.MatchString(all) {
+		w.t.Fatal("the output contains something shaped like a Slack token")
 	}
 }
+
+var authTokenShape = regexp.MustCompile(`xox[a-z]?[.-](xoxp-)?1-[0-9a-f]{8,}`)
 
 var (
 	authFormRequestRE = regexp.MustCompile(`name="request" value="([^"]+)"`)
 	authFormActionRE  = regexp.MustCompile(`action="([^"]+)"`)
 )
 
-// goBrowser is an OpenBrowser that plays a browser with net/http: it loads
-// the consent page, clicks decision, and follows the redirect back to the
+// authConsentLocation plays the browser on the emulator's consent page: it
+// loads authURL, clicks decision and returns where Slack redirects.
+func authConsentLocation(authURL, decision string) (string, error) {
+	u, err := url.Parse(authURL)
+	if err != nil {
+		return "", err
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(u.String())
+	if err != nil {
+		return "", err
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	id, action := authFormRequestRE.FindSubmatch(body), authFormActionRE.FindSubmatch(body)
+	if id == nil || action == nil {
+		return "", fmt.Errorf("no consent form (HTTP %d)", resp.StatusCode)
+	}
+	target, _ := u.Parse(string(action[1]))
+	resp, err = noFollow.PostForm(target.String(), url.Values{"request": {string(id[1])}, "decision": {decision}})
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	return resp.Header.Get("Location"), nil
+}
+
+// goBrowser is an OpenBrowser that plays a browser with net/http: it clicks
+// decision on the consent page and follows the redirect back to the
 // loopback server. edit may rewrite the authorize URL first (wrong state).
 func goBrowser(t *testing.T, decision string, edit func(*url.URL)) func(string) error {
 	return func(authURL string) error {
-		go func() {
+		if edit != nil {
 			u, err := url.Parse(authURL)
 			if err != nil {
-				t.Error(err)
-				return
+				return err
 			}
-			if edit != nil {
-				edit(u)
-			}
-			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-			resp, err := noFollow.Get(u.String())
+			edit(u)
+			authURL = u.String()
+		}
+		go func() {
+			loc, err := authConsentLocation(authURL, decision)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			id, action := authFormRequestRE.FindSubmatch(body), authFormActionRE.FindSubmatch(body)
-			if id == nil || action == nil {
-				t.Errorf("no consent form: %s", body)
-				return
-			}
-			target, _ := u.Parse(string(action[1]))
-			resp, err = noFollow.PostForm(target.String(), url.Values{"request": {string(id[1])}, "decision": {decision}})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			resp.Body.Close()
-			if back, err := http.Get(resp.Header.Get("Location")); err == nil {
+			if back, err := http.Get(loc); err == nil {
 				io.Copy(io.Discard, back.Body)
 				back.Body.Close()
 			}
 		}()
 		return nil
 	}
+}
+
+// authMintToken runs a PKCE authorization against the emulator directly and
+// returns the access token, as if it had been created on another machine.
+func authMintToken(t *testing.T, w *authWorld) string {
+	t.Helper()
+	flow := &auth.Flow{
+		AuthorizeURL: w.server.URL + "/oauth/v2/authorize",
+		Client:       &auth.Client{APIURL: w.server.URL + "/api/", ClientID: authTestClientID, HTTPClient: w.server.Client(), Now: w.now},
+		RedirectURL:  auth.LoopbackRedirect(w.port),
+		OpenBrowser:  goBrowser(t, "allow", nil),
+		Timeout:      30 * time.Second,
+	}
+	cred, err := flow.Run(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cred.AccessToken
+}
+
+// authURLCatcher passes writes through and hands out the first authorize
+// URL printed.
+type authURLCatcher struct {
+	mu    sync.Mutex
+	w     io.Writer
+	seen  strings.Builder
+	found chan string
+	sent  bool
+}
+
+func (c *authURLCatcher) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seen.Write(p)
+	if !c.sent {
+		for _, f := range strings.Fields(c.seen.String()) {
+			if strings.Contains(f, "/oauth/v2/authorize?") {
+				c.sent = true
+				c.found <- f
+				break
+			}
+		}
+	}
+	return c.w.Write(p)
 }
 
 func authFreePort(t *testing.T) int {

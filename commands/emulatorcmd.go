@@ -15,15 +15,15 @@ import (
 
 // EmulatorOptions is everything `slackprov emulator` needs.
 type EmulatorOptions struct {
-	IO            *IOStreams
-	Addr          string
-	SeedPath      string
-	Token         string
-	TimeScale     float64
-	NoRateLimits  bool
-	Plan          string
-	FaultRate     float64
-	Ready         func(baseURL string)
+	IO           *IOStreams
+	Addr         string
+	SeedPath     string
+	Token        string
+	TimeScale    float64
+	NoRateLimits bool
+	Plan         string
+	FaultRate    float64
+	Ready        func(baseURL string)
 }
 
 // EmulatorToken is the token `slackprov emulator` accepts unless told otherwise.

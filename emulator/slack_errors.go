@@ -25,8 +25,6 @@ type scimError struct {
 	retryAfter string
 }
 
-func (e *scimError) Error() string { return e.detail }
-
 func scimErr(status int, detail string) *scimError {
 	return &scimError{status: status, detail: detail}
 }

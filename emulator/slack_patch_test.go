@@ -70,6 +70,11 @@ func TestSlackPatchPaths(t *testing.T) {
 		{"address singular leniency", `{"op":"replace","path":"address","value":[{"locality":"Leadworth","country":"GB"}]}`, ok(func(u SlackUserSnapshot) bool { return true })},
 		{"address sub-attribute by filter", `{"op":"replace","path":"addresses[type eq \"untyped\"].locality","value":"Leadworth"}`, ok(func(u SlackUserSnapshot) bool { return true })},
 		{"roles as bare strings", `{"op":"replace","path":"roles","value":["Tech Lead"]}`, ok(func(u SlackUserSnapshot) bool { return true })},
+		{"unclosed filter", `{"op":"remove","path":"emails[primary eq true"}`, fail(400, "invalid_request_payload")},
+		{"filter operator other than eq", `{"op":"remove","path":"emails[value co \"x\"]"}`, fail(400, "invalid_request_payload")},
+		{"unknown URN", `{"op":"replace","path":"urn:example:ext:1.0:User:x","value":"1"}`, fail(400, "invalid_request_payload")},
+		{"unknown enterprise attribute", `{"op":"replace","path":"` + ent + `:shoeSize","value":"1"}`, fail(400, "invalid_request_payload")},
+		{"sub-attribute of simple attribute", `{"op":"replace","path":"title.x","value":"1"}`, fail(400, "invalid_request_payload")},
 		{"missing schemas", ``, fail(400, "missing_schema_element")},
 	}
 	for _, tt := range tests {

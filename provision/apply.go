@@ -378,7 +378,6 @@ func (a *applier) createGroup(ctx context.Context, op *Operation) error {
 	return a.setLink(KindGroup, op.SourceID, created.ID)
 }
 
-
 func (a *applier) updateGroup(ctx context.Context, op *Operation) error {
 	for _, c := range op.Changes {
 		if c.Attribute != "displayName" {

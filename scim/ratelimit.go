@@ -81,9 +81,13 @@ type limiters struct {
 // refused again, round after round, until they ran out of waits. Instead
 // each refused request books its own slot, Retry-After apart, and requests
 // that arrive while slots are booked queue behind them.
+//
+// A Retry-After longer than a second means the budget is spent for a while,
+// not that each request needs that long: every published limit refills at
+// least one token a second, so slots are spaced at most a second apart.
 type cooldown struct {
 	next    time.Time     // first free slot
-	spacing time.Duration // the latest Retry-After
+	spacing time.Duration // the latest Retry-After, at most maxCooldownSpacing
 	queued  int           // requests holding a slot they have not used yet
 }
 
@@ -106,6 +110,8 @@ func newLimiters(share float64) *limiters {
 	return ls
 }
 
+const maxCooldownSpacing = time.Second
+
 // refused records a 429 for class and books the refused request's retry
 // slot; the caller must release it once the pause is over.
 func (ls *limiters) refused(class string, retryAfter time.Duration, now time.Time) time.Duration {
@@ -116,8 +122,8 @@ func (ls *limiters) refused(class string, retryAfter time.Duration, now time.Tim
 	if cd.queued > 0 && cd.next.After(slot) {
 		slot = cd.next
 	}
-	cd.spacing = retryAfter
-	cd.next = slot.Add(retryAfter)
+	cd.spacing = min(retryAfter, maxCooldownSpacing)
+	cd.next = slot.Add(cd.spacing)
 	cd.queued++
 	return slot.Sub(now)
 }

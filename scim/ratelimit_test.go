@@ -143,6 +143,17 @@ func TestCooldownSpacesRefusedRequests(t *testing.T) {
 		t.Errorf("lone refused request waits %v, want 20ms", d)
 	}
 	ls.release(class)
+
+	// A long Retry-After delays the first retry that long, the rest follow
+	// a second apart.
+	much := later.Add(time.Hour)
+	got = got[:0]
+	for range 3 {
+		got = append(got, ls.refused(class, time.Minute, much))
+	}
+	if got[0] != time.Minute || got[1] != time.Minute+time.Second || got[2] != time.Minute+2*time.Second {
+		t.Errorf("slots after a one-minute Retry-After = %v, want 1m 1m1s 1m2s", got)
+	}
 }
 
 func TestWaitQueuesBehindRefusedRequests(t *testing.T) {
@@ -153,8 +164,8 @@ func TestWaitQueuesBehindRefusedRequests(t *testing.T) {
 	if _, err := ls.wait(context.Background(), "POST /Users", setWrites, false, sleep); err != nil {
 		t.Fatal(err)
 	}
-	if slept < 119*time.Minute {
-		t.Errorf("newcomer slept %v, want about two hours (behind the refused request's slot)", slept)
+	if slept < time.Hour+time.Second-time.Millisecond || slept > time.Hour+time.Second {
+		t.Errorf("newcomer slept %v, want an hour and a second (one slot behind the refused request)", slept)
 	}
 	slept = 0
 	if _, err := ls.wait(context.Background(), "POST /Users", setWrites, true, sleep); err != nil || slept != 0 {

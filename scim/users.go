@@ -38,7 +38,8 @@ func (c *Client) FindUserByUserName(ctx context.Context, userName string) (*User
 	return nil, nil
 }
 
-// Both spellings of the email filter attribute work against some Slack orgs.
+// Slack orgs have been seen accepting either spelling of the email filter
+// attribute, and rejecting the other.
 const (
 	emailFilterPlural   = "emails"
 	emailFilterSingular = "email"

@@ -15,7 +15,7 @@ const (
 	RunOK          = "ok"
 	RunFailed      = "failed"
 	RunInterrupted = "interrupted"
-	RunRefused     = "refused" // stopped by a safety check
+	RunRefused     = "refused"   // stopped by a safety check
 	RunCancelled   = "cancelled" // the user declined to apply the plan
 )
 

@@ -1,0 +1,338 @@
+package commands
+
+import (
+	"encoding/json"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slackprov/slackprov/auth"
+)
+
+// These tests use --insecure-storage or SLACKPROV_SLACK_TOKEN so that they
+// run anywhere; auth_browser_test.go repeats the flow with the real keychain
+// and a real browser.
+
+func TestAuthorizeTestConnectionLogoutWithFileStorage(t *testing.T) {
+	w := newAuthWorld(t, "")
+	code, out, errOut := w.run("", goBrowser(t, "allow", nil), "authorize", "--insecure-storage")
+	if code != 0 {
+		t.Fatalf("authorize exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	file := filepath.Join(w.dir, "credentials", "default.json")
+	for _, want := range []string{"Authorized slackprov for workspace Acme (T0ACME) as admin (U0EMUADMIN)", "Scopes: admin", "rotating", "plain-text file " + file} {
+		if !strings.Contains(out, want) {
+			t.Errorf("authorize output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errOut, "Storing the Slack token in plain text at "+file) {
+		t.Errorf("no plain-text warning naming %s before writing:\n%s", file, errOut)
+	}
+	info, err := os.Stat(file)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("token file: %v, mode %v", err, info)
+	}
+
+	code, out, errOut = w.run("", nil, "test-connection", "--output", "json")
+	if code != 0 {
+		t.Fatalf("test-connection exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	var rep struct {
+		OK     bool
+		Checks []struct{ Name, Status, Detail, Fix string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("test-connection --output json is not JSON: %v\n%s", err, out)
+	}
+	if !rep.OK || len(rep.Checks) != 8 {
+		t.Fatalf("report %+v", rep)
+	}
+	for _, c := range rep.Checks {
+		if c.Status != "pass" {
+			t.Errorf("check %q: %s %s", c.Name, c.Status, c.Detail)
+		}
+	}
+	if !strings.Contains(rep.Checks[0].Detail, "plain-text file") {
+		t.Errorf("token check does not say where the token came from: %q", rep.Checks[0].Detail)
+	}
+
+	code, out, errOut = w.run("", nil, "logout")
+	if code != 0 || !strings.Contains(out, "Revoked the token at Slack") || !strings.Contains(out, "Removed the token from the plain-text file") {
+		t.Fatalf("logout exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("token file survived logout: %v", err)
+	}
+	for _, tok := range w.oauth.IssuedTokens() {
+		if w.oauth.ValidToken(tok) {
+			t.Fatal("a token is still valid at Slack after logout")
+		}
+	}
+	code, out, _ = w.run("", nil, "test-connection")
+	if code != ExitAuth || !strings.Contains(out, "✗ Slack token found") || !strings.Contains(out, "slackprov authorize") {
+		t.Fatalf("test-connection after logout: exit %d\n%s", code, out)
+	}
+	w.assertNoTokenPrinted()
+}
+
+func TestRotationAcrossExpiryInCommands(t *testing.T) {
+	w := newAuthWorld(t, "")
+	if code, out, errOut := w.run("", goBrowser(t, "allow", nil), "authorize", "--insecure-storage"); code != 0 {
+		t.Fatalf("authorize exit %d\n%s\n%s", code, out, errOut)
+	}
+	// Every 5 hours for two days: each run finds the token near or past
+	// expiry (12 h) and must refresh and store the new pair.
+	for i := range 10 {
+		w.advance(5 * time.Hour)
+		if code, out, errOut := w.run("", nil, "test-connection"); code != 0 {
+			t.Fatalf("run %d: exit %d\n%s\n%s", i, code, out, errOut)
+		}
+	}
+	if w.oauth.Refreshes() < 3 {
+		t.Fatalf("only %d refreshes over two days of 12-hour tokens", w.oauth.Refreshes())
+	}
+	data, err := os.ReadFile(filepath.Join(w.dir, "credentials", "default.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored auth.Credential
+	if err := json.Unmarshal(data, &stored); err != nil {
+		t.Fatal(err)
+	}
+	issued := w.oauth.IssuedTokens()
+	if stored.RefreshToken != issued[len(issued)-1] {
+		t.Fatal("the stored refresh token is not the latest issued")
+	}
+	w.assertNoTokenPrinted()
+}
+
+func TestAuthorizeFailures(t *testing.T) {
+	tests := []struct {
+		name     string
+		browser  func(t *testing.T, w *authWorld) func(string) error
+		setup    func(t *testing.T, w *authWorld) func()
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{
+			name:     "cancel",
+			browser:  func(t *testing.T, w *authWorld) func(string) error { return goBrowser(t, "cancel", nil) },
+			wantCode: ExitAuth,
+			want:     "cancelled in the browser",
+		},
+		{
+			name: "wrong state",
+			browser: func(t *testing.T, w *authWorld) func(string) error {
+				return goBrowser(t, "allow", func(u *url.URL) {
+					q := u.Query()
+					q.Set("state", "forged")
+					u.RawQuery = q.Encode()
+				})
+			},
+			wantCode: ExitAuth,
+			want:     "state does not match",
+		},
+		{
+			name:    "expired code",
+			browser: func(t *testing.T, w *authWorld) func(string) error { return goBrowser(t, "allow", nil) },
+			setup: func(t *testing.T, w *authWorld) func() {
+				w.beforeExchange = func() { w.advance(11 * time.Minute) }
+				return func() { w.beforeExchange = nil }
+			},
+			wantCode: ExitAuth,
+			want:     "older than 10 minutes",
+		},
+		{
+			name:    "port in use",
+			browser: func(t *testing.T, w *authWorld) func(string) error { return goBrowser(t, "allow", nil) },
+			setup: func(t *testing.T, w *authWorld) func() {
+				ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(w.port)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return func() { ln.Close() }
+			},
+			wantCode: ExitError,
+			want:     "slack.redirect_port",
+		},
+		{
+			name:     "timeout",
+			browser:  func(t *testing.T, w *authWorld) func(string) error { return func(string) error { return nil } },
+			args:     []string{"--timeout", "100ms"},
+			wantCode: ExitError,
+			want:     "timed out",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newAuthWorld(t, "")
+			if tt.setup != nil {
+				defer tt.setup(t, w)()
+			}
+			args := append([]string{"authorize", "--insecure-storage"}, tt.args...)
+			code, out, errOut := w.run("", tt.browser(t, w), args...)
+			if code != tt.wantCode || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s\nwant stderr to contain %q", code, tt.wantCode, out, errOut, tt.want)
+			}
+			if _, err := os.Stat(filepath.Join(w.dir, "credentials", "default.json")); !os.IsNotExist(err) {
+				t.Fatalf("a failed authorize stored something: %v", err)
+			}
+		})
+	}
+}
+
+func TestAuthorizeRefusesWhenKeychainIsUnreachable(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/slackprov-test-bus")
+	w := newAuthWorld(t, "")
+	opened := false
+	code, _, errOut := w.run("", func(string) error { opened = true; return nil }, "authorize")
+	if code != ExitAuth {
+		t.Fatalf("exit %d, want %d\n%s", code, ExitAuth, errOut)
+	}
+	for _, want := range []string{"SLACKPROV_SLACK_TOKEN", "--token-stdin", "--insecure-storage", filepath.Join(w.dir, "credentials", "default.json")} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("error does not offer %q:\n%s", want, errOut)
+		}
+	}
+	if opened {
+		t.Error("the browser was opened although the token could not have been kept")
+	}
+}
+
+func TestAuthorizeNoBrowserPasteBack(t *testing.T) {
+	w := newAuthWorld(t, "")
+	// Authorize once in the "remote browser" to learn where Slack redirects,
+	// then paste that address. Stdin is read while the flow waits.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	ios, _, out, errOut := TestStreams()
+	ios.In = pr
+	catcher := &authURLCatcher{w: errOut, found: make(chan string, 1)}
+	ios.ErrOut = catcher
+	go func() {
+		defer pw.Close()
+		authURL := <-catcher.found
+		loc, err := authConsentLocation(authURL, "allow")
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		pw.WriteString(loc + "\n")
+	}()
+	f := &Factory{IO: ios, HTTPClient: w.server.Client(), Now: w.now, Getenv: func(k string) string { return w.env[k] },
+		OpenBrowser: func(string) error { t.Error("--no-browser opened a browser"); return nil }}
+	code := Run(t.Context(), f, []string{"slackprov", "--config", w.config, "authorize", "--no-browser", "--insecure-storage"})
+	if code != 0 || !strings.Contains(out.String(), "Authorized slackprov") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if !strings.Contains(errOut.String(), "paste the URL") {
+		t.Errorf("no paste-back instructions:\n%s", errOut)
+	}
+	w.printed.WriteString(out.String() + errOut.String())
+	w.assertNoTokenPrinted()
+}
+
+func TestAuthorizeTokenStdin(t *testing.T) {
+	w := newAuthWorld(t, "")
+	// Mint a token the way another machine would have.
+	tok := authMintToken(t, w)
+	code, out, errOut := w.run(tok+"\n", nil, "authorize", "--token-stdin", "--insecure-storage")
+	if code != 0 || !strings.Contains(out, "Authorized slackprov for workspace Acme (T0ACME)") || !strings.Contains(out, "Scopes: admin") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "rotating token") {
+		t.Errorf("no warning that a rotating token cannot be renewed without its refresh token:\n%s", errOut)
+	}
+	code, _, errOut = w.run("", nil, "authorize", "--token-stdin", "--no-browser")
+	if code != ExitError || !strings.Contains(errOut, "cannot be combined") {
+		t.Fatalf("conflicting flags: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut = w.run("xoxp-not-a-real-token\n", nil, "authorize", "--token-stdin", "--insecure-storage")
+	if code != ExitAuth || !strings.Contains(errOut, "invalid_auth") {
+		t.Fatalf("bad token: exit %d\n%s", code, errOut)
+	}
+	w.assertNoTokenPrinted()
+}
+
+func TestTestConnectionFailures(t *testing.T) {
+	tests := []struct {
+		name     string
+		plan     string
+		env      func(w *authWorld) map[string]string
+		config   func(w *authWorld)
+		wantCode int
+		wantFail string
+		want     string
+	}{
+		{
+			name:     "no token anywhere",
+			wantCode: ExitAuth, wantFail: nameToken, want: "slackprov authorize",
+		},
+		{
+			name: "env token Slack rejects",
+			env: func(w *authWorld) map[string]string {
+				return map[string]string{auth.EnvToken: "xoxp-1-deadbeefdeadbeef"}
+			},
+			wantCode: ExitAuth, wantFail: nameAuthTest, want: "SLACKPROV_SLACK_TOKEN",
+		},
+		{
+			name:     "plan without SCIM",
+			plan:     "pro",
+			env:      func(w *authWorld) map[string]string { return map[string]string{auth.EnvToken: authMintToken(w.t, w)} },
+			wantCode: ExitAuth, wantFail: nameSCIM, want: "Business+ or Enterprise Grid",
+		},
+		{
+			name: "directory file missing",
+			env:  func(w *authWorld) map[string]string { return map[string]string{auth.EnvToken: authMintToken(w.t, w)} },
+			config: func(w *authWorld) {
+				os.Remove(filepath.Join(w.dir, "people.json"))
+			},
+			wantCode: ExitError, wantFail: nameSource, want: "people.json",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newAuthWorld(t, tt.plan)
+			if tt.env != nil {
+				w.env = tt.env(w)
+			}
+			if tt.config != nil {
+				tt.config(w)
+			}
+			code, out, errOut := w.run("", nil, "test-connection")
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d\n%s\n%s", code, tt.wantCode, out, errOut)
+			}
+			var failLine string
+			for _, line := range strings.Split(out, "\n") {
+				if strings.HasPrefix(line, "✗ "+tt.wantFail) {
+					failLine = line
+				}
+			}
+			if failLine == "" || !strings.Contains(out, tt.want) || !strings.Contains(out, "fix:") {
+				t.Fatalf("want a ✗ %q line mentioning %q with a fix:\n%s", tt.wantFail, tt.want, out)
+			}
+			if len(w.oauth.IssuedTokens()) > 0 {
+				w.assertNoTokenPrinted()
+			}
+		})
+	}
+}
+
+func TestLogoutWhenKeychainIsUnreachable(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/slackprov-test-bus")
+	w := newAuthWorld(t, "")
+	code, out, errOut := w.run("", nil, "logout")
+	if code != ExitAuth || !strings.Contains(errOut, "OS keychain") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The test command: vets, then runs every test, the real-keychain and
+# real-browser ones included. It installs what those need on a Debian machine
+# (as root) and runs the suite inside a private D-Bus session with an
+# unlocked gnome-keyring, so go-keyring talks to the real Secret Service.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages="gnome-keyring dbus dbus-user-session libsecret-tools chromium"
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing packages:$missing — install them (sudo apt-get install$missing) and rerun" >&2
+    exit 1
+  fi
+  echo "installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+go vet ./...
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change: $unformatted" >&2
+  exit 1
+fi
+
+export SLACKPROV_TEST_KEYRING=1
+export SLACKPROV_TEST_BROWSER=/usr/bin/chromium
+exec dbus-run-session -- sh -c '
+  printf %s "slackprov-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  exec go test -count=1 -timeout 20m "$@" ./...
+' sh "$@"
