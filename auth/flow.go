@@ -180,25 +180,23 @@ func (f *Flow) Run(ctx context.Context) (*Credential, error) {
 		fmt.Fprintf(messages, "Waiting for the browser to return to %s …\n", f.RedirectURL)
 	}
 
-	for {
-		var d delivery
-		select {
-		case d = <-results:
-		case <-waitCtx.Done():
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return nil, fmt.Errorf("timed out after %s waiting for the browser to return to %s: run `slackprov authorize` again (use --timeout for more time, or --no-browser to paste the redirected URL)", timeout, f.RedirectURL)
+	var d delivery
+	select {
+	case d = <-results:
+	case <-waitCtx.Done():
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-		if d.err != nil {
-			return nil, d.err
-		}
-		cred, err := f.finish(ctx, d.cb, state, verifier)
-		if d.reply != nil {
-			d.reply <- err
-		}
-		return cred, err
+		return nil, fmt.Errorf("timed out after %s waiting for the browser to return to %s: run `slackprov authorize` again (use --timeout for more time, or --no-browser to paste the redirected URL)", timeout, f.RedirectURL)
 	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	cred, err := f.finish(ctx, d.cb, state, verifier)
+	if d.reply != nil {
+		d.reply <- err
+	}
+	return cred, err
 }
 
 func (f *Flow) finish(ctx context.Context, cb callback, state, verifier string) (*Credential, error) {

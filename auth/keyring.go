@@ -47,7 +47,7 @@ func (SystemKeyring) Delete(service, account string) error {
 
 // KeychainError says the OS keychain could not be used, and what to do instead.
 type KeychainError struct {
-	Op      string // "read", "write" or "delete"
+	Op      string // "read", "write", "delete" or "reach"
 	Account string
 	Err     error
 	// FilePath is where --insecure-storage would keep the token.
@@ -56,8 +56,16 @@ type KeychainError struct {
 
 func (e *KeychainError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "the OS keychain (service %q, account %q) could not %s the Slack token: %s. ",
-		KeyringService, e.Account, e.Op, keychainReason(e.Err))
+	what := map[string]string{
+		"read":   "could not read the Slack token from",
+		"write":  "could not store the Slack token in",
+		"delete": "could not delete the Slack token from",
+	}[e.Op]
+	if what == "" {
+		what = "could not reach"
+	}
+	fmt.Fprintf(&b, "slackprov %s the OS keychain (service %q, account %q): %s. ",
+		what, KeyringService, e.Account, keychainReason(e.Err))
 	b.WriteString("Instead: set " + EnvToken + ", or pass the token on stdin with `slackprov authorize --token-stdin`")
 	if e.FilePath != "" {
 		fmt.Fprintf(&b, ", or pass --insecure-storage to keep it in the plain-text file %s (mode 0600)", e.FilePath)

@@ -22,7 +22,7 @@ import (
 // the emulator's consent page, the token lands in the real OS keychain,
 // test-connection passes, logout revokes and removes it. CI sets both
 // variables and runs it under dbus-run-session with gnome-keyring unlocked.
-func requireBrowserAndKeychain(t *testing.T) string {
+func authRequireBrowserAndKeychain(t *testing.T) string {
 	t.Helper()
 	chromium := os.Getenv("SLACKPROV_TEST_BROWSER")
 	if chromium == "" || os.Getenv("SLACKPROV_TEST_KEYRING") != "1" {
@@ -31,8 +31,8 @@ func requireBrowserAndKeychain(t *testing.T) string {
 	return chromium
 }
 
-// chromium is one headless browser shared by a test's runs.
-type chromium struct {
+// authChromium is one headless browser shared by a test's runs.
+type authChromium struct {
 	t   *testing.T
 	ctx context.Context
 
@@ -40,7 +40,7 @@ type chromium struct {
 	results []string // the text of each result page, or an error
 }
 
-func startChromium(t *testing.T, path string) *chromium {
+func authStartChromium(t *testing.T, path string) *authChromium {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -53,13 +53,13 @@ func startChromium(t *testing.T, path string) *chromium {
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("starting %s: %v", path, err)
 	}
-	return &chromium{t: t, ctx: ctx}
+	return &authChromium{t: t, ctx: ctx}
 }
 
 // opener returns an OpenBrowser that loads the consent page in a new tab,
 // clicks button (#allow or #cancel), and records the page slackprov shows
 // after the redirect. edit may rewrite the URL first.
-func (c *chromium) opener(button string, edit func(*url.URL)) func(string) error {
+func (c *authChromium) opener(button string, edit func(*url.URL)) func(string) error {
 	return func(authURL string) error {
 		if edit != nil {
 			u, err := url.Parse(authURL)
@@ -96,7 +96,7 @@ func (c *chromium) opener(button string, edit func(*url.URL)) func(string) error
 	}
 }
 
-func (c *chromium) lastResult() string {
+func (c *authChromium) lastResult() string {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		c.mu.Lock()
@@ -114,21 +114,21 @@ func (c *chromium) lastResult() string {
 	return "no page seen"
 }
 
-func (c *chromium) reset() {
+func (c *authChromium) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.results = nil
 }
 
 func TestBrowserAuthorizeKeychainTestConnectionLogout(t *testing.T) {
-	browserPath := requireBrowserAndKeychain(t)
+	browserPath := authRequireBrowserAndKeychain(t)
 	w := newAuthWorld(t, "")
 	// A unique profile keeps this test away from real entries in the keychain.
 	w.profile = fmt.Sprintf("e2e-%d", time.Now().UnixNano())
 	w.writeConfig("profiles:\n  " + w.profile + ": {}\n")
 	store := auth.NewStore(w.profile, auth.StoreOptions{Getenv: func(string) string { return "" }})
 	t.Cleanup(func() { _, _ = store.Delete(context.Background()) })
-	browser := startChromium(t, browserPath)
+	browser := authStartChromium(t, browserPath)
 
 	code, out, errOut := w.run("", browser.opener("#allow", nil), "authorize")
 	if code != 0 {
@@ -172,8 +172,8 @@ func TestBrowserAuthorizeKeychainTestConnectionLogout(t *testing.T) {
 }
 
 func TestBrowserAuthorizeFailures(t *testing.T) {
-	browserPath := requireBrowserAndKeychain(t)
-	browser := startChromium(t, browserPath)
+	browserPath := authRequireBrowserAndKeychain(t)
+	browser := authStartChromium(t, browserPath)
 	forgeState := func(u *url.URL) {
 		q := u.Query()
 		q.Set("state", "forged")

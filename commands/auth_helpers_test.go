@@ -199,10 +199,10 @@ func authConsentLocation(authURL, decision string) (string, error) {
 	return resp.Header.Get("Location"), nil
 }
 
-// goBrowser is an OpenBrowser that plays a browser with net/http: it clicks
+// authGoBrowser is an OpenBrowser that plays a browser with net/http: it clicks
 // decision on the consent page and follows the redirect back to the
 // loopback server. edit may rewrite the authorize URL first (wrong state).
-func goBrowser(t *testing.T, decision string, edit func(*url.URL)) func(string) error {
+func authGoBrowser(t *testing.T, decision string, edit func(*url.URL)) func(string) error {
 	return func(authURL string) error {
 		if edit != nil {
 			u, err := url.Parse(authURL)
@@ -235,7 +235,7 @@ func authMintToken(t *testing.T, w *authWorld) string {
 		AuthorizeURL: w.server.URL + "/oauth/v2/authorize",
 		Client:       &auth.Client{APIURL: w.server.URL + "/api/", ClientID: authTestClientID, HTTPClient: w.server.Client(), Now: w.now},
 		RedirectURL:  auth.LoopbackRedirect(w.port),
-		OpenBrowser:  goBrowser(t, "allow", nil),
+		OpenBrowser:  authGoBrowser(t, "allow", nil),
 		Timeout:      30 * time.Second,
 	}
 	cred, err := flow.Run(t.Context())

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ import (
 
 func TestAuthorizeTestConnectionLogoutWithFileStorage(t *testing.T) {
 	w := newAuthWorld(t, "")
-	code, out, errOut := w.run("", goBrowser(t, "allow", nil), "authorize", "--insecure-storage")
+	code, out, errOut := w.run("", authGoBrowser(t, "allow", nil), "authorize", "--insecure-storage")
 	if code != 0 {
 		t.Fatalf("authorize exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
@@ -82,7 +83,7 @@ func TestAuthorizeTestConnectionLogoutWithFileStorage(t *testing.T) {
 
 func TestRotationAcrossExpiryInCommands(t *testing.T) {
 	w := newAuthWorld(t, "")
-	if code, out, errOut := w.run("", goBrowser(t, "allow", nil), "authorize", "--insecure-storage"); code != 0 {
+	if code, out, errOut := w.run("", authGoBrowser(t, "allow", nil), "authorize", "--insecure-storage"); code != 0 {
 		t.Fatalf("authorize exit %d\n%s\n%s", code, out, errOut)
 	}
 	// Every 5 hours for two days: each run finds the token near or past
@@ -122,14 +123,14 @@ func TestAuthorizeFailures(t *testing.T) {
 	}{
 		{
 			name:     "cancel",
-			browser:  func(t *testing.T, w *authWorld) func(string) error { return goBrowser(t, "cancel", nil) },
+			browser:  func(t *testing.T, w *authWorld) func(string) error { return authGoBrowser(t, "cancel", nil) },
 			wantCode: ExitAuth,
 			want:     "cancelled in the browser",
 		},
 		{
 			name: "wrong state",
 			browser: func(t *testing.T, w *authWorld) func(string) error {
-				return goBrowser(t, "allow", func(u *url.URL) {
+				return authGoBrowser(t, "allow", func(u *url.URL) {
 					q := u.Query()
 					q.Set("state", "forged")
 					u.RawQuery = q.Encode()
@@ -140,7 +141,7 @@ func TestAuthorizeFailures(t *testing.T) {
 		},
 		{
 			name:    "expired code",
-			browser: func(t *testing.T, w *authWorld) func(string) error { return goBrowser(t, "allow", nil) },
+			browser: func(t *testing.T, w *authWorld) func(string) error { return authGoBrowser(t, "allow", nil) },
 			setup: func(t *testing.T, w *authWorld) func() {
 				w.beforeExchange = func() { w.advance(11 * time.Minute) }
 				return func() { w.beforeExchange = nil }
@@ -150,7 +151,7 @@ func TestAuthorizeFailures(t *testing.T) {
 		},
 		{
 			name:    "port in use",
-			browser: func(t *testing.T, w *authWorld) func(string) error { return goBrowser(t, "allow", nil) },
+			browser: func(t *testing.T, w *authWorld) func(string) error { return authGoBrowser(t, "allow", nil) },
 			setup: func(t *testing.T, w *authWorld) func() {
 				ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(w.port)))
 				if err != nil {
@@ -187,22 +188,51 @@ func TestAuthorizeFailures(t *testing.T) {
 	}
 }
 
-func TestAuthorizeRefusesWhenKeychainIsUnreachable(t *testing.T) {
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/slackprov-test-bus")
-	w := newAuthWorld(t, "")
-	opened := false
-	code, _, errOut := w.run("", func(string) error { opened = true; return nil }, "authorize")
-	if code != ExitAuth {
-		t.Fatalf("exit %d, want %d\n%s", code, ExitAuth, errOut)
-	}
-	for _, want := range []string{"SLACKPROV_SLACK_TOKEN", "--token-stdin", "--insecure-storage", filepath.Join(w.dir, "credentials", "default.json")} {
-		if !strings.Contains(errOut, want) {
-			t.Errorf("error does not offer %q:\n%s", want, errOut)
+// TestWithoutKeychain runs in a child process with no reachable session bus:
+// go-keyring keeps one D-Bus connection per process, so the parent's
+// environment cannot be changed under it.
+func TestWithoutKeychain(t *testing.T) {
+	if os.Getenv("SLACKPROV_TEST_NO_KEYCHAIN_CHILD") != "1" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestWithoutKeychain$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "SLACKPROV_TEST_NO_KEYCHAIN_CHILD=1", "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/slackprov-test-bus")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("child test without a keychain failed: %v\n%s", err, out)
 		}
+		return
 	}
-	if opened {
-		t.Error("the browser was opened although the token could not have been kept")
-	}
+	t.Run("authorize refuses before opening the browser", func(t *testing.T) {
+		w := newAuthWorld(t, "")
+		opened := false
+		code, _, errOut := w.run("", func(string) error { opened = true; return nil }, "authorize")
+		if code != ExitAuth {
+			t.Fatalf("exit %d, want %d\n%s", code, ExitAuth, errOut)
+		}
+		for _, want := range []string{"SLACKPROV_SLACK_TOKEN", "--token-stdin", "--insecure-storage", filepath.Join(w.dir, "credentials", "default.json")} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("error does not offer %q:\n%s", want, errOut)
+			}
+		}
+		if opened {
+			t.Error("the browser was opened although the token could not have been kept")
+		}
+	})
+	t.Run("logout says the keychain is unreachable", func(t *testing.T) {
+		w := newAuthWorld(t, "")
+		code, out, errOut := w.run("", nil, "logout")
+		if code != ExitAuth || !strings.Contains(errOut, "OS keychain") {
+			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+		}
+	})
+	t.Run("insecure storage still works", func(t *testing.T) {
+		w := newAuthWorld(t, "")
+		if code, out, errOut := w.run("", authGoBrowser(t, "allow", nil), "authorize", "--insecure-storage"); code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+		}
+		if code, out, errOut := w.run("", nil, "test-connection"); code != 0 {
+			t.Fatalf("test-connection with the file and no keychain: exit %d\n%s\n%s", code, out, errOut)
+		}
+		w.assertNoTokenPrinted()
+	})
 }
 
 func TestAuthorizeNoBrowserPasteBack(t *testing.T) {
@@ -325,14 +355,5 @@ func TestTestConnectionFailures(t *testing.T) {
 				w.assertNoTokenPrinted()
 			}
 		})
-	}
-}
-
-func TestLogoutWhenKeychainIsUnreachable(t *testing.T) {
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/slackprov-test-bus")
-	w := newAuthWorld(t, "")
-	code, out, errOut := w.run("", nil, "logout")
-	if code != ExitAuth || !strings.Contains(errOut, "OS keychain") {
-		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 }

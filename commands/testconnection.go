@@ -168,7 +168,17 @@ func checkSlack(ctx context.Context, opts *TestConnectionOptions, cfg *Config, r
 
 	token, err := provider.Token(ctx)
 	if err != nil {
-		rep.fail(nameToken, err.Error(), "run `slackprov authorize`, or set "+auth.EnvToken, true)
+		var ke *auth.KeychainError
+		switch {
+		case errors.Is(err, auth.ErrNoCredential):
+			rep.fail(nameToken, "none in "+auth.EnvToken+", the OS keychain or "+store.FilePath(),
+				"run `slackprov authorize`, or set "+auth.EnvToken, true)
+		case errors.As(err, &ke):
+			rep.fail(nameToken, err.Error(),
+				"start a Secret Service for this session (for example `dbus-run-session` with `gnome-keyring-daemon --unlock`), or use one of the alternatives above", true)
+		default:
+			rep.fail(nameToken, err.Error(), "run `slackprov authorize` again", true)
+		}
 		for _, n := range []string{nameAuthTest, nameScope, nameSCIM, nameVersion, nameReadUser, nameRateLimit} {
 			rep.skip(n, later)
 		}

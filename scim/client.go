@@ -231,14 +231,25 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 
 	var retries, waits429 int
 	var pause time.Duration
-	var refused bool // the previous attempt got a 429 and holds a cooldown slot
+	// holding is set while a request refused with 429 keeps its cooldown
+	// slot: through the pause and until its retry is answered, so requests
+	// arriving meanwhile queue behind it instead of racing it.
+	var holding bool
+	defer func() {
+		if holding {
+			c.limits.release(class)
+		}
+	}()
 	for attempt := 0; ; attempt++ {
-		waited, err := c.limits.wait(ctx, class, set, refused, c.sleep)
-		refused = false
+		waited, err := c.limits.wait(ctx, class, set, holding, c.sleep)
 		if err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
 		}
 		status, ans, body, err := c.send(ctx, r.method, target, payload)
+		if holding {
+			c.limits.release(class)
+			holding = false
+		}
 		if c.onRequest != nil {
 			c.onRequest(RequestInfo{Method: r.method, Endpoint: class, Path: r.path(), Status: status,
 				Duration: ans.elapsed, Waited: waited, Paused: pause, Retry: attempt, Err: err})
@@ -270,7 +281,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 				}
 				waits429++
 				pause = c.limits.refused(class, ra, time.Now())
-				refused = true
+				holding = true
 			case retryableStatus(e):
 				if retries >= c.maxRetries {
 					return nil, e
@@ -281,11 +292,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 				return nil, e
 			}
 		}
-		err = c.sleep(ctx, pause)
-		if refused {
-			c.limits.release(class)
-		}
-		if err != nil {
+		if err := c.sleep(ctx, pause); err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
 		}
 	}

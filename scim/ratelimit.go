@@ -82,12 +82,14 @@ type limiters struct {
 // each refused request books its own slot, Retry-After apart, and requests
 // that arrive while slots are booked queue behind them.
 //
-// A Retry-After longer than a second means the budget is spent for a while,
-// not that each request needs that long: every published limit refills at
-// least one token a second, so slots are spaced at most a second apart.
+// Retry-After is the time until the next token, anywhere up to a whole
+// token interval, so the spacing is the longest Retry-After seen while the
+// queue lasts. One longer than a second means the budget is spent for a
+// while, not that each request needs that long: every published limit
+// refills at least one token a second, so slots are at most a second apart.
 type cooldown struct {
 	next    time.Time     // first free slot
-	spacing time.Duration // the latest Retry-After, at most maxCooldownSpacing
+	spacing time.Duration // the longest Retry-After of this queue, at most maxCooldownSpacing
 	queued  int           // requests holding a slot they have not used yet
 }
 
@@ -113,7 +115,7 @@ func newLimiters(share float64) *limiters {
 const maxCooldownSpacing = time.Second
 
 // refused records a 429 for class and books the refused request's retry
-// slot; the caller must release it once the pause is over.
+// slot; the caller must release it once the retry is answered or abandoned.
 func (ls *limiters) refused(class string, retryAfter time.Duration, now time.Time) time.Duration {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
@@ -122,7 +124,10 @@ func (ls *limiters) refused(class string, retryAfter time.Duration, now time.Tim
 	if cd.queued > 0 && cd.next.After(slot) {
 		slot = cd.next
 	}
-	cd.spacing = min(retryAfter, maxCooldownSpacing)
+	if cd.queued == 0 {
+		cd.spacing = 0
+	}
+	cd.spacing = max(cd.spacing, min(retryAfter, maxCooldownSpacing))
 	cd.next = slot.Add(cd.spacing)
 	cd.queued++
 	return slot.Sub(now)
