@@ -44,11 +44,6 @@ type authWorld struct {
 
 const authTestClientID = "9999.1111"
 
-// authSCIMToken is the SCIM emulator's own token; the adapter below swaps
-// an OAuth-issued token for it, until the SCIM emulator can take a
-// TokenValid hook (see oauth.go's SCIMAuth).
-const authSCIMToken = "scim-emulator-internal"
-
 func newAuthWorld(t *testing.T, plan string) *authWorld {
 	t.Helper()
 	w := &authWorld{t: t, clock: time.Now(), env: map[string]string{}, profile: "default"}
@@ -61,8 +56,9 @@ func newAuthWorld(t *testing.T, plan string) *authWorld {
 		TeamName:     "Acme",
 		Now:          w.now,
 	})
-	w.slack = emulator.NewSlack(emulator.SlackOptions{Token: authSCIMToken, Plan: plan, DisableRateLimits: true})
-	scimAuth := w.oauth.SCIMAuth()
+	// The SCIM side accepts exactly the tokens the OAuth side issued and has
+	// not revoked or expired, as one Slack org would.
+	w.slack = emulator.NewSlack(emulator.SlackOptions{AcceptToken: w.oauth.SCIMAuth(), Plan: plan, DisableRateLimits: true})
 	mux := http.NewServeMux()
 	mux.Handle("/oauth/", w.oauth)
 	mux.HandleFunc("/api/", func(rw http.ResponseWriter, r *http.Request) {
@@ -71,15 +67,7 @@ func newAuthWorld(t *testing.T, plan string) *authWorld {
 		}
 		w.oauth.ServeHTTP(rw, r)
 	})
-	mux.HandleFunc("/scim/v2/", func(rw http.ResponseWriter, r *http.Request) {
-		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if scimAuth(tok) {
-			r.Header.Set("Authorization", "Bearer "+authSCIMToken)
-		} else {
-			r.Header.Set("Authorization", "Bearer rejected")
-		}
-		w.slack.ServeHTTP(rw, r)
-	})
+	mux.Handle("/scim/v2/", w.slack)
 	w.server = httptest.NewServer(mux)
 	t.Cleanup(w.server.Close)
 

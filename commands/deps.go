@@ -62,12 +62,13 @@ func configName(cfg *Config) string {
 	return cfg.Path
 }
 
-// slackToken returns a function resolving the Slack token for cfg's profile.
+// slackToken returns a function resolving the Slack token for cfg's profile:
+// the environment, then the keychain, then the --insecure-storage file,
+// refreshing a rotating token when it is close to expiry.
 func (f *Factory) slackToken(cfg *Config) func(ctx context.Context) (string, string, error) {
+	provider := newSlackTokenProvider(f, cfg)
 	return func(ctx context.Context) (string, string, error) {
-		if t := f.Getenv("SLACKPROV_SLACK_TOKEN"); t != "" {
-			return t, "env SLACKPROV_SLACK_TOKEN", nil
-		}
-		return "", "", fmt.Errorf("no Slack token for profile %q: run `slackprov authorize`, or set SLACKPROV_SLACK_TOKEN", cfg.Profile)
+		tok, err := provider.Token(ctx)
+		return tok, provider.Location(), err
 	}
 }

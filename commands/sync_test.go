@@ -107,11 +107,11 @@ func TestSyncExitCodes(t *testing.T) {
 	// Bad credentials: exit 4, and the error says where the token came from.
 	e.token = "xoxp-wrong"
 	code, _, stderr = e.run("sync", "--dry-run")
-	if code != ExitAuth || !strings.Contains(stderr, "token from env SLACKPROV_SLACK_TOKEN") || strings.Contains(stderr, "xoxp-wrong") {
+	if code != ExitAuth || !strings.Contains(stderr, "token from the SLACKPROV_SLACK_TOKEN environment variable") || strings.Contains(stderr, "xoxp-wrong") {
 		t.Fatalf("bad token: exit %d: %s", code, stderr)
 	}
 	e.token = ""
-	if code, _, stderr := e.run("sync", "--dry-run"); code != ExitAuth || !strings.Contains(stderr, "slackprov authorize") {
+	if code, _, stderr := e.run("sync", "--dry-run"); code != ExitAuth || !strings.Contains(stderr, "SLACKPROV_SLACK_TOKEN") {
 		t.Fatalf("no token: exit %d: %s", code, stderr)
 	}
 }

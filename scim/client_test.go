@@ -377,25 +377,29 @@ func TestConcurrentUse(t *testing.T) {
 	}
 }
 
-// TestConcurrent429sAllSucceed has eight goroutines share a server that
-// admits one write per 10ms and answers the rest 429 with the time until the
-// next token. Refused requests must take turns rather than stampede, so none
-// runs out of its 429 waits.
+// TestConcurrent429sAllSucceed has eight goroutines share a server whose
+// token bucket admits a burst of 3 writes and one more every 10ms, and
+// answers the rest 429 with the time until the next token, as Slack's
+// limiter does. Refused requests must take turns rather than stampede, so
+// none runs out of its 429 waits.
 func TestConcurrent429sAllSucceed(t *testing.T) {
 	f := newFakeSlack()
+	const interval, burst = 10 * time.Millisecond, 3
 	var mu sync.Mutex
-	next := time.Now()
-	const interval = 10 * time.Millisecond
+	tat := time.Now() // GCRA's theoretical arrival time
 	f.intercept = func(w http.ResponseWriter, r *http.Request, n int) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		now := time.Now()
-		if now.Before(next) {
-			w.Header().Set("Retry-After", fmt.Sprintf("%.3f", next.Sub(now).Seconds()+0.0005))
+		if allowed := tat.Add(-(burst - 1) * interval); now.Before(allowed) {
+			w.Header().Set("Retry-After", fmt.Sprintf("%.4f", allowed.Sub(now).Seconds()+0.0001))
 			scimError(w, http.StatusTooManyRequests, "too_many_requests")
 			return true
 		}
-		next = now.Add(interval)
+		if now.After(tat) {
+			tat = now
+		}
+		tat = tat.Add(interval)
 		return false
 	}
 	c, _ := f.start(t, func(o *Options) { o.Sleep = nil; o.MaxRetryAfterWaits = 10 })
