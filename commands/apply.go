@@ -17,7 +17,7 @@ type ApplyOptions struct {
 	Config     *Config
 	HTTPClient *http.Client
 	Now        func() time.Time
-	Token      func(ctx context.Context) (token, source string, err error)
+	Token      TokenSource
 	PlanFile   string
 	Yes        bool
 	Output     string
@@ -74,19 +74,17 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 			return err
 		}
 	}
-	token, tokenSource, err := opts.Token(ctx)
+	client, err := scimClient(ctx, opts.Config, opts.HTTPClient, opts.Token, nil)
 	if err != nil {
-		return withCode(ExitAuth, err)
+		return err
 	}
-	st, err := openStore(ctx, opts.Config)
+	st, unlock, err := openLockedStore(ctx, opts.Config)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	client, err := scimClient(opts.Config, opts.HTTPClient, token, nil)
-	if err != nil {
-		return err
-	}
+	defer unlock()
+	tokenSource := opts.Token.Location()
 	runID, err := st.StartRun(ctx, false, plan.Source+" (saved plan "+opts.PlanFile+")")
 	if err != nil {
 		return err

@@ -108,7 +108,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	sync := func(dryRun bool) error {
 		return syncRun(ctx, &SyncOptions{
 			IO: ios, Config: &cfg, HTTPClient: &http.Client{Timeout: 30 * time.Second}, Now: opts.Now,
-			Token:  func(context.Context) (string, string, error) { return EmulatorToken, "the demo", nil },
+			Token:  staticToken{EmulatorToken, "the demo's emulator"},
 			DryRun: dryRun, Yes: true, Output: "text", MaxDeactivations: cfg.MaxDeactivations(), Workers: 4, ShowLimit: opts.Show,
 		})
 	}

@@ -43,11 +43,49 @@ func openStore(ctx context.Context, cfg *Config) (*store.Store, error) {
 	return store.Open(ctx, filepath.Join(cfg.StateDir, "state.db"))
 }
 
-// scimClient builds a SCIM client for the configured Slack org.
-func scimClient(cfg *Config, hc *http.Client, token string, observe func(scim.RequestInfo)) (*scim.Client, error) {
+// TokenSource yields the Slack token, refreshed when it rotates, and says
+// where it came from for error messages.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+	Location() string
+}
+
+// staticToken is a token that needs no refreshing (the demo's emulator token).
+type staticToken struct{ token, where string }
+
+func (s staticToken) Token(context.Context) (string, error) { return s.token, nil }
+func (s staticToken) Location() string                      { return s.where }
+
+// openLockedStore opens the state and takes its run lock, so two runs of one
+// profile never work at once; runs a killed process left open are closed.
+func openLockedStore(ctx context.Context, cfg *Config) (*store.Store, func(), error) {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	unlock, err := st.Lock()
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	if _, err := st.CloseAbandonedRuns(ctx); err != nil {
+		unlock()
+		st.Close()
+		return nil, nil, err
+	}
+	return st, unlock, nil
+}
+
+// scimClient builds a SCIM client for the configured Slack org. It asks ts
+// for the token before each request, so a sync that outlives a rotating
+// token's 12 hours keeps working; it fails early when there is no token.
+func scimClient(ctx context.Context, cfg *Config, hc *http.Client, ts TokenSource, observe func(scim.RequestInfo)) (*scim.Client, error) {
+	if _, err := ts.Token(ctx); err != nil {
+		return nil, withCode(ExitAuth, err)
+	}
 	return scim.New(scim.Options{
 		BaseURL:    cfg.Slack.SCIMURL,
-		Token:      token,
+		TokenFunc:  ts.Token,
 		HTTPClient: hc,
 		RateShare:  cfg.Slack.RateShare,
 		OnRequest:  observe,
@@ -62,13 +100,8 @@ func configName(cfg *Config) string {
 	return cfg.Path
 }
 
-// slackToken returns a function resolving the Slack token for cfg's profile:
-// the environment, then the keychain, then the --insecure-storage file,
-// refreshing a rotating token when it is close to expiry.
-func (f *Factory) slackToken(cfg *Config) func(ctx context.Context) (string, string, error) {
-	provider := newSlackTokenProvider(f, cfg)
-	return func(ctx context.Context) (string, string, error) {
-		tok, err := provider.Token(ctx)
-		return tok, provider.Location(), err
-	}
+// slackToken returns the profile's token source: the environment, then the
+// keychain, then the --insecure-storage file.
+func (f *Factory) slackToken(cfg *Config) TokenSource {
+	return newSlackTokenProvider(f, cfg)
 }

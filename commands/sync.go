@@ -22,8 +22,7 @@ type SyncOptions struct {
 	Config     *Config
 	HTTPClient *http.Client
 	Now        func() time.Time
-	// Token returns the Slack token and where it came from (env, keychain, file).
-	Token func(ctx context.Context) (token, source string, err error)
+	Token      TokenSource
 
 	DryRun           bool
 	Yes              bool
@@ -85,19 +84,17 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if opts.MaxDeactivations < 0 {
 		opts.MaxDeactivations = cfg.MaxDeactivations()
 	}
-	token, tokenSource, err := opts.Token(ctx)
+	client, err := scimClient(ctx, cfg, opts.HTTPClient, opts.Token, nil)
 	if err != nil {
-		return withCode(ExitAuth, err)
+		return err
 	}
-	st, err := openStore(ctx, cfg)
+	st, unlock, err := openLockedStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	client, err := scimClient(cfg, opts.HTTPClient, token, nil)
-	if err != nil {
-		return err
-	}
+	defer unlock()
+	tokenSource := opts.Token.Location()
 
 	source, err := openSource(cfg)
 	if err != nil {

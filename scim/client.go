@@ -20,6 +20,9 @@ import (
 type Options struct {
 	BaseURL    string // e.g. "https://api.slack.com/scim/v2/" (trailing slash optional)
 	Token      string // bearer token; never printed, logged or put in errors
+	// TokenFunc, when set, is asked for the token before every request
+	// instead of Token, so a rotating token can be refreshed mid-run.
+	TokenFunc func(ctx context.Context) (string, error)
 	HTTPClient *http.Client
 	// RateShare is the share of Slack's published org-wide limits this client
 	// allows itself, since every SCIM app in the org spends the same budget.
@@ -78,6 +81,7 @@ type RequestInfo struct {
 type Client struct {
 	base       *url.URL
 	token      string
+	tokenFunc  func(ctx context.Context) (string, error)
 	http       *http.Client
 	userAgent  string
 	maxRetries int
@@ -119,12 +123,13 @@ func New(opts Options) (*Client, error) {
 		base.Path += "/"
 		base.RawPath = ""
 	}
-	if opts.Token == "" {
+	if opts.Token == "" && opts.TokenFunc == nil {
 		return nil, errors.New("scim: no token; the client needs a Slack user token with the admin scope")
 	}
 	c := &Client{
 		base:       base,
 		token:      opts.Token,
+		tokenFunc:  opts.TokenFunc,
 		http:       opts.HTTPClient,
 		userAgent:  opts.UserAgent,
 		maxRetries: opts.MaxRetries,
@@ -245,7 +250,11 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
 		}
-		status, ans, body, err := c.send(ctx, r.method, target, payload)
+		tok, err := c.bearer(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("slack SCIM %s %s: %w: %w", r.method, r.path(), ErrNoToken, err)
+		}
+		status, ans, body, err := c.send(ctx, r.method, target, tok, payload)
 		if holding {
 			c.limits.release(class)
 			holding = false
@@ -268,7 +277,9 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 			return body, nil
 		} else {
 			e := parseError(status, r.method, r.path(), body)
-			e.Detail = strings.ReplaceAll(e.Detail, c.token, "(redacted)")
+			if tok != "" {
+				e.Detail = strings.ReplaceAll(e.Detail, tok, "(redacted)")
+			}
 			switch {
 			case status == http.StatusTooManyRequests:
 				ra, ok := parseRetryAfter(ans.retryAfter, time.Now())
@@ -304,7 +315,15 @@ type answer struct {
 	elapsed    time.Duration
 }
 
-func (c *Client) send(ctx context.Context, method, target string, payload []byte) (int, answer, []byte, error) {
+// bearer returns the token for the next request.
+func (c *Client) bearer(ctx context.Context) (string, error) {
+	if c.tokenFunc == nil {
+		return c.token, nil
+	}
+	return c.tokenFunc(ctx)
+}
+
+func (c *Client) send(ctx context.Context, method, target, token string, payload []byte) (int, answer, []byte, error) {
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
@@ -313,7 +332,7 @@ func (c *Client) send(ctx context.Context, method, target string, payload []byte
 	if err != nil {
 		return 0, answer{}, nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if payload != nil {

@@ -258,9 +258,15 @@ func IsNotFound(err error) bool {
 	return e.Status == http.StatusNotFound
 }
 
+// ErrNoToken wraps a failure of Options.TokenFunc: there was no token to send.
+var ErrNoToken = errors.New("no usable Slack token")
+
 // IsAuth reports whether err is a credentials or authorization problem: the
 // token, its scope, the plan or the install, rather than the request.
 func IsAuth(err error) bool {
+	if errors.Is(err, ErrNoToken) {
+		return true
+	}
 	var e *Error
 	if !errors.As(err, &e) {
 		return false

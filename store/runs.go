@@ -46,6 +46,18 @@ func (s *Store) StartRun(ctx context.Context, dryRun bool, source string) (int64
 	return id, nil
 }
 
+// CloseAbandonedRuns marks runs still "running" as interrupted: their
+// process died. Call it only while holding Lock, when no other run can be live.
+func (s *Store) CloseAbandonedRuns(ctx context.Context) (int64, error) {
+	res, err := s.db.ExecContext(ctx,
+		`UPDATE runs SET status = ?, error = ? WHERE status = ?`,
+		RunInterrupted, "the process stopped before the run finished; the next run converged from its state", RunRunning)
+	if err != nil {
+		return 0, fmt.Errorf("state file %s: close abandoned runs: %w", s.path, err)
+	}
+	return res.RowsAffected()
+}
+
 // FinishRun records how run id ended.
 func (s *Store) FinishRun(ctx context.Context, id int64, status string, counts map[string]int, errMsg string) error {
 	switch status {

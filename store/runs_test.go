@@ -84,3 +84,33 @@ func TestFinishRunErrors(t *testing.T) {
 		t.Error("FinishRun of a missing run succeeded")
 	}
 }
+
+func TestCloseAbandonedRuns(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	dead, err := s.StartRun(ctx, false, "file x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := s.StartRun(ctx, false, "file x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishRun(ctx, done, RunOK, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.CloseAbandonedRuns(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("closed %d, err %v", n, err)
+	}
+	runs, err := s.Runs(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		want := map[int64]string{dead: RunInterrupted, done: RunOK}[r.ID]
+		if r.Status != want {
+			t.Errorf("run %d: %s, want %s", r.ID, r.Status, want)
+		}
+	}
+}
