@@ -18,11 +18,11 @@ import (
 
 // Options configures a Client. Only BaseURL and Token are required.
 type Options struct {
-	BaseURL    string // e.g. "https://api.slack.com/scim/v2/" (trailing slash optional)
-	Token      string // bearer token; never printed, logged or put in errors
+	BaseURL string // e.g. "https://api.slack.com/scim/v2/" (trailing slash optional)
+	Token   string // bearer token; never printed, logged or put in errors
 	// TokenFunc, when set, is asked for the token before every request
 	// instead of Token, so a rotating token can be refreshed mid-run.
-	TokenFunc func(ctx context.Context) (string, error)
+	TokenFunc  func(ctx context.Context) (string, error)
 	HTTPClient *http.Client
 	// RateShare is the share of Slack's published org-wide limits this client
 	// allows itself, since every SCIM app in the org spends the same budget.
