@@ -31,7 +31,11 @@ fi
 
 export SLACKPROV_TEST_KEYRING=1
 export SLACKPROV_TEST_BROWSER=/usr/bin/chromium
-exec dbus-run-session -- sh -c '
-  printf %s "slackprov-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+# The keyring lives in a fresh data dir each run: a login keyring left by an
+# earlier run (with another password) would refuse to unlock.
+keyring_home=$(mktemp -d)
+trap 'rm -rf "$keyring_home"' EXIT
+dbus-run-session -- sh -c '
+  printf %s "slackprov-test-keyring" | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec go test -count=1 -timeout 20m "$@" ./...
-' sh "$@"
+' "$keyring_home" "$@"
