@@ -74,7 +74,8 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 			return err
 		}
 	}
-	client, err := scimClient(ctx, opts.Config, opts.HTTPClient, opts.Token, nil)
+	rep := newLineReporter(opts.IO.ErrOut)
+	client, err := scimClient(ctx, opts.Config, opts.HTTPClient, opts.Token, observeRequests(rep))
 	if err != nil {
 		return err
 	}
@@ -89,6 +90,6 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	return applyPlan(ctx, applyDeps{IO: opts.IO, Store: st, Client: client, RunID: runID, Now: opts.Now,
+	return applyPlan(ctx, applyDeps{IO: opts.IO, Reporter: rep, Store: st, Client: client, RunID: runID, Now: opts.Now,
 		Output: opts.Output, Workers: opts.Workers, TokenSource: tokenSource}, plan)
 }

@@ -34,6 +34,8 @@ type SyncOptions struct {
 	Workers          int
 	// ShowLimit caps the operations printed (0: all); the summary counts all.
 	ShowLimit int
+	// Reporter shows progress; nil means plain lines on stderr.
+	Reporter provision.Reporter
 }
 
 func newSyncCmd(f *Factory) *cli.Command {
@@ -84,7 +86,8 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if opts.MaxDeactivations < 0 {
 		opts.MaxDeactivations = cfg.MaxDeactivations()
 	}
-	client, err := scimClient(ctx, cfg, opts.HTTPClient, opts.Token, nil)
+	rep := opts.reporter()
+	client, err := scimClient(ctx, cfg, opts.HTTPClient, opts.Token, observeRequests(rep))
 	if err != nil {
 		return err
 	}
@@ -104,9 +107,10 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if err != nil {
 		return err
 	}
-	plan, err := makePlan(ctx, planDeps{IO: opts.IO, Store: st, Client: client, Config: cfg, Now: opts.Now, MaxDeactivations: opts.MaxDeactivations})
+	plan, err := makePlan(ctx, planDeps{Reporter: rep, Store: st, Client: client, Config: cfg, Now: opts.Now, MaxDeactivations: opts.MaxDeactivations})
 	if err != nil {
 		finishRun(st, runID, runStatus(ctx, err), nil, err)
+		rep.Finish(nil, err)
 		return authHint(err, tokenSource)
 	}
 	if opts.PlanOut != "" {
@@ -115,6 +119,7 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		}
 	}
 	if opts.DryRun || plan.Refused != "" || !plan.HasChanges() {
+		rep.Finish(plan, nil)
 		if err := renderPlan(opts.IO, plan, opts.Output, opts.Verbose, opts.ShowLimit); err != nil {
 			return err
 		}
@@ -141,12 +146,21 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 			return err
 		}
 	}
-	return applyPlan(ctx, applyDeps{IO: opts.IO, Store: st, Client: client, RunID: runID, Now: opts.Now,
+	return applyPlan(ctx, applyDeps{IO: opts.IO, Reporter: rep, Store: st, Client: client, RunID: runID, Now: opts.Now,
 		Output: opts.Output, Workers: opts.Workers, TokenSource: tokenSource}, plan)
 }
 
+// reporter picks how progress is shown: the live view when one was given
+// (a terminal), plain lines on stderr otherwise.
+func (opts *SyncOptions) reporter() provision.Reporter {
+	if opts.Reporter != nil {
+		return opts.Reporter
+	}
+	return newLineReporter(opts.IO.ErrOut)
+}
+
 type planDeps struct {
-	IO               *IOStreams
+	Reporter         provision.Reporter
 	Store            *store.Store
 	Client           *scim.Client
 	Config           *Config
@@ -164,12 +178,12 @@ func makePlan(ctx context.Context, d planDeps) (*provision.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	progress(d.IO, "Reading %s…", source.Describe())
+	d.Reporter.Phase(provision.PhaseReadDirectory, source.Describe())
 	snap, err := source.Read(ctx)
 	if err != nil {
 		return nil, err
 	}
-	progress(d.IO, "Reading Slack users and groups…")
+	d.Reporter.Phase(provision.PhaseReadSlack, d.Config.Slack.SCIMURL)
 	users, groups, err := provision.ReadSlack(ctx, d.Client)
 	if err != nil {
 		return nil, err
@@ -182,8 +196,8 @@ func makePlan(ctx context.Context, d planDeps) (*provision.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	progress(d.IO, "Planning %d directory users and %d groups against %d Slack users and %d groups…",
-		len(snap.Users), len(snap.Groups), len(users), len(groups))
+	d.Reporter.Phase(provision.PhasePlan, fmt.Sprintf("%d directory users and %d groups against %d Slack users and %d groups",
+		len(snap.Users), len(snap.Groups), len(users), len(groups)))
 	return provision.Build(provision.Input{
 		Snapshot: snap, Source: source.Describe(), SlackUsers: users, SlackGroups: groups,
 		UserLinks: userLinks, GroupLinks: groupLinks, Mapping: m,
@@ -193,6 +207,7 @@ func makePlan(ctx context.Context, d planDeps) (*provision.Plan, error) {
 
 type applyDeps struct {
 	IO          *IOStreams
+	Reporter    provision.Reporter
 	Store       *store.Store
 	Client      *scim.Client
 	RunID       int64
@@ -204,18 +219,12 @@ type applyDeps struct {
 
 // applyPlan executes a plan, records the run and reports the outcome.
 func applyPlan(ctx context.Context, d applyDeps, plan *provision.Plan) error {
+	d.Reporter.Phase(provision.PhaseApply, fmt.Sprintf("%d operations", countPlanned(plan)))
 	err := provision.Apply(ctx, plan, provision.ApplyOptions{
-		Client: d.Client, Store: d.Store, RunID: d.RunID, Workers: d.Workers, Now: d.Now,
-		Progress: func(ev provision.Event) {
-			if ev.Op.Status == provision.StatusFailed {
-				fmt.Fprintf(d.IO.ErrOut, "! %s %s %s failed: %s\n", ev.Op.Action, ev.Op.Kind, ev.Op.Name(), ev.Op.Error)
-			}
-			if ev.Done%100 == 0 || ev.Done == ev.Total {
-				progress(d.IO, "applied %d/%d operations", ev.Done, ev.Total)
-			}
-		},
+		Client: d.Client, Store: d.Store, RunID: d.RunID, Workers: d.Workers, Now: d.Now, Progress: d.Reporter.Applied,
 	})
 	finishRun(d.Store, d.RunID, runStatus(ctx, err), plan, err)
+	d.Reporter.Finish(plan, err)
 	if d.Output == "json" {
 		if rerr := provision.RenderJSON(d.IO.Out, plan); rerr != nil {
 			return rerr
@@ -277,9 +286,14 @@ func renderPlan(ios *IOStreams, plan *provision.Plan, output string, verbose boo
 	return provision.RenderText(ios.Out, plan, provision.RenderOptions{Color: ios.ColorEnabled(), Verbose: verbose, Limit: limit})
 }
 
-// progress writes a line of progress to stderr.
-func progress(ios *IOStreams, format string, args ...any) {
-	fmt.Fprintf(ios.ErrOut, format+"\n", args...)
+func countPlanned(p *provision.Plan) int {
+	n := 0
+	for _, op := range p.Operations {
+		if op.Status == provision.StatusPlanned {
+			n++
+		}
+	}
+	return n
 }
 
 // confirm asks a yes/no question on the terminal; the default is no.
