@@ -128,15 +128,39 @@ func (e *RecordError) Error() string {
 
 func (e *RecordError) Unwrap() error { return e.Err }
 
-// Snapshot is everything assigned in the directory at one moment.
+// Snapshot is everything assigned in the directory at one moment, or, for
+// an incremental read, everything that changed since the last committed one.
 type Snapshot struct {
 	Users    []User
 	Groups   []Group
 	Problems []RecordError
+
+	// Delta is set on an incremental read: Users and Groups then hold only
+	// the objects that changed, in their current state (a group with its full
+	// current member list), and absence means "unchanged", not "gone".
+	Delta *Delta
+	// Commit records that this snapshot was applied, so the next read starts
+	// after it (Graph delta links). Nil for sources without watermarks. Call
+	// it only after a run applied the plan: never after a dry run, a refused
+	// plan or an interrupted apply, or changes would be lost.
+	Commit func(ctx context.Context) error
+	// Notices are things the admin should read, e.g. "the delta link had
+	// expired (410 syncStateNotFound): read everything again".
+	Notices []string
+}
+
+// Delta lists what an incremental read saw leave.
+type Delta struct {
+	// RemovedUsers were deleted from the directory or lost their assignment.
+	RemovedUsers []string
+	// RemovedGroups were deleted or unassigned.
+	RemovedGroups []string
 }
 
 // Source reads a Snapshot. A whole-source failure (unreadable file, bad
 // credentials) is an error; a bad record is a Problem in the snapshot.
+// Sources that read incrementally return a full snapshot (Delta nil) on their
+// first read and whenever they must start over, and say why in Notices.
 type Source interface {
 	Read(ctx context.Context) (*Snapshot, error)
 	// Describe names the source for messages, e.g. "file ./people.json".
