@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
@@ -107,7 +108,7 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if err != nil {
 		return err
 	}
-	plan, err := makePlan(ctx, planDeps{Reporter: rep, Store: st, Client: client, Config: cfg, Now: opts.Now, MaxDeactivations: opts.MaxDeactivations})
+	plan, snap, err := makePlan(ctx, planDeps{Reporter: rep, Store: st, Client: client, Config: cfg, Now: opts.Now, MaxDeactivations: opts.MaxDeactivations})
 	if err != nil {
 		finishRun(st, runID, runStatus(ctx, err), nil, err)
 		rep.Finish(nil, err)
@@ -128,6 +129,11 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 			return withCode(ExitSafety, nil)
 		}
 		finishRun(st, runID, "ok", plan, nil)
+		if !opts.DryRun {
+			if err := commitSource(ctx, rep, snap, 0, plan); err != nil {
+				return err
+			}
+		}
 		if opts.DetailedExitcode && plan.HasChanges() {
 			return withCode(ExitChanges, nil)
 		}
@@ -146,8 +152,17 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 			return err
 		}
 	}
-	return applyPlan(ctx, applyDeps{IO: opts.IO, Reporter: rep, Store: st, Client: client, RunID: runID, Now: opts.Now,
+	planFailures := plan.Users.Failed + plan.Groups.Failed
+	err = applyPlan(ctx, applyDeps{IO: opts.IO, Reporter: rep, Store: st, Client: client, RunID: runID, Now: opts.Now,
 		Output: opts.Output, Workers: opts.Workers, TokenSource: tokenSource}, plan)
+	var partial *opsFailedError
+	if err != nil && !errors.As(err, &partial) {
+		return err
+	}
+	if cerr := commitSource(ctx, rep, snap, planFailures, plan); cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 // reporter picks how progress is shown: the live view when one was given
@@ -168,33 +183,44 @@ type planDeps struct {
 	MaxDeactivations int
 }
 
-// makePlan reads the directory and Slack and builds the plan.
-func makePlan(ctx context.Context, d planDeps) (*provision.Plan, error) {
+// makePlan reads the directory and Slack and builds the plan. It returns
+// the snapshot too: its Commit must run once the plan is applied.
+func makePlan(ctx context.Context, d planDeps) (*provision.Plan, *directory.Snapshot, error) {
 	source, err := openSource(d.Config)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, err := loadMapping(d.Config)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d.Reporter.Phase(provision.PhaseReadDirectory, source.Describe())
 	snap, err := source.Read(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	d.Reporter.Phase(provision.PhaseReadSlack, d.Config.Slack.SCIMURL)
-	users, groups, err := provision.ReadSlack(ctx, d.Client)
-	if err != nil {
-		return nil, err
+	for _, n := range snap.Notices {
+		d.Reporter.Phase(provision.PhaseReadDirectory, n)
 	}
 	userLinks, err := d.Store.Links(ctx, string(provision.KindUser))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	groupLinks, err := d.Store.Links(ctx, string(provision.KindGroup))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var users []*scim.User
+	var groups []*scim.Group
+	if snap.Delta != nil {
+		d.Reporter.Phase(provision.PhaseReadSlack, fmt.Sprintf("verifying the %d users and %d groups that changed", len(snap.Users)+len(snap.Delta.RemovedUsers), len(snap.Groups)+len(snap.Delta.RemovedGroups)))
+		users, groups, err = provision.ReadSlackFor(ctx, d.Client, snap, userLinks, groupLinks, m)
+	} else {
+		d.Reporter.Phase(provision.PhaseReadSlack, d.Config.Slack.SCIMURL)
+		users, groups, err = provision.ReadSlack(ctx, d.Client)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	d.Reporter.Phase(provision.PhasePlan, fmt.Sprintf("%d directory users and %d groups against %d Slack users and %d groups",
 		len(snap.Users), len(snap.Groups), len(users), len(groups)))
@@ -202,7 +228,26 @@ func makePlan(ctx context.Context, d planDeps) (*provision.Plan, error) {
 		Snapshot: snap, Source: source.Describe(), SlackUsers: users, SlackGroups: groups,
 		UserLinks: userLinks, GroupLinks: groupLinks, Mapping: m,
 		MaxDeactivations: d.MaxDeactivations, Now: d.Now(),
-	}), nil
+	}), snap, nil
+}
+
+// commitSource moves the source's watermark past an applied snapshot. It
+// does not when Slack refused an operation: the next incremental read then
+// sees the same changes again and retries them. Failures found while
+// planning (bad directory data) do not hold it back, since fixing them is a
+// directory change the next read sees anyway.
+func commitSource(ctx context.Context, rep provision.Reporter, snap *directory.Snapshot, planFailures int, plan *provision.Plan) error {
+	if snap.Commit == nil {
+		return nil
+	}
+	if applyFailures := plan.Users.Failed + plan.Groups.Failed - planFailures; applyFailures > 0 {
+		rep.Phase(provision.PhaseApply, fmt.Sprintf("%d operations failed in Slack: the directory read position is kept, so the next run retries them", applyFailures))
+		return nil
+	}
+	if err := snap.Commit(ctx); err != nil {
+		return fmt.Errorf("the plan was applied, but saving the directory read position failed (%v); the next run reads the same changes again, which is safe", err)
+	}
+	return nil
 }
 
 type applyDeps struct {
@@ -239,9 +284,16 @@ func applyPlan(ctx context.Context, d applyDeps, plan *provision.Plan) error {
 		return err
 	}
 	if failed := plan.Users.Failed + plan.Groups.Failed; failed > 0 {
-		return fmt.Errorf("%d operations failed; the rest were applied. See `slackprov logs --status failed`; the next sync retries them", failed)
+		return &opsFailedError{failed}
 	}
 	return nil
+}
+
+// opsFailedError reports a run that applied everything but some operations.
+type opsFailedError struct{ failed int }
+
+func (e *opsFailedError) Error() string {
+	return fmt.Sprintf("%d operations failed; the rest were applied. See `slackprov logs --status failed`; the next sync retries them", e.failed)
 }
 
 func runStatus(ctx context.Context, err error) string {

@@ -54,6 +54,9 @@ type planner struct {
 	diffTargets []string
 	// managerOnly are matched users to recheck once managers resolve.
 	managerOnly []managerCheck
+	// delta is the incremental read's removals; nil on a full read.
+	delta   *directory.Delta
+	removed map[string]bool
 }
 
 // Build computes the plan. It never writes anywhere.
@@ -75,6 +78,13 @@ func Build(in Input) *Plan {
 		enabled:     make(map[string]bool, len(in.Snapshot.Users)),
 		linkedTo:    make(map[string]string, len(in.UserLinks)),
 		diffTargets: updatableTargets(in.Mapping),
+		delta:       in.Snapshot.Delta,
+		removed:     map[string]bool{},
+	}
+	if p.delta != nil {
+		for _, id := range p.delta.RemovedUsers {
+			p.removed[id] = true
+		}
 	}
 	p.index()
 	p.users()
@@ -254,4 +264,28 @@ func (p *planner) claim(sourceID string, u *scim.User, how string) (*scim.User, 
 			u.ID, u.UserName, how, owner)
 	}
 	return u, how, ""
+}
+
+// slackID returns the Slack account of a directory user: matched in this
+// plan, or, on an incremental read where unchanged users are not read, linked.
+func (p *planner) slackID(src string) (string, bool) {
+	if id, ok := p.target[src]; ok {
+		return id, true
+	}
+	if p.delta != nil && !p.removed[src] && !p.present[src] {
+		id, ok := p.in.UserLinks[src]
+		return id, ok
+	}
+	return "", false
+}
+
+// member reports whether a directory user is, or will be, an active Slack
+// user who may be a group member. On an incremental read an unchanged,
+// linked user still is one.
+func (p *planner) member(src string) bool {
+	if p.enabled[src] {
+		return true
+	}
+	_, unchanged := p.slackID(src)
+	return unchanged && !p.present[src]
 }

@@ -148,7 +148,7 @@ type managerCheck struct {
 func (p *planner) managers() {
 	for _, c := range p.managerOnly {
 		mgr := c.vals[scim.AttrManager]
-		want, known := p.target[mgr]
+		want, known := p.slackID(mgr)
 		_, pending := p.creating[mgr]
 		if !pending && (!known || p.byID[c.targetID].Get(scim.AttrManager) == want) {
 			p.plan.Users.Unchanged++
@@ -166,7 +166,7 @@ func (p *planner) managers() {
 			continue
 		}
 		mgr := op.ManagerSourceID
-		want, known := p.target[mgr]
+		want, known := p.slackID(mgr)
 		_, pending := p.creating[mgr]
 		op.ManagerSourceID = ""
 		switch {
@@ -238,17 +238,24 @@ func (p *planner) deactivations() {
 			unreadable++
 		}
 	}
-	srcs := make([]string, 0, len(p.in.UserLinks))
-	for src := range p.in.UserLinks {
-		srcs = append(srcs, src)
+	var srcs []string
+	if p.delta != nil {
+		// Absence from an incremental read means "unchanged"; only what
+		// the source saw leave is gone.
+		srcs = append(srcs, p.delta.RemovedUsers...)
+	} else {
+		for src := range p.in.UserLinks {
+			srcs = append(srcs, src)
+		}
 	}
 	sort.Strings(srcs)
 	for _, src := range srcs {
 		if p.present[src] {
 			continue
 		}
-		u := p.byID[p.in.UserLinks[src]]
-		if u == nil || p.claimed[u.ID] != "" {
+		id, linked := p.in.UserLinks[src]
+		u := p.byID[id]
+		if !linked || u == nil || p.claimed[u.ID] != "" {
 			continue
 		}
 		p.claimed[u.ID] = src
@@ -270,6 +277,10 @@ func (p *planner) deactivations() {
 }
 
 func (p *planner) unmanaged() {
+	if p.delta != nil {
+		// An incremental run reads only the accounts it may change.
+		return
+	}
 	for _, u := range p.in.SlackUsers {
 		if p.claimed[u.ID] != "" {
 			continue

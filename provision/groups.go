@@ -111,9 +111,13 @@ func (p *planner) groups() {
 
 	// Groups we created whose directory group is gone are deleted: a Slack
 	// group holds no data of its own, and its members stay in Slack.
-	srcs := make([]string, 0, len(p.in.GroupLinks))
-	for src := range p.in.GroupLinks {
-		srcs = append(srcs, src)
+	var srcs []string
+	if p.delta != nil {
+		srcs = append(srcs, p.delta.RemovedGroups...)
+	} else {
+		for src := range p.in.GroupLinks {
+			srcs = append(srcs, src)
+		}
 	}
 	sort.Strings(srcs)
 	for _, src := range srcs {
@@ -134,7 +138,7 @@ func (p *planner) wantedMembers(g *directory.Group) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, m := range g.Members {
-		if p.enabled[m] && !seen[m] {
+		if p.member(m) && !seen[m] {
 			seen[m] = true
 			out = append(out, m)
 		}
@@ -153,7 +157,7 @@ func (p *planner) memberDiff(g *scim.Group, wanted []string) (add, remove []stri
 	}
 	keep := map[string]bool{}
 	for _, src := range wanted {
-		if id, ok := p.target[src]; ok {
+		if id, ok := p.slackID(src); ok {
 			keep[id] = true
 			if have[id] {
 				continue

@@ -7,7 +7,7 @@ import "fmt"
 // deactivations than the threshold. The plan is still returned for display.
 func (p *planner) safety() {
 	linked := len(p.in.UserLinks)
-	if len(p.in.Snapshot.Users) == 0 && linked > 0 {
+	if p.delta == nil && len(p.in.Snapshot.Users) == 0 && linked > 0 {
 		p.plan.Refused = fmt.Sprintf("the source returned no users while %d Slack accounts are linked to directory users; "+
 			"this looks like a broken source, not everyone leaving. Check %s", linked, p.in.Source)
 		return
