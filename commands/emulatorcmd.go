@@ -30,6 +30,9 @@ type EmulatorOptions struct {
 // It is not a secret: the emulator guards nothing.
 const EmulatorToken = "xoxp-emulator-token"
 
+// EmulatorClientID is the Slack app id the emulator's OAuth side knows.
+const EmulatorClientID = "1000000000.2000000000"
+
 func newEmulatorCmd(f *Factory) *cli.Command {
 	return &cli.Command{
 		Name:  "emulator",
@@ -70,20 +73,33 @@ func emulatorRun(ctx context.Context, opts *EmulatorOptions) error {
 	if opts.FaultRate < 0 || opts.FaultRate > 1 {
 		return fmt.Errorf("--fault-rate %g: use a share between 0 and 1", opts.FaultRate)
 	}
+	// The OAuth side lets `slackprov authorize` run against the emulator too;
+	// SCIM accepts the tokens it issues as well as --token.
+	oauth := emulator.NewOAuth(emulator.OAuthOptions{
+		ClientID: EmulatorClientID, PKCE: true, TeamID: "T0EMULATOR", TeamName: "Emulated Org",
+		RedirectURLs: []string{fmt.Sprintf("http://localhost:%d/callback", defaultConfig().Slack.RedirectPort)},
+	})
+	issued := oauth.SCIMAuth()
 	slack := emulator.NewSlack(emulator.SlackOptions{
-		Token: opts.Token, Plan: opts.Plan, TimeScale: opts.TimeScale, DisableRateLimits: opts.NoRateLimits,
+		AcceptToken: func(tok string) bool { return tok == opts.Token || issued(tok) },
+		Plan:        opts.Plan, TimeScale: opts.TimeScale, DisableRateLimits: opts.NoRateLimits,
 		Seed: seed, Faults: emulator.Faults{ErrorRate: opts.FaultRate},
 	})
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v; pick another --port", opts.Addr, err)
 	}
-	base := "http://" + ln.Addr().String() + "/scim/v2/"
+	root := "http://" + ln.Addr().String()
+	base := root + "/scim/v2/"
 	mux := http.NewServeMux()
 	mux.Handle("/scim/v2/", slack)
+	mux.Handle("/oauth/", oauth)
+	mux.Handle("/api/", oauth)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(opts.IO.Out, "Slack SCIM emulator listening at %s\n", base)
-	fmt.Fprintf(opts.IO.Out, "  slack.scim_url: %s\n  token: the value of --token (default %s)\nPress Ctrl-C to stop.\n", base, EmulatorToken)
+	fmt.Fprintf(opts.IO.Out, "Slack emulator listening at %s\n\nConfig to use it:\n", root)
+	fmt.Fprintf(opts.IO.Out, "  slack:\n    scim_url: %s\n    api_url: %s/api/\n    authorize_url: %s/oauth/v2/authorize\n    client_id: %q\n",
+		base, root, root, EmulatorClientID)
+	fmt.Fprintf(opts.IO.Out, "\nThen `slackprov authorize`, or set SLACKPROV_SLACK_TOKEN to the --token value (default %s).\nPress Ctrl-C to stop.\n", EmulatorToken)
 	if opts.Ready != nil {
 		opts.Ready(base)
 	}
