@@ -9,6 +9,7 @@ func commandList(f *Factory) []*cli.Command {
 		newTestConnectionCmd(f),
 		newLogoutCmd(f),
 		newSyncCmd(f),
+		newMappingsCmd(f, newMappingsEditCmd(f)),
 		newApplyCmd(f),
 		newLogsCmd(f),
 		newRunsCmd(f),

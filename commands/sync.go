@@ -15,6 +15,7 @@ import (
 	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
+	"github.com/slackprov/slackprov/tui"
 )
 
 // SyncOptions is everything `slackprov sync` needs.
@@ -37,6 +38,9 @@ type SyncOptions struct {
 	ShowLimit int
 	// Reporter shows progress; nil means plain lines on stderr.
 	Reporter provision.Reporter
+	// Pause, when set, stops a live progress view drawing so the plan and
+	// the confirmation question have the terminal to themselves.
+	Pause func()
 }
 
 func newSyncCmd(f *Factory) *cli.Command {
@@ -71,7 +75,18 @@ Examples:
 				Output: c.String("output"), PlanOut: c.String("plan-out"), MaxDeactivations: c.Int("max-deactivations"),
 				Verbose: f.Verbose, Workers: c.Int("workers"),
 			}
-			return syncRun(c.Context, opts)
+			ctx := c.Context
+			if f.IO.StderrTTY && opts.Output == "text" {
+				// On a terminal, a live view; Ctrl-C in it stops the run
+				// after in-flight requests, recorded as interrupted.
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithCancel(ctx)
+				defer cancel()
+				view := tui.NewSyncView(f.IO.ErrOut, f.IO.In, tui.SyncViewOptions{Cancel: cancel, NoColor: f.IO.NoColor})
+				defer view.Wait()
+				opts.Reporter, opts.Pause = view, view.Pause
+			}
+			return syncRun(ctx, opts)
 		},
 	}
 }
@@ -121,6 +136,7 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	}
 	if opts.DryRun || plan.Refused != "" || !plan.HasChanges() {
 		rep.Finish(plan, nil)
+		opts.pause()
 		if err := renderPlan(opts.IO, plan, opts.Output, opts.Verbose, opts.ShowLimit); err != nil {
 			return err
 		}
@@ -139,6 +155,7 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		}
 		return nil
 	}
+	opts.pause()
 	if opts.Output == "text" {
 		if err := renderPlan(opts.IO, plan, "text", opts.Verbose, opts.ShowLimit); err != nil {
 			return err
@@ -163,6 +180,12 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		return cerr
 	}
 	return err
+}
+
+func (opts *SyncOptions) pause() {
+	if opts.Pause != nil {
+		opts.Pause()
+	}
 }
 
 // reporter picks how progress is shown: the live view when one was given

@@ -66,3 +66,22 @@ func BenchmarkEval30Expressions(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkUserInScope(b *testing.B) {
+	m := Default()
+	m.UserScope = []Filter{
+		{Name: "company", Clauses: []Clause{
+			{Attribute: "userPrincipalName", Operator: OpRegexMatch, Value: `@contoso\.com$`},
+			{Attribute: "jobTitle", Operator: OpIsNotNull},
+		}},
+		{Name: "engines", Clauses: []Clause{{Attribute: "department", Operator: OpEquals, Value: "Engines"}}},
+	}
+	c := mustCompile(b, m)
+	o := ada()
+	b.ReportAllocs()
+	for b.Loop() {
+		if !c.UserInScope(o) {
+			b.Fatal("ada must be in scope")
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -23,6 +24,7 @@ type compiledAttr struct {
 type Compiled struct {
 	users, groups         []compiledAttr
 	userMatch, groupMatch []string
+	userScope, groupScope []compiledFilter
 	sources               []string
 	pool                  sync.Pool
 	// now and rand feed Now(), Guid() and RandomString(); tests replace them.
@@ -43,10 +45,20 @@ func (m *Mapping) Compile() (*Compiled, error) {
 	for _, is := range gerr {
 		errs = append(errs, m.positionError(groupKind, is))
 	}
+	userScope, uissues := compileFilters(userKind, m.UserScope)
+	groupScope, gissues := compileFilters(groupKind, m.GroupScope)
+	for _, is := range uissues {
+		errs = append(errs, m.filterError(userKind, m.UserScope, is))
+	}
+	for _, is := range gissues {
+		errs = append(errs, m.filterError(groupKind, m.GroupScope, is))
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	c := &Compiled{
+		userScope:  userScope,
+		groupScope: groupScope,
 		users:      compileAttrs(users),
 		groups:     compileAttrs(groups),
 		userMatch:  matching(users),
@@ -77,6 +89,19 @@ func (m *Mapping) positionError(kind objectKind, is issue) error {
 		msg = fmt.Sprintf("expression position %d: %s", is.pos, msg)
 	}
 	return &PosError{File: m.File, Line: line, Column: col, Msg: where + ": " + msg}
+}
+
+// filterError places a scope-filter issue at the clause or filter it concerns.
+func (m *Mapping) filterError(kind objectKind, filters []Filter, is filterIssue) error {
+	f := filters[is.filter]
+	line, col := f.Line, f.Column
+	where := fmt.Sprintf("%s scope filter %d (%s)", strings.TrimSuffix(kind.name, "s"), is.filter+1, f.Name)
+	if is.clause >= 0 {
+		c := f.Clauses[is.clause]
+		line, col = c.Line, c.Column
+		where += fmt.Sprintf(" clause %d", is.clause+1)
+	}
+	return &PosError{File: m.File, Line: line, Column: col, Msg: where + ": " + is.msg}
 }
 
 // PosError is a problem in a mapping file, at a line and column.

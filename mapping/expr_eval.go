@@ -68,6 +68,9 @@ func (e *evaluator) eval(n *node) (value, error) {
 	}
 	v, err := n.fn.call(e, n, e.stack[base:])
 	e.stack = e.stack[:base]
+	if err == nil {
+		err = checkSize(v)
+	}
 	if err != nil {
 		if _, ok := err.(*EvalError); !ok {
 			err = &EvalError{Pos: n.pos, Function: n.name, Msg: err.Error()}

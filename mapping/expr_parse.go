@@ -44,8 +44,9 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("position %d: %s", e.P
 
 // parser reads an expression as runes so positions count characters.
 type parser struct {
-	src []rune
-	i   int
+	src   []rune
+	i     int
+	depth int
 }
 
 // parseExpression parses and checks an Entra-syntax expression.
@@ -258,6 +259,10 @@ func (p *parser) identifier() (*node, error) {
 		return nil, &SyntaxError{start, err.Error()}
 	}
 	p.i++ // (
+	if p.depth++; p.depth > MaxExpressionDepth {
+		return nil, &SyntaxError{start, fmt.Sprintf("function calls are nested more than %d deep; simplify the expression", MaxExpressionDepth)}
+	}
+	defer func() { p.depth-- }()
 	n := &node{kind: nodeCall, pos: start, name: fn.name, fn: fn}
 	p.space()
 	if !p.eof() && p.peek() == ')' {

@@ -164,3 +164,31 @@ func TestFunctionNamesAllKnown(t *testing.T) {
 		}
 	}
 }
+
+func TestEvalExpressionAPI(t *testing.T) {
+	o := obj{"a": {"x"}, "e": {""}, "m": {"p", "q"}}
+	tests := []struct {
+		expr                 string
+		values               []string
+		list, flow, redacted bool
+	}{
+		{`[a]`, []string{"x"}, false, true, false},
+		{`[missing]`, nil, false, false, false},
+		{`[e]`, []string{""}, false, true, false},
+		{`IgnoreFlowIfNullOrEmpty([e])`, nil, false, false, false},
+		{`[m]`, []string{"p", "q"}, true, true, false},
+		{`Redact(Append([a], "!"))`, []string{"x!"}, false, true, true},
+	}
+	for _, tt := range tests {
+		r, err := EvalExpression(tt.expr, o)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.expr, err)
+		}
+		if fmt.Sprint(r.Values) != fmt.Sprint(tt.values) || (r.Values == nil) != (tt.values == nil) || r.List != tt.list || r.Flow != tt.flow || r.Redacted != tt.redacted {
+			t.Errorf("%s = %+v", tt.expr, r)
+		}
+	}
+	if _, err := EvalExpression(`Left([a]`, o); err == nil || !strings.Contains(err.Error(), "position 1") {
+		t.Errorf("syntax error = %v", err)
+	}
+}

@@ -71,13 +71,13 @@ func fnReplace(_ *evaluator, n *node, a []value) (value, error) {
 			return null, nil
 		}
 		if tmpl, ok := arg(repTemplate); ok {
-			return str(strings.ReplaceAll(tmpl, old, src)), nil
+			return replaceAll(tmpl, old, src)
 		}
 		rep, _ := arg(repReplacement)
 		if old == "" {
 			return str(src), nil
 		}
-		return str(strings.ReplaceAll(src, old, rep)), nil
+		return replaceAll(src, old, rep)
 	}
 	re, _ := n.aux.(*regexp.Regexp)
 	if re == nil {
@@ -115,19 +115,37 @@ func fnReplace(_ *evaluator, n *node, a []value) (value, error) {
 	if !hasSrc {
 		return null, nil
 	}
-	if !hasGroup {
-		return str(re.ReplaceAllString(src, rep)), nil
-	}
-	var b strings.Builder
+	var b []byte
 	last := 0
 	for _, m := range re.FindAllStringSubmatchIndex(src, -1) {
-		if m[2*gi] < 0 {
-			continue
+		from, to := m[0], m[1]
+		if hasGroup {
+			if from, to = m[2*gi], m[2*gi+1]; from < 0 {
+				continue
+			}
 		}
-		b.WriteString(src[last:m[2*gi]])
-		b.WriteString(rep)
-		last = m[2*gi+1]
+		b = append(b, src[last:from]...)
+		if hasGroup {
+			b = append(b, rep...)
+		} else {
+			b = re.ExpandString(b, rep, src, m)
+		}
+		last = to
+		// A short pattern and a long $0$0$0… replacement multiply the input.
+		if err := checkGrowth(len(b) + len(src) - last); err != nil {
+			return null, err
+		}
 	}
-	b.WriteString(src[last:])
-	return str(b.String()), nil
+	b = append(b, src[last:]...)
+	return str(string(b)), nil
+}
+
+// replaceAll is strings.ReplaceAll that refuses to build an oversized result.
+func replaceAll(s, old, rep string) (value, error) {
+	if old != "" && len(rep) > len(old) {
+		if err := checkGrowth(len(s) + strings.Count(s, old)*(len(rep)-len(old))); err != nil {
+			return null, err
+		}
+	}
+	return str(strings.ReplaceAll(s, old, rep)), nil
 }

@@ -307,7 +307,17 @@ func fnJoin(_ *evaluator, _ *node, a []value) (value, error) {
 	case n == 1:
 		return str(only), nil
 	}
+	size := max(n-1, 0) * len(sep)
+	for _, p := range parts {
+		for _, s := range p.values() {
+			size += len(s)
+		}
+	}
+	if err := checkGrowth(size); err != nil {
+		return null, err
+	}
 	var b strings.Builder
+	b.Grow(size)
 	first := true
 	for _, p := range parts {
 		for _, s := range p.values() {
@@ -374,21 +384,17 @@ func fnInStr(_ *evaluator, _ *node, a []value) (value, error) {
 			needle[i] = unicode.ToLower(r)
 		}
 	}
-	for i := start - 1; i+len(needle) <= len(hay); i++ {
-		if runesEqual(hay[i:i+len(needle)], needle) {
-			return str(strconv.Itoa(i + 1)), nil
-		}
+	if start-1 > len(hay) {
+		return str("0"), nil
 	}
-	return str("0"), nil
-}
-
-func runesEqual(a, b []rune) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
+	// strings.Index keeps the search linear; a rune-by-rune scan is
+	// quadratic on long, repetitive values.
+	rest := string(hay[start-1:])
+	i := strings.Index(rest, string(needle))
+	if i < 0 {
+		return str("0"), nil
 	}
-	return true
+	return str(strconv.Itoa(start + utf8.RuneCountInString(rest[:i]))), nil
 }
 
 // fnConvertToBase64 encodes the UTF-16LE bytes, as .NET's

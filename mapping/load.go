@@ -23,7 +23,7 @@ func Load(path string) (*Mapping, error) {
 }
 
 var (
-	topKeys   = []string{"version", "users", "groups"}
+	topKeys   = []string{"version", "users", "groups", "scope"}
 	entryKeys = []string{"target", "type", "source", "value", "expression", "default", "apply", "match"}
 )
 
@@ -67,6 +67,7 @@ func Parse(name string, data []byte) (*Mapping, error) {
 	}
 	m := &Mapping{File: name}
 	var users, groups []entry
+	var userScope, groupScope []filterEntry
 	usersAt, groupsAt := root, root
 	sawVersion := false
 	for key, val := range l.pairs(root, topKeys, "top-level key") {
@@ -82,6 +83,8 @@ func Parse(name string, data []byte) (*Mapping, error) {
 			users, usersAt = l.entries(val, "users"), key
 		case "groups":
 			groups, groupsAt = l.entries(val, "groups"), key
+		case "scope":
+			userScope, groupScope = l.scope(val)
 		}
 	}
 	if !sawVersion {
@@ -90,6 +93,8 @@ func Parse(name string, data []byte) (*Mapping, error) {
 	if len(l.errs) == 0 {
 		m.Users = l.check(userKind, users, usersAt)
 		m.Groups = l.check(groupKind, groups, groupsAt)
+		m.UserScope = l.checkFilters(userKind, userScope)
+		m.GroupScope = l.checkFilters(groupKind, groupScope)
 	}
 	if len(l.errs) > 0 {
 		return nil, l.err()

@@ -55,6 +55,10 @@ type Mapping struct {
 	Version int
 	Users   []Attribute
 	Groups  []Attribute
+	// UserScope and GroupScope are the scoping filters: an object is in
+	// scope when any filter holds, or when there are none.
+	UserScope  []Filter
+	GroupScope []Filter
 	// File is where the mapping was loaded from; "" for built-ins.
 	File string
 }

@@ -14,6 +14,18 @@ func (m *Mapping) Marshal() ([]byte, error) {
 	addScalar(root, "version", strconv.Itoa(Version), "!!int")
 	addList(root, "users", m.Users)
 	addList(root, "groups", m.Groups)
+	if len(m.UserScope)+len(m.GroupScope) > 0 {
+		scope := &yaml.Node{Kind: yaml.MappingNode}
+		for _, s := range []struct {
+			key     string
+			filters []Filter
+		}{{"users", m.UserScope}, {"groups", m.GroupScope}} {
+			if len(s.filters) > 0 {
+				scope.Content = append(scope.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: s.key}, filterList(s.filters))
+			}
+		}
+		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "scope"}, scope)
+	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -70,4 +82,25 @@ func addList(root *yaml.Node, key string, attrs []Attribute) {
 		seq.Style = yaml.FlowStyle
 	}
 	root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, seq)
+}
+
+func filterList(filters []Filter) *yaml.Node {
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, f := range filters {
+		e := &yaml.Node{Kind: yaml.MappingNode}
+		addScalar(e, "name", f.Name, "!!str")
+		clauses := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, c := range f.Clauses {
+			ce := &yaml.Node{Kind: yaml.MappingNode}
+			addScalar(ce, "attribute", c.Attribute, "!!str")
+			addScalar(ce, "operator", string(c.Operator), "!!str")
+			if !c.Operator.unary() || c.Value != "" {
+				addScalar(ce, "value", c.Value, "!!str")
+			}
+			clauses.Content = append(clauses.Content, ce)
+		}
+		e.Content = append(e.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "clauses"}, clauses)
+		seq.Content = append(seq.Content, e)
+	}
+	return seq
 }

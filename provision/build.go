@@ -93,6 +93,7 @@ func Build(in Input) *Plan {
 	p.groups()
 	p.unmanaged()
 	p.order()
+	p.redact()
 	p.plan.Recount()
 	p.safety()
 	return p.plan
@@ -153,8 +154,18 @@ func (p *planner) users() {
 			continue
 		}
 		seenID[du.ID] = true
-		res := p.in.Mapping.EvalUser(du, false)
+		// A user outside the scoping filters is deprovisioned like a
+		// disabled one, as Entra does: IsSoftDeleted reads True.
+		var obj mapping.Object = du
+		inScope := p.in.Mapping.UserInScope(du)
+		if !inScope {
+			obj = mapping.SoftDeleted(du)
+		}
+		res := p.in.Mapping.EvalUser(obj, false)
 		vals := res.Values
+		if !inScope {
+			vals[scim.AttrActive] = "False"
+		}
 		active := activeValue(vals)
 		match, how, conflict := p.match(du.ID, vals)
 		if conflict != "" {
@@ -166,7 +177,7 @@ func (p *planner) users() {
 				// A disabled user who never had a Slack account needs none.
 				continue
 			}
-			res = p.in.Mapping.EvalUser(du, true)
+			res = p.in.Mapping.EvalUser(obj, true)
 			vals = res.Values
 		}
 		op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how}
@@ -264,6 +275,28 @@ func (p *planner) claim(sourceID string, u *scim.User, how string) (*scim.User, 
 			u.ID, u.UserName, how, owner)
 	}
 	return u, how, ""
+}
+
+// redact hides the values of Redact() mappings in everything people read:
+// the attribute diffs shown, saved and logged. Desired keeps the real
+// values, since Apply must send them; RenderJSON hides those too.
+func (p *planner) redact() {
+	for _, t := range p.in.Mapping.UserTargets() {
+		if p.in.Mapping.Redacted(t) {
+			p.plan.Redacted = append(p.plan.Redacted, t)
+		}
+	}
+	if len(p.plan.Redacted) == 0 {
+		return
+	}
+	for i := range p.plan.Operations {
+		for j := range p.plan.Operations[i].Changes {
+			c := &p.plan.Operations[i].Changes[j]
+			if p.plan.isRedacted(c.Attribute) {
+				c.Old, c.New = redactValue(c.Old), redactValue(c.New)
+			}
+		}
+	}
 }
 
 // slackID returns the Slack account of a directory user: matched in this

@@ -318,3 +318,64 @@ func TestBuildGroups(t *testing.T) {
 		t.Errorf("deactivations must come last, got %+v", last)
 	}
 }
+
+func TestBuildScopeAndRedact(t *testing.T) {
+	m, err := mapping.Parse("map.yaml", []byte(`version: 1
+users:
+  - target: userName
+    expression: SlackUserName([userPrincipalName])
+    match: 2
+  - target: emails[type eq "work"].value
+    source: mail
+    match: 1
+  - target: active
+    expression: Switch([IsSoftDeleted], , "False", "True", "True", "False")
+  - target: name.givenName
+    source: givenName
+  - target: title
+    expression: Redact([jobTitle])
+scope:
+  users:
+    - name: Sales only
+      clauses:
+        - attribute: department
+          operator: EQUALS
+          value: Sales
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seller := person("s1", "Sam", "Seller")
+	seller.Department = "Sales"
+	seller.JobTitle = "Account Executive"
+	engineer := person("e1", "Eve", "Engineer")
+	engineer.Department = "Engineering"
+	leaver := person("l1", "Leo", "Leaver")
+	leaver.Department = "Engineering"
+	p := build(t, Input{
+		Snapshot:   &directory.Snapshot{Users: []directory.User{seller, engineer, leaver}},
+		SlackUsers: []*scim.User{synced("U1", leaver)}, UserLinks: map[string]string{"l1": "U1"},
+		Mapping: c,
+	})
+	ops := opsOf(p)
+	if len(ops) != 2 || ops["user:s1"].Action != ActionCreate || ops["user:l1"].Action != ActionDeactivate {
+		t.Fatalf("in scope: create s1; out of scope and linked: deactivate l1; never create e1. Got %+v", ops)
+	}
+	var out strings.Builder
+	if err := RenderText(&out, p, RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := RenderJSON(&out, p); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "Account Executive") || !strings.Contains(out.String(), `title: "[Redact]"`) {
+		t.Errorf("a Redact()ed value is shown:\n%s", out.String())
+	}
+	if ops["user:s1"].Desired["title"] != "Account Executive" {
+		t.Errorf("apply must still send the real value: %q", ops["user:s1"].Desired["title"])
+	}
+}

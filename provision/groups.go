@@ -45,7 +45,8 @@ func (p *planner) groups() {
 	sort.Slice(groups, func(i, j int) bool { return groups[i].ID < groups[j].ID })
 
 	for _, dg := range groups {
-		if present[dg.ID] {
+		// A group outside the scoping filters is treated as gone.
+		if present[dg.ID] || !p.in.Mapping.GroupInScope(dg) {
 			continue
 		}
 		present[dg.ID] = true

@@ -139,6 +139,27 @@ type Plan struct {
 	Unmanaged  []Unmanaged `json:"unmanaged,omitempty"`
 	// Refused is set when a safety check stops the plan from being applied.
 	Refused string `json:"refused,omitempty"`
+	// Redacted lists the attributes whose values are never shown (Redact()).
+	Redacted []string `json:"redacted,omitempty"`
+}
+
+// RedactedValue is what people see instead of a Redact()ed value.
+const RedactedValue = "[Redact]"
+
+func (p *Plan) isRedacted(attr string) bool {
+	for _, r := range p.Redacted {
+		if r == attr {
+			return true
+		}
+	}
+	return false
+}
+
+func redactValue(v string) string {
+	if v == "" {
+		return ""
+	}
+	return RedactedValue
 }
 
 // PlanVersion is the saved-plan format version.

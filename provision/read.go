@@ -18,14 +18,22 @@ func ReadSlack(ctx context.Context, c *scim.Client) ([]*scim.User, []*scim.Group
 	}); err != nil {
 		return nil, nil, fmt.Errorf("listing Slack users: %w", err)
 	}
+	groups, err := listGroups(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return users, groups, nil
+}
+
+func listGroups(ctx context.Context, c *scim.Client) ([]*scim.Group, error) {
 	var groups []*scim.Group
 	if err := c.ListGroups(ctx, func(g *scim.Group) error {
 		groups = append(groups, g)
 		return nil
 	}); err != nil {
-		return nil, nil, fmt.Errorf("listing Slack groups: %w", err)
+		return nil, fmt.Errorf("listing Slack groups: %w", err)
 	}
-	return users, groups, nil
+	return groups, nil
 }
 
 // ReadSlackFor reads only the Slack objects an incremental snapshot may
@@ -96,12 +104,9 @@ func ReadSlackFor(ctx context.Context, c *scim.Client, snap *directory.Snapshot,
 		return users, nil, nil
 	}
 	// Groups are few; one listing matches new ones by name and verifies the rest.
-	var groups []*scim.Group
-	if err := c.ListGroups(ctx, func(g *scim.Group) error {
-		groups = append(groups, g)
-		return nil
-	}); err != nil {
-		return nil, nil, fmt.Errorf("listing Slack groups: %w", err)
+	groups, err := listGroups(ctx, c)
+	if err != nil {
+		return nil, nil, err
 	}
 	return users, groups, nil
 }

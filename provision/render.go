@@ -133,8 +133,27 @@ func statusNote(op *Operation) string {
 	return ""
 }
 
-// RenderJSON writes the plan as DESIGN.md's JSON object.
+// RenderJSON writes the plan as DESIGN.md's JSON object, with Redact()ed
+// values hidden (a plan saved with Save keeps them, for apply).
 func RenderJSON(w io.Writer, p *Plan) error {
+	if len(p.Redacted) > 0 {
+		shown := *p
+		shown.Operations = make([]Operation, len(p.Operations))
+		for i, op := range p.Operations {
+			if op.Desired != nil {
+				d := make(map[string]string, len(op.Desired))
+				for k, v := range op.Desired {
+					if p.isRedacted(k) {
+						v = redactValue(v)
+					}
+					d[k] = v
+				}
+				op.Desired = d
+			}
+			shown.Operations[i] = op
+		}
+		p = &shown
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(p)

@@ -1,0 +1,115 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/slackprov/slackprov/mapping"
+)
+
+// MappingsEvalOptions is everything `slackprov mappings eval` needs.
+type MappingsEvalOptions struct {
+	IO     *IOStreams
+	Expr   string
+	Attrs  []string // name=value, as given
+	Output string
+}
+
+// attrFlag collects repeated --attr values without splitting on commas, so
+// a value such as "Smith, Jr." stays whole.
+type attrFlag struct{ values []string }
+
+func (a *attrFlag) Set(s string) error {
+	if !strings.Contains(s, "=") {
+		return fmt.Errorf("--attr %q: write name=value (name= for an empty string)", s)
+	}
+	a.values = append(a.values, s)
+	return nil
+}
+
+func (a *attrFlag) String() string { return strings.Join(a.values, " ") }
+
+func newMappingsEvalCmd(f *Factory) *cli.Command {
+	return &cli.Command{
+		Name:      "eval",
+		Usage:     "evaluate an expression against attribute values you give",
+		ArgsUsage: " ",
+		Description: `A scriptable expression tester. An attribute you don't give is null;
+--attr name= is the empty string; repeating --attr for one name makes it
+multi-valued. Text output is the value alone (one line per value of a list,
+nothing for null); JSON output is {"value": string | list | null, "flow": bool},
+where flow is false when the mapping would send nothing (a null value, or
+IgnoreFlowIfNullOrEmpty). Redact()ed values print as [Redact].
+
+Examples:
+  slackprov mappings eval --expr 'Join(" ", [givenName], [surname])' --attr givenName=Ada --attr surname=Lovelace
+  slackprov mappings eval --expr 'IgnoreFlowIfNullOrEmpty([title])' --attr title= --output json
+  slackprov mappings eval --expr 'Item([proxyAddresses], 2)' --attr proxyAddresses=SMTP:a@x.com --attr proxyAddresses=smtp:b@x.com`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "expr", Aliases: []string{"e"}, Required: true, Usage: "the `EXPRESSION` to evaluate"},
+			&cli.GenericFlag{Name: "attr", Value: &attrFlag{}, Usage: "an attribute value, `name=value`; repeat for more"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return fmt.Errorf("unexpected argument %q; pass the expression with --expr", c.Args().First())
+			}
+			attrs := c.Generic("attr").(*attrFlag)
+			return mappingsEvalRun(&MappingsEvalOptions{IO: f.IO, Expr: c.String("expr"), Attrs: attrs.values, Output: c.String("output")})
+		},
+	}
+}
+
+// givenAttrs is an object built from --attr flags: absent names are null.
+type givenAttrs map[string][]string
+
+func (g givenAttrs) Attr(name string) ([]string, bool) {
+	v, ok := g[name]
+	return v, ok
+}
+
+func parseAttrs(flags []string) givenAttrs {
+	g := givenAttrs{}
+	for _, kv := range flags {
+		name, value, _ := strings.Cut(kv, "=")
+		g[name] = append(g[name], value)
+	}
+	return g
+}
+
+func mappingsEvalRun(opts *MappingsEvalOptions) error {
+	if opts.Output != "text" && opts.Output != "json" {
+		return fmt.Errorf("--output %q: use text or json", opts.Output)
+	}
+	r, err := mapping.EvalExpression(opts.Expr, parseAttrs(opts.Attrs))
+	if err != nil {
+		return fmt.Errorf("expression %s: %w", opts.Expr, err)
+	}
+	values := r.Values
+	if r.Redacted && values != nil {
+		values = make([]string, len(r.Values))
+		for i := range values {
+			values[i] = redacted
+		}
+	}
+	if opts.Output == "json" {
+		var v any
+		switch {
+		case values == nil:
+		case r.List:
+			v = values
+		default:
+			v = values[0]
+		}
+		return printJSON(opts.IO.Out, struct {
+			Value any  `json:"value"`
+			Flow  bool `json:"flow"`
+		}{v, r.Flow})
+	}
+	for _, v := range values {
+		fmt.Fprintln(opts.IO.Out, v)
+	}
+	return nil
+}

@@ -1,0 +1,201 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/slackprov/slackprov/directory"
+	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/scim"
+)
+
+// MappingsPreviewOptions is everything `slackprov mappings preview` needs.
+type MappingsPreviewOptions struct {
+	IO     *IOStreams
+	Config *Config
+	// User is a directory id, userPrincipalName or mail.
+	User string
+}
+
+func newMappingsPreviewCmd(f *Factory) *cli.Command {
+	return &cli.Command{
+		Name:      "preview",
+		Usage:     "show how one directory user is mapped: source values, each mapping, the SCIM payload",
+		ArgsUsage: "USER",
+		Description: `USER is a directory id, userPrincipalName or mail. Shows whether the user is
+in scope, the source attribute values, what every mapping computes from them,
+the SCIM body Slack would receive for a new account, and Slack's checks.
+Redact()ed values show as [Redact]. Nothing is sent to Slack.
+
+Examples:
+  slackprov mappings preview ada.lovelace@contoso.com`,
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return fmt.Errorf("give one USER (a directory id, userPrincipalName or mail)")
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			return mappingsPreviewRun(c.Context, &MappingsPreviewOptions{IO: f.IO, Config: cfg, User: c.Args().First()})
+		},
+	}
+}
+
+// findUser looks a user up by id, then userPrincipalName or mail (any case).
+func findUser(users []directory.User, key string) *directory.User {
+	for i := range users {
+		if users[i].ID == key {
+			return &users[i]
+		}
+	}
+	for i := range users {
+		u := &users[i]
+		if strings.EqualFold(u.UserPrincipalName, key) || strings.EqualFold(u.Mail, key) {
+			return u
+		}
+	}
+	return nil
+}
+
+func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error {
+	m, from, err := loadMappingFile(opts.Config)
+	if err != nil {
+		return err
+	}
+	c, err := m.Compile()
+	if err != nil {
+		return err
+	}
+	source, err := openSource(opts.Config)
+	if err != nil {
+		return err
+	}
+	snap, err := source.Read(ctx)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", source.Describe(), err)
+	}
+	u := findUser(snap.Users, opts.User)
+	if u == nil {
+		return fmt.Errorf("no user with id, userPrincipalName or mail %q in %s; check the spelling (slackprov mappings validate --directory lists every user with a problem)", opts.User, source.Describe())
+	}
+	w := opts.IO.Out
+	fmt.Fprintf(w, "Directory user %s (%s) from %s, mapped with %s\n", u.ID, u.UserPrincipalName, source.Describe(), from)
+
+	var o mapping.Object = u
+	// Source attributes that feed a Redact() mapping are as secret as its value.
+	secretTargets := redactedTargets(c)
+	secretSources := map[string]bool{}
+	for _, t := range secretTargets {
+		for _, s := range c.UserTargetSources(t) {
+			secretSources[s] = true
+		}
+	}
+	inScope := c.UserInScope(u)
+	fmt.Fprintln(w, "\nScope:")
+	switch {
+	case !c.HasUserScope():
+		fmt.Fprintln(w, "  in scope (no scoping filters)")
+	case inScope:
+		fmt.Fprintln(w, "  in scope")
+	default:
+		fmt.Fprintln(w, "  OUT OF SCOPE: no filter holds, so IsSoftDeleted is True and a Slack account would be deactivated")
+		o = mapping.SoftDeleted(u)
+	}
+	for _, f := range c.ExplainUserScope(u) {
+		fmt.Fprintf(w, "  filter %q: %s\n", f.Name, holdsWord(f.Holds))
+		for _, cl := range f.Clauses {
+			actual := fmt.Sprintf("%q", cl.Actual)
+			switch {
+			case cl.Null:
+				actual = "null"
+			case secretSources[cl.Attribute]:
+				actual = redacted
+			}
+			fmt.Fprintf(w, "    %s (value: %s): %s\n", describeClause(shownClause{cl.Attribute, string(cl.Operator), cl.Value}), actual, holdsWord(cl.Holds))
+		}
+	}
+
+	fmt.Fprintln(w, "\nSource values:")
+	t := &table{header: []string{"  ATTRIBUTE", "VALUE"}}
+	for _, name := range append(c.SourceAttributes(), mapping.SourceIsSoftDeleted) {
+		vals, ok := o.Attr(name)
+		shown := "(null)"
+		switch {
+		case !ok || len(vals) == 0:
+		case secretSources[name]:
+			shown = redacted
+		default:
+			shown = fmt.Sprintf("%q", strings.Join(vals, `", "`))
+		}
+		t.add("  "+name, shown)
+	}
+	_ = t.write(w, "text", nil)
+
+	create := c.EvalUser(o, true)
+	update := c.EvalUser(o, false)
+	secrets := secretValues(create.Values, secretTargets)
+	show := func(target string, values map[string]string) string {
+		v, ok := values[target]
+		switch {
+		case !ok:
+			return "(not sent)"
+		case c.Redacted(target):
+			return redacted
+		}
+		return fmt.Sprintf("%q", v)
+	}
+	fmt.Fprintln(w, "\nMappings (value on create / on update):")
+	t = &table{header: []string{"  TARGET", "FROM", "CREATE", "UPDATE"}}
+	for _, a := range c.UserAttributes() {
+		from := describeFrom(shownAttribute{Type: string(a.Type), Source: a.Source, Value: a.Value, Expression: a.Expression})
+		if a.Default != "" {
+			from += fmt.Sprintf(" (default %q)", a.Default)
+		}
+		t.add("  "+a.Target, from, show(a.Target, create.Values), show(a.Target, update.Values))
+	}
+	_ = t.write(w, "text", nil)
+
+	payload := map[string]string{}
+	for k, v := range create.Values {
+		if c.Redacted(k) {
+			v = redacted
+		}
+		payload[k] = v
+	}
+	fmt.Fprintln(w, "\nSCIM body Slack would receive for a new account (POST /Users):")
+	if strings.EqualFold(create.Values[mapping.AttrActive], "false") {
+		fmt.Fprintln(w, "(active is False: no Slack account is created for this user, and an existing one is deactivated)")
+	}
+	if err := printJSON(w, scim.NewUser(payload)); err != nil {
+		return err
+	}
+	if v := create.Values[mapping.AttrManager]; v != "" {
+		fmt.Fprintln(w, "(manager is the directory id shown; the plan replaces it with the manager's Slack id)")
+	}
+
+	fmt.Fprintln(w, "\nSlack checks:")
+	if len(create.Problems) == 0 {
+		fmt.Fprintln(w, "  ok: Slack would accept these values")
+		return nil
+	}
+	hasErr := false
+	for _, p := range create.Problems {
+		hasErr = hasErr || p.Severity == mapping.SeverityError
+		fmt.Fprintf(w, "  %s %s (%s): %s\n", p.Severity, p.Code, p.Target, redactIn(p.Message, secrets))
+	}
+	if hasErr {
+		return withCode(ExitError, fmt.Errorf("Slack would refuse user %s as mapped; fix the mapping or the directory values above", u.ID))
+	}
+	return nil
+}
+
+func holdsWord(b bool) string {
+	if b {
+		return "holds"
+	}
+	return "fails"
+}

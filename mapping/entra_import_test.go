@@ -1,0 +1,183 @@
+package mapping
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestImportEntraSlackFixture(t *testing.T) {
+	data, err := os.ReadFile("testdata/entra-slack-schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, lost, err := ImportEntraSchema(data)
+	if err != nil {
+		t.Fatalf("import: %v (lost %q)", err, lost)
+	}
+	byTarget := map[string]Attribute{}
+	for _, a := range m.Users {
+		byTarget[a.Target] = a
+	}
+	want := map[string]Attribute{
+		AttrActive:      {Type: TypeExpression, Expression: `Switch([IsSoftDeleted], , "False", "True", "True", "False")`, Apply: ApplyAlways},
+		AttrUserName:    {Type: TypeExpression, Expression: `Left(ToLower(NormalizeDiacritics(Item(Split([userPrincipalName], "@"), 1))), 21)`, Apply: ApplyAlways, Match: 2},
+		AttrWorkEmail:   {Type: TypeDirect, Source: "mail", Apply: ApplyAlways, Match: 1},
+		AttrDisplayName: {Type: TypeExpression, Expression: `Join(" ", [givenName], [surname])`, Apply: ApplyOnCreate},
+		AttrTitle:       {Type: TypeExpression, Expression: `PCase([jobTitle])`, Apply: ApplyAlways, Default: "Team member"},
+		AttrUserType:    {Type: TypeConstant, Value: "Employee", Apply: ApplyAlways},
+		AttrDepartment:  {Type: TypeExpression, Expression: `Switch([department], [department], "R&D", "Research", "", "Unassigned")`, Apply: ApplyAlways},
+		AttrExternalID:  {Type: TypeDirect, Source: "objectId", Apply: ApplyOnCreate},
+		AttrManager:     {Type: TypeDirect, Source: "manager", Apply: ApplyAlways},
+	}
+	for target, w := range want {
+		w.Target = target
+		if got := byTarget[target]; got != w {
+			t.Errorf("%s imported as %+v, want %+v", target, got, w)
+		}
+	}
+	if len(m.Users) != 13 {
+		t.Errorf("imported %d user attributes, want 13: %+v", len(m.Users), m.Users)
+	}
+	if len(m.Groups) != 2 || m.Groups[0].Target != AttrDisplayName || m.Groups[0].Match != 1 {
+		t.Errorf("groups = %+v", m.Groups)
+	}
+	if len(m.UserScope) != 2 || m.UserScope[0].Clauses[1].Operator != OpIsTrue || m.UserScope[1].Clauses[1].Value != "5000" {
+		t.Errorf("user scope = %+v", m.UserScope)
+	}
+	wantLost := []string{
+		`user attribute "roles": expression AppRoleAssignmentsComplex([appRoleAssignments]) can't be used: AppRoleAssignmentsComplex is not supported`,
+		`user attribute "addresses[type eq \"untyped\"].locality" can't be mapped: slackprov does not write Slack addresses; skipped`,
+		`user attribute "urn:scim:schemas:extension:contoso:1.0.badgeNumber": Slack has no such user attribute; skipped`,
+	}
+	if len(lost) != len(wantLost) {
+		t.Errorf("lost %d parts, want %d:\n%s", len(lost), len(wantLost), strings.Join(lost, "\n"))
+	}
+	for i, w := range wantLost {
+		if i < len(lost) && !strings.Contains(lost[i], w) {
+			t.Errorf("lost[%d] = %q, want it to say %q", i, lost[i], w)
+		}
+	}
+
+	c := mustCompile(t, m)
+	u := user("userPrincipalName", "Zoë.Lindqvist@example.com", "mail", "zoe@example.com", "givenName", "Zoë",
+		"surname", "Lindqvist", "jobTitle", "data engineer", "department", "R&D", "mobile", "+46 70 000 00 00",
+		"accountEnabled", "True", "IsSoftDeleted", "False", "objectId", "u-1")
+	r := c.EvalUser(u, true)
+	for target, v := range map[string]string{
+		AttrUserName: "zoe.lindqvist", AttrDisplayName: "Zoë Lindqvist", AttrTitle: "Data Engineer",
+		AttrDepartment: "Research", AttrUserType: "Employee", AttrActive: "True", AttrExternalID: "u-1",
+	} {
+		if r.Values[target] != v {
+			t.Errorf("%s = %q, want %q", target, r.Values[target], v)
+		}
+	}
+	if !c.Redacted(AttrMobilePhone) {
+		t.Error("the Redact() on the mobile phone must carry over")
+	}
+	if !c.UserInScope(u) || c.UserInScope(user("userPrincipalName", "x@elsewhere.org", "accountEnabled", "True")) ||
+		!c.UserInScope(user("department", "Contractors", "employeeId", "5001")) {
+		t.Error("imported scope filters do not behave as in Entra")
+	}
+}
+
+// schema wraps user attribute mappings (JSON) in a minimal export.
+func schema(userMappings string, extra ...string) []byte {
+	om := `{"name":"Users","sourceObjectName":"User","targetObjectName":"User","attributeMappings":[` + userMappings + `]` + strings.Join(extra, "") + `}`
+	return []byte(`{"synchronizationRules":[{"objectMappings":[` + om + `]}]}`)
+}
+
+const (
+	upnMatch   = `{"targetAttributeName":"userName","source":{"expression":"[userPrincipalName]","name":"userPrincipalName","type":"Attribute"},"matchingPriority":1}`
+	mailDirect = `{"targetAttributeName":"emails[type eq \"work\"].value","source":{"expression":"[mail]","name":"mail","type":"Attribute"}}`
+)
+
+func TestImportEntraCases(t *testing.T) {
+	tests := []struct {
+		name     string
+		data     []byte
+		check    func(*Mapping) bool
+		wantLost []string
+	}{
+		{"default only is a constant",
+			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"timezone","source":null,"defaultValue":"Europe/Berlin"}`),
+			func(m *Mapping) bool {
+				a := m.Users[2]
+				return a.Type == TypeConstant && a.Value == "Europe/Berlin" && a.Default == ""
+			}, nil},
+		{"function without expression is rebuilt",
+			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"nickName","source":{"name":"Append","type":"Function","parameters":[
+				{"key":"source","value":{"name":"givenName","type":"Attribute"}},{"key":"suffix","value":{"name":"-x","type":"Constant"}}]}}`),
+			func(m *Mapping) bool { return m.Users[2].Expression == `Append([givenName], "-x")` }, nil},
+		{"attribute add only becomes on_create",
+			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"title","source":{"name":"jobTitle","type":"Attribute"},"flowType":"AttributeAddOnly","flowBehavior":"FlowAlways"}`),
+			func(m *Mapping) bool { return m.Users[2].Apply == ApplyOnCreate },
+			[]string{"flowType AttributeAddOnly", "flowBehavior FlowAlways"}},
+		{"matching on an unmatchable target is dropped",
+			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"externalId","source":{"name":"objectId","type":"Attribute"},"matchingPriority":2}`),
+			func(m *Mapping) bool { return m.Users[2].Match == 0 && m.Users[0].Match == 1 },
+			[]string{`user attribute "externalId": matching on it (priority 2) is dropped`}},
+		{"missing required targets get defaults and a matching attribute",
+			schema(`{"targetAttributeName":"title","source":{"name":"jobTitle","type":"Attribute"}}`),
+			func(m *Mapping) bool {
+				return len(m.Users) == 3 && m.Users[1].Target == AttrUserName && m.Users[2].Target == AttrWorkEmail && m.Users[2].Match == 1
+			},
+			[]string{`does not map "userName"`, `does not map "emails[type eq \"work\"].value"`, "is now the matching attribute"}},
+		{"a filter with an unknown operator is dropped whole",
+			schema(upnMatch+","+mailDirect, `,"scope":{"groups":[
+				{"name":"keep","clauses":[{"sourceOperandName":"department","operatorName":"EQUALS","targetOperand":{"values":["Sales"]}}]},
+				{"name":"drop","clauses":[{"sourceOperandName":"department","operatorName":"SOUNDS_LIKE","targetOperand":{"values":["Sails"]}}]},
+				{"name":"multi","clauses":[{"sourceOperandName":"department","operatorName":"EQUALS","targetOperand":{"values":["A","B"]}}]},
+				{"name":"manager","clauses":[{"sourceOperandName":"manager","operatorName":"IS NOT NULL"}]}],
+				"inputFilterGroups":[{"name":"early","clauses":[]}]}`),
+			func(m *Mapping) bool { return len(m.UserScope) == 1 && m.UserScope[0].Name == "keep" },
+			[]string{"experimental", `"drop": operator "SOUNDS_LIKE"`, `"multi": clause department EQUALS has 2 values`, `"manager": attribute "manager" can't be used`}},
+		{"a disabled group mapping leaves groups alone",
+			[]byte(`{"synchronizationRules":[{"objectMappings":[
+				{"name":"U","sourceObjectName":"User","attributeMappings":[` + upnMatch + "," + mailDirect + `]},
+				{"name":"G","enabled":false,"sourceObjectName":"Group","attributeMappings":[{"targetAttributeName":"displayName","source":{"name":"displayName","type":"Attribute"},"matchingPriority":1}]},
+				{"name":"C","sourceObjectName":"Contact","attributeMappings":[]}]}]}`),
+			func(m *Mapping) bool { return len(m.Groups) == 0 },
+			[]string{`object mapping "C" (Contact → )`, `group mapping "G" is disabled`}},
+		{"target object actions turned off",
+			schema(upnMatch+","+mailDirect, `,"flowTypes":"Add, Update"`),
+			func(m *Mapping) bool { return true },
+			[]string{"turns off target object actions Delete"}},
+		{"duplicate target and bad expression",
+			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"userName","source":{"name":"mail","type":"Attribute"}},
+				{"targetAttributeName":"title","source":{"expression":"Left([jobTitle]","type":"Function"}}`),
+			func(m *Mapping) bool { return len(m.Users) == 2 },
+			[]string{`"userName" is mapped twice`, `expression Left([jobTitle] can't be used`}},
+	}
+	for _, tt := range tests {
+		m, lost, err := ImportEntraSchema(tt.data)
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if !tt.check(m) {
+			t.Errorf("%s: unexpected mapping %+v", tt.name, m)
+		}
+		if len(lost) != len(tt.wantLost) {
+			t.Errorf("%s: lost %q, want %d entries", tt.name, lost, len(tt.wantLost))
+			continue
+		}
+		for i, w := range tt.wantLost {
+			if !strings.Contains(lost[i], w) {
+				t.Errorf("%s: lost[%d] = %q, want it to contain %q", tt.name, i, lost[i], w)
+			}
+		}
+	}
+}
+
+func TestImportEntraRefuses(t *testing.T) {
+	for in, want := range map[string]string{
+		`not json`: "not an Entra synchronization schema",
+		`{}`:       "has no synchronizationRules",
+		`{"synchronizationRules":[{"objectMappings":[{"sourceObjectName":"Group"}]}]}`: `no object mapping with sourceObjectName "User"`,
+	} {
+		if _, _, err := ImportEntraSchema([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ImportEntraSchema(%s) error = %v, want %q", in, err, want)
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// completions returns the candidates that fit what was typed: those that
+// start with it first, then those that contain it, each case-insensitively
+// and in the candidates' order; at most limit of them.
+func completions(typed string, candidates []string, limit int) []string {
+	t := strings.ToLower(strings.TrimSpace(typed))
+	var prefix, inside []string
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		switch {
+		case lc == t:
+			continue
+		case strings.HasPrefix(lc, t):
+			prefix = append(prefix, c)
+		case t != "" && strings.Contains(lc, t):
+			inside = append(inside, c)
+		}
+	}
+	out := append(prefix, inside...)
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// mergeNames joins name lists, dropping repeats and empties, keeping order.
+func mergeNames(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		for _, s := range l {
+			if s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// shortTarget abbreviates the long SCIM enterprise URN for narrow columns.
+func shortTarget(t string) string {
+	const urn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:"
+	if rest, ok := strings.CutPrefix(t, urn); ok {
+		return "enterprise:" + rest
+	}
+	return t
+}
+
+// fit cuts s to width display cells, marking the cut with an ellipsis, and
+// pads it to exactly width.
+func fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	s = strings.NewReplacer("\n", " ", "\t", " ").Replace(s)
+	if ansi.StringWidth(s) > width {
+		s = ansi.Truncate(s, width, "…")
+	}
+	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
+}

@@ -1,0 +1,518 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/slackprov/slackprov/mapping"
+)
+
+// EditorOptions configure the mapping editor.
+type EditorOptions struct {
+	// Path is the mapping file to edit. A file that does not exist yet
+	// starts from the built-in Slack defaults and is created on save.
+	Path string
+	// Samples are directory users for the preview; SamplesNote says why
+	// there are none, when there are none.
+	Samples     []Sample
+	SamplesNote string
+	// SourceAttributes complete the source field: the directory's
+	// attribute names.
+	SourceAttributes []string
+	// Payload turns mapped values into the SCIM body Slack receives on
+	// create; nil shows the values as a flat JSON object.
+	Payload func(values map[string]string) any
+	// Renderer styles the output; nil uses lipgloss's default renderer.
+	Renderer *lipgloss.Renderer
+}
+
+type mode int
+
+const (
+	modeTable mode = iota
+	modeForm
+	modeFilter
+	modeSearch
+	modeConfirmQuit
+	modeHelp
+)
+
+const (
+	tabUsers = iota
+	tabGroups
+	tabScoping
+)
+
+var tabNames = []string{"Users", "Groups", "Scoping"}
+
+// Editor is the bubbletea model of `slackprov mappings edit`.
+type Editor struct {
+	opts   EditorOptions
+	st     styles
+	keys   editorKeys
+	exists bool
+	orig   []byte
+
+	lists, saved [2]list
+	// scope is the file's scoping filters (users, groups): shown, not
+	// edited, and written back as they were.
+	scope  [2][]mapping.Filter
+	cursor [2]int
+	offset [2]int
+	tab    int
+	mode   mode
+
+	form   *form
+	filter textinput.Model
+	search textinput.Model
+	pick   int
+	sample int
+	undo   []deleted
+
+	status      string
+	statusIsErr bool
+	saveErrs    []string
+
+	width, height int
+	quit          bool
+}
+
+// NewEditor loads the mapping file for editing. A file that exists but
+// does not load is an error: the editor only ever holds valid mappings
+// it can show, and the message says where the file is wrong.
+func NewEditor(opts EditorOptions) (*Editor, error) {
+	e := &Editor{opts: opts, keys: newEditorKeys(), width: 80, height: 24}
+	r := opts.Renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	e.st = newStyles(r)
+	m := mapping.Default()
+	data, err := os.ReadFile(opts.Path)
+	switch {
+	case err == nil:
+		if m, err = mapping.Parse(opts.Path, data); err != nil {
+			return nil, fmt.Errorf("%w\nfix the file first (`slackprov mappings validate` lists every problem), then run the editor again", err)
+		}
+		e.exists, e.orig = true, data
+		e.status = "Loaded " + opts.Path
+	case errors.Is(err, fs.ErrNotExist):
+		e.status = opts.Path + " does not exist yet: these are the built-in Slack defaults; ctrl+s creates it"
+	default:
+		return nil, fmt.Errorf("reading mapping file: %w", err)
+	}
+	e.lists = [2]list{newList(m.Users), newList(m.Groups)}
+	e.saved = [2]list{e.lists[0].clone(), e.lists[1].clone()}
+	e.scope = [2][]mapping.Filter{m.UserScope, m.GroupScope}
+	e.filter = newInput("")
+	e.filter.Placeholder = "type to filter by target, source or expression"
+	e.search = newInput("")
+	e.search.Placeholder = "name or email"
+	return e, nil
+}
+
+// Dirty reports whether there are changes that are not on disk.
+func (e *Editor) Dirty() bool {
+	return !e.exists || !e.lists[0].sameAs(e.saved[0]) || !e.lists[1].sameAs(e.saved[1])
+}
+
+// Mapping returns the mapping as edited so far.
+func (e *Editor) Mapping() *mapping.Mapping {
+	return &mapping.Mapping{Version: mapping.Version, Users: e.lists[0].attrs(), Groups: e.lists[1].attrs(),
+		UserScope: e.scope[0], GroupScope: e.scope[1], File: e.opts.Path}
+}
+
+// Init implements tea.Model.
+func (e *Editor) Init() tea.Cmd { return nil }
+
+// Update implements tea.Model.
+func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		e.width, e.height = msg.Width, msg.Height
+		return e, nil
+	case tea.KeyMsg:
+		// Keys typed faster than they are read arrive as one message
+		// ("jjj"); outside text inputs each is a command of its own.
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && e.mode != modeForm && e.mode != modeFilter && e.mode != modeSearch {
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				_, cmd := e.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+				cmds = append(cmds, cmd)
+			}
+			return e, tea.Sequence(cmds...)
+		}
+		if msg.String() == "ctrl+s" && e.mode != modeConfirmQuit {
+			if e.mode == modeForm && !e.commitForm() {
+				return e, nil
+			}
+			e.mode = modeTable
+			e.save()
+			return e, nil
+		}
+		switch e.mode {
+		case modeForm:
+			return e, e.updateForm(msg)
+		case modeFilter:
+			return e, e.updateFilter(msg)
+		case modeSearch:
+			return e, e.updateSearch(msg)
+		case modeConfirmQuit:
+			return e, e.updateConfirm(msg)
+		case modeHelp:
+			e.mode = modeTable
+			return e, nil
+		}
+		return e, e.updateTable(msg)
+	}
+	if e.mode == modeForm {
+		if in := e.form.input(); in != nil {
+			var cmd tea.Cmd
+			*in, cmd = in.Update(msg)
+			return e, cmd
+		}
+	}
+	return e, nil
+}
+
+func (e *Editor) setStatus(format string, args ...any) {
+	e.status, e.statusIsErr = fmt.Sprintf(format, args...), false
+}
+
+func (e *Editor) setError(format string, args ...any) {
+	e.status, e.statusIsErr = fmt.Sprintf(format, args...), true
+}
+
+// visible lists the row indexes the filter lets through.
+func (e *Editor) visible() []int {
+	if e.tab == tabScoping {
+		return nil
+	}
+	q := strings.ToLower(strings.TrimSpace(e.filter.Value()))
+	var out []int
+	for i, r := range e.lists[e.tab].rows {
+		a := r.attr
+		hay := strings.ToLower(strings.Join([]string{a.Target, a.Source, a.Value, a.Expression, a.Default}, "\x00"))
+		if q == "" || strings.Contains(hay, q) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// current is the row index under the cursor, or -1.
+func (e *Editor) current() int {
+	vis := e.visible()
+	if len(vis) == 0 {
+		return -1
+	}
+	c := min(max(e.cursor[e.tab], 0), len(vis)-1)
+	e.cursor[e.tab] = c
+	return vis[c]
+}
+
+// selectRow puts the cursor on row index i, clearing a filter that hides it.
+func (e *Editor) selectRow(i int) {
+	if !slices.Contains(e.visible(), i) {
+		e.filter.SetValue("")
+	}
+	e.cursor[e.tab] = slices.Index(e.visible(), i)
+}
+
+func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
+	k := e.keys
+	l := &e.lists[min(e.tab, 1)]
+	cur := e.current()
+	editable := e.tab != tabScoping
+	switch {
+	case key.Matches(msg, k.Quit):
+		if e.Dirty() {
+			e.mode = modeConfirmQuit
+			return nil
+		}
+		e.quit = true
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		e.mode = modeHelp
+	case key.Matches(msg, k.NextTab):
+		e.tab = (e.tab + 1) % len(tabNames)
+	case key.Matches(msg, k.PrevTab):
+		e.tab = (e.tab + len(tabNames) - 1) % len(tabNames)
+	case msg.String() == "1" || msg.String() == "2" || msg.String() == "3":
+		e.tab = int(msg.String()[0] - '1')
+	case key.Matches(msg, k.Up):
+		e.cursor[min(e.tab, 1)]--
+	case key.Matches(msg, k.Down):
+		e.cursor[min(e.tab, 1)]++
+	case key.Matches(msg, k.Top):
+		e.cursor[min(e.tab, 1)] = 0
+	case key.Matches(msg, k.Bottom):
+		e.cursor[min(e.tab, 1)] = len(e.visible()) - 1
+	case key.Matches(msg, k.Filter) && editable:
+		e.mode = modeFilter
+		return e.filter.Focus()
+	case key.Matches(msg, k.Pick):
+		if len(e.opts.Samples) == 0 {
+			e.setError("no directory users to preview with: %s", e.samplesNote())
+			return nil
+		}
+		e.mode, e.pick = modeSearch, 0
+		e.search.SetValue("")
+		return e.search.Focus()
+	case msg.String() == "esc" && e.filter.Value() != "":
+		e.filter.SetValue("")
+	case !editable:
+		return nil
+	case key.Matches(msg, k.Add):
+		e.form = newForm(e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources())
+		e.mode = modeForm
+		return textinput.Blink
+	case cur < 0:
+		return nil
+	case key.Matches(msg, k.Edit):
+		e.form = newForm(e.tab == tabGroups, cur, l.rows[cur], e.targets(), e.sources())
+		e.mode = modeForm
+		return textinput.Blink
+	case key.Matches(msg, k.Delete):
+		r := l.remove(cur)
+		e.undo = append(e.undo, deleted{tab: e.tab, index: cur, row: r})
+		e.setStatus("Deleted %s — u undoes", r.attr.Target)
+	case key.Matches(msg, k.Undo):
+		e.undoDelete()
+	case key.Matches(msg, k.MoveUp):
+		if l.swap(cur, cur-1) {
+			e.selectRow(cur - 1)
+		}
+	case key.Matches(msg, k.MoveDown):
+		if l.swap(cur, cur+1) {
+			e.selectRow(cur + 1)
+		}
+	case key.Matches(msg, k.Match):
+		l.toggleMatch(cur)
+		e.describeMatching()
+	case key.Matches(msg, k.Earlier):
+		if l.shiftMatch(cur, -1) {
+			e.describeMatching()
+		}
+	case key.Matches(msg, k.Later):
+		if l.shiftMatch(cur, 1) {
+			e.describeMatching()
+		}
+	}
+	return nil
+}
+
+// undoDelete puts back the most recent delete of the current tab (or any
+// tab, if this one has none), where it was.
+func (e *Editor) undoDelete() {
+	if len(e.undo) == 0 {
+		e.setStatus("Nothing to undo")
+		return
+	}
+	d := e.undo[len(e.undo)-1]
+	e.undo = e.undo[:len(e.undo)-1]
+	e.tab = d.tab
+	e.lists[d.tab].insert(d.index, d.row)
+	e.selectRow(d.index)
+	e.setStatus("Restored %s", d.row.attr.Target)
+}
+
+func (e *Editor) describeMatching() {
+	l := e.lists[min(e.tab, 1)]
+	var names []string
+	for _, i := range l.matchOrder() {
+		names = append(names, shortTarget(l.rows[i].attr.Target))
+	}
+	if len(names) == 0 {
+		e.setError("No matching attributes: existing Slack accounts would not be found")
+		return
+	}
+	e.setStatus("Matching tries %s", strings.Join(names, ", then "))
+}
+
+func (e *Editor) targets() []string {
+	if e.tab == tabGroups {
+		return mapping.GroupTargetPaths()
+	}
+	return mapping.UserTargetPaths()
+}
+
+func (e *Editor) sources() []string {
+	return mergeNames(e.opts.SourceAttributes, []string{mapping.SourceIsSoftDeleted})
+}
+
+func (e *Editor) samplesNote() string {
+	if e.opts.SamplesNote != "" {
+		return e.opts.SamplesNote
+	}
+	return "the configured directory has no users"
+}
+
+func (e *Editor) updateForm(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		e.mode, e.form = modeTable, nil
+		e.setStatus("Edit cancelled")
+		return nil
+	case "enter":
+		e.commitForm()
+		return nil
+	}
+	return e.form.update(msg)
+}
+
+// commitForm applies the form to the list if the entry is valid, else
+// shows its problems in the form and keeps it open.
+func (e *Editor) commitForm() bool {
+	f := e.form
+	if msg := f.matchError(); msg != "" {
+		f.problems = []problem{{entry: -1, msg: msg}}
+		return false
+	}
+	next, idx := e.formList()
+	if ps := entryProblems(f.groups, next.attrs(), idx); len(ps) > 0 {
+		f.problems = ps
+		return false
+	}
+	e.lists[min(e.tab, 1)] = next
+	r := next.rows[idx]
+	e.selectRow(idx)
+	e.mode, e.form = modeTable, nil
+	e.setStatus("Changed %s — ctrl+s saves", r.attr.Target)
+	return true
+}
+
+// formList is the current list with the form's entry in place, its
+// matching precedence taken as asked and the others moved to make room,
+// and the entry's index.
+func (e *Editor) formList() (list, int) {
+	next := e.lists[min(e.tab, 1)].clone()
+	r := row{attr: e.form.attr(), orig: e.form.orig}
+	idx := e.form.index
+	if idx >= 0 {
+		next.rows[idx] = r
+	} else {
+		idx = len(next.rows)
+		next.rows = append(next.rows, r)
+	}
+	if r.attr.Match > 0 {
+		next.renumberKeeping(idx)
+	}
+	return next, idx
+}
+
+func (e *Editor) updateFilter(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		e.filter.SetValue("")
+		fallthrough
+	case "enter":
+		e.filter.Blur()
+		e.mode = modeTable
+		return nil
+	}
+	var cmd tea.Cmd
+	e.filter, cmd = e.filter.Update(msg)
+	e.cursor[min(e.tab, 1)] = 0
+	return cmd
+}
+
+func (e *Editor) updateSearch(msg tea.KeyMsg) tea.Cmd {
+	found := matchSamples(e.opts.Samples, e.search.Value(), 8)
+	switch msg.String() {
+	case "esc":
+		e.search.Blur()
+		e.mode = modeTable
+		return nil
+	case "enter":
+		if len(found) > 0 {
+			e.sample = found[min(e.pick, len(found)-1)]
+			e.setStatus("Previewing %s", e.opts.Samples[e.sample].label())
+		}
+		e.search.Blur()
+		e.mode = modeTable
+		return nil
+	case "up", "ctrl+p":
+		e.pick = max(0, e.pick-1)
+		return nil
+	case "down", "ctrl+n":
+		e.pick = min(len(found)-1, e.pick+1)
+		return nil
+	}
+	var cmd tea.Cmd
+	e.search, cmd = e.search.Update(msg)
+	e.pick = 0
+	return cmd
+}
+
+func (e *Editor) updateConfirm(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "y", "s":
+		if e.save() {
+			e.quit = true
+			return tea.Quit
+		}
+		e.mode = modeTable
+	case "n", "d":
+		e.quit = true
+		return tea.Quit
+	case "esc", "c", "q":
+		e.mode = modeTable
+		e.setStatus("Still editing")
+	}
+	return nil
+}
+
+// save writes the mapping if, and only if, it loads and compiles.
+func (e *Editor) save() bool {
+	data, kept, err := render(e.orig, e.lists[0], e.lists[1], e.scope)
+	if err == nil {
+		err = validateContent(e.opts.Path, data)
+	}
+	if err != nil {
+		e.saveErrs = nil
+		for _, x := range flatten(err) {
+			e.saveErrs = append(e.saveErrs, x.Error())
+		}
+		e.setError("Not saved: the mapping has %d problem(s); fix them (listed in the preview pane) and save again", len(e.saveErrs))
+		return false
+	}
+	if err := writeAtomic(e.opts.Path, data); err != nil {
+		e.setError("Not saved: %v", err)
+		return false
+	}
+	m, _ := mapping.Parse(e.opts.Path, data)
+	e.exists, e.orig, e.saveErrs = true, data, nil
+	// Reload so every row points at its entry in the new file.
+	e.lists = [2]list{newList(m.Users), newList(m.Groups)}
+	e.saved = [2]list{e.lists[0].clone(), e.lists[1].clone()}
+	e.scope = [2][]mapping.Filter{m.UserScope, m.GroupScope}
+	e.undo = nil
+	if kept {
+		e.setStatus("Saved %s", e.opts.Path)
+	} else {
+		e.setStatus("Saved %s (its layout was unusual, so it was rewritten in the standard form; comments were dropped)", e.opts.Path)
+	}
+	return true
+}
+
+// renumberKeeping makes precedences distinct and contiguous; the row just
+// edited keeps the precedence it was given, pushing others later.
+func (l *list) renumberKeeping(keep int) {
+	want := l.rows[keep].attr.Match
+	for i := range l.rows {
+		if i != keep && l.rows[i].attr.Match >= want {
+			l.rows[i].attr.Match++
+		}
+	}
+	l.renumber()
+}

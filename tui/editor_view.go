@@ -1,0 +1,344 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/slackprov/slackprov/mapping"
+)
+
+// sideBySide is the width from which the preview sits beside the table
+// instead of under it.
+const sideBySide = 120
+
+// View implements tea.Model.
+func (e *Editor) View() string {
+	if e.quit {
+		return ""
+	}
+	w, h := max(e.width, 20), max(e.height, 8)
+	st := e.st
+	var out []string
+	title := st.title.Render("slackprov mappings") + st.dim.Render(" · ") + e.opts.Path
+	if e.Dirty() {
+		title += st.warn.Render(" [modified]")
+	}
+	out = append(out, truncate(title, w), e.tabsLine(w))
+	body := h - 4
+	switch {
+	case e.mode == modeHelp:
+		lines := append([]string{st.header.Render("Keys") + st.dim.Render("  (any key closes)")}, helpLines(st, e.keys.all(), w)...)
+		out = append(out, pad(clip(st, lines, body), body)...)
+	case w >= sideBySide:
+		lw := w * 3 / 5
+		rw := w - lw - 3
+		left := pad(e.mainLines(lw, body), body)
+		right := pad(e.previewLines(rw, body), body)
+		for i := range body {
+			out = append(out, lipgloss.NewStyle().Width(lw).Render(truncate(left[i], lw))+st.dim.Render(" │ ")+truncate(right[i], rw))
+		}
+	default:
+		main := e.mainLines(w, body)
+		mh := max(min(len(main), body-6), min(body/2, len(main)))
+		if e.mode == modeTable && e.tab != tabScoping {
+			mh = max(4, body/2)
+		}
+		mh = min(mh, body-2)
+		out = append(out, pad(clip(st, main, mh), mh)...)
+		out = append(out, st.dim.Render(strings.Repeat("─", w)))
+		out = append(out, pad(e.previewLines(w, body-mh-1), body-mh-1)...)
+	}
+	out = append(out, e.statusLine(w), e.footerLine(w))
+	for i := range out {
+		out[i] = strings.TrimRight(out[i], " ")
+	}
+	return strings.Join(out, "\n")
+}
+
+func truncate(s string, w int) string {
+	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+}
+
+func pad(lines []string, n int) []string {
+	for len(lines) < n {
+		lines = append(lines, "")
+	}
+	return lines[:n]
+}
+
+func (e *Editor) tabsLine(w int) string {
+	var parts []string
+	for i, name := range tabNames {
+		label := fmt.Sprintf("%d %s", i+1, name)
+		if i < 2 {
+			label += fmt.Sprintf(" (%d)", len(e.lists[i].rows))
+		}
+		if i == e.tab {
+			parts = append(parts, e.st.activeTab.Render(label))
+		} else {
+			parts = append(parts, e.st.tab.Render(label))
+		}
+	}
+	line := strings.Join(parts, " ")
+	hint := e.st.dim.Render("? help")
+	gap := w - lipgloss.Width(line) - lipgloss.Width(hint)
+	if gap < 1 {
+		return truncate(line, w)
+	}
+	return line + strings.Repeat(" ", gap) + hint
+}
+
+// mainLines is the left or upper area: the table, the form, the sample
+// search or the scoping tab.
+func (e *Editor) mainLines(w, h int) []string {
+	switch {
+	case e.mode == modeForm:
+		return strings.Split(strings.TrimRight(e.form.view(e.st, w), "\n"), "\n")
+	case e.mode == modeSearch:
+		return e.searchLines(w)
+	case e.tab == tabScoping:
+		return e.scopingLines(w)
+	}
+	return e.tableLines(w, h)
+}
+
+func (e *Editor) scopingLines(w int) []string {
+	st := e.st
+	lines := []string{st.header.Render("Scoping filters") + st.dim.Render("  read-only here: edit the scope: section of the YAML file")}
+	var results []mapping.FilterResult
+	if s := e.currentSample(); s != nil && len(e.scope[0]) > 0 {
+		if c, err := e.Mapping().Compile(); err == nil {
+			results = c.ExplainUserScope(s.Object)
+		}
+	}
+	for k, filters := range e.scope {
+		what := []string{"users", "groups"}[k]
+		if len(filters) == 0 {
+			lines = append(lines, st.dim.Render(fmt.Sprintf("No %s filters: every assigned %s is in scope.", strings.TrimSuffix(what, "s"), strings.TrimSuffix(what, "s"))))
+			continue
+		}
+		lines = append(lines, st.header.Render(fmt.Sprintf("%s (in scope when any filter holds)", what)))
+		for i, f := range filters {
+			mark := ""
+			if k == 0 && i < len(results) {
+				mark = st.err.Render("  ✗ " + strings.Fields(e.currentSample().label())[0])
+				if results[i].Holds {
+					mark = st.ok.Render("  ✓ " + strings.Fields(e.currentSample().label())[0])
+				}
+			}
+			lines = append(lines, truncate(fmt.Sprintf("  %d. %s (all must hold)", i+1, f.Name), w)+mark)
+			for _, c := range f.Clauses {
+				lines = append(lines, truncate(fmt.Sprintf("     %s %s %s", c.Attribute, c.Operator, strconv.Quote(c.Value)), w))
+			}
+		}
+	}
+	return lines
+}
+
+// describe shows where a mapping's value comes from.
+func describe(a mapping.Attribute) string {
+	s := ""
+	switch a.Type {
+	case mapping.TypeDirect:
+		s = a.Source
+	case mapping.TypeConstant:
+		s = strconv.Quote(a.Value)
+	case mapping.TypeExpression:
+		s = a.Expression
+	case mapping.TypeNone:
+		s = "(nothing)"
+	}
+	if a.Default != "" {
+		s += " ?? " + strconv.Quote(a.Default)
+	}
+	return s
+}
+
+func typeLabel(t mapping.Type) string {
+	switch t {
+	case mapping.TypeConstant:
+		return "const"
+	case mapping.TypeExpression:
+		return "expr"
+	}
+	return string(t)
+}
+
+func (e *Editor) tableLines(w, h int) []string {
+	st := e.st
+	l := e.lists[e.tab]
+	vis := e.visible()
+	users := e.tab == tabUsers
+	var pv preview
+	sample := e.currentSample()
+	if users {
+		pv = computePreview(l.attrs(), sample, e.opts.Payload)
+	}
+	flex := w - 26
+	tw := flex * 36 / 100
+	sw := flex - tw
+	vw := 0
+	if users {
+		flex--
+		sw = flex * 32 / 100
+		vw = flex - tw - sw
+	}
+	valueHead := ""
+	if users {
+		who := "value"
+		if sample != nil {
+			who = "value for " + strings.Fields(sample.label())[0]
+		}
+		valueHead = " " + fit(who, vw)
+	}
+	head := "  " + fit("M", 3) + fit("target", tw) + " ← " + fit("source / expression", sw) + " " + fit("type", 6) + " " + fit("apply", 10) + valueHead
+	lines := []string{st.header.Render(strings.TrimRight(head, " "))}
+	if len(vis) == 0 {
+		msg := "No mappings here. a adds one."
+		if e.filter.Value() != "" {
+			msg = fmt.Sprintf("No mapping matches %q. esc clears the filter.", e.filter.Value())
+		}
+		return append(lines, st.dim.Render(msg))
+	}
+	rowsH := max(1, h-1)
+	cur := min(max(e.cursor[e.tab], 0), len(vis)-1)
+	off := e.offset[e.tab]
+	if cur < off {
+		off = cur
+	}
+	if cur >= off+rowsH {
+		off = cur - rowsH + 1
+	}
+	off = min(off, max(0, len(vis)-rowsH))
+	e.offset[e.tab] = off
+	for n := off; n < len(vis) && n < off+rowsH; n++ {
+		a := l.rows[vis[n]].attr
+		match := ""
+		if a.Match > 0 {
+			match = strconv.Itoa(a.Match)
+		}
+		apply := "always"
+		if a.OnCreate() {
+			apply = "on create"
+		}
+		value, flag := "", ""
+		if users {
+			v, ok := pv.values[a.Target]
+			switch {
+			case len(pv.errs) > 0:
+				value = ""
+			case !ok:
+				value = "∅"
+			default:
+				value = v
+			}
+			flag = pv.flag(a.Target)
+		}
+		text := fit(match, 3) + fit(shortTarget(a.Target), tw) + " ← " + fit(describe(a), sw) + " " + fit(typeLabel(a.Type), 6) + " " + fit(apply, 10)
+		val := ""
+		if users {
+			if flag != "" {
+				value = flag + " " + value
+			}
+			val = " " + fit(value, vw)
+		}
+		if n == cur && e.mode != modeSearch {
+			lines = append(lines, st.selected.Render("› "+text+val))
+			continue
+		}
+		switch flag {
+		case "!":
+			val = st.err.Render(val)
+		case "~":
+			val = st.warn.Render(val)
+		}
+		lines = append(lines, "  "+text+val)
+	}
+	return lines
+}
+
+func (e *Editor) currentSample() *Sample {
+	if e.sample >= 0 && e.sample < len(e.opts.Samples) {
+		return &e.opts.Samples[e.sample]
+	}
+	return nil
+}
+
+func (e *Editor) searchLines(w int) []string {
+	st := e.st
+	lines := []string{st.header.Render("Preview which user? ") + e.search.View()}
+	found := matchSamples(e.opts.Samples, e.search.Value(), 8)
+	if len(found) == 0 {
+		return append(lines, st.dim.Render("No directory user matches; esc goes back."))
+	}
+	for n, i := range found {
+		label := fit(e.opts.Samples[i].label(), w-2)
+		if n == e.pick {
+			lines = append(lines, st.selected.Render("› "+label))
+		} else {
+			lines = append(lines, "  "+label)
+		}
+	}
+	return lines
+}
+
+// previewLines is the preview pane: save problems first when a save was
+// refused, then what the mapping (as being edited) sends for the sample.
+func (e *Editor) previewLines(w, h int) []string {
+	st := e.st
+	if len(e.saveErrs) > 0 {
+		lines := []string{st.err.Render("Not saved — fix these first:")}
+		for _, s := range e.saveErrs {
+			wrapped := lipgloss.NewStyle().Width(w).Render("! " + s)
+			for _, l := range strings.Split(wrapped, "\n") {
+				lines = append(lines, st.err.Render(l))
+			}
+		}
+		return clip(st, lines, h)
+	}
+	if e.tab == tabGroups || (e.mode == modeForm && e.form.groups) {
+		return []string{
+			st.header.Render("Preview"),
+			st.dim.Render(truncate("Group values come from the directory's groups; `slackprov sync --dry-run` shows them.", w)),
+		}
+	}
+	attrs := e.lists[tabUsers].attrs()
+	if e.mode == modeForm {
+		next, _ := e.formList()
+		attrs = next.attrs()
+	}
+	sample := e.currentSample()
+	pv := computePreview(attrs, sample, e.opts.Payload)
+	return pv.lines(st, sample, e.samplesNote(), w, h)
+}
+
+func (e *Editor) statusLine(w int) string {
+	if e.status == "" {
+		return ""
+	}
+	if e.statusIsErr {
+		return e.st.err.Render(truncate(e.status, w))
+	}
+	return e.st.status.Render(truncate(e.status, w))
+}
+
+func (e *Editor) footerLine(w int) string {
+	st := e.st
+	switch e.mode {
+	case modeConfirmQuit:
+		return st.warn.Render(truncate("Unsaved changes — y: save and quit · n: quit without saving · esc: keep editing", w))
+	case modeFilter:
+		return st.key.Render("/") + e.filter.View()
+	case modeSearch:
+		return st.dim.Render(truncate("type to search · ↑/↓ choose · enter preview · esc back", w))
+	case modeForm:
+		return st.dim.Render(truncate("←/→ change type or apply · tab complete · ctrl+n/p next/prev · enter apply · esc cancel", w))
+	}
+	if f := e.filter.Value(); f != "" {
+		return st.key.Render("/") + f + st.dim.Render(truncate("  (esc clears) · ↵ edit · a add · d delete · ? help", w-len(f)-1))
+	}
+	return st.dim.Render(truncate("↵ edit · a add · d del · u undo · m match · / filter · p user · ^s save · ? help · q quit", w))
+}

@@ -1,0 +1,66 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+// TestMain pins the colour profile: goldens and string checks must not
+// depend on the terminal the tests run in.
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	os.Exit(m.Run())
+}
+
+// user is a directory user as the mapping sees it.
+type user map[string]string
+
+func (u user) Attr(name string) ([]string, bool) {
+	v, ok := u[name]
+	if !ok || v == "" {
+		return nil, false
+	}
+	return []string{v}, true
+}
+
+func samples() []Sample {
+	return []Sample{
+		{Name: "Ada Lovelace", Email: "ada@example.com", Object: user{
+			"userPrincipalName": "ada.lovelace@example.com", "mail": "ada@example.com", "displayName": "Ada Lovelace",
+			"givenName": "Ada", "surname": "Lovelace", "jobTitle": "  Analyst ", "IsSoftDeleted": "False"}},
+		{Name: "Grace Hopper", Email: "grace@example.com", Object: user{
+			"userPrincipalName": "grace.hopper@example.com", "mail": "grace@example.com", "displayName": "Grace @ Navy",
+			"givenName": "Grace", "surname": "Hopper", "jobTitle": "Admiral", "IsSoftDeleted": "False"}},
+	}
+}
+
+// copyFixture copies testdata/slack.yaml into a temp dir and returns its path.
+func copyFixture(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "slack.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "slack.yaml")
+	if err := os.WriteFile(path, data, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func newTestEditor(t *testing.T, path string) *Editor {
+	t.Helper()
+	e, err := NewEditor(EditorOptions{
+		Path: path, Samples: samples(),
+		SourceAttributes: []string{"userPrincipalName", "mail", "mailNickname", "displayName", "givenName", "surname", "jobTitle"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
