@@ -77,7 +77,7 @@ func TestMappingsRoundTrip(t *testing.T) {
 		"displayName": "Zoë Lindqvist",
 		"title":       "Data Engineer",
 		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department": "Research",
-		"userType": "Employee",
+		"userType":                             "Employee",
 		`phoneNumbers[type eq "mobile"].value`: "[Redact]",
 	} {
 		if got[attr] != want {
