@@ -170,7 +170,7 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		}
 	}
 	planFailures := plan.Users.Failed + plan.Groups.Failed
-	err = applyPlan(ctx, applyDeps{IO: opts.IO, Reporter: rep, Store: st, Client: client, RunID: runID, Now: opts.Now,
+	err = applyPlan(ctx, applyDeps{IO: opts.IO, Reporter: rep, Settle: opts.Pause, Store: st, Client: client, RunID: runID, Now: opts.Now,
 		Output: opts.Output, Workers: opts.Workers, TokenSource: tokenSource}, plan)
 	var partial *opsFailedError
 	if err != nil && !errors.As(err, &partial) {
@@ -276,6 +276,7 @@ func commitSource(ctx context.Context, rep provision.Reporter, snap *directory.S
 type applyDeps struct {
 	IO          *IOStreams
 	Reporter    provision.Reporter
+	Settle      func()
 	Store       *store.Store
 	Client      *scim.Client
 	RunID       int64
@@ -293,11 +294,16 @@ func applyPlan(ctx context.Context, d applyDeps, plan *provision.Plan) error {
 	})
 	finishRun(d.Store, d.RunID, runStatus(ctx, err), plan, err)
 	d.Reporter.Finish(plan, err)
+	if d.Settle != nil {
+		// Let a live view draw its last frame before anything else prints.
+		d.Settle()
+	}
 	if d.Output == "json" {
 		if rerr := provision.RenderJSON(d.IO.Out, plan); rerr != nil {
 			return rerr
 		}
-	} else {
+	} else if d.Settle == nil || !d.IO.StdoutTTY {
+		// (The live view has just shown the summary on this terminal.)
 		fmt.Fprintln(d.IO.Out, provision.Summary(plan))
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"io"
 	"strings"
 	"sync"
@@ -304,7 +305,10 @@ var actionOrder = []provision.Action{provision.ActionCreate, provision.ActionUpd
 
 func (m *syncModel) View() string {
 	st := m.st
-	w := max(m.width, 40)
+	// One column short of the terminal: a line that fills the last column
+	// leaves some terminals in a pending wrap, and the renderer then counts
+	// one line fewer than the screen shows, so the next frame lands askew.
+	w := max(m.width, 40) - 1
 	var b strings.Builder
 	line := func(s string) { b.WriteString(truncate(s, w) + "\n") }
 	phase := string(m.phase)
@@ -352,7 +356,9 @@ func (m *syncModel) View() string {
 		line(st.dim.Render("ctrl+c stops cleanly"))
 	}
 	if m.summary != "" {
-		b.WriteString(st.ok.Render(lipgloss.NewStyle().Width(w).Render(m.summary)) + "\n")
+		for _, l := range strings.Split(ansi.Wordwrap(m.summary, w, " "), "\n") {
+			line(st.ok.Render(l))
+		}
 	}
 	return b.String()
 }
