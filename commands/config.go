@@ -86,7 +86,7 @@ func defaultConfig() Config {
 		},
 		Source: SourceConfig{Type: "file", Entra: EntraSourceConfig{
 			Scope:         "assigned",
-			GraphURL:      "https://graph.microsoft.com/v1.0/",
+			GraphURL:      "https://graph.microsoft.com",
 			AuthorityHost: "https://login.microsoftonline.com/",
 		}},
 	}

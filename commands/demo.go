@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"time"
@@ -19,6 +20,7 @@ import (
 type DemoOptions struct {
 	IO        *IOStreams
 	Now       func() time.Time
+	Source    string // "entra" or "file"
 	Users     int
 	Groups    int
 	TimeScale float64
@@ -30,13 +32,17 @@ type DemoOptions struct {
 func newDemoCmd(f *Factory) *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
-		Usage: "run a whole sync against the built-in Slack emulator and a sample directory",
-		Description: `Needs no Slack account. Starts the Slack emulator (rate limits on, on a sped-up
-clock), writes a sample directory with realistic, messy data, and then:
+		Usage: "run a whole sync against the built-in Slack and Entra emulators and a sample directory",
+		Description: `Needs no Slack account and no tenant. Starts the Slack emulator (rate limits on,
+on a sped-up clock) and an emulated Entra tenant holding a sample directory with
+realistic, messy data, then:
   1. shows the dry-run plan,  2. applies it,  3. syncs again to show nothing is left,
-  4. changes a few people in the directory and shows and applies the small follow-up plan.
+  4. changes a few people in the directory and shows and applies the small
+     follow-up plan (with Entra: an incremental read of only what changed).
+--source file runs the same story from a JSON directory file instead.
 It leaves nothing behind outside a temporary folder, which it removes.`,
 		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "source", Value: "entra", Usage: "directory to read: entra (emulated tenant, Microsoft Graph) or file"},
 			&cli.IntFlag{Name: "users", Value: 300, Usage: "sample directory size"},
 			&cli.IntFlag{Name: "groups", Value: 8, Usage: "sample group count"},
 			&cli.Float64Flag{Name: "time-scale", Value: 60, Usage: "run Slack's rate limits `X` times faster"},
@@ -44,8 +50,8 @@ It leaves nothing behind outside a temporary folder, which it removes.`,
 			&cli.BoolFlag{Name: "keep", Usage: "keep the temporary folder (state, directory file) and print its path"},
 		},
 		Action: func(c *cli.Context) error {
-			return demoRun(c.Context, &DemoOptions{IO: f.IO, Now: f.Now, Users: c.Int("users"), Groups: c.Int("groups"),
-				TimeScale: c.Float64("time-scale"), Show: c.Int("show"), KeepDir: c.Bool("keep")})
+			return demoRun(c.Context, &DemoOptions{IO: f.IO, Now: f.Now, Source: c.String("source"), Users: c.Int("users"),
+				Groups: c.Int("groups"), TimeScale: c.Float64("time-scale"), Show: c.Int("show"), KeepDir: c.Bool("keep")})
 		},
 	}
 }
@@ -53,6 +59,9 @@ It leaves nothing behind outside a temporary folder, which it removes.`,
 func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if opts.Users < 20 {
 		return fmt.Errorf("--users %d: the demo needs at least 20", opts.Users)
+	}
+	if opts.Source != "entra" && opts.Source != "file" {
+		return fmt.Errorf("--source %q: use entra or file", opts.Source)
 	}
 	dir, err := os.MkdirTemp("", "slackprov-demo-")
 	if err != nil {
@@ -72,14 +81,10 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		fmt.Fprintf(ios.Out, "\n%s\n\n", line)
 	}
 
-	dirJSON := emulator.SampleDirectoryJSON(emulator.SampleOptions{Users: opts.Users, Groups: opts.Groups, Seed: 7})
+	sample := emulator.SampleOptions{Users: opts.Users, Groups: opts.Groups, Seed: 7}
 	var people sampleDirectory
-	if err := json.Unmarshal(dirJSON, &people); err != nil {
+	if err := json.Unmarshal(emulator.SampleDirectoryJSON(sample), &people); err != nil {
 		return fmt.Errorf("built-in sample directory: %w", err)
-	}
-	dirPath := filepath.Join(dir, "directory.json")
-	if err := people.write(dirPath); err != nil {
-		return err
 	}
 
 	slack := emulator.NewSlack(emulator.SlackOptions{
@@ -101,15 +106,47 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	// The emulator's clock runs TimeScale times faster, so its limits are that
 	// much higher; keep the same 80% share of them.
 	cfg.Slack.RateShare = 0.8 * opts.TimeScale
-	cfg.Source.File.Path = dirPath
 	cfg.StateDir = filepath.Join(dir, "state")
+	httpClient := &http.Client{Timeout: 30 * time.Second}
+
+	var change func(demoChanges) error
+	var describe string
+	switch opts.Source {
+	case "file":
+		path := filepath.Join(dir, "directory.json")
+		if err := people.write(path); err != nil {
+			return err
+		}
+		cfg.Source.File.Path = path
+		describe = "a directory file"
+		change = func(c demoChanges) error {
+			people.apply(c)
+			return people.write(path)
+		}
+	case "entra":
+		const tenant, secret = "demo-tenant", "demo-client-secret"
+		directory := emulator.NewEntraSample(emulator.EntraOptions{TenantID: tenant, ClientSecret: secret}, sample)
+		// azidentity insists on https, as Entra does; the test server's client
+		// trusts its own certificate and serves plain http to Slack too.
+		graph := httptest.NewUnstartedServer(directory)
+		graph.StartTLS()
+		defer graph.Close()
+		httpClient = graph.Client()
+		httpClient.Timeout = 30 * time.Second
+		cfg.Source.Type = "entra"
+		cfg.Source.Entra = EntraSourceConfig{TenantID: tenant, ClientID: "demo-client", AppID: directory.AppID(),
+			Scope: "assigned", GraphURL: graph.URL, AuthorityHost: graph.URL}
+		describe = "an emulated Entra tenant (Microsoft Graph over TLS, app assignments, delta queries)"
+		change = func(c demoChanges) error { return c.applyEntra(directory) }
+	}
 	cfg.finish("")
 
 	sync := func(dryRun bool) error {
 		return syncRun(ctx, &SyncOptions{
-			IO: ios, Config: &cfg, HTTPClient: &http.Client{Timeout: 30 * time.Second}, Now: opts.Now,
+			IO: ios, Config: &cfg, HTTPClient: httpClient, Now: opts.Now,
 			Token:  staticToken{EmulatorToken, "the demo's emulator"},
 			DryRun: dryRun, Yes: true, Output: "text", MaxDeactivations: cfg.MaxDeactivations(), Workers: 4, ShowLimit: opts.Show,
+			EntraSecret: "demo-client-secret",
 		})
 	}
 	// Plan-time failures (the sample's messy records) are part of the show:
@@ -124,8 +161,8 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	}
 
 	fmt.Fprintf(ios.Out, "Slack emulator: %s (rate limits on, clock ×%g)\n", cfg.Slack.SCIMURL, opts.TimeScale)
-	fmt.Fprintf(ios.Out, "Sample directory: %d users, %d groups, with accents, long names, missing fields,\n"+
-		"a duplicate email and disabled accounts. Slack already has a few accounts of its own.\n", len(people.Users), len(people.Groups))
+	fmt.Fprintf(ios.Out, "Directory: %s with %d users and %d groups — accents, long names, missing fields,\n"+
+		"a duplicate email, disabled accounts. Slack already has a few accounts of its own.\n", describe, len(people.Users), len(people.Groups))
 
 	heading("1. slackprov sync --dry-run  (the plan, nothing changes)")
 	if err := step(true); err != nil {
@@ -138,13 +175,13 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	}
 	fmt.Fprintf(ios.Out, "(applied in %s)\n", time.Since(start).Round(time.Millisecond))
 
-	heading("3. slackprov sync --dry-run  (again: nothing left to do but the records that need fixing)")
+	heading("3. slackprov sync --dry-run  (again: nothing left to do)")
 	if err := step(true); err != nil {
 		return err
 	}
 
-	changes := people.mutate()
-	if err := people.write(dirPath); err != nil {
+	changes := people.pickChanges()
+	if err := change(changes); err != nil {
 		return err
 	}
 	heading("4. The directory changes: %s", changes)
@@ -152,12 +189,12 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		return err
 	}
 	heading("5. slackprov sync --yes  (apply the follow-up)")
+	slack.ResetStats()
 	if err := step(false); err != nil {
 		return err
 	}
 	st := slack.Stats()
-	fmt.Fprintf(ios.Out, "\nThe emulator answered %d requests (%d reads, %d writes) and returned %d rate-limit 429s.\n",
-		st.Total, st.Reads, st.Writes, st.TooManyRequests)
+	fmt.Fprintf(ios.Out, "\nThe follow-up sync cost %d Slack requests (%d reads, %d writes).\n", st.Total, st.Reads, st.Writes)
 	fmt.Fprintln(ios.Out, "Next: `slackprov emulator` to try your own files, `slackprov sync --help` for the real thing.")
 	return nil
 }
@@ -177,35 +214,90 @@ func (d *sampleDirectory) write(path string) error {
 	return os.WriteFile(path, data, 0o600)
 }
 
-// mutate applies a handful of realistic directory changes and says what they were.
-func (d *sampleDirectory) mutate() string {
+// demoChanges are the directory changes step 4 makes.
+type demoChanges struct {
+	promoted map[string]string // id → new title
+	disabled []string
+	left     string // id
+	leftName string
+}
+
+const newHireID = "00000000-0000-4000-8000-00000000beef"
+
+func (c demoChanges) String() string {
+	return fmt.Sprintf("%d promotions, %d people disabled, %s left, 1 new hire", len(c.promoted), len(c.disabled), c.leftName)
+}
+
+// pickChanges chooses a handful of ordinary people to change.
+func (d *sampleDirectory) pickChanges() demoChanges {
 	titles := []string{"Staff Engineer", "Head of Sales Operations", "Principal Designer"}
-	promoted, disabled := 0, 0
-	var removed string
-	kept := d.Users[:0]
+	c := demoChanges{promoted: map[string]string{}}
 	for i, u := range d.Users {
 		enabled, _ := u["accountEnabled"].(bool)
 		_, hasMail := u["mail"]
+		id, _ := u["id"].(string)
 		switch {
 		case !enabled || !hasMail:
-		case i%37 == 5 && promoted < len(titles):
-			u["jobTitle"] = titles[promoted]
-			promoted++
-		case i%41 == 7 && disabled < 2:
-			u["accountEnabled"] = false
-			disabled++
-		case i%43 == 11 && removed == "":
-			removed, _ = u["displayName"].(string)
-			continue
+		case i%37 == 5 && len(c.promoted) < len(titles):
+			c.promoted[id] = titles[len(c.promoted)]
+		case i%41 == 7 && len(c.disabled) < 2:
+			c.disabled = append(c.disabled, id)
+		case i%43 == 11 && c.left == "":
+			c.left = id
+			c.leftName, _ = u["displayName"].(string)
 		}
-		kept = append(kept, u)
 	}
-	d.Users = append(kept, map[string]any{
-		"id": "00000000-0000-4000-8000-00000000beef", "userPrincipalName": "new.hire@example.com",
+	return c
+}
+
+func newHire() map[string]any {
+	return map[string]any{
+		"id": newHireID, "userPrincipalName": "new.hire@example.com",
 		"mail": "new.hire@example.com", "givenName": "New", "surname": "Hire", "displayName": "New Hire",
 		"jobTitle": "Engineer", "department": "Engineering", "accountEnabled": true,
-	})
-	return fmt.Sprintf("%d promotions, %d people disabled, %s left, 1 new hire", promoted, disabled, removed)
+	}
+}
+
+// apply makes the changes in the file's JSON.
+func (d *sampleDirectory) apply(c demoChanges) {
+	kept := d.Users[:0]
+	for _, u := range d.Users {
+		id, _ := u["id"].(string)
+		if t, ok := c.promoted[id]; ok {
+			u["jobTitle"] = t
+		}
+		for _, dis := range c.disabled {
+			if dis == id {
+				u["accountEnabled"] = false
+			}
+		}
+		if id != c.left {
+			kept = append(kept, u)
+		}
+	}
+	d.Users = append(kept, newHire())
+}
+
+// applyEntra makes the changes in the emulated tenant, where the next sync
+// reads them through Graph's delta queries.
+func (c demoChanges) applyEntra(e *emulator.Entra) error {
+	for id, title := range c.promoted {
+		if err := e.UpdateUser(id, func(u *emulator.EntraUser) { u.JobTitle = title }); err != nil {
+			return err
+		}
+	}
+	for _, id := range c.disabled {
+		if err := e.DisableUser(id); err != nil {
+			return err
+		}
+	}
+	if err := e.DeleteUser(c.left); err != nil {
+		return err
+	}
+	h := newHire()
+	id := e.AddUser(emulator.EntraUser{ID: newHireID, UserPrincipalName: h["userPrincipalName"].(string), Mail: h["mail"].(string),
+		GivenName: "New", Surname: "Hire", DisplayName: "New Hire", JobTitle: "Engineer", Department: "Engineering", AccountEnabled: true})
+	return e.AssignUser(id)
 }
 
 // demoSlackSeed gives the emulated org a few accounts slackprov does not own,

@@ -7,22 +7,53 @@ import (
 	"path/filepath"
 
 	"github.com/slackprov/slackprov/directory"
+	"github.com/slackprov/slackprov/directory/entra"
 	"github.com/slackprov/slackprov/directory/file"
 	"github.com/slackprov/slackprov/mapping"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
 )
 
+// sourceOptions are what a source may need beyond the config.
+type sourceOptions struct {
+	// Store keeps the Entra source's delta links; nil means full reads.
+	Store *store.Store
+	// Full forces a full read (sync --full).
+	Full bool
+	// Select lists the attributes the mappings read, so Graph sends only those.
+	Select []string
+	// HTTPClient talks to Graph; nil means the default.
+	HTTPClient *http.Client
+	// EntraSecret is the app registration's secret when it does not come from
+	// AZURE_CLIENT_SECRET (the demo's emulated tenant).
+	EntraSecret string
+}
+
 // openSource builds the configured directory source.
-func openSource(cfg *Config) (directory.Source, error) {
+func openSource(cfg *Config, so sourceOptions) (directory.Source, error) {
 	switch cfg.Source.Type {
 	case "file":
 		if cfg.Source.File.Path == "" {
 			return nil, fmt.Errorf("source.file.path is not set in %s; point it at a JSON or CSV directory file", configName(cfg))
 		}
 		return file.New(cfg.Source.File.Path), nil
+	case "entra":
+		e := cfg.Source.Entra
+		opts := entra.Options{
+			TenantID: e.TenantID, ClientID: e.ClientID, ClientSecret: so.EntraSecret, AppID: e.AppID, Scope: e.Scope,
+			GraphURL: e.GraphURL, AuthorityHost: e.AuthorityHost, HTTPClient: so.HTTPClient, Full: so.Full, Select: so.Select,
+		}
+		// A nil *store.Store must not become a non-nil interface.
+		if so.Store != nil {
+			opts.Watermarks = so.Store
+		}
+		src, err := entra.New(opts)
+		if err != nil {
+			return nil, fmt.Errorf("source.entra in %s: %w", configName(cfg), err)
+		}
+		return src, nil
 	default:
-		return nil, fmt.Errorf("source.type %q is not available in this build; use source.type: file", cfg.Source.Type)
+		return nil, fmt.Errorf("source.type %q: use file or entra", cfg.Source.Type)
 	}
 }
 

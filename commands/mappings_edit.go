@@ -82,7 +82,7 @@ func mappingsEditRun(ctx context.Context, opts *MappingsEditOptions) error {
 // stop the editor; the note says why the preview has no users.
 func previewSamples(ctx context.Context, cfg *Config) ([]tui.Sample, []string, string) {
 	attrs := directory.UserAttributeNames()
-	source, err := openSource(cfg)
+	source, err := openSource(cfg, sourceOptions{})
 	if err != nil {
 		return nil, attrs, "no directory to preview with: " + err.Error()
 	}

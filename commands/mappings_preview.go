@@ -70,7 +70,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 	if err != nil {
 		return err
 	}
-	source, err := openSource(opts.Config)
+	source, err := openSource(opts.Config, sourceOptions{})
 	if err != nil {
 		return err
 	}

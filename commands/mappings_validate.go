@@ -138,7 +138,7 @@ func mappingsValidateRun(ctx context.Context, opts *MappingsValidateOptions) err
 }
 
 func validateDirectory(ctx context.Context, opts *MappingsValidateOptions, c *mapping.Compiled, rep *validateReport) error {
-	source, err := openSource(opts.Config)
+	source, err := openSource(opts.Config, sourceOptions{})
 	if err != nil {
 		return err
 	}

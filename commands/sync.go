@@ -12,6 +12,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/directory"
+	"github.com/slackprov/slackprov/directory/entra"
+	"github.com/slackprov/slackprov/mapping"
 	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
@@ -41,6 +43,10 @@ type SyncOptions struct {
 	// Pause, when set, stops a live progress view drawing so the plan and
 	// the confirmation question have the terminal to themselves.
 	Pause func()
+	// Full makes an incremental source (Entra) read everything.
+	Full bool
+	// EntraSecret is the Entra app's secret when not in AZURE_CLIENT_SECRET.
+	EntraSecret string
 }
 
 func newSyncCmd(f *Factory) *cli.Command {
@@ -63,6 +69,7 @@ Examples:
 			&cli.StringFlag{Name: "plan-out", Usage: "save the plan to `FILE` (apply it later with slackprov apply)"},
 			&cli.IntFlag{Name: "max-deactivations", Value: -1, Usage: "refuse plans deactivating more than `N` users (default: safety.max_deactivations, else 50)"},
 			&cli.IntFlag{Name: "workers", Value: 4, Usage: "concurrent writes to Slack"},
+			&cli.BoolFlag{Name: "full", Usage: "read the whole directory, not just what changed since the last run (Entra)"},
 		},
 		Action: func(c *cli.Context) error {
 			cfg, err := f.Config()
@@ -73,7 +80,7 @@ Examples:
 				IO: f.IO, Config: cfg, HTTPClient: f.HTTPClient, Now: f.Now, Token: f.slackToken(cfg),
 				DryRun: c.Bool("dry-run"), Yes: c.Bool("yes"), DetailedExitcode: c.Bool("detailed-exitcode"),
 				Output: c.String("output"), PlanOut: c.String("plan-out"), MaxDeactivations: c.Int("max-deactivations"),
-				Verbose: f.Verbose, Workers: c.Int("workers"),
+				Verbose: f.Verbose, Workers: c.Int("workers"), Full: c.Bool("full"),
 			}
 			ctx := c.Context
 			if f.IO.StderrTTY && opts.Output == "text" {
@@ -115,7 +122,12 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	defer unlock()
 	tokenSource := opts.Token.Location()
 
-	source, err := openSource(cfg)
+	m, err := loadMapping(cfg)
+	if err != nil {
+		return err
+	}
+	source, err := openSource(cfg, sourceOptions{Store: st, Full: opts.Full, Select: m.SourceAttributes(),
+		HTTPClient: opts.HTTPClient, EntraSecret: opts.EntraSecret})
 	if err != nil {
 		return err
 	}
@@ -123,10 +135,15 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if err != nil {
 		return err
 	}
-	plan, snap, err := makePlan(ctx, planDeps{Reporter: rep, Store: st, Client: client, Config: cfg, Now: opts.Now, MaxDeactivations: opts.MaxDeactivations})
+	plan, snap, err := makePlan(ctx, planDeps{Reporter: rep, Store: st, Client: client, Config: cfg, Source: source, Mapping: m,
+		Now: opts.Now, MaxDeactivations: opts.MaxDeactivations})
 	if err != nil {
 		finishRun(st, runID, runStatus(ctx, err), nil, err)
 		rep.Finish(nil, err)
+		opts.pause()
+		if errors.Is(err, entra.ErrAuth) {
+			return withCode(ExitAuth, err)
+		}
 		return authHint(err, tokenSource)
 	}
 	if opts.PlanOut != "" {
@@ -202,6 +219,8 @@ type planDeps struct {
 	Store            *store.Store
 	Client           *scim.Client
 	Config           *Config
+	Source           directory.Source
+	Mapping          *mapping.Compiled
 	Now              func() time.Time
 	MaxDeactivations int
 }
@@ -209,14 +228,7 @@ type planDeps struct {
 // makePlan reads the directory and Slack and builds the plan. It returns
 // the snapshot too: its Commit must run once the plan is applied.
 func makePlan(ctx context.Context, d planDeps) (*provision.Plan, *directory.Snapshot, error) {
-	source, err := openSource(d.Config)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := loadMapping(d.Config)
-	if err != nil {
-		return nil, nil, err
-	}
+	source, m := d.Source, d.Mapping
 	d.Reporter.Phase(provision.PhaseReadDirectory, source.Describe())
 	snap, err := source.Read(ctx)
 	if err != nil {

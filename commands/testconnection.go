@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/auth"
+	"github.com/slackprov/slackprov/directory/entra"
 	"github.com/slackprov/slackprov/directory/file"
 	"github.com/slackprov/slackprov/scim"
 )
@@ -113,7 +114,7 @@ func testConnectionRun(ctx context.Context, opts *TestConnectionOptions) error {
 	}
 	rep := &connectionReport{}
 	checkSlack(ctx, opts, cfg, rep)
-	checkSource(ctx, cfg, rep)
+	checkSource(ctx, cfg, opts.HTTPClient, rep)
 
 	code := ExitOK
 	for _, c := range rep.Checks {
@@ -355,11 +356,11 @@ func describeSPC(url string, spc map[string]any) string {
 	return d
 }
 
-func checkSource(ctx context.Context, cfg *Config, rep *connectionReport) {
+func checkSource(ctx context.Context, cfg *Config, hc *http.Client, rep *connectionReport) {
 	switch cfg.Source.Type {
 	case "file":
 	case "entra":
-		rep.skip(nameSource, "the Entra source's checks join when that source lands")
+		checkEntra(ctx, cfg, hc, rep)
 		return
 	default:
 		rep.fail(nameSource, "source.type "+cfg.Source.Type+" is unknown", "set source.type to file or entra", false)
@@ -392,4 +393,23 @@ func checkSource(ctx context.Context, cfg *Config, rep *connectionReport) {
 		return
 	}
 	rep.pass(nameSource, fmt.Sprintf("%s: %d users, %d groups", cfg.Source.File.Path, len(snap.Users), len(snap.Groups)))
+}
+
+// checkEntra adds the Entra source's own checks: token, each Graph
+// permission, the enterprise app, and what is assigned to it. A failed
+// token or permission is a credentials problem (exit 4).
+func checkEntra(ctx context.Context, cfg *Config, hc *http.Client, rep *connectionReport) {
+	src, err := openSource(cfg, sourceOptions{HTTPClient: hc})
+	if err != nil {
+		rep.fail(nameSource, err.Error(), "fix source.entra in "+configName(cfg), false)
+		return
+	}
+	for _, c := range src.(*entra.Source).Check(ctx) {
+		name := "Entra: " + c.Name
+		if c.OK {
+			rep.pass(name, c.Detail)
+			continue
+		}
+		rep.fail(name, c.Detail, c.Fix, c.Name == "Entra token" || strings.HasPrefix(c.Name, "Permission "))
+	}
 }

@@ -167,9 +167,13 @@ func (p *planner) memberDiff(g *scim.Group, wanted []string) (add, remove []stri
 		add = append(add, src)
 	}
 	for _, m := range g.Members {
-		if !keep[m.Value] {
-			remove = append(remove, m.Value)
+		// A deactivated account in a group is inert, and whether Slack drops
+		// it by itself is not documented: leaving it keeps full and
+		// incremental runs in agreement either way.
+		if u := p.byID[m.Value]; keep[m.Value] || (u != nil && !u.IsActive()) {
+			continue
 		}
+		remove = append(remove, m.Value)
 	}
 	sort.Strings(remove)
 	return add, remove
