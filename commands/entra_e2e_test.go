@@ -1,0 +1,200 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/provision"
+)
+
+// entraWorld is a sync from an emulated Entra tenant into the Slack emulator.
+type entraWorld struct {
+	t      *testing.T
+	tenant *emulator.Entra
+	slack  *emulator.Slack
+	cfg    Config
+	graph  *httptest.Server
+}
+
+func newEntraWorld(t *testing.T, users, groups int) *entraWorld {
+	tenant := emulator.NewEntraSample(emulator.EntraOptions{TenantID: "t1", ClientSecret: "test-secret"},
+		emulator.SampleOptions{Users: users, Groups: groups, Seed: 11})
+	graph := httptest.NewUnstartedServer(tenant)
+	graph.StartTLS()
+	t.Cleanup(graph.Close)
+	slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, TimeScale: 300})
+	srv := httptest.NewServer(slack)
+	t.Cleanup(srv.Close)
+	cfg := defaultConfig()
+	cfg.Profile = "e2e"
+	cfg.Slack.SCIMURL = srv.URL + "/scim/v2/"
+	cfg.Slack.RateShare = 0.8 * 300
+	cfg.Source.Type = "entra"
+	cfg.Source.Entra = EntraSourceConfig{TenantID: "t1", ClientID: "c1", AppID: tenant.AppID(), Scope: "assigned",
+		GraphURL: graph.URL, AuthorityHost: graph.URL}
+	cfg.StateDir = filepath.Join(t.TempDir(), "state")
+	limit := 100
+	cfg.Safety.MaxDeactivations = &limit
+	return &entraWorld{t: t, tenant: tenant, slack: slack, cfg: cfg, graph: graph}
+}
+
+// sync runs `slackprov sync` and returns its JSON plan.
+func (w *entraWorld) sync(dryRun bool) *provision.Plan {
+	w.t.Helper()
+	ios, _, out, errOut := TestStreams()
+	hc := w.graph.Client()
+	hc.Timeout = time.Minute
+	err := syncRun(context.Background(), &SyncOptions{IO: ios, Config: &w.cfg, HTTPClient: hc, Now: time.Now,
+		Token: staticToken{EmulatorToken, "test"}, DryRun: dryRun, Yes: true, Output: "json",
+		MaxDeactivations: w.cfg.MaxDeactivations(), Workers: 4, EntraSecret: "test-secret"})
+	var partial *opsFailedError
+	if err != nil && !errors.As(err, &partial) {
+		w.t.Fatalf("sync: %v\n%s", err, errOut)
+	}
+	var p provision.Plan
+	if err := json.Unmarshal(out.Bytes(), &p); err != nil {
+		w.t.Fatalf("plan JSON: %v\n%s", err, out)
+	}
+	return &p
+}
+
+func userActions(p *provision.Plan) map[provision.Action]int {
+	got := map[provision.Action]int{}
+	for _, op := range p.Operations {
+		if op.Kind == provision.KindUser && op.Status != provision.StatusFailed {
+			got[op.Action]++
+		}
+	}
+	return got
+}
+
+func TestEntraFullThenIncremental(t *testing.T) {
+	if testing.Short() {
+		t.Skip("5,000-user tenant; run without -short")
+	}
+	w := newEntraWorld(t, 5000, 50)
+	first := w.sync(false)
+	if first.Users.Create < 4500 || first.Groups.Create != 50 {
+		t.Fatalf("full sync: %s", provision.Summary(first))
+	}
+	t.Logf("full sync of 5,000 users: Graph %d requests %v; Slack %d requests (%d writes)",
+		w.tenant.Stats().Graph, w.tenant.Stats().Requests, w.slack.Stats().Total, w.slack.Stats().Writes)
+
+	// No change: no Slack call at all, and a couple of Graph calls.
+	w.tenant.ResetStats()
+	w.slack.ResetStats()
+	if p := w.sync(false); len(p.Operations) != 0 {
+		t.Fatalf("no-change incremental run planned %s", provision.Summary(p))
+	}
+	if st := w.slack.Stats(); st.Total != 0 {
+		t.Errorf("no-change incremental run made %d Slack requests: %v", st.Total, st.Requests)
+	}
+	t.Logf("no-change incremental: Graph %d requests %v; Slack %d", w.tenant.Stats().Graph, w.tenant.Stats().Requests, w.slack.Stats().Total)
+	if g := w.tenant.Stats().Requests; g["GET /users/delta"] > 2 || g["GET /groups/delta"] > 2 {
+		t.Errorf("no-change incremental run: more than 2 Graph calls per delta stream: %v", g)
+	}
+
+	// Twenty directory changes, with Graph throttling every third request.
+	synced := map[string]bool{}
+	for _, u := range w.slack.Users() {
+		if u.Active && u.ExternalID != "" {
+			synced[u.ExternalID] = true
+		}
+	}
+	direct, _ := w.tenant.Assigned()
+	isDirect := map[string]bool{}
+	for _, id := range direct {
+		isDirect[id] = true
+	}
+	var viaGroup, directly []string
+	for id := range synced {
+		if isDirect[id] {
+			directly = append(directly, id)
+		} else {
+			viaGroup = append(viaGroup, id)
+		}
+	}
+	sort.Strings(viaGroup)
+	sort.Strings(directly)
+	if len(viaGroup) < 14 || len(directly) < 3 {
+		t.Fatalf("sample too small: %d via groups, %d direct", len(viaGroup), len(directly))
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range viaGroup[0:5] {
+		must(w.tenant.UpdateUser(id, func(u *emulator.EntraUser) { u.JobTitle = "Promoted" }))
+	}
+	for _, id := range viaGroup[5:8] {
+		must(w.tenant.DisableUser(id))
+	}
+	for _, id := range directly[0:3] {
+		must(w.tenant.Unassign(id))
+	}
+	for i := 0; i < 3; i++ {
+		id := w.tenant.AddUser(emulator.EntraUser{UserPrincipalName: fmt.Sprintf("hire%d@example.com", i), Mail: fmt.Sprintf("hire%d@example.com", i),
+			GivenName: "New", Surname: fmt.Sprintf("Hire%d", i), DisplayName: "New Hire", AccountEnabled: true})
+		must(w.tenant.AssignUser(id))
+	}
+	_, groups := w.tenant.Assigned()
+	for i, id := range viaGroup[8:11] {
+		// Move a member to another assigned group: still in scope, so only
+		// the two Slack groups change.
+		for _, g := range groups {
+			if contains(w.tenant.GroupMembers(g), id) {
+				must(w.tenant.AddMember(groups[(i*7+3)%len(groups)], id))
+				break
+			}
+		}
+	}
+	for _, id := range viaGroup[11:14] {
+		must(w.tenant.DeleteUser(id))
+	}
+	w.tenant.SetThrottle(3, 20*time.Millisecond)
+	w.tenant.ResetStats()
+	w.slack.ResetStats()
+	p := w.sync(false)
+	got := userActions(p)
+	want := map[provision.Action]int{provision.ActionUpdate: 5, provision.ActionDeactivate: 9, provision.ActionCreate: 3}
+	for a, n := range want {
+		if got[a] != n {
+			t.Errorf("%s: %d operations, want %d (%s)", a, got[a], n, provision.Summary(p))
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("unexpected user operations: %v", got)
+	}
+	if p.Groups.Update == 0 {
+		t.Errorf("the membership moves changed no Slack group: %s", provision.Summary(p))
+	}
+	es, ss := w.tenant.Stats(), w.slack.Stats()
+	if es.Throttled == 0 {
+		t.Error("Graph never throttled; the test proves nothing about throttling")
+	}
+	t.Logf("20-change incremental (Graph throttling every 3rd call): Graph %d requests (%d throttled) %v; Slack %d requests (%d reads, %d writes)",
+		es.Graph, es.Throttled, es.Requests, ss.Total, ss.Reads, ss.Writes)
+	w.tenant.SetThrottle(0, 0)
+	if again := w.sync(true); len(again.Operations) != 0 {
+		t.Fatalf("not converged after the incremental run: %s", provision.Summary(again))
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
