@@ -78,13 +78,16 @@ func checkGroup(values map[string]string, requireName bool) []Problem {
 }
 
 func emojiProblems(values map[string]string) []Problem {
+	// Planning checks every user; the values are scanned in place and only
+	// the (rare) problems are sorted, so the order stays stable.
 	var ps []Problem
-	for _, t := range sortedKeys(values) {
-		if containsEmoji(values[t]) {
+	for t, v := range values {
+		if containsEmoji(v) {
 			ps = append(ps, Problem{Target: t, Code: "invalid_emoji_not_allowed", Severity: SeverityError,
-				Message: fmt.Sprintf("%s value %q contains emoji, which Slack refuses", t, values[t])})
+				Message: fmt.Sprintf("%s value %q contains emoji, which Slack refuses", t, v)})
 		}
 	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Target < ps[j].Target })
 	return ps
 }
 

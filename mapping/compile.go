@@ -27,6 +27,8 @@ type Compiled struct {
 	userScope, groupScope []compiledFilter
 	sources               []string
 	pool                  sync.Pool
+	// values holds maps handed back by Recycle for the next evaluation.
+	values sync.Pool
 	// now and rand feed Now(), Guid() and RandomString(); tests replace them.
 	now  func() time.Time
 	rand io.Reader

@@ -2,8 +2,11 @@ package provision
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/slackprov/slackprov/mapping"
 
 	"github.com/slackprov/slackprov/scim"
 )
@@ -59,3 +62,33 @@ func benchmarkBuild(b *testing.B, n int) {
 // directory and Slack is measured apart); bench/plan.sh adds peak memory.
 func BenchmarkBuild10k(b *testing.B)  { benchmarkBuild(b, 10_000) }
 func BenchmarkBuild100k(b *testing.B) { benchmarkBuild(b, 100_000) }
+
+// BenchmarkBuild100kDirectMapping plans the same org with the default
+// mapping's two expressions (userName, active) replaced by direct mappings,
+// so the difference to BenchmarkBuild100k is what the expression engine adds.
+func BenchmarkBuild100kDirectMapping(b *testing.B) {
+	in := benchInput(b, 100_000)
+	m := mapping.Default()
+	for i := range m.Users {
+		switch m.Users[i].Target {
+		case scim.AttrUserName:
+			m.Users[i] = mapping.Attribute{Target: scim.AttrUserName, Type: mapping.TypeDirect, Source: "userName", Match: 2}
+		case scim.AttrActive:
+			m.Users[i] = mapping.Attribute{Target: scim.AttrActive, Type: mapping.TypeDirect, Source: "active"}
+		}
+	}
+	c, err := m.Compile()
+	if err != nil {
+		b.Fatal(err)
+	}
+	in.Mapping = c
+	for i := range in.Snapshot.Users {
+		u := &in.Snapshot.Users[i]
+		u.Extra = map[string]string{"userName": strings.Split(u.UserPrincipalName, "@")[0], "active": "True"}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Build(in)
+	}
+}

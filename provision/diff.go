@@ -75,6 +75,7 @@ func (p *planner) planExisting(op Operation, u *scim.User, vals map[string]strin
 		op.Changes = append([]Change{{Attribute: scim.AttrActive, Old: "false", New: "true"}}, op.Changes...)
 	case len(op.Changes) == 0 && vals[scim.AttrManager] == "":
 		p.plan.Users.Unchanged++
+		p.in.Mapping.Recycle(vals)
 		return
 	case len(op.Changes) == 0 && len(problems) == 0:
 		// Only the manager may differ, and that is known once every user is
@@ -152,6 +153,7 @@ func (p *planner) managers() {
 		_, pending := p.creating[mgr]
 		if !pending && (!known || p.byID[c.targetID].Get(scim.AttrManager) == want) {
 			p.plan.Users.Unchanged++
+			p.in.Mapping.Recycle(c.vals)
 			continue
 		}
 		p.plan.Operations = append(p.plan.Operations, Operation{
