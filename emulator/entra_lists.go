@@ -10,63 +10,77 @@ import (
 // listUsers serves GET /users: pages of $top (default 100, max 999) in
 // creation order, $select, $expand=manager, and $skiptoken links.
 func (e *Entra) listUsers(r *http.Request, q url.Values) (any, *entraGraphErr) {
-	c, gerr := e.listCursor(q, "users")
-	if gerr != nil {
-		return nil, gerr
-	}
-	if !q.Has("$skiptoken") {
-		if gerr := entraRejectParams(q, "$skip", "$filter", "$orderby", "$search"); gerr != nil {
-			return nil, gerr
+	c, gerr := e.listCursor(q, "users", func(c *entraCursor) *entraGraphErr {
+		gerr := entraRejectParams(q, "$skip", "$filter", "$orderby", "$search")
+		if gerr != nil {
+			return gerr
 		}
 		if c.Select, gerr = entraParseSelect(q, append(slices.Clone(entraUserProperties), entraNotInCollections...), "user"); gerr != nil {
-			return nil, gerr
+			return gerr
 		}
 		for _, p := range c.Select {
 			if slices.Contains(entraNotInCollections, p) {
-				return nil, entraErr(http.StatusNotImplemented, "NotImplemented",
+				return entraErr(http.StatusNotImplemented, "NotImplemented",
 					"This operation target is not yet supported: selecting '%s' on a collection.", p)
 			}
 		}
-		if c.Expand, gerr = entraParseExpand(q); gerr != nil {
-			return nil, gerr
-		}
-		if c.Top, gerr = entraPageSize(q); gerr != nil {
-			return nil, gerr
-		}
+		c.Expand, gerr = entraParseExpand(q)
+		return gerr
+	})
+	if gerr != nil {
+		return nil, gerr
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var page []map[string]any
-	next := ""
-	for _, id := range e.userOrder {
-		rec := e.users[id]
-		if rec.deleted || rec.created <= c.After {
-			continue
-		}
-		if len(page) == c.Top {
-			next = e.pageLink(r, "users", "$skiptoken", c)
-			break
-		}
-		page = append(page, e.renderUserLocked(rec, c.Select, c.Expand))
-		c.After = rec.created
-	}
-	return e.collection(r, "users", entraNonNil(page), next), nil
+	return entraPageLocked(e, r, c, "users", "users", e.userOrder,
+		func(_ int, id string) (uint64, bool) { rec := e.users[id]; return rec.created, !rec.deleted },
+		func(id string) map[string]any { return e.renderUserLocked(e.users[id], c.Select, c.Expand) }), nil
 }
 
-// listCursor starts a list from the query or resumes it from $skiptoken.
-func (e *Entra) listCursor(q url.Values, kind string) (entraCursor, *entraGraphErr) {
+// listCursor starts a list from the query or resumes it from $skiptoken. A
+// new list reads its query options with parse, then $top; a resumed one keeps
+// those it started with.
+func (e *Entra) listCursor(q url.Values, kind string, parse func(c *entraCursor) *entraGraphErr) (entraCursor, *entraGraphErr) {
 	if tok := q.Get("$skiptoken"); tok != "" {
 		return e.decodeCursor(tok, kind)
 	}
-	return entraCursor{Kind: kind, Gen: e.generationNow()}, nil
+	c := entraCursor{Kind: kind, Gen: e.generationNow()}
+	if q.Has("$skiptoken") {
+		return c, nil
+	}
+	if gerr := parse(&c); gerr != nil {
+		return c, gerr
+	}
+	var gerr *entraGraphErr
+	c.Top, gerr = entraPageSize(q)
+	return c, gerr
 }
 
-func entraNonNil(page []map[string]any) []map[string]any {
-	if page == nil {
-		return []map[string]any{}
+// entraPageLocked renders the page of items that follows cursor c, in list
+// order, as a collection named context. pos gives an item's position (what
+// the cursor resumes after), false for items not listed; a full page carries
+// a $skiptoken link to the rest of the list at path.
+func entraPageLocked[T any](e *Entra, r *http.Request, c entraCursor, path, context string, items []T,
+	pos func(i int, item T) (uint64, bool), render func(item T) map[string]any) map[string]any {
+	var page []map[string]any
+	next := ""
+	for i, item := range items {
+		at, listed := pos(i, item)
+		if !listed || at <= c.After {
+			continue
+		}
+		if len(page) == c.Top {
+			next = e.pageLink(r, path, "$skiptoken", c)
+			break
+		}
+		page = append(page, render(item))
+		c.After = at
 	}
-	return page
+	return e.collection(r, context, entraNonNil(page), next)
 }
+
+// entraIndexPos places items by index, for lists without deleted entries.
+func entraIndexPos[T any](i int, _ T) (uint64, bool) { return uint64(i + 1), true }
 
 func (e *Entra) getUser(r *http.Request, id string, q url.Values) (any, *entraGraphErr) {
 	sel, gerr := entraParseSelect(q, append(slices.Clone(entraUserProperties), entraNotInCollections...), "user")
@@ -101,35 +115,19 @@ func entraNotFound(id string) *entraGraphErr {
 }
 
 func (e *Entra) listGroups(r *http.Request, q url.Values) (any, *entraGraphErr) {
-	c, gerr := e.listCursor(q, "groups")
+	c, gerr := e.listCursor(q, "groups", func(c *entraCursor) *entraGraphErr {
+		var gerr *entraGraphErr
+		c.Select, gerr = entraParseSelect(q, entraGroupProperties, "group")
+		return gerr
+	})
 	if gerr != nil {
 		return nil, gerr
 	}
-	if !q.Has("$skiptoken") {
-		if c.Select, gerr = entraParseSelect(q, entraGroupProperties, "group"); gerr != nil {
-			return nil, gerr
-		}
-		if c.Top, gerr = entraPageSize(q); gerr != nil {
-			return nil, gerr
-		}
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var page []map[string]any
-	next := ""
-	for _, id := range e.groupOrder {
-		g := e.groups[id]
-		if g.deleted || g.created <= c.After {
-			continue
-		}
-		if len(page) == c.Top {
-			next = e.pageLink(r, "groups", "$skiptoken", c)
-			break
-		}
-		page = append(page, entraRenderGroup(g, c.Select))
-		c.After = g.created
-	}
-	return e.collection(r, "groups", entraNonNil(page), next), nil
+	return entraPageLocked(e, r, c, "groups", "groups", e.groupOrder,
+		func(_ int, id string) (uint64, bool) { g := e.groups[id]; return g.created, !g.deleted },
+		func(id string) map[string]any { return entraRenderGroup(e.groups[id], c.Select) }), nil
 }
 
 func (e *Entra) getGroup(r *http.Request, id string, q url.Values) (any, *entraGraphErr) {
@@ -151,17 +149,13 @@ func (e *Entra) getGroup(r *http.Request, id string, q url.Values) (any, *entraG
 // listMembers serves GET /groups/{id}/members: direct members only (users
 // and nested groups, each with @odata.type), paged like /users.
 func (e *Entra) listMembers(r *http.Request, groupID string, q url.Values) (any, *entraGraphErr) {
-	c, gerr := e.listCursor(q, "members:"+groupID)
+	c, gerr := e.listCursor(q, "members:"+groupID, func(c *entraCursor) *entraGraphErr {
+		var gerr *entraGraphErr
+		c.Select, gerr = entraParseSelect(q, []string{"id", "displayName", "userPrincipalName", "mail"}, "directoryObject")
+		return gerr
+	})
 	if gerr != nil {
 		return nil, gerr
-	}
-	if !q.Has("$skiptoken") {
-		if c.Select, gerr = entraParseSelect(q, []string{"id", "displayName", "userPrincipalName", "mail"}, "directoryObject"); gerr != nil {
-			return nil, gerr
-		}
-		if c.Top, gerr = entraPageSize(q); gerr != nil {
-			return nil, gerr
-		}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -169,25 +163,18 @@ func (e *Entra) listMembers(r *http.Request, groupID string, q url.Values) (any,
 	if g == nil || g.deleted {
 		return nil, entraNotFound(groupID)
 	}
-	var page []map[string]any
-	next := ""
-	for i := int(c.After); i < len(g.members); i++ {
-		if len(page) == c.Top {
-			next = e.pageLink(r, "groups/"+groupID+"/members", "$skiptoken", c)
-			break
-		}
-		m := e.memberRefLocked(g.members[i])
-		for _, p := range c.Select {
-			if u, ok := e.users[g.members[i]]; ok {
-				m[p] = entraUserProp(&u.u, p)
-			} else if sub, ok := e.groups[g.members[i]]; ok {
-				m[p] = entraGroupProp(sub, p)
+	return entraPageLocked(e, r, c, "groups/"+groupID+"/members", "directoryObjects", g.members, entraIndexPos,
+		func(id string) map[string]any {
+			m := e.memberRefLocked(id)
+			for _, p := range c.Select {
+				if u, ok := e.users[id]; ok {
+					m[p] = entraUserProp(&u.u, p)
+				} else if sub, ok := e.groups[id]; ok {
+					m[p] = entraGroupProp(sub, p)
+				}
 			}
-		}
-		page = append(page, m)
-		c.After = uint64(i + 1)
-	}
-	return e.collection(r, "directoryObjects", entraNonNil(page), next), nil
+			return m
+		}), nil
 }
 
 func (e *Entra) servicePrincipalMatches(rt entraRoute) bool {
@@ -228,48 +215,37 @@ func (e *Entra) listAssignedTo(r *http.Request, rt entraRoute, q url.Values) (an
 	if !e.servicePrincipalMatches(rt) {
 		return nil, entraNotFound(rt.id + rt.appID)
 	}
-	c, gerr := e.listCursor(q, "assignedTo")
+	c, gerr := e.listCursor(q, "assignedTo", func(c *entraCursor) *entraGraphErr {
+		var gerr *entraGraphErr
+		c.Select, gerr = entraParseSelect(q, []string{"id", "appRoleId", "createdDateTime", "deletedDateTime",
+			"principalDisplayName", "principalId", "principalType", "resourceDisplayName", "resourceId"}, "appRoleAssignment")
+		return gerr
+	})
 	if gerr != nil {
 		return nil, gerr
 	}
-	if !q.Has("$skiptoken") {
-		if c.Select, gerr = entraParseSelect(q, []string{"id", "appRoleId", "createdDateTime", "deletedDateTime",
-			"principalDisplayName", "principalId", "principalType", "resourceDisplayName", "resourceId"}, "appRoleAssignment"); gerr != nil {
-			return nil, gerr
-		}
-		if c.Top, gerr = entraPageSize(q); gerr != nil {
-			return nil, gerr
-		}
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var page []map[string]any
-	next := ""
-	for i := int(c.After); i < len(e.assignments); i++ {
-		if len(page) == c.Top {
-			next = e.pageLink(r, "servicePrincipals/"+e.spID+"/appRoleAssignedTo", "$skiptoken", c)
-			break
-		}
-		a := e.assignments[i]
-		name := ""
-		if u, ok := e.users[a.principalID]; ok {
-			name = u.u.DisplayName
-		} else if g, ok := e.groups[a.principalID]; ok {
-			name = g.name
-		}
-		row := map[string]any{"id": a.id, "appRoleId": "00000000-0000-0000-0000-000000000000",
-			"createdDateTime": a.created.Format("2006-01-02T15:04:05.0000000Z"), "deletedDateTime": nil,
-			"principalDisplayName": name, "principalId": a.principalID, "principalType": a.principalType,
-			"resourceDisplayName": e.opts.AppDisplayName, "resourceId": e.spID}
-		if c.Select != nil {
+	return entraPageLocked(e, r, c, "servicePrincipals/"+e.spID+"/appRoleAssignedTo",
+		"servicePrincipals('"+e.spID+"')/appRoleAssignedTo", e.assignments, entraIndexPos,
+		func(a *entraAssignment) map[string]any {
+			name := ""
+			if u, ok := e.users[a.principalID]; ok {
+				name = u.u.DisplayName
+			} else if g, ok := e.groups[a.principalID]; ok {
+				name = g.name
+			}
+			row := map[string]any{"id": a.id, "appRoleId": "00000000-0000-0000-0000-000000000000",
+				"createdDateTime": a.created.Format("2006-01-02T15:04:05.0000000Z"), "deletedDateTime": nil,
+				"principalDisplayName": name, "principalId": a.principalID, "principalType": a.principalType,
+				"resourceDisplayName": e.opts.AppDisplayName, "resourceId": e.spID}
+			if c.Select == nil {
+				return row
+			}
 			picked := map[string]any{"id": a.id}
 			for _, p := range c.Select {
 				picked[p] = row[p]
 			}
-			row = picked
-		}
-		page = append(page, row)
-		c.After = uint64(i + 1)
-	}
-	return e.collection(r, "servicePrincipals('"+e.spID+"')/appRoleAssignedTo", entraNonNil(page), next), nil
+			return picked
+		}), nil
 }

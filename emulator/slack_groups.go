@@ -358,34 +358,13 @@ func (s *Slack) commitGroup(g *scimGroup, d *scimGroupDraft) *scimError {
 }
 
 func (s *Slack) listGroups(r *http.Request, base string) (int, any, *scimError) {
-	q := r.URL.Query()
-	page, err := scimParsePage(q)
-	if err != nil {
-		return 0, nil, err
-	}
-	var filter scimFilter
-	if q.Has("filter") {
-		if filter, err = scimParseFilter(q.Get("filter"), scimGroupFilterAttrs); err != nil {
-			return 0, nil, err
+	return scimListMatching(s, r, scimGroupFilterAttrs, &s.groups, func(page []*scimGroup) []any {
+		out := make([]any, 0, len(page))
+		for _, g := range page {
+			out = append(out, s.renderGroup(g, base))
 		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	matches := s.groups
-	if filter != nil {
-		matches = nil
-		for _, g := range s.groups {
-			if filter.match(g.filterAttr) {
-				matches = append(matches, g)
-			}
-		}
-	}
-	from, to := page.window(len(matches))
-	out := make([]any, 0, to-from)
-	for _, g := range matches[from:to] {
-		out = append(out, s.renderGroup(g, base))
-	}
-	return http.StatusOK, scimList(out, len(matches), page), nil
+		return out
+	})
 }
 
 func (g *scimGroup) filterAttr(attr string) ([]string, bool) {

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"net/http"
 	"net/url"
 	"strconv"
 )
@@ -63,4 +64,39 @@ func scimList(resources []any, total int, p scimPage) scimListResponse {
 		ItemsPerPage: len(resources),
 		StartIndex:   p.start,
 	}
+}
+
+// scimFilterable is a stored resource a list filter can test.
+type scimFilterable interface {
+	filterAttr(attr string) (values []string, caseExact bool)
+}
+
+// scimListMatching answers GET on a resource collection: it parses the page
+// and the filter (on attrs), keeps the stored items the filter matches, and
+// renders only the requested window. items is read and render runs under s.mu.
+func scimListMatching[T scimFilterable](s *Slack, r *http.Request, attrs map[string]bool, items *[]T, render func(page []T) []any) (int, any, *scimError) {
+	q := r.URL.Query()
+	page, err := scimParsePage(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	var filter scimFilter
+	if q.Has("filter") {
+		if filter, err = scimParseFilter(q.Get("filter"), attrs); err != nil {
+			return 0, nil, err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	matches := *items
+	if filter != nil {
+		matches = nil
+		for _, it := range *items {
+			if filter.match(it.filterAttr) {
+				matches = append(matches, it)
+			}
+		}
+	}
+	from, to := page.window(len(matches))
+	return http.StatusOK, scimList(render(matches[from:to]), len(matches), page), nil
 }

@@ -171,35 +171,14 @@ func (s *Slack) commitEdit(u, draft *scimUser, requireName bool) *scimError {
 }
 
 func (s *Slack) listUsers(r *http.Request, base string) (int, any, *scimError) {
-	q := r.URL.Query()
-	page, err := scimParsePage(q)
-	if err != nil {
-		return 0, nil, err
-	}
-	var filter scimFilter
-	if q.Has("filter") {
-		if filter, err = scimParseFilter(q.Get("filter"), scimUserFilterAttrs); err != nil {
-			return 0, nil, err
+	return scimListMatching(s, r, scimUserFilterAttrs, &s.users, func(page []*scimUser) []any {
+		memberships := s.membershipIndex()
+		out := make([]any, 0, len(page))
+		for _, u := range page {
+			out = append(out, s.renderUser(u, base, memberships[u.ID]))
 		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	matches := s.users
-	if filter != nil {
-		matches = nil
-		for _, u := range s.users {
-			if filter.match(u.filterAttr) {
-				matches = append(matches, u)
-			}
-		}
-	}
-	from, to := page.window(len(matches))
-	memberships := s.membershipIndex()
-	out := make([]any, 0, to-from)
-	for _, u := range matches[from:to] {
-		out = append(out, s.renderUser(u, base, memberships[u.ID]))
-	}
-	return http.StatusOK, scimList(out, len(matches), page), nil
+		return out
+	})
 }
 
 func (u *scimUser) filterAttr(attr string) ([]string, bool) {
