@@ -79,6 +79,13 @@ func entraPageLocked[T any](e *Entra, r *http.Request, c entraCursor, path, cont
 	return e.collection(r, context, entraNonNil(page), next)
 }
 
+func entraNonNil(page []map[string]any) []map[string]any {
+	if page == nil {
+		return []map[string]any{}
+	}
+	return page
+}
+
 // entraIndexPos places items by index, for lists without deleted entries.
 func entraIndexPos[T any](i int, _ T) (uint64, bool) { return uint64(i + 1), true }
 
