@@ -158,17 +158,23 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 			return err
 		}
 		if plan.Refused != "" {
-			finishRun(st, runID, "refused", plan, errors.New(plan.Refused))
+			finishRun(st, runID, store.RunRefused, plan, errors.New(plan.Refused))
 			return withCode(ExitSafety, nil)
 		}
-		finishRun(st, runID, "ok", plan, nil)
-		if !opts.DryRun {
-			if err := commitSource(ctx, rep, snap, 0, plan); err != nil {
-				return err
+		finishRun(st, runID, store.RunOK, plan, nil)
+		if opts.DryRun {
+			if opts.DetailedExitcode && plan.HasChanges() {
+				return withCode(ExitChanges, nil)
 			}
+			return nil
 		}
-		if opts.DetailedExitcode && plan.HasChanges() {
-			return withCode(ExitChanges, nil)
+		if err := commitSource(ctx, rep, snap, 0, plan); err != nil {
+			return err
+		}
+		// Nothing to write, but records that cannot be provisioned still
+		// need someone: say so in the exit status, as an apply would.
+		if failed := plan.Users.Failed + plan.Groups.Failed; failed > 0 {
+			return &opsFailedError{failed}
 		}
 		return nil
 	}
@@ -181,7 +187,7 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if !opts.Yes {
 		ok, err := confirm(opts.IO, "Apply these changes to Slack?")
 		if err != nil || !ok {
-			finishRun(st, runID, "cancelled", plan, nil)
+			finishRun(st, runID, store.RunCancelled, plan, nil)
 			fmt.Fprintln(opts.IO.ErrOut, "Nothing was changed.")
 			return err
 		}
@@ -340,11 +346,11 @@ func (e *opsFailedError) Error() string {
 func runStatus(ctx context.Context, err error) string {
 	switch {
 	case err == nil:
-		return "ok"
+		return store.RunOK
 	case ctx.Err() != nil:
-		return "interrupted"
+		return store.RunInterrupted
 	default:
-		return "failed"
+		return store.RunFailed
 	}
 }
 

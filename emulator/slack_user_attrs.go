@@ -135,12 +135,12 @@ func (e *scimUserEdit) apply(op string, p scimPath, v any) *scimError {
 	case "phonenumbers":
 		return e.applyPhones(op, p, v)
 	case "photos":
-		return e.applyPhotos(op, p, v)
+		return scimApplySingle(&u.Photo, "photos_invalid", op, p, v)
 	case "addresses", "address":
 		// "address" appears in Slack's own PATCH example; accepted as a synonym.
 		return e.applyAddress(op, p, v)
 	case "roles":
-		return e.applyRoles(op, p, v)
+		return scimApplySingle(&u.Role, "roles_invalid", op, p, v)
 	}
 	return scimBadRequest("invalid_request_payload")
 }
@@ -303,63 +303,35 @@ func scimEntryString(p scimPath, v any) (*string, bool) {
 	return scimStringValue(v)
 }
 
-func (e *scimUserEdit) applyPhotos(op string, p scimPath, v any) *scimError {
-	u := e.u
+// scimApplySingle sets a multi-valued attribute Slack keeps as one string
+// (photos, roles): the primary entry's value, nil when removed or emptied.
+// code is the error Slack answers for a malformed value.
+func scimApplySingle(dst **string, code, op string, p scimPath, v any) *scimError {
 	if op == "remove" {
-		u.Photo = nil
+		*dst = nil
 		return nil
 	}
 	if p.filter != nil || p.sub != "" {
 		s, ok := scimEntryString(p, v)
 		if !ok {
-			return scimBadRequest("photos_invalid")
+			return scimBadRequest(code)
 		}
-		u.Photo = s
+		*dst = s
 		return nil
 	}
-	in, err := scimParseMulti(v, "photos_invalid")
+	in, err := scimParseMulti(v, code)
 	if err != nil {
 		return err
 	}
 	if len(in) == 0 {
-		u.Photo = nil // hackclub clears avatars with an empty array
+		*dst = nil // an empty array clears it, as hackclub does for avatars
 		return nil
 	}
 	s, ok := scimStringValue(in[scimPrimaryIndex(in, false)].value)
 	if !ok {
-		return scimBadRequest("photos_invalid")
+		return scimBadRequest(code)
 	}
-	u.Photo = s
-	return nil
-}
-
-func (e *scimUserEdit) applyRoles(op string, p scimPath, v any) *scimError {
-	u := e.u
-	if op == "remove" {
-		u.Role = nil
-		return nil
-	}
-	if p.filter != nil || p.sub != "" {
-		s, ok := scimEntryString(p, v)
-		if !ok {
-			return scimBadRequest("roles_invalid")
-		}
-		u.Role = s
-		return nil
-	}
-	in, err := scimParseMulti(v, "roles_invalid")
-	if err != nil {
-		return err
-	}
-	if len(in) == 0 {
-		u.Role = nil
-		return nil
-	}
-	s, ok := scimStringValue(in[scimPrimaryIndex(in, false)].value)
-	if !ok {
-		return scimBadRequest("roles_invalid")
-	}
-	u.Role = s
+	*dst = s
 	return nil
 }
 
