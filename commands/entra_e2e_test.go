@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,4 +198,39 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestConnectionChecksEntra(t *testing.T) {
+	w := newEntraWorld(t, 30, 2)
+	check := func() *connectionReport {
+		rep := &connectionReport{}
+		checkSource(context.Background(), &w.cfg, w.graph.Client(), rep)
+		return rep
+	}
+	t.Setenv("AZURE_CLIENT_SECRET", "test-secret")
+	rep := check()
+	for _, c := range rep.Checks {
+		if c.Status != checkPass {
+			t.Errorf("%s: %s %s (%s)", c.Name, c.Status, c.Detail, c.Fix)
+		}
+	}
+	if len(rep.Checks) < 5 {
+		t.Errorf("only %d Entra checks: %+v", len(rep.Checks), rep.Checks)
+	}
+
+	// A missing Graph permission is a credentials failure that names it.
+	w.tenant.SetPermissions("User.Read.All", "Application.Read.All")
+	rep = check()
+	found := false
+	for _, c := range rep.Checks {
+		if c.Status == checkFail && strings.Contains(c.Name+c.Detail+c.Fix, "GroupMember.Read.All") {
+			found = true
+			if !c.credentials {
+				t.Errorf("a missing permission must count as a credentials problem (exit 4): %+v", c)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no check names the missing GroupMember.Read.All: %+v", rep.Checks)
+	}
 }
