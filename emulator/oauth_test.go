@@ -59,28 +59,16 @@ func TestOAuthMatchRedirect(t *testing.T) {
 type oauthTestEnv struct {
 	o     *OAuth
 	srv   *httptest.Server
-	now   time.Time
+	clock *fakeClock
 	mu    sync.Mutex
 	given []string
-}
-
-func (e *oauthTestEnv) clock() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
-}
-
-func (e *oauthTestEnv) advance(d time.Duration) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.now = e.now.Add(d)
 }
 
 const oauthTestRedirect = "http://localhost:53682/callback"
 
 func newOAuthTestEnv(t *testing.T, opts OAuthOptions) *oauthTestEnv {
 	t.Helper()
-	e := &oauthTestEnv{now: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)}
+	e := &oauthTestEnv{clock: &fakeClock{now: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)}}
 	if opts.ClientID == "" {
 		opts.ClientID = "111.222"
 	}
@@ -88,7 +76,7 @@ func newOAuthTestEnv(t *testing.T, opts OAuthOptions) *oauthTestEnv {
 		opts.RedirectURLs = []string{oauthTestRedirect}
 		opts.PKCE = true
 	}
-	opts.Now = e.clock
+	opts.Now = e.clock.Now
 	opts.AcceptToken = func(tok string) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
@@ -222,7 +210,7 @@ func TestOAuthPKCECodeExchange(t *testing.T) {
 func TestOAuthCodeExpiresAfterTenMinutes(t *testing.T) {
 	e := newOAuthTestEnv(t, OAuthOptions{})
 	q, _ := e.authorize(t, oauthPKCEParams(), "allow")
-	e.advance(10 * time.Minute)
+	e.clock.Advance(10 * time.Minute)
 	oauthWantError(t, e.exchange(t, q.Get("code"), url.Values{"code_verifier": {oauthTestVerifier}, "redirect_uri": {oauthTestRedirect}}), "invalid_code")
 }
 
@@ -306,7 +294,7 @@ func TestOAuthRefreshRotation(t *testing.T) {
 		t.Fatal("refreshing must not revoke the previous access token at once")
 	}
 	// Within the grace period the used refresh token still works; after it, not.
-	e.advance(30 * time.Second)
+	e.clock.Advance(30 * time.Second)
 	b2 := refresh(r0)
 	if b2["ok"] != true {
 		t.Fatalf("refresh within the grace period: %v", b2)
@@ -314,11 +302,11 @@ func TestOAuthRefreshRotation(t *testing.T) {
 	if e.o.ValidToken(a0) {
 		t.Fatal("a third access token must push out the oldest (at most two live)")
 	}
-	e.advance(time.Minute)
+	e.clock.Advance(time.Minute)
 	oauthWantError(t, refresh(r0), "invalid_refresh_token")
 	oauthWantError(t, refresh("xoxe-1-unknown"), "invalid_refresh_token")
 
-	e.advance(2 * time.Hour)
+	e.clock.Advance(2 * time.Hour)
 	if e.o.ValidToken(a1) {
 		t.Fatal("an access token outlived its TTL")
 	}

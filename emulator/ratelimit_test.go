@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// fakeClock is a settable clock for rate-limit tests.
+// fakeClock is a settable clock for tests.
 type fakeClock struct {
 	mu  sync.Mutex
 	now time.Time
