@@ -51,7 +51,10 @@ func TestMappingsEditInTmux(t *testing.T) {
 	}
 	t.Cleanup(func() { tmux("kill-server") })
 	// remain-on-exit keeps the pane, so a crash's message can be read.
-	command := "env NO_COLOR=1 TERM=xterm-256color " + shellQuote(bin) + " --config " + shellQuote(cfg) + " mappings edit"
+	// The command writes its own exit status: tmux's pane_dead_status is not
+	// always filled in by the time the pane is marked dead.
+	statusFile := filepath.Join(dir, "exit-status")
+	command := "env NO_COLOR=1 TERM=xterm-256color " + shellQuote(bin) + " --config " + shellQuote(cfg) + " mappings edit; echo $? > " + shellQuote(statusFile)
 	if out, err := tmux("-f", "/dev/null", "new-session", "-d", "-s", "edit", "-x", "100", "-y", "30", command); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
@@ -86,7 +89,20 @@ func TestMappingsEditInTmux(t *testing.T) {
 	send("C-s")
 	waitScreen("Saved ")
 	send("q")
-	waitScreen("Pane is dead")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, err := os.ReadFile(statusFile)
+		if err == nil && len(status) > 0 {
+			if strings.TrimSpace(string(status)) != "0" {
+				t.Fatalf("the editor exited with status %s; the screen shows:\n%s", status, screen())
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the editor did not exit after q; the screen shows:\n%s", screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 
 	data, err := os.ReadFile(filepath.Join(dir, "slack.yaml"))
 	if err != nil {
