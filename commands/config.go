@@ -157,6 +157,11 @@ func (c *Config) validate() error {
 	if c.Safety.MaxDeactivations != nil && *c.Safety.MaxDeactivations < 0 {
 		return fmt.Errorf("safety.max_deactivations must be 0 or more, not %d", *c.Safety.MaxDeactivations)
 	}
+	if len(c.Notify) > 0 {
+		// Accepting the section and sending nothing would surprise whoever
+		// relies on it; say so until notifications exist.
+		return fmt.Errorf("notify: this version of slackprov sends no notifications yet; remove the notify section, and watch `slackprov runs` or the exit status instead")
+	}
 	if c.Slack.RateShare <= 0 {
 		return fmt.Errorf("slack.rate_share must be above 0, not %g", c.Slack.RateShare)
 	}
