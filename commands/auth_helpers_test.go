@@ -3,6 +3,7 @@ package commands
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -273,5 +274,23 @@ func authWrite(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// assertLatestRefreshStored checks that the profile's --insecure-storage file
+// holds the refresh token Slack issued last: the only one still valid.
+func (w *authWorld) assertLatestRefreshStored() {
+	w.t.Helper()
+	data, err := os.ReadFile(filepath.Join(w.dir, "credentials", w.profile+".json"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var stored auth.Credential
+	if err := json.Unmarshal(data, &stored); err != nil {
+		w.t.Fatal(err)
+	}
+	issued := w.oauth.IssuedTokens()
+	if stored.RefreshToken != issued[len(issued)-1] {
+		w.t.Fatal("the stored refresh token is not the latest issued")
 	}
 }

@@ -97,18 +97,7 @@ func TestRotationAcrossExpiryInCommands(t *testing.T) {
 	if w.oauth.Refreshes() < 3 {
 		t.Fatalf("only %d refreshes over two days of 12-hour tokens", w.oauth.Refreshes())
 	}
-	data, err := os.ReadFile(filepath.Join(w.dir, "credentials", "default.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stored auth.Credential
-	if err := json.Unmarshal(data, &stored); err != nil {
-		t.Fatal(err)
-	}
-	issued := w.oauth.IssuedTokens()
-	if stored.RefreshToken != issued[len(issued)-1] {
-		t.Fatal("the stored refresh token is not the latest issued")
-	}
+	w.assertLatestRefreshStored()
 	w.assertNoTokenPrinted()
 }
 

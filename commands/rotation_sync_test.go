@@ -1,15 +1,11 @@
 package commands
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/slackprov/slackprov/auth"
 )
 
 // A sync that outlives its 12-hour rotating token keeps working: the SCIM
@@ -45,17 +41,6 @@ func TestSyncAcrossTokenExpiry(t *testing.T) {
 	if w.oauth.Refreshes() == refreshesBefore {
 		t.Fatal("the token was never refreshed, so the test did not span an expiry")
 	}
-	data, err := os.ReadFile(filepath.Join(w.dir, "credentials", "fast.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stored auth.Credential
-	if err := json.Unmarshal(data, &stored); err != nil {
-		t.Fatal(err)
-	}
-	issued := w.oauth.IssuedTokens()
-	if stored.RefreshToken != issued[len(issued)-1] {
-		t.Fatal("the stored refresh token is not the latest issued")
-	}
+	w.assertLatestRefreshStored()
 	w.assertNoTokenPrinted()
 }
