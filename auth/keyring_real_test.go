@@ -61,3 +61,27 @@ func TestRealKeychain(t *testing.T) {
 		t.Fatalf("entry still in the keychain after Delete: %v", err)
 	}
 }
+
+func TestRealKeychainEntraSecret(t *testing.T) {
+	if os.Getenv("SLACKPROV_TEST_KEYRING") != "1" {
+		t.Skip("set SLACKPROV_TEST_KEYRING=1 and run under dbus-run-session with gnome-keyring unlocked to test the real OS keychain")
+	}
+	ctx := context.Background()
+	s := NewStore(fmt.Sprintf("entra-%d", time.Now().UnixNano()), StoreOptions{Getenv: env(nil)})
+	if _, ok, err := s.LoadEntraSecret(ctx); ok || err != nil {
+		t.Fatalf("a new profile has a secret? ok=%v err=%v", ok, err)
+	}
+	if err := s.SaveEntraSecret(ctx, "entra-test-secret"); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := s.LoadEntraSecret(ctx)
+	if err != nil || !ok || got != "entra-test-secret" {
+		t.Fatalf("LoadEntraSecret = %q %v %v", got, ok, err)
+	}
+	if deleted, err := s.DeleteEntraSecret(ctx); !deleted || err != nil {
+		t.Fatalf("DeleteEntraSecret = %v %v", deleted, err)
+	}
+	if _, ok, _ := s.LoadEntraSecret(ctx); ok {
+		t.Fatal("the secret survived its deletion")
+	}
+}

@@ -37,6 +37,8 @@ type AuthorizeOptions struct {
 	Port            int
 	Timeout         time.Duration
 	Team            string
+	// EntraSecretStdin stores the Entra app's client secret instead.
+	EntraSecretStdin bool
 }
 
 func newAuthorizeCmd(f *Factory) *cli.Command {
@@ -54,7 +56,11 @@ open the printed URL anywhere, then paste the address the browser ends on.
 For a token created elsewhere: slackprov authorize --token-stdin < token.txt
 For a confidential app (no PKCE): set ` + EnvClientSecret + ` and
 slack.redirect_url to the HTTPS Redirect URL registered in the app.
-See docs/slack-app.md for creating the Slack app.`,
+See docs/slack-app.md for creating the Slack app.
+
+The directory side: with source.type entra and a client secret, keep the
+secret in the keychain once instead of in AZURE_CLIENT_SECRET:
+  slackprov authorize --entra-secret-stdin < secret.txt`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "no-browser", Usage: "print the URL instead of opening a browser, and accept the redirected URL pasted back"},
 			&cli.BoolFlag{Name: "token-stdin", Usage: "read a Slack user token from standard input instead of running the browser flow"},
@@ -62,6 +68,7 @@ See docs/slack-app.md for creating the Slack app.`,
 			&cli.IntFlag{Name: "port", Usage: "loopback redirect `PORT` (default: slack.redirect_port, 53682); must be registered in the Slack app"},
 			&cli.DurationFlag{Name: "timeout", Value: auth.DefaultFlowTimeout, Usage: "how long to wait for the browser"},
 			&cli.StringFlag{Name: "team", Usage: "Slack workspace or org `ID` to pre-select on the consent page"},
+			&cli.BoolFlag{Name: "entra-secret-stdin", Usage: "read the Entra app registration's client secret from standard input and keep it in the OS keychain"},
 		},
 		Action: func(c *cli.Context) error {
 			opts := &AuthorizeOptions{
@@ -73,6 +80,14 @@ See docs/slack-app.md for creating the Slack app.`,
 				Port:            c.Int("port"),
 				Timeout:         c.Duration("timeout"),
 				Team:            c.String("team"),
+
+				EntraSecretStdin: c.Bool("entra-secret-stdin"),
+			}
+			if opts.EntraSecretStdin {
+				if c.NumFlags() > 1 {
+					return errors.New("--entra-secret-stdin only stores the Entra secret: run it on its own, and `slackprov authorize` for Slack")
+				}
+				return entraSecretRun(c.Context, opts)
 			}
 			if opts.TokenStdin && (opts.NoBrowser || c.IsSet("port") || c.IsSet("team")) {
 				return withCode(ExitError, errors.New("--token-stdin reads a finished token: it cannot be combined with --no-browser, --port or --team"))
@@ -250,5 +265,25 @@ func printAuthorized(ctx context.Context, out io.Writer, client *auth.Client, cr
 		return withCode(ExitAuth, errors.New("the token lacks the admin scope that Slack's SCIM API needs: add the user scope admin to the Slack app (docs/slack-app.md) and run `slackprov authorize` again as an Owner or Admin"))
 	}
 	fmt.Fprintln(out, "Next: slackprov test-connection")
+	return nil
+}
+
+// entraSecretRun keeps the Entra app registration's client secret in the OS
+// keychain (service slackprov-entra, account <profile>), where the Entra
+// source finds it when AZURE_CLIENT_SECRET is not set.
+func entraSecretRun(ctx context.Context, opts *AuthorizeOptions) error {
+	data, err := io.ReadAll(io.LimitReader(opts.IO.In, 64<<10))
+	if err != nil {
+		return err
+	}
+	secret := strings.TrimSpace(string(data))
+	if secret == "" {
+		return errors.New("--entra-secret-stdin: standard input was empty; pipe in the client secret of the Entra app registration")
+	}
+	store := newCredentialStore(opts.ConfigPath, opts.Profile, opts.Getenv)
+	if err := store.SaveEntraSecret(ctx, secret); err != nil {
+		return withCode(ExitAuth, err)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Stored the Entra client secret in the OS keychain (service %q, account %q).\n", auth.EntraKeyringService, opts.Profile)
 	return nil
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 
+	"github.com/slackprov/slackprov/auth"
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/directory/entra"
 	"github.com/slackprov/slackprov/directory/file"
@@ -39,6 +41,9 @@ func openSource(cfg *Config, so sourceOptions) (directory.Source, error) {
 		return file.New(cfg.Source.File.Path), nil
 	case "entra":
 		e := cfg.Source.Entra
+		if so.EntraSecret == "" && os.Getenv("AZURE_CLIENT_SECRET") == "" {
+			so.EntraSecret = storedEntraSecret(cfg.Profile)
+		}
 		opts := entra.Options{
 			TenantID: e.TenantID, ClientID: e.ClientID, ClientSecret: so.EntraSecret, AppID: e.AppID, Scope: e.Scope,
 			GraphURL: e.GraphURL, AuthorityHost: e.AuthorityHost, HTTPClient: so.HTTPClient, Full: so.Full, Select: so.Select,
@@ -55,6 +60,17 @@ func openSource(cfg *Config, so sourceOptions) (directory.Source, error) {
 	default:
 		return nil, fmt.Errorf("source.type %q: use file or entra", cfg.Source.Type)
 	}
+}
+
+// storedEntraSecret is the client secret `authorize --entra-secret-stdin`
+// kept in the keychain, or "". A keychain that cannot be reached is not an
+// error here: azidentity's other credentials may still work, and when none
+// does its error lists them all.
+func storedEntraSecret(profile string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), auth.DefaultKeyringTimeout)
+	defer cancel()
+	secret, _, _ := auth.NewStore(profile, auth.StoreOptions{}).LoadEntraSecret(ctx)
+	return secret
 }
 
 // loadMapping compiles the configured mapping file, or the built-in Slack defaults.

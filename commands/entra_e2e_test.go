@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -232,5 +233,48 @@ func TestConnectionChecksEntra(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no check names the missing GroupMember.Read.All: %+v", rep.Checks)
+	}
+}
+
+// The Entra client secret, stored once with `authorize --entra-secret-stdin`,
+// is found in the real OS keychain by the Entra source, and logout removes it.
+func TestEntraSecretInKeychain(t *testing.T) {
+	if os.Getenv("SLACKPROV_TEST_KEYRING") != "1" {
+		t.Skip("set SLACKPROV_TEST_KEYRING=1 and run under dbus-run-session with gnome-keyring unlocked to test the real OS keychain")
+	}
+	t.Setenv("AZURE_CLIENT_SECRET", "")
+	w := newEntraWorld(t, 20, 2)
+	w.cfg.Profile = fmt.Sprintf("entra-%d", time.Now().UnixNano())
+	cfgPath := filepath.Join(t.TempDir(), "cfg.yaml")
+	run := func(stdin string, args ...string) (int, string) {
+		ios, in, out, errOut := TestStreams()
+		in.WriteString(stdin)
+		f := NewFactory()
+		f.IO = ios
+		code := Run(context.Background(), f, append([]string{"slackprov", "--config", cfgPath, "--profile", w.cfg.Profile}, args...))
+		return code, out.String() + errOut.String()
+	}
+	if err := os.WriteFile(cfgPath, []byte("profiles:\n  "+w.cfg.Profile+": {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check := func() bool {
+		rep := &connectionReport{}
+		checkSource(context.Background(), &w.cfg, w.graph.Client(), rep)
+		return len(rep.Checks) > 0 && rep.Checks[0].Status == checkPass
+	}
+	if check() {
+		t.Fatal("the Entra token was acquired without any secret")
+	}
+	if code, out := run("test-secret\n", "authorize", "--entra-secret-stdin"); code != ExitOK || strings.Contains(out, "test-secret") {
+		t.Fatalf("authorize --entra-secret-stdin: exit %d: %s", code, out)
+	}
+	if !check() {
+		t.Fatal("the Entra source did not use the secret from the keychain")
+	}
+	if code, out := run("", "logout"); code != ExitOK || !strings.Contains(out, "Removed the Entra client secret") {
+		t.Fatalf("logout: exit %d: %s", code, out)
+	}
+	if check() {
+		t.Fatal("the secret is still used after logout")
 	}
 }

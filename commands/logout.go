@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -58,10 +59,11 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	cred, src, err := store.LoadStored(ctx)
 	switch {
 	case errors.Is(err, auth.ErrNoCredential):
-		fmt.Fprintf(out, "No Slack token is stored for profile %q; nothing to do.\n", opts.Profile)
+		fmt.Fprintf(out, "No Slack token is stored for profile %q.\n", opts.Profile)
 		if envSet {
 			fmt.Fprintf(out, "! %s is still set in your environment: unset it too.\n", auth.EnvToken)
 		}
+		forgetEntraSecret(ctx, store, out)
 		return nil
 	case err != nil:
 		return withCode(ExitAuth, err)
@@ -86,7 +88,16 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	if envSet {
 		fmt.Fprintf(out, "! %s is still set in your environment: unset it too.\n", auth.EnvToken)
 	}
+	forgetEntraSecret(ctx, store, out)
 	return nil
+}
+
+// forgetEntraSecret deletes the profile's Entra client secret from the
+// keychain, if `authorize --entra-secret-stdin` stored one.
+func forgetEntraSecret(ctx context.Context, store *auth.Store, out io.Writer) {
+	if deleted, err := store.DeleteEntraSecret(ctx); deleted && err == nil {
+		fmt.Fprintln(out, "✓ Removed the Entra client secret from the OS keychain")
+	}
 }
 
 // revokeCredential revokes the access token and, with rotation, the refresh
