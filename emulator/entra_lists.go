@@ -41,13 +41,11 @@ func (e *Entra) listUsers(r *http.Request, q url.Values) (any, *entraGraphErr) {
 // new list reads its query options with parse, then $top; a resumed one keeps
 // those it started with.
 func (e *Entra) listCursor(q url.Values, kind string, parse func(c *entraCursor) *entraGraphErr) (entraCursor, *entraGraphErr) {
-	if tok := q.Get("$skiptoken"); tok != "" {
-		return e.decodeCursor(tok, kind)
+	// An empty $skiptoken is as invalid as a garbled one: Graph answers 400.
+	if q.Has("$skiptoken") {
+		return e.decodeCursor(q.Get("$skiptoken"), kind)
 	}
 	c := entraCursor{Kind: kind, Gen: e.generationNow()}
-	if q.Has("$skiptoken") {
-		return c, nil
-	}
 	if gerr := parse(&c); gerr != nil {
 		return c, gerr
 	}

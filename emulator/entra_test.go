@@ -294,3 +294,14 @@ func TestEntraAssignmentsAndSample(t *testing.T) {
 		t.Errorf("unknown app: %d %v", status, body)
 	}
 }
+
+func TestEntraEmptySkipTokenIsRefused(t *testing.T) {
+	env := newEntraTestEnv(t, EntraOptions{})
+	env.em.AddUser(EntraUser{UserPrincipalName: "a@x.test", AccountEnabled: true})
+	for _, path := range []string{"/v1.0/users?$skiptoken=", "/v1.0/users?$skiptoken=garbage"} {
+		status, _, body := env.get(path)
+		if status != http.StatusBadRequest || entraErrCode(body) != "Request_BadRequest" {
+			t.Errorf("%s: %d %v, want 400 Request_BadRequest", path, status, body)
+		}
+	}
+}
