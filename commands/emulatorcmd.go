@@ -77,11 +77,11 @@ func emulatorRun(ctx context.Context, opts *EmulatorOptions) error {
 	// SCIM accepts the tokens it issues as well as --token.
 	oauth := emulator.NewOAuth(emulator.OAuthOptions{
 		ClientID: EmulatorClientID, PKCE: true, TeamID: "T0EMULATOR", TeamName: "Emulated Org",
-		RedirectURLs: []string{fmt.Sprintf("http://localhost:%d/callback", defaultConfig().Slack.RedirectPort)},
+		RedirectURLs:       []string{fmt.Sprintf("http://localhost:%d/callback", defaultConfig().Slack.RedirectPort)},
+		PreinstalledTokens: []string{opts.Token},
 	})
-	issued := oauth.SCIMAuth()
 	slack := emulator.NewSlack(emulator.SlackOptions{
-		AcceptToken: func(tok string) bool { return tok == opts.Token || issued(tok) },
+		AcceptToken: oauth.SCIMAuth(),
 		Plan:        opts.Plan, TimeScale: opts.TimeScale, DisableRateLimits: opts.NoRateLimits,
 		Seed: seed, Faults: emulator.Faults{ErrorRate: opts.FaultRate},
 	})

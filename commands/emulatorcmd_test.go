@@ -37,11 +37,30 @@ func TestEmulatorCommandServesSeed(t *testing.T) {
 	if resp.StatusCode != 200 || list.TotalResults != 1 {
 		t.Fatalf("status %d, %d results", resp.StatusCode, list.TotalResults)
 	}
+	if !strings.Contains(out.String(), "scim_url: "+base) {
+		t.Errorf("output does not give the config: %s", out.String())
+	}
+
+	// With the printed config and the emulator's token, test-connection passes.
+	dir := t.TempDir()
+	root := strings.TrimSuffix(base, "/scim/v2/")
+	cfg := filepath.Join(dir, "cfg.yaml")
+	os.WriteFile(filepath.Join(dir, "people.json"), []byte(`{"users":[{"id":"u1","mail":"a@example.com","accountEnabled":true}]}`), 0o600)
+	os.WriteFile(cfg, []byte("slack:\n  scim_url: "+base+"\n  api_url: "+root+"/api/\nsource:\n  file:\n    path: people.json\n"), 0o600)
+	tios, _, tout, terr := TestStreams()
+	f := NewFactory()
+	f.IO = tios
+	f.Getenv = func(k string) string {
+		if k == "SLACKPROV_SLACK_TOKEN" {
+			return "tok"
+		}
+		return ""
+	}
+	if code := Run(context.Background(), f, []string{"slackprov", "--config", cfg, "test-connection"}); code != ExitOK {
+		t.Errorf("test-connection against the emulator: exit %d\n%s%s", code, tout, terr)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
-	}
-	if !strings.Contains(out.String(), "scim_url: "+base) {
-		t.Errorf("output does not give the config: %s", out.String())
 	}
 }

@@ -8,6 +8,7 @@ package emulator
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -41,6 +42,10 @@ type OAuthOptions struct {
 	// AcceptToken, when set, is told about every access token issued, so a
 	// SCIM emulator can accept it.
 	AcceptToken func(token string)
+	// PreinstalledTokens are long-lived user tokens (the granted Scopes)
+	// that exist from the start, as if an admin had installed the app and
+	// copied the token: `slackprov emulator --token` is one.
+	PreinstalledTokens []string
 }
 
 // OAuth is an in-memory Slack app installation service. It implements
@@ -138,7 +143,7 @@ func NewOAuth(opts OAuthOptions) *OAuth {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &OAuth{
+	o := &OAuth{
 		opts:    opts,
 		pending: map[string]*oauthRequest{},
 		codes:   map[string]*oauthCode{},
@@ -146,6 +151,12 @@ func NewOAuth(opts OAuthOptions) *OAuth {
 		refresh: map[string]*oauthRefresh{},
 		grants:  map[string]*oauthGrant{},
 	}
+	for i, tok := range opts.PreinstalledTokens {
+		g := &oauthGrant{id: fmt.Sprintf("preinstalled-%d", i), scopes: opts.Scopes, issuedAt: opts.Now()}
+		o.grants[g.id] = g
+		o.access[tok] = &oauthAccess{grant: g}
+	}
+	return o
 }
 
 // ServeHTTP routes on the path's tail so the emulator can be mounted anywhere.
