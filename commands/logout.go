@@ -59,7 +59,7 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	cred, src, err := store.LoadStored(ctx)
 	switch {
 	case errors.Is(err, auth.ErrNoCredential):
-		fmt.Fprintf(out, "No Slack token is stored for profile %q.\n", opts.Profile)
+		fmt.Fprintf(out, "No Slack token is stored for profile %q; nothing to do.\n", opts.Profile)
 		if envSet {
 			fmt.Fprintf(out, "! %s is still set in your environment: unset it too.\n", auth.EnvToken)
 		}

@@ -235,6 +235,11 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	set := setOf(r.method)
 
 	var retries, waits429 int
+	// lastToken is the token of the previous attempt: a 401 after the token
+	// source has since handed out a new one (a rotation that landed while
+	// the request was on its way) is retried once with the new token.
+	var lastToken string
+	retriedAuth := false
 	var pause time.Duration
 	// holding is set while a request refused with 429 keeps its cooldown
 	// slot: through the pause and until its retry is answered, so requests
@@ -254,6 +259,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w: %w", r.method, r.path(), ErrNoToken, err)
 		}
+		lastToken = tok
 		status, ans, body, err := c.send(ctx, r.method, target, tok, payload)
 		if holding {
 			c.limits.release(class)
@@ -281,6 +287,13 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 				e.Detail = strings.ReplaceAll(e.Detail, tok, "(redacted)")
 			}
 			switch {
+			case status == http.StatusUnauthorized && c.tokenFunc != nil && !retriedAuth:
+				fresh, terr := c.bearer(ctx)
+				if terr != nil || fresh == lastToken {
+					return nil, e
+				}
+				retriedAuth = true
+				pause = 0
 			case status == http.StatusTooManyRequests:
 				ra, ok := parseRetryAfter(ans.retryAfter, time.Now())
 				if !ok {
