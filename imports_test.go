@@ -1,0 +1,54 @@
+package main
+
+import (
+	"go/build"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestImportsGoOneWay keeps the layout's import rules (DESIGN.md): data flows
+// one way, and only provision writes to Slack.
+func TestImportsGoOneWay(t *testing.T) {
+	const module = "github.com/slackprov/slackprov/"
+	allowed := map[string][]string{
+		".":               {"commands"},
+		"commands":        {"auth", "directory", "directory/entra", "directory/file", "emulator", "mapping", "provision", "scim", "store", "tui"},
+		"tui":             {"mapping", "provision"},
+		"provision":       {"directory", "mapping", "scim", "store"},
+		"directory/entra": {"directory"},
+		"directory/file":  {"directory"},
+		"auth":            nil, "directory": nil, "mapping": nil, "scim": nil, "store": nil, "emulator": nil,
+	}
+	// Every package must have a rule, so a new one gets its place on purpose.
+	filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if name := d.Name(); name == "testdata" || (strings.HasPrefix(name, ".") && path != ".") {
+			return filepath.SkipDir
+		}
+		if _, err := build.ImportDir(path, 0); err == nil {
+			if _, ok := allowed[filepath.ToSlash(path)]; !ok {
+				t.Errorf("package %s has no import rule here", path)
+			}
+		}
+		return nil
+	})
+	for dir, ok := range allowed {
+		pkg, err := build.ImportDir(filepath.FromSlash(dir), 0)
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		for _, imp := range pkg.Imports {
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			if rel := strings.TrimPrefix(imp, module); !slices.Contains(ok, rel) {
+				t.Errorf("%s imports %s, which the layout does not allow", dir, rel)
+			}
+		}
+	}
+}
