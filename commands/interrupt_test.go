@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func TestInterruptedSync(t *testing.T) {
 		}
 		cancel()
 	}()
-	ios, _, _, errOut := TestStreams()
+	ios, _, out, errOut := TestStreams()
 	err = syncRun(ctx, &SyncOptions{IO: ios, Config: cfg, HTTPClient: http.DefaultClient, Now: time.Now,
 		Token: staticToken{EmulatorToken, "test"}, Yes: true, Output: "text", MaxDeactivations: 50, Workers: 4})
 	if code := exitCodeOf(err); code != ExitInterrupted || !errors.Is(err, context.Canceled) {
@@ -36,6 +37,11 @@ func TestInterruptedSync(t *testing.T) {
 	created := len(e.slack.Users())
 	if created == 0 || created >= 200 {
 		t.Fatalf("%d users created: the interrupt did not land mid-apply", created)
+	}
+	// The summary counts what was done, not what was planned.
+	if want := fmt.Sprintf("Applied: users: %d created", created); !strings.Contains(out.String(), want) ||
+		!strings.Contains(out.String(), "operations were not started") || !strings.Contains(err.Error(), "run sync again to finish") {
+		t.Errorf("summary after the interrupt (want %q):\n%s\nerror: %v", want, out, err)
 	}
 	st, err := store.Open(context.Background(), cfg.StateDir+"/state.db")
 	if err != nil {

@@ -328,6 +328,10 @@ func applyPlan(ctx context.Context, d applyDeps, plan *provision.Plan) error {
 		if errors.Is(err, provision.ErrAuth) {
 			return withCode(ExitAuth, authHint(err, d.TokenSource))
 		}
+		if ctx.Err() != nil {
+			return withCode(ExitInterrupted, fmt.Errorf("interrupted after the requests in flight: %d operations were not started; run sync again to finish (%w)",
+				plan.Users.NotRun+plan.Groups.NotRun, err))
+		}
 		return err
 	}
 	if failed := plan.Users.Failed + plan.Groups.Failed; failed > 0 {

@@ -429,6 +429,10 @@ func Summary(p *Plan) string {
 	if done {
 		head = "Applied"
 	}
-	return fmt.Sprintf("%s: users: %s, %d unchanged, %d failed; groups: %s, %d unchanged, %d failed.",
+	s := fmt.Sprintf("%s: users: %s, %d unchanged, %d failed; groups: %s, %d unchanged, %d failed.",
 		head, users, p.Users.Unchanged, p.Users.Failed, groups, p.Groups.Unchanged, p.Groups.Failed)
+	if n := p.Users.NotRun + p.Groups.NotRun; n > 0 {
+		s += fmt.Sprintf(" %d operations were not started; the next sync does them.", n)
+	}
+	return s
 }

@@ -106,6 +106,8 @@ type Counts struct {
 	Delete     int `json:"delete"`
 	Unchanged  int `json:"unchanged"`
 	Failed     int `json:"failed"`
+	// NotRun counts operations an interrupted apply never started.
+	NotRun int `json:"not_run,omitempty"`
 }
 
 func (c *Counts) add(a Action) {
@@ -176,7 +178,9 @@ func (p *Plan) HasChanges() bool {
 }
 
 // Recount rebuilds the per-action counts from the operations; unchanged
-// counts are kept, since they have no operations.
+// counts are kept, since they have no operations. Once applied, a plan
+// counts what was done: an interrupted apply leaves operations that never
+// ran, and those are counted as not run, not as done.
 func (p *Plan) Recount() {
 	users := Counts{Unchanged: p.Users.Unchanged}
 	groups := Counts{Unchanged: p.Groups.Unchanged}
@@ -185,11 +189,14 @@ func (p *Plan) Recount() {
 		if op.Kind == KindGroup {
 			c = &groups
 		}
-		if op.Status == StatusFailed {
+		switch {
+		case op.Status == StatusFailed:
 			c.Failed++
-			continue
+		case op.Status == StatusPlanned && !p.DryRun:
+			c.NotRun++
+		default:
+			c.add(op.Action)
 		}
-		c.add(op.Action)
 	}
 	p.Users, p.Groups = users, groups
 }
