@@ -55,7 +55,7 @@ func (r *lineReporter) Finish(plan *provision.Plan, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.calls > 0 {
-		fmt.Fprintf(r.w, "%d Slack requests, %s waiting on rate limits\n", r.calls, r.waited.Round(time.Millisecond))
+		fmt.Fprintf(r.w, "%d Slack requests, %s waited on rate limits (summed over workers)\n", r.calls, r.waited.Round(time.Millisecond))
 	}
 }
 

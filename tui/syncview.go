@@ -336,7 +336,7 @@ func (m *syncModel) View() string {
 		line(strings.Join(append(parts, failed), st.dim.Render(" · ")))
 	}
 	if m.requests > 0 {
-		s := fmt.Sprintf("Slack: %d requests · %.1f/s now · %s waiting on rate limits", m.requests, m.rate(), m.waited.Round(time.Millisecond))
+		s := fmt.Sprintf("Slack: %d requests · %.1f/s now · %s rate-limited (summed)", m.requests, m.rate(), m.waited.Round(time.Millisecond))
 		if m.throttled > 0 {
 			s += st.warn.Render(fmt.Sprintf(" · %d throttled (429)", m.throttled))
 		}

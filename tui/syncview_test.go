@@ -66,7 +66,7 @@ func TestSyncViewRendersRecordedRun(t *testing.T) {
 		"applying: 4 operations",
 		"4/4",
 		"create 2 · deactivate 1 · failed 1",
-		"6 requests · 0.6/s now · 1.5s waiting on rate limits · 1 throttled (429)",
+		"6 requests · 0.6/s now · 1.5s rate-limited (summed) · 1 throttled (429)",
 		"! update user alan: Slack said invalid_email",
 	} {
 		if !strings.Contains(final, want) {
