@@ -373,6 +373,7 @@ func finishRun(st *store.Store, runID int64, status string, plan *provision.Plan
 			counts[kind+".delete"] = c.Delete
 			counts[kind+".unchanged"] = c.Unchanged
 			counts[kind+".failed"] = c.Failed
+			counts[kind+".not_run"] = c.NotRun
 		}
 	}
 	msg := ""
