@@ -91,15 +91,6 @@ func emojiProblems(values map[string]string) []Problem {
 	return ps
 }
 
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // looksLikeEmail accepts local@domain.tld with no spaces: the shape Slack
 // accepts, not full RFC 5322.
 func looksLikeEmail(s string) bool {
