@@ -17,6 +17,8 @@ type compiledAttr struct {
 	node     *node
 	redact   bool
 	volatile bool
+	// unique marks a SelectUniqueValue mapping: every candidate is evaluated.
+	unique bool
 }
 
 // Compiled is a mapping with every expression parsed once, ready to
@@ -132,6 +134,7 @@ func compileAttrs(in []checked) []compiledAttr {
 	for i, c := range in {
 		out[i] = compiledAttr{Attribute: c.Attribute, node: c.node}
 		if c.node != nil {
+			out[i].unique = c.node.kind == nodeCall && c.node.name == "SelectUniqueValue"
 			c.node.walk(func(n *node) {
 				if n.kind != nodeCall {
 					return

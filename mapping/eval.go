@@ -24,6 +24,10 @@ type Problem struct {
 type Result struct {
 	Values   map[string]string
 	Problems []Problem
+	// Candidates holds, for each SelectUniqueValue mapping, every candidate
+	// value in order; Values has the first. The engine, which knows every
+	// Slack account, picks the first one nobody has.
+	Candidates map[string][]string
 }
 
 // HasErrors reports whether any problem is an error (not a warning).
@@ -93,6 +97,10 @@ func (c *Compiled) eval(attrs []compiledAttr, o Object, create bool) Result {
 		case TypeConstant:
 			v = str(a.Value)
 		case TypeExpression:
+			if a.unique {
+				v = c.candidates(e, a, &r)
+				break
+			}
 			var err error
 			if v, err = e.eval(a.node); err != nil {
 				r.Problems = append(r.Problems, Problem{
@@ -123,6 +131,32 @@ func (c *Compiled) eval(attrs []compiledAttr, o Object, create bool) Result {
 		r.Values[a.Target] = v.first()
 	}
 	return r
+}
+
+// candidates evaluates every candidate of a SelectUniqueValue mapping into
+// r.Candidates and returns the first, or null when none has a value. A
+// candidate that fails is a problem but does not stop the others.
+func (c *Compiled) candidates(e *evaluator, a *compiledAttr, r *Result) value {
+	var vals []string
+	for _, arg := range a.node.args {
+		v, err := e.eval(arg)
+		if err != nil {
+			r.Problems = append(r.Problems, Problem{Target: a.Target, Code: "expression_failed", Severity: SeverityWarning,
+				Message: fmt.Sprintf("%s: a SelectUniqueValue candidate failed at %v; the others are still tried", a.Target, err)})
+			continue
+		}
+		if !v.empty() {
+			vals = append(vals, v.first())
+		}
+	}
+	if len(vals) == 0 {
+		return null
+	}
+	if r.Candidates == nil {
+		r.Candidates = map[string][]string{}
+	}
+	r.Candidates[a.Target] = vals
+	return str(vals[0])
 }
 
 // Recycle hands back a Result's Values that the caller no longer holds, for

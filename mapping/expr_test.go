@@ -129,7 +129,7 @@ func TestParseErrorsExpression(t *testing.T) {
 		{`Replace([a], , "(?<x>a)", "y", , [b], )`, `position 27: regexPattern has no group named "y"`},
 		{`Replace([a], "x", , , , , )`, `needs replacementValue (argument 5) or template (argument 7)`},
 		{`AppRoleAssignmentsComplex([appRoleAssignments])`, `AppRoleAssignmentsComplex is not supported by slackprov: Slack app roles`},
-		{`SelectUniqueValue([a], [b])`, `SelectUniqueValue is not supported by slackprov`},
+		{`SelectUniqueValue([a])`, `SelectUniqueValue takes at least 2 arguments`},
 		{`Ω`, `position 1: unexpected name Ω`},
 		{`Left("é€", 1) +`, `position 15: unexpected '+'`},
 		{`(`, `position 1: expected a value`},

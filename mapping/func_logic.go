@@ -19,6 +19,15 @@ func fnCoalesce(_ *evaluator, _ *node, a []value) (value, error) {
 	return a[len(a)-1], nil
 }
 
+func fnSelectUniqueValue(_ *evaluator, _ *node, a []value) (value, error) {
+	for _, v := range a {
+		if !v.empty() {
+			return v, nil
+		}
+	}
+	return null, nil
+}
+
 func fnIIF(_ *evaluator, _ *node, a []value) (value, error) {
 	if a[0].truth() {
 		return a[1], nil

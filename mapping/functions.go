@@ -59,7 +59,10 @@ var functionTable = []*function{
 	{name: "Redact", min: 1, max: 1, call: fnRedact},
 	{name: "RemoveDuplicates", min: 1, max: 1, call: fnRemoveDuplicates},
 	{name: "Replace", min: 5, max: 7, call: fnReplace, prepare: prepareReplace},
-	{name: "SelectUniqueValue", unsupported: "Entra itself only supports it for on-premises Active Directory targets; for Slack, use an expression and Slack's own username_taken error"},
+	// SelectUniqueValue's candidates are all evaluated (Result.Candidates);
+	// the engine picks the first one no Slack account has. Alone, as in
+	// `mappings eval`, it gives the first candidate with a value.
+	{name: "SelectUniqueValue", min: 2, max: -1, call: fnSelectUniqueValue},
 	{name: "SingleAppRoleAssignment", unsupported: "Slack app roles are not provisioned by slackprov"},
 	// SlackUserName and Trim are slackprov extensions, not Entra functions.
 	{name: "SlackUserName", min: 1, max: 1, call: fnSlackUserName},

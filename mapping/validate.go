@@ -126,6 +126,11 @@ func validate(kind objectKind, attrs []Attribute) ([]checked, []issue) {
 			}
 			seenMatch[a.Match] = i
 		}
+		if c.node != nil {
+			for _, msg := range uniqueRules(kind, c) {
+				add(i, msg.field, msg.pos, "%s", msg.text)
+			}
+		}
 		out[i] = c
 	}
 	for _, r := range kind.required {
@@ -200,4 +205,36 @@ func orList(items []string) string {
 	}
 	sort.Strings(q)
 	return strings.Join(q, " or ")
+}
+
+type ruleBreak struct {
+	field string
+	pos   int
+	text  string
+}
+
+// uniqueRules are Entra's rules for SelectUniqueValue, adapted to Slack: the
+// whole expression, only on create, never a matching attribute, and only for
+// the attributes Slack keeps unique (userName, the work email), since those
+// are the ones slackprov can check against every Slack account.
+func uniqueRules(kind objectKind, c checked) []ruleBreak {
+	var out []ruleBreak
+	c.node.walk(func(n *node) {
+		if n != c.node && n.kind == nodeCall && n.name == "SelectUniqueValue" {
+			out = append(out, ruleBreak{"expression", n.pos, "SelectUniqueValue must be the whole expression, not inside another function"})
+		}
+	})
+	if c.node.kind != nodeCall || c.node.name != "SelectUniqueValue" {
+		return out
+	}
+	if kind.name != userKind.name || (c.Target != AttrUserName && c.Target != AttrWorkEmail) {
+		out = append(out, ruleBreak{"target", 0, "SelectUniqueValue picks a value no Slack account has yet; Slack keeps only userName and the work email unique, so use it for one of those"})
+	}
+	if c.Apply != ApplyOnCreate {
+		out = append(out, ruleBreak{"apply", 0, "SelectUniqueValue chooses a value when the account is created: set apply: on_create, as Entra requires"})
+	}
+	if c.Match > 0 {
+		out = append(out, ruleBreak{"match", 0, "a SelectUniqueValue mapping cannot be a matching attribute (its value depends on who else exists); match on the work email instead"})
+	}
+	return out
 }

@@ -179,6 +179,22 @@ func (p *planner) users() {
 			}
 			res = p.in.Mapping.EvalUser(obj, true)
 			vals = res.Values
+			if len(res.Candidates) > 0 {
+				taken := func(target, v string) bool {
+					key := strings.ToLower(v)
+					switch target {
+					case scim.AttrUserName:
+						return p.byUserName[key] != nil || seenUserName[key] != ""
+					case scim.AttrWorkEmail:
+						return p.byEmail[key] != nil || seenEmail[key] != ""
+					}
+					return false
+				}
+				if msg := pickUnique(&res, taken); msg != "" {
+					p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "no_unique_value", msg)
+					continue
+				}
+			}
 		}
 		op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how}
 		if dup := firstOwner(seenUserName, strings.ToLower(vals[scim.AttrUserName]), du.ID); dup != "" {
@@ -200,6 +216,39 @@ func (p *planner) users() {
 		op.TargetID = match.ID
 		p.planExisting(op, match, vals, res.Problems, active)
 	}
+}
+
+// pickUnique settles each SelectUniqueValue mapping on its first candidate
+// that taken says no Slack account or other planned user has, and redoes the
+// Slack checks for the value chosen. It says why when every one is taken.
+func pickUnique(res *mapping.Result, taken func(target, value string) bool) string {
+	for target, cands := range res.Candidates {
+		chosen := ""
+		for _, c := range cands {
+			if !taken(target, c) {
+				chosen = c
+				break
+			}
+		}
+		if chosen == "" {
+			return fmt.Sprintf("every candidate %s is taken in Slack or by another user in this plan (%s); add another candidate to the SelectUniqueValue mapping",
+				target, strings.Join(cands, ", "))
+		}
+		res.Values[target] = chosen
+		kept := res.Problems[:0]
+		for _, pr := range res.Problems {
+			if pr.Target != target {
+				kept = append(kept, pr)
+			}
+		}
+		for _, pr := range mapping.CheckUser(map[string]string{target: chosen}) {
+			if pr.Target == target {
+				kept = append(kept, pr)
+			}
+		}
+		res.Problems = kept
+	}
+	return ""
 }
 
 func firstOwner(seen map[string]string, key, id string) string {

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -377,5 +378,58 @@ scope:
 	}
 	if ops["user:s1"].Desired["title"] != "Account Executive" {
 		t.Errorf("apply must still send the real value: %q", ops["user:s1"].Desired["title"])
+	}
+}
+
+func TestBuildSelectUniqueValue(t *testing.T) {
+	m, err := mapping.Parse("map.yaml", []byte(`version: 1
+users:
+  - target: userName
+    expression: SelectUniqueValue(Left(SlackUserName([userPrincipalName]), 21), Append(Left(SlackUserName([userPrincipalName]), 19), "_2"), Append(Left(SlackUserName([userPrincipalName]), 19), "_3"))
+    apply: on_create
+  - target: emails[type eq "work"].value
+    source: mail
+    match: 1
+  - target: name.givenName
+    source: givenName
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dir []directory.User
+	for i, upn := range []string{"christopher.alexander-long", "christopher.alexanderson", "christopher.alexander.jr"} {
+		u := person(fmt.Sprintf("c%d", i), "Christopher", "X")
+		u.UserPrincipalName, u.Mail = upn+"@example.com", upn+"@example.com"
+		dir = append(dir, u)
+	}
+	// Someone else already has the first candidate.
+	p := build(t, Input{Snapshot: &directory.Snapshot{Users: dir}, Mapping: c,
+		SlackUsers: []*scim.User{slackUser("U9", "christopher.alexander", "other@example.com", "", false)}})
+	ops := opsOf(p)
+	if got := ops["user:c0"].Desired[scim.AttrUserName]; got != "christopher.alexand_2" {
+		t.Errorf("c0 userName = %q", got)
+	}
+	if got := ops["user:c1"].Desired[scim.AttrUserName]; got != "christopher.alexand_3" {
+		t.Errorf("c1 userName = %q", got)
+	}
+	if op := ops["user:c2"]; op.Status != StatusFailed || op.ErrorCode != "no_unique_value" || !strings.Contains(op.Error, "christopher.alexand_3") {
+		t.Errorf("c2 should fail with every candidate named: %+v", op)
+	}
+}
+
+func TestSelectUniqueValueRules(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"  - target: userName\n    expression: SelectUniqueValue([a], [b])\n", "apply: on_create"},
+		{"  - target: title\n    expression: SelectUniqueValue([a], [b])\n    apply: on_create\n", "only userName and the work email"},
+		{"  - target: userName\n    expression: Left(SelectUniqueValue([a], [b]), 3)\n    apply: on_create\n", "must be the whole expression"},
+	} {
+		_, err := mapping.Parse("m.yaml", []byte("version: 1\nusers:\n  - target: emails[type eq \"work\"].value\n    source: mail\n    match: 1\n"+tc.yaml))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", tc.yaml, err, tc.want)
+		}
 	}
 }
