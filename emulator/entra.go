@@ -23,7 +23,8 @@ type EntraOptions struct {
 	TenantID string
 	// ClientID and ClientSecret are the app registration's credentials. An
 	// empty ClientID accepts any client id; an empty ClientSecret accepts any
-	// secret.
+	// secret, unless ClientCertificate is set: a certificate-only app takes
+	// no secret at all.
 	ClientID     string
 	ClientSecret string
 	// ClientCertificate, when set, lets the client authenticate with a JWT

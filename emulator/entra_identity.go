@@ -119,7 +119,10 @@ func (e *Entra) checkClientCredential(secret, assertionType, assertion, clientID
 	if secret == "" {
 		return errors.New("AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
 	}
-	if e.opts.ClientSecret != "" && secret != e.opts.ClientSecret {
+	// An app registration with only a certificate has no secret to match, so
+	// "any secret" applies only when no certificate is registered either.
+	certOnly := e.opts.ClientSecret == "" && e.opts.ClientCertificate != nil
+	if certOnly || (e.opts.ClientSecret != "" && secret != e.opts.ClientSecret) {
 		return fmt.Errorf("AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", clientID)
 	}
 	return nil

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages="gnome-keyring dbus dbus-user-session libsecret-tools chromium tmux"
+packages="gnome-keyring dbus dbus-user-session libsecret-tools chromium tmux openssl"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

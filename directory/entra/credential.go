@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -81,7 +82,7 @@ func newCredential(opts Options, getenv func(string) string) (azcore.TokenCreden
 		}
 		certs, key, err := azidentity.ParseCertificates(data, password)
 		if err != nil {
-			return nil, "", fmt.Errorf("entra: client certificate %s: %w (PEM or PKCS#12 with the private key; set AZURE_CLIENT_CERTIFICATE_PASSWORD if it is encrypted)", path, err)
+			return nil, "", fmt.Errorf("entra: client certificate %s: %w (%s)", path, err, certificateHint(err, data, password != nil))
 		}
 		send := strings.EqualFold(getenv("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN"), "true") || getenv("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN") == "1"
 		cred, err := azidentity.NewClientCertificateCredential(tenant, client, certs, key, &azidentity.ClientCertificateCredentialOptions{
@@ -111,6 +112,25 @@ func newCredential(opts Options, getenv func(string) string) (azcore.TokenCreden
 		return nil, "", fmt.Errorf("entra: no credential: set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, or sign in with `az login`: %w", err)
 	}
 	return cred, "DefaultAzureCredential (managed identity or Azure CLI)", nil
+}
+
+// certificateHint says how to fix a certificate file azidentity cannot read.
+// azidentity hands back golang.org/x/crypto/pkcs12's errors as they are, so
+// their text is all there is to tell the cases apart.
+func certificateHint(err error, data []byte, hasPassword bool) string {
+	msg := err.Error()
+	switch {
+	case hasPassword && bytes.Contains(data, []byte("-----BEGIN ")):
+		return "a PEM file is read without a password and its key must not be encrypted: unset AZURE_CLIENT_CERTIFICATE_PASSWORD, and decrypt an encrypted key with `openssl pkey -in key.pem -out plain-key.pem`"
+	case strings.Contains(msg, "password incorrect"):
+		if hasPassword {
+			return "AZURE_CLIENT_CERTIFICATE_PASSWORD does not open this PKCS#12 file: set the password it was exported with"
+		}
+		return "this PKCS#12 file is protected: set AZURE_CLIENT_CERTIFICATE_PASSWORD to its password"
+	case strings.Contains(msg, "pkcs12: unknown digest algorithm"), strings.Contains(msg, "pkcs12: algorithm"):
+		return "this PKCS#12 file uses AES or SHA-256 protection, OpenSSL 3's default, which azidentity cannot read: re-export it with `openssl pkcs12 -export -legacy` (or -certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1), or use a PEM file holding the certificate and its unencrypted key"
+	}
+	return "PEM or PKCS#12 holding the certificate and its private key; set AZURE_CLIENT_CERTIFICATE_PASSWORD if it is a protected PKCS#12 file"
 }
 
 func clientOptions(opts Options) (azcore.ClientOptions, bool, error) {
