@@ -44,6 +44,8 @@ const (
 	modeSearch
 	modeConfirmQuit
 	modeHelp
+	modeName
+	modeClause
 )
 
 const (
@@ -63,20 +65,22 @@ type Editor struct {
 	orig   []byte
 
 	lists, saved [2]list
-	// scope is the file's scoping filters (users, groups): shown, not
-	// edited, and written back as they were.
-	scope  [2][]mapping.Filter
-	cursor [2]int
-	offset [2]int
-	tab    int
-	mode   mode
+	// scope is the scoping filters being edited (users, groups).
+	scope, savedScope [2]scopeList
+	cursor            [3]int
+	offset            [3]int
+	tab               int
+	mode              mode
 
-	form   *form
-	filter textinput.Model
-	search textinput.Model
-	pick   int
-	sample int
-	undo   []deleted
+	form      *form
+	clause    *clauseForm
+	nameInput textinput.Model
+	naming    naming
+	filter    textinput.Model
+	search    textinput.Model
+	pick      int
+	sample    int
+	undo      []deleted
 
 	status      string
 	statusIsErr bool
@@ -112,7 +116,9 @@ func NewEditor(opts EditorOptions) (*Editor, error) {
 	}
 	e.lists = [2]list{newList(m.Users), newList(m.Groups)}
 	e.saved = [2]list{e.lists[0].clone(), e.lists[1].clone()}
-	e.scope = [2][]mapping.Filter{m.UserScope, m.GroupScope}
+	e.loadScope(m)
+	e.nameInput = newInput("")
+	e.nameInput.Placeholder = "e.g. Sales staff"
 	e.filter = newInput("")
 	e.filter.Placeholder = "type to filter by target, source or expression"
 	e.search = newInput("")
@@ -122,13 +128,42 @@ func NewEditor(opts EditorOptions) (*Editor, error) {
 
 // Dirty reports whether there are changes that are not on disk.
 func (e *Editor) Dirty() bool {
-	return !e.exists || !e.lists[0].sameAs(e.saved[0]) || !e.lists[1].sameAs(e.saved[1])
+	return !e.exists || !e.lists[0].sameAs(e.saved[0]) || !e.lists[1].sameAs(e.saved[1]) ||
+		!sameFilters(e.scope[0].filters(), e.savedScope[0].filters()) || !sameFilters(e.scope[1].filters(), e.savedScope[1].filters())
+}
+
+func (e *Editor) loadScope(m *mapping.Mapping) {
+	e.scope = [2]scopeList{newScopeList(m.UserScope), newScopeList(m.GroupScope)}
+	e.savedScope = [2]scopeList{e.scope[0].clone(), e.scope[1].clone()}
+}
+
+// textMode reports whether keys go to a text input.
+func (e *Editor) textMode() bool {
+	switch e.mode {
+	case modeForm, modeFilter, modeSearch, modeName, modeClause:
+		return true
+	}
+	return false
+}
+
+// commitOpen applies an open form or prompt before a save; it reports
+// false when that is refused (the form stays open and says why).
+func (e *Editor) commitOpen() bool {
+	switch e.mode {
+	case modeForm:
+		return e.commitForm()
+	case modeClause:
+		return e.commitClause()
+	case modeName:
+		return e.commitName() && e.mode == modeTable
+	}
+	return true
 }
 
 // Mapping returns the mapping as edited so far.
 func (e *Editor) Mapping() *mapping.Mapping {
 	return &mapping.Mapping{Version: mapping.Version, Users: e.lists[0].attrs(), Groups: e.lists[1].attrs(),
-		UserScope: e.scope[0], GroupScope: e.scope[1], File: e.opts.Path}
+		UserScope: e.scope[0].filters(), GroupScope: e.scope[1].filters(), File: e.opts.Path}
 }
 
 // Init implements tea.Model.
@@ -143,7 +178,7 @@ func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		// Keys typed faster than they are read arrive as one message
 		// ("jjj"); outside text inputs each is a command of its own.
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && e.mode != modeForm && e.mode != modeFilter && e.mode != modeSearch {
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !e.textMode() {
 			var cmds []tea.Cmd
 			for _, r := range msg.Runes {
 				_, cmd := e.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
@@ -152,7 +187,7 @@ func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return e, tea.Sequence(cmds...)
 		}
 		if msg.String() == "ctrl+s" && e.mode != modeConfirmQuit {
-			if e.mode == modeForm && !e.commitForm() {
+			if !e.commitOpen() {
 				return e, nil
 			}
 			e.mode = modeTable
@@ -162,6 +197,10 @@ func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch e.mode {
 		case modeForm:
 			return e, e.updateForm(msg)
+		case modeClause:
+			return e, e.updateClause(msg)
+		case modeName:
+			return e, e.updateName(msg)
 		case modeFilter:
 			return e, e.updateFilter(msg)
 		case modeSearch:
@@ -174,12 +213,19 @@ func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return e, e.updateTable(msg)
 	}
-	if e.mode == modeForm {
-		if in := e.form.input(); in != nil {
-			var cmd tea.Cmd
-			*in, cmd = in.Update(msg)
-			return e, cmd
-		}
+	var in *textinput.Model
+	switch e.mode {
+	case modeForm:
+		in = e.form.input()
+	case modeClause:
+		in = e.clause.input()
+	case modeName:
+		in = &e.nameInput
+	}
+	if in != nil {
+		var cmd tea.Cmd
+		*in, cmd = in.Update(msg)
+		return e, cmd
 	}
 	return e, nil
 }
@@ -232,7 +278,6 @@ func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
 	k := e.keys
 	l := &e.lists[min(e.tab, 1)]
 	cur := e.current()
-	editable := e.tab != tabScoping
 	switch {
 	case key.Matches(msg, k.Quit):
 		if e.Dirty() {
@@ -249,17 +294,6 @@ func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
 		e.tab = (e.tab + len(tabNames) - 1) % len(tabNames)
 	case msg.String() == "1" || msg.String() == "2" || msg.String() == "3":
 		e.tab = int(msg.String()[0] - '1')
-	case key.Matches(msg, k.Up):
-		e.cursor[min(e.tab, 1)]--
-	case key.Matches(msg, k.Down):
-		e.cursor[min(e.tab, 1)]++
-	case key.Matches(msg, k.Top):
-		e.cursor[min(e.tab, 1)] = 0
-	case key.Matches(msg, k.Bottom):
-		e.cursor[min(e.tab, 1)] = len(e.visible()) - 1
-	case key.Matches(msg, k.Filter) && editable:
-		e.mode = modeFilter
-		return e.filter.Focus()
 	case key.Matches(msg, k.Pick):
 		if len(e.opts.Samples) == 0 {
 			e.setError("no directory users to preview with: %s", e.samplesNote())
@@ -268,10 +302,21 @@ func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
 		e.mode, e.pick = modeSearch, 0
 		e.search.SetValue("")
 		return e.search.Focus()
+	case e.tab == tabScoping:
+		return e.updateScoping(msg)
+	case key.Matches(msg, k.Up):
+		e.cursor[e.tab]--
+	case key.Matches(msg, k.Down):
+		e.cursor[e.tab]++
+	case key.Matches(msg, k.Top):
+		e.cursor[e.tab] = 0
+	case key.Matches(msg, k.Bottom):
+		e.cursor[e.tab] = len(e.visible()) - 1
+	case key.Matches(msg, k.Filter):
+		e.mode = modeFilter
+		return e.filter.Focus()
 	case msg.String() == "esc" && e.filter.Value() != "":
 		e.filter.SetValue("")
-	case !editable:
-		return nil
 	case key.Matches(msg, k.Add):
 		e.form = newForm(e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources())
 		e.mode = modeForm
@@ -320,6 +365,10 @@ func (e *Editor) undoDelete() {
 	}
 	d := e.undo[len(e.undo)-1]
 	e.undo = e.undo[:len(e.undo)-1]
+	if d.scope != nil {
+		e.undoScope(*d.scope)
+		return
+	}
 	e.tab = d.tab
 	e.lists[d.tab].insert(d.index, d.row)
 	e.selectRow(d.index)
@@ -422,7 +471,7 @@ func (e *Editor) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	e.filter, cmd = e.filter.Update(msg)
-	e.cursor[min(e.tab, 1)] = 0
+	e.cursor[e.tab] = 0
 	return cmd
 }
 
@@ -495,7 +544,7 @@ func (e *Editor) save() bool {
 	// Reload so every row points at its entry in the new file.
 	e.lists = [2]list{newList(m.Users), newList(m.Groups)}
 	e.saved = [2]list{e.lists[0].clone(), e.lists[1].clone()}
-	e.scope = [2][]mapping.Filter{m.UserScope, m.GroupScope}
+	e.loadScope(m)
 	e.undo = nil
 	if kept {
 		e.setStatus("Saved %s", e.opts.Path)

@@ -246,7 +246,7 @@ func TestScopingTabShowsFiltersAndSaveKeepsThem(t *testing.T) {
 			t.Errorf("scoping tab lacks %q:\n%s", want, view)
 		}
 	}
-	e.Update(keyRunes("d")) // read-only: nothing happens
+	e.Update(keyRunes("d")) // on the heading: nothing to delete
 	e.Update(keyRunes("1"))
 	e.Update(keyRunes("d"))
 	e.Update(keyRunes("u"))

@@ -41,12 +41,20 @@ func (e *Editor) View() string {
 			out = append(out, lipgloss.NewStyle().Width(lw).Render(truncate(left[i], lw))+st.dim.Render(" │ ")+truncate(right[i], rw))
 		}
 	default:
-		main := e.mainLines(w, body)
-		mh := max(min(len(main), body-6), min(body/2, len(main)))
-		if e.mode == modeTable && e.tab != tabScoping {
-			mh = max(4, body/2)
+		var main []string
+		var mh int
+		switch {
+		case (e.mode == modeTable || e.mode == modeName) && e.tab == tabScoping:
+			// The filters need more room than the scope verdict below.
+			mh = min(max(4, body*2/3), body-2)
+			main = e.mainLines(w, mh)
+		case e.mode == modeTable:
+			mh = min(max(4, body/2), body-2)
+			main = e.mainLines(w, mh)
+		default:
+			main = e.mainLines(w, body)
+			mh = min(max(min(len(main), body-6), min(body/2, len(main))), body-2)
 		}
-		mh = min(mh, body-2)
 		out = append(out, pad(clip(st, main, mh), mh)...)
 		out = append(out, st.dim.Render(strings.Repeat("─", w)))
 		out = append(out, pad(e.previewLines(w, body-mh-1), body-mh-1)...)
@@ -97,45 +105,15 @@ func (e *Editor) mainLines(w, h int) []string {
 	switch {
 	case e.mode == modeForm:
 		return strings.Split(strings.TrimRight(e.form.view(e.st, w), "\n"), "\n")
+	case e.mode == modeClause:
+		name := e.scope[e.clause.kind][e.clause.filter].name
+		return strings.Split(strings.TrimRight(e.clause.view(e.st, w, name, e.currentSample()), "\n"), "\n")
 	case e.mode == modeSearch:
 		return e.searchLines(w)
 	case e.tab == tabScoping:
-		return e.scopingLines(w)
+		return e.scopingLines(w, h)
 	}
 	return e.tableLines(w, h)
-}
-
-func (e *Editor) scopingLines(w int) []string {
-	st := e.st
-	lines := []string{st.header.Render("Scoping filters") + st.dim.Render("  read-only here: edit the scope: section of the YAML file")}
-	var results []mapping.FilterResult
-	if s := e.currentSample(); s != nil && len(e.scope[0]) > 0 {
-		if c, err := e.Mapping().Compile(); err == nil {
-			results = c.ExplainUserScope(s.Object)
-		}
-	}
-	for k, filters := range e.scope {
-		what := []string{"users", "groups"}[k]
-		if len(filters) == 0 {
-			lines = append(lines, st.dim.Render(fmt.Sprintf("No %s filters: every assigned %s is in scope.", strings.TrimSuffix(what, "s"), strings.TrimSuffix(what, "s"))))
-			continue
-		}
-		lines = append(lines, st.header.Render(fmt.Sprintf("%s (in scope when any filter holds)", what)))
-		for i, f := range filters {
-			mark := ""
-			if k == 0 && i < len(results) {
-				mark = st.err.Render("  ✗ " + strings.Fields(e.currentSample().label())[0])
-				if results[i].Holds {
-					mark = st.ok.Render("  ✓ " + strings.Fields(e.currentSample().label())[0])
-				}
-			}
-			lines = append(lines, truncate(fmt.Sprintf("  %d. %s (all must hold)", i+1, f.Name), w)+mark)
-			for _, c := range f.Clauses {
-				lines = append(lines, truncate(fmt.Sprintf("     %s %s %s", c.Attribute, c.Operator, strconv.Quote(c.Value)), w))
-			}
-		}
-	}
-	return lines
 }
 
 // describe shows where a mapping's value comes from.
@@ -299,6 +277,9 @@ func (e *Editor) previewLines(w, h int) []string {
 		}
 		return clip(st, lines, h)
 	}
+	if e.tab == tabScoping && e.mode != modeSearch {
+		return e.scopePreviewLines(w, h)
+	}
 	if e.tab == tabGroups || (e.mode == modeForm && e.form.groups) {
 		return []string{
 			st.header.Render("Preview"),
@@ -336,6 +317,17 @@ func (e *Editor) footerLine(w int) string {
 		return st.dim.Render(truncate("type to search · ↑/↓ choose · enter preview · esc back", w))
 	case modeForm:
 		return st.dim.Render(truncate("←/→ change type or apply · tab complete · ctrl+n/p next/prev · enter apply · esc cancel", w))
+	case modeClause:
+		return st.dim.Render(truncate("←/→ operator · tab complete · ctrl+n/p next/prev · enter apply · esc cancel", w))
+	case modeName:
+		prompt := fmt.Sprintf("Name of the new %s filter: ", scopeKindNames[e.naming.kind])
+		if e.naming.filter >= 0 {
+			prompt = fmt.Sprintf("Rename %s filter %d: ", scopeKindNames[e.naming.kind], e.naming.filter+1)
+		}
+		return truncate(st.key.Render(prompt)+e.nameInput.View(), w)
+	}
+	if e.tab == tabScoping {
+		return st.dim.Render(truncate("a filter · c clause · ↵ edit · d del · u undo · ^s save · ? help · q quit", w))
 	}
 	if f := e.filter.Value(); f != "" {
 		return st.key.Render("/") + f + st.dim.Render(truncate("  (esc clears) · ↵ edit · a add · d delete · ? help", w-len(f)-1))

@@ -32,17 +32,23 @@ func samples() []Sample {
 	return []Sample{
 		{Name: "Ada Lovelace", Email: "ada@example.com", Object: user{
 			"userPrincipalName": "ada.lovelace@example.com", "mail": "ada@example.com", "displayName": "Ada Lovelace",
-			"givenName": "Ada", "surname": "Lovelace", "jobTitle": "  Analyst ", "IsSoftDeleted": "False"}},
+			"givenName": "Ada", "surname": "Lovelace", "jobTitle": "  Analyst ", "department": "Sales", "IsSoftDeleted": "False"}},
 		{Name: "Grace Hopper", Email: "grace@example.com", Object: user{
 			"userPrincipalName": "grace.hopper@example.com", "mail": "grace@example.com", "displayName": "Grace @ Navy",
-			"givenName": "Grace", "surname": "Hopper", "jobTitle": "Admiral", "IsSoftDeleted": "False"}},
+			"givenName": "Grace", "surname": "Hopper", "jobTitle": "Admiral", "department": "Navy", "IsSoftDeleted": "False"}},
 	}
 }
 
 // copyFixture copies testdata/slack.yaml into a temp dir and returns its path.
 func copyFixture(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "slack.yaml"))
+	return copyFile(t, "slack.yaml")
+}
+
+// copyFile copies testdata/name into a temp dir as slack.yaml.
+func copyFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +63,7 @@ func newTestEditor(t *testing.T, path string) *Editor {
 	t.Helper()
 	e, err := NewEditor(EditorOptions{
 		Path: path, Samples: samples(),
-		SourceAttributes: []string{"userPrincipalName", "mail", "mailNickname", "displayName", "givenName", "surname", "jobTitle"},
+		SourceAttributes: []string{"userPrincipalName", "mail", "mailNickname", "displayName", "givenName", "surname", "jobTitle", "department"},
 	})
 	if err != nil {
 		t.Fatal(err)

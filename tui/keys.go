@@ -10,7 +10,8 @@ import (
 // both the key handling and the help screen, so they cannot disagree.
 type editorKeys struct {
 	Up, Down, Top, Bottom, NextTab, PrevTab         key.Binding
-	Edit, Add, Delete, Undo, MoveUp, MoveDown       key.Binding
+	Edit, Add, AddClause, Delete, Undo              key.Binding
+	MoveUp, MoveDown                                key.Binding
 	Match, Earlier, Later, Filter, Pick, Help, Save key.Binding
 	Quit                                            key.Binding
 }
@@ -20,31 +21,32 @@ func newEditorKeys() editorKeys {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), help))
 	}
 	return editorKeys{
-		Up:       b("move up", "up", "k"),
-		Down:     b("move down", "down", "j"),
-		Top:      b("first row", "home", "g"),
-		Bottom:   b("last row", "end", "G"),
-		NextTab:  b("next tab (users, groups, scoping)", "tab", "right", "l"),
-		PrevTab:  b("previous tab", "shift+tab", "left", "h"),
-		Edit:     b("edit the mapping", "enter", "e"),
-		Add:      b("add a mapping", "a"),
-		Delete:   b("delete the mapping", "d"),
-		Undo:     b("undo the last delete", "u", "ctrl+z"),
-		MoveUp:   b("move the row up (file order)", "K", "shift+up"),
-		MoveDown: b("move the row down (file order)", "J", "shift+down"),
-		Match:    b("use / stop using for matching", "m"),
-		Earlier:  b("matching precedence: try earlier", "["),
-		Later:    b("matching precedence: try later", "]"),
-		Filter:   b("filter rows", "/"),
-		Pick:     b("pick the preview's sample user", "p"),
-		Help:     b("show / hide this help", "?"),
-		Save:     b("save (checked first; never writes an invalid file)", "ctrl+s"),
-		Quit:     b("quit (asks when there are unsaved changes)", "q", "ctrl+c"),
+		Up:        b("move up", "up", "k"),
+		Down:      b("move down", "down", "j"),
+		Top:       b("first row", "home", "g"),
+		Bottom:    b("last row", "end", "G"),
+		NextTab:   b("next tab (users, groups, scoping)", "tab", "right", "l"),
+		PrevTab:   b("previous tab", "shift+tab", "left", "h"),
+		Edit:      b("edit the mapping (scoping: the clause, or rename the filter)", "enter", "e"),
+		Add:       b("add a mapping (scoping: a filter)", "a"),
+		AddClause: b("scoping: add a clause to the selected filter", "c"),
+		Delete:    b("delete the mapping (scoping: the clause or filter)", "d"),
+		Undo:      b("undo the last delete", "u", "ctrl+z"),
+		MoveUp:    b("move the row up (file order)", "K", "shift+up"),
+		MoveDown:  b("move the row down (file order)", "J", "shift+down"),
+		Match:     b("use / stop using for matching", "m"),
+		Earlier:   b("matching precedence: try earlier", "["),
+		Later:     b("matching precedence: try later", "]"),
+		Filter:    b("filter rows", "/"),
+		Pick:      b("pick the preview's sample user", "p"),
+		Help:      b("show / hide this help", "?"),
+		Save:      b("save (checked first; never writes an invalid file)", "ctrl+s"),
+		Quit:      b("quit (asks when there are unsaved changes)", "q", "ctrl+c"),
 	}
 }
 
 func (k editorKeys) all() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Edit, k.Add, k.Delete, k.Undo,
+	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Edit, k.Add, k.AddClause, k.Delete, k.Undo,
 		k.MoveUp, k.MoveDown, k.Match, k.Earlier, k.Later, k.Filter, k.Pick, k.Help, k.Save, k.Quit}
 }
 

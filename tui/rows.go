@@ -62,11 +62,13 @@ func sameAttr(a, b mapping.Attribute) bool {
 	return a == b
 }
 
-// deleted is one removed row, kept so it can be put back where it was.
+// deleted is one removed row, or on the scoping tab one removed filter or
+// clause (scope), kept so it can be put back where it was.
 type deleted struct {
 	tab   int
 	index int
 	row   row
+	scope *scopeDeletion
 }
 
 func (l *list) remove(i int) row {

@@ -18,8 +18,9 @@ import (
 // unknown top-level sections survive; the result is checked to read back
 // as exactly the edited mapping, and if it does not (an exotic file), the
 // plain mapping.Marshal form is used and kept reports false.
-func render(orig []byte, users, groups list, scope [2][]mapping.Filter) (data []byte, kept bool, err error) {
-	m := &mapping.Mapping{Version: mapping.Version, Users: users.attrs(), Groups: groups.attrs(), UserScope: scope[0], GroupScope: scope[1]}
+func render(orig []byte, users, groups list, scope [2]scopeList) (data []byte, kept bool, err error) {
+	filters := [2][]mapping.Filter{scope[0].filters(), scope[1].filters()}
+	m := &mapping.Mapping{Version: mapping.Version, Users: users.attrs(), Groups: groups.attrs(), UserScope: filters[0], GroupScope: filters[1]}
 	plain, err := m.Marshal()
 	if err != nil {
 		return nil, false, fmt.Errorf("writing the mapping as YAML: %w", err)
@@ -27,20 +28,21 @@ func render(orig []byte, users, groups list, scope [2][]mapping.Filter) (data []
 	if len(bytes.TrimSpace(orig)) == 0 {
 		return plain, true, nil
 	}
-	edited, err := editTree(orig, users, groups)
+	edited, err := editTree(orig, users, groups, scope)
 	if err != nil {
 		return plain, false, nil
 	}
 	back, err := mapping.Parse("edited", edited)
 	if err != nil || !newList(back.Users).sameAs(users) || !newList(back.Groups).sameAs(groups) ||
-		len(back.UserScope) != len(scope[0]) || len(back.GroupScope) != len(scope[1]) {
+		!sameFilters(back.UserScope, filters[0]) || !sameFilters(back.GroupScope, filters[1]) {
 		return plain, false, nil
 	}
 	return edited, true, nil
 }
 
-// editTree rewrites the users and groups sequences of the original file.
-func editTree(orig []byte, users, groups list) ([]byte, error) {
+// editTree rewrites the users and groups sequences of the original file,
+// and the scope section's filter lists that changed.
+func editTree(orig []byte, users, groups list, scope [2]scopeList) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(orig, &doc); err != nil {
 		return nil, err
@@ -60,6 +62,9 @@ func editTree(orig []byte, users, groups list) ([]byte, error) {
 		if !setValue(root, part.key, seq) {
 			root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: part.key}, seq)
 		}
+	}
+	if err := editScope(root, orig, scope); err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -130,16 +135,7 @@ func mergeEntry(old, want *yaml.Node) *yaml.Node {
 		if nv == nil {
 			continue
 		}
-		if v.Kind != yaml.ScalarNode {
-			v = nv
-		} else if v.Value != nv.Value || v.Tag == "!!null" {
-			quoted := v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 && nv.Tag == "!!str"
-			v.Value, v.Tag, v.Anchor = nv.Value, nv.Tag, ""
-			if !quoted {
-				v.Style = 0
-			}
-		}
-		content = append(content, k, v)
+		content = append(content, k, mergeScalar(v, nv))
 	}
 	for i := 0; i+1 < len(want.Content); i += 2 {
 		if valueOf(old, want.Content[i].Value) == nil {
@@ -149,6 +145,22 @@ func mergeEntry(old, want *yaml.Node) *yaml.Node {
 	old.Content = content
 	old.Style &^= yaml.FlowStyle
 	return old
+}
+
+// mergeScalar updates v to hold nv's value, keeping v's comments and, for
+// a quoted string, its quoting; a v that is not a scalar is replaced.
+func mergeScalar(v, nv *yaml.Node) *yaml.Node {
+	if v.Kind != yaml.ScalarNode || nv.Kind != yaml.ScalarNode {
+		return nv
+	}
+	if v.Value != nv.Value || v.Tag == "!!null" {
+		quoted := v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 && nv.Tag == "!!str"
+		v.Value, v.Tag, v.Anchor = nv.Value, nv.Tag, ""
+		if !quoted {
+			v.Style = 0
+		}
+	}
+	return v
 }
 
 func valueOf(m *yaml.Node, key string) *yaml.Node {

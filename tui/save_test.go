@@ -28,7 +28,7 @@ func TestRenderKeepsCommentsAndOrder(t *testing.T) {
 	users.remove(4)                                              // name.familyName
 	users.swap(0, 1)
 	users.rows = append(users.rows, row{orig: -1, attr: mapping.Attribute{Target: mapping.AttrUserType, Type: mapping.TypeConstant, Value: "Employee"}})
-	out, kept, err := render(orig, users, groups, [2][]mapping.Filter{})
+	out, kept, err := render(orig, users, groups, [2]scopeList{})
 	if err != nil || !kept {
 		t.Fatalf("render: kept=%v err=%v", kept, err)
 	}
@@ -63,7 +63,7 @@ func TestRenderTypeChangeDropsOldKey(t *testing.T) {
 	orig, users, groups := loadLists(t, filepath.Join("testdata", "slack.yaml"))
 	a := &users.rows[3].attr // name.givenName from givenName
 	a.Type, a.Source, a.Expression = mapping.TypeExpression, "", "Trim([givenName])"
-	out, _, err := render(orig, users, groups, [2][]mapping.Filter{})
+	out, _, err := render(orig, users, groups, [2]scopeList{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestRenderTypeChangeDropsOldKey(t *testing.T) {
 
 func TestRenderNewFileUsesStandardLayout(t *testing.T) {
 	d := mapping.Default()
-	out, kept, err := render(nil, newList(d.Users), newList(d.Groups), [2][]mapping.Filter{})
+	out, kept, err := render(nil, newList(d.Users), newList(d.Groups), [2]scopeList{})
 	if err != nil || !kept {
 		t.Fatalf("kept=%v err=%v", kept, err)
 	}
@@ -91,7 +91,7 @@ func TestRenderNewFileUsesStandardLayout(t *testing.T) {
 func TestValidateContentRefusesInvalid(t *testing.T) {
 	orig, users, groups := loadLists(t, filepath.Join("testdata", "slack.yaml"))
 	users.remove(1) // the work email is required
-	out, _, err := render(orig, users, groups, [2][]mapping.Filter{})
+	out, _, err := render(orig, users, groups, [2]scopeList{})
 	if err != nil {
 		t.Fatal(err)
 	}

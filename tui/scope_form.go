@@ -1,0 +1,260 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/slackprov/slackprov/mapping"
+)
+
+// The fields of the clause form, top to bottom.
+const (
+	clauseAttribute = iota
+	clauseOperator
+	clauseValue
+	clauseFieldCount
+)
+
+// operatorHelp says in a few words when each operator holds, as
+// docs/mappings.md describes them.
+var operatorHelp = map[mapping.Operator]string{
+	mapping.OpEquals:              "equals the value (case-sensitive)",
+	mapping.OpNotEquals:           "differs from the value (case-sensitive)",
+	mapping.OpIsTrue:              "is True (any case); takes no value",
+	mapping.OpIsFalse:             "is False (any case); takes no value",
+	mapping.OpIsNull:              "is absent or empty; takes no value",
+	mapping.OpIsNotNull:           "has a value; takes no value",
+	mapping.OpRegexMatch:          "the regular expression matches (anchor with ^…$)",
+	mapping.OpNotRegexMatch:       "the regular expression does not match",
+	mapping.OpGreaterThan:         "is a whole number larger than the value",
+	mapping.OpGreaterThanOrEquals: "is a whole number larger than or equal to the value",
+	mapping.OpLessThan:            "is a whole number smaller than the value",
+	mapping.OpLessThanOrEquals:    "is a whole number smaller than or equal to the value",
+	mapping.OpIncludes:            "contains the value (case-sensitive)",
+	mapping.OpEndsWith:            "ends with the value (case-sensitive)",
+	mapping.OpIn:                  "numbers: shares a bit with the value; text: occurs within the value",
+	mapping.OpNotIn:               "the opposite of &",
+}
+
+// clauseForm edits one clause of a scoping filter.
+type clauseForm struct {
+	kind, filter int
+	clause       int // clause being edited; -1 when adding
+	orig         int
+	// newFilter is set when the filter was created for this clause: a
+	// filter needs a clause, so cancelling takes the filter away again.
+	newFilter bool
+
+	focus            int
+	op               mapping.Operator
+	attribute, value textinput.Model
+	attributes       []string
+	pick             int
+	// refused shows every problem, the "no attribute yet" one included,
+	// once enter was pressed on a clause that would not load.
+	refused bool
+}
+
+func newClauseForm(kind, filter, clause int, c scopeClause, attributes []string) *clauseForm {
+	f := &clauseForm{
+		kind: kind, filter: filter, clause: clause, orig: c.orig,
+		op:        canonicalOperator(c.clause.Operator),
+		attribute: newInput(c.clause.Attribute), value: newInput(c.clause.Value),
+		attributes: attributes,
+	}
+	if f.op == "" {
+		f.op = mapping.OpEquals
+	}
+	f.refocus()
+	return f
+}
+
+// current is the clause the form describes now; a unary operator's
+// clause has no value, whatever was typed before the operator changed.
+func (f *clauseForm) current() scopeClause {
+	c := mapping.Clause{Attribute: strings.TrimSpace(f.attribute.Value()), Operator: f.op}
+	if !unaryOperator(f.op) {
+		c.Value = f.value.Value()
+	}
+	return scopeClause{clause: c, orig: f.orig}
+}
+
+// input is the text input of the focused field, nil on the operator.
+func (f *clauseForm) input() *textinput.Model {
+	switch f.focus {
+	case clauseAttribute:
+		return &f.attribute
+	case clauseValue:
+		return &f.value
+	}
+	return nil
+}
+
+func (f *clauseForm) refocus() {
+	f.attribute.Blur()
+	f.value.Blur()
+	if in := f.input(); in != nil {
+		in.Focus()
+		in.CursorEnd()
+	}
+	f.pick = 0
+}
+
+func (f *clauseForm) move(delta int) {
+	for {
+		f.focus = (f.focus + delta + clauseFieldCount) % clauseFieldCount
+		if f.focus != clauseValue || !unaryOperator(f.op) {
+			break
+		}
+	}
+	f.refocus()
+}
+
+func (f *clauseForm) suggestions() []string {
+	if f.focus != clauseAttribute {
+		return nil
+	}
+	return completions(f.attribute.Value(), f.attributes, 5)
+}
+
+// update handles a key inside the form; enter and esc are the editor's.
+func (f *clauseForm) update(msg tea.KeyMsg) tea.Cmd {
+	sugg := f.suggestions()
+	switch msg.String() {
+	case "up", "shift+tab":
+		f.move(-1)
+		return nil
+	case "down":
+		f.move(1)
+		return nil
+	case "tab":
+		if len(sugg) > 0 {
+			f.attribute.SetValue(sugg[min(f.pick, len(sugg)-1)])
+			f.attribute.CursorEnd()
+			f.pick = 0
+			return nil
+		}
+		f.move(1)
+		return nil
+	case "ctrl+n":
+		if len(sugg) > 0 {
+			f.pick = (f.pick + 1) % len(sugg)
+		}
+		return nil
+	case "ctrl+p":
+		if len(sugg) > 0 {
+			f.pick = (f.pick - 1 + len(sugg)) % len(sugg)
+		}
+		return nil
+	}
+	if f.focus == clauseOperator {
+		switch msg.String() {
+		case "left", "h":
+			f.op = cycle(mapping.Operators(), f.op, -1)
+		case "right", "l", " ":
+			f.op = cycle(mapping.Operators(), f.op, 1)
+		}
+		return nil
+	}
+	in := f.input()
+	var cmd tea.Cmd
+	*in, cmd = in.Update(msg)
+	f.pick = 0
+	return cmd
+}
+
+// view draws the form width cells wide; sample names the preview's user,
+// whose result against the clause is shown live.
+func (f *clauseForm) view(st styles, width int, filterName string, sample *Sample) string {
+	title := fmt.Sprintf("Add a clause to %s filter %q", scopeKindNames[f.kind], filterName)
+	if f.clause >= 0 {
+		title = fmt.Sprintf("Edit clause %d of %s filter %q", f.clause+1, scopeKindNames[f.kind], filterName)
+	}
+	var b strings.Builder
+	b.WriteString(truncate(st.title.Render(title)+st.dim.Render("  enter apply · esc cancel · ↑/↓ field"), width) + "\n")
+	const labelW = 12
+	inputW := max(10, width-labelW-2)
+	f.attribute.Width, f.value.Width = inputW, inputW
+	line := func(field int, label, value string) {
+		ls, marker := st.label, "  "
+		if f.focus == field {
+			ls, marker = st.focusLabel, st.key.Render("› ")
+		}
+		b.WriteString(marker + ls.Render(fit(label, labelW)) + value + "\n")
+	}
+	line(clauseAttribute, "Attribute", f.attribute.View())
+	if sugg := f.suggestions(); len(sugg) > 0 {
+		parts := make([]string, len(sugg))
+		for i, s := range sugg {
+			parts[i] = s
+			if i == f.pick {
+				parts[i] = st.selected.Render(s)
+			}
+		}
+		b.WriteString(truncate(strings.Repeat(" ", labelW+2)+st.dim.Render("↳ ")+strings.Join(parts, st.dim.Render(" · ")), width) + "\n")
+	}
+	line(clauseOperator, "Operator", choice(st, string(f.op), f.focus == clauseOperator))
+	b.WriteString(truncate(strings.Repeat(" ", labelW+2)+st.dim.Render(operatorHelp[f.op]), width) + "\n")
+	if !unaryOperator(f.op) {
+		line(clauseValue, "Value", f.value.View())
+	}
+	c := f.current().clause
+	var o mapping.Object
+	if sample != nil {
+		o = sample.Object
+	}
+	v := checkClause(f.kind, c, o)
+	problems := v.problems
+	if !f.refused && c.Attribute == "" {
+		problems = nil
+	}
+	switch {
+	case len(problems) > 0:
+		for _, p := range problems {
+			b.WriteString(st.err.Render(fit("  ! "+p, width)) + "\n")
+		}
+	case v.judged:
+		holds := "holds"
+		if !v.holds {
+			holds = "fails"
+		}
+		b.WriteString(truncate("  "+st.label.Render(fit(firstName(sample), labelW))+clauseMark(st, v)+fmt.Sprintf(" %s: %s is %s", holds, c.Attribute, sampleValue(v)), width) + "\n")
+	}
+	return b.String()
+}
+
+// firstName is the sample's first word, for narrow columns.
+func firstName(s *Sample) string {
+	if s == nil {
+		return ""
+	}
+	if f := strings.Fields(s.label()); len(f) > 0 {
+		return f[0]
+	}
+	return "sample"
+}
+
+func clauseMark(st styles, v clauseVerdict) string {
+	switch {
+	case len(v.problems) > 0:
+		return st.err.Render("!")
+	case !v.judged:
+		return " "
+	case v.holds:
+		return st.ok.Render("✓")
+	}
+	return st.err.Render("✗")
+}
+
+// sampleValue is what the sample's attribute holds, so a failing clause
+// shows why it fails.
+func sampleValue(v clauseVerdict) string {
+	if v.null {
+		return "empty"
+	}
+	return strconv.Quote(v.actual)
+}

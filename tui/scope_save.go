@@ -1,0 +1,140 @@
+package tui
+
+import (
+	"errors"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/slackprov/slackprov/mapping"
+)
+
+// editScope rewrites the filter lists of the scope: section that differ
+// from the file as loaded; an unchanged list is left exactly as written.
+// Kept filters and clauses reuse their nodes (and comments); a changed
+// clause is updated key by key, keeping the operator's spelling when it
+// still means the same operator.
+func editScope(root *yaml.Node, orig []byte, scope [2]scopeList) error {
+	was, err := mapping.Parse("loaded", orig)
+	if err != nil {
+		return err
+	}
+	loaded := [2][]mapping.Filter{was.UserScope, was.GroupScope}
+	section := valueOf(root, "scope")
+	for k, key := range []string{"users", "groups"} {
+		if sameFilters(scope[k].filters(), loaded[k]) {
+			continue
+		}
+		if section == nil || section.Kind != yaml.MappingNode {
+			fresh := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+			if section == nil || !setValue(root, "scope", fresh) {
+				root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "scope"}, fresh)
+			}
+			section = fresh
+		}
+		old := valueOf(section, key)
+		if old == nil && len(scope[k]) == 0 {
+			continue
+		}
+		seq, err := editFilters(old, scope[k], loaded[k])
+		if err != nil {
+			return err
+		}
+		if !setValue(section, key, seq) {
+			section.Content = append(section.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, seq)
+		}
+	}
+	return nil
+}
+
+// editFilters builds a kind's new filter list from the old sequence node
+// and the filters as loaded from it.
+func editFilters(old *yaml.Node, l scopeList, loaded []mapping.Filter) (*yaml.Node, error) {
+	var oldItems []*yaml.Node
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	if old != nil && old.Kind == yaml.SequenceNode {
+		oldItems = old.Content
+		seq.HeadComment, seq.LineComment, seq.FootComment = old.HeadComment, old.LineComment, old.FootComment
+	}
+	for _, f := range l {
+		want, err := filterNode(f)
+		if err != nil {
+			return nil, err
+		}
+		if f.orig < 0 || f.orig >= len(oldItems) || f.orig >= len(loaded) || oldItems[f.orig].Kind != yaml.MappingNode {
+			seq.Content = append(seq.Content, want)
+			continue
+		}
+		seq.Content = append(seq.Content, mergeFilter(oldItems[f.orig], want, f, loaded[f.orig]))
+	}
+	if len(seq.Content) == 0 {
+		seq.Style = yaml.FlowStyle
+	}
+	return seq, nil
+}
+
+// mergeFilter updates a filter's old node in place: its name, and its
+// clause list with kept clauses reusing their nodes.
+func mergeFilter(old, want *yaml.Node, f scopeFilter, loaded mapping.Filter) *yaml.Node {
+	wantClauses := valueOf(want, "clauses")
+	oldClauses := valueOf(old, "clauses")
+	var oldItems []*yaml.Node
+	clauses := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	if oldClauses != nil && oldClauses.Kind == yaml.SequenceNode {
+		oldItems = oldClauses.Content
+		clauses.HeadComment, clauses.LineComment, clauses.FootComment = oldClauses.HeadComment, oldClauses.LineComment, oldClauses.FootComment
+	}
+	for j, c := range f.clauses {
+		w := wantClauses.Content[j]
+		if c.orig < 0 || c.orig >= len(oldItems) || c.orig >= len(loaded.Clauses) || oldItems[c.orig].Kind != yaml.MappingNode {
+			clauses.Content = append(clauses.Content, w)
+			continue
+		}
+		o := oldItems[c.orig]
+		if !sameClause(c.clause, loaded.Clauses[c.orig]) {
+			keepOperatorSpelling(o, w)
+			o = mergeEntry(o, w)
+		}
+		clauses.Content = append(clauses.Content, o)
+	}
+	if len(clauses.Content) == 0 {
+		clauses.Style = yaml.FlowStyle
+	}
+	wantName := valueOf(want, "name")
+	if name := valueOf(old, "name"); name != nil {
+		setValue(old, "name", mergeScalar(name, wantName))
+	} else {
+		old.Content = append([]*yaml.Node{{Kind: yaml.ScalarNode, Value: "name"}, wantName}, old.Content...)
+	}
+	if !setValue(old, "clauses", clauses) {
+		old.Content = append(old.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "clauses"}, clauses)
+	}
+	old.Style &^= yaml.FlowStyle
+	return old
+}
+
+// keepOperatorSpelling writes the old operator's spelling into want when
+// both spell the same operator (an Entra export's "equals" stays so).
+func keepOperatorSpelling(old, want *yaml.Node) {
+	o, w := valueOf(old, "operator"), valueOf(want, "operator")
+	if o != nil && w != nil && o.Kind == yaml.ScalarNode && canonicalOperator(mapping.Operator(o.Value)) == canonicalOperator(mapping.Operator(w.Value)) {
+		w.Value = o.Value
+	}
+}
+
+// filterNode is one filter as mapping.Marshal writes it, so the rules for
+// which keys are written (no value for IS NULL, and so on) live in one place.
+func filterNode(f scopeFilter) (*yaml.Node, error) {
+	data, err := (&mapping.Mapping{UserScope: []mapping.Filter{f.filter()}}).Marshal()
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	users := valueOf(valueOf(doc.Content[0], "scope"), "users")
+	if users == nil || len(users.Content) != 1 {
+		return nil, errors.New("unexpected marshalled scope")
+	}
+	return users.Content[0], nil
+}
