@@ -267,3 +267,17 @@ func TestBurstOfKeysActsAsSeparateKeys(t *testing.T) {
 		t.Errorf("after jjj the cursor is on row %d, want 3", got)
 	}
 }
+
+// The help screen lists every key, whole, on an 80×24 terminal.
+func TestHelpFits80x24(t *testing.T) {
+	e := newTestEditor(t, "testdata/slack.yaml")
+	e.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	e.Update(keyRunes("?"))
+	view := e.View()
+	for _, row := range e.keys.helpRows() {
+		desc := row.Help().Desc
+		if !strings.Contains(view, desc) {
+			t.Errorf("the help at 80×24 lacks %q:\n%s", desc, view)
+		}
+	}
+}

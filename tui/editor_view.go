@@ -30,7 +30,7 @@ func (e *Editor) View() string {
 	body := h - 4
 	switch {
 	case e.mode == modeHelp:
-		lines := append([]string{st.header.Render("Keys") + st.dim.Render("  (any key closes)")}, helpLines(st, e.keys.all(), w)...)
+		lines := append([]string{st.header.Render("Keys") + st.dim.Render("  (any key closes)")}, helpLines(st, e.keys.helpRows(), w)...)
 		out = append(out, pad(clip(st, lines, body), body)...)
 	case w >= sideBySide:
 		lw := w * 3 / 5

@@ -45,9 +45,23 @@ func newEditorKeys() editorKeys {
 	}
 }
 
-func (k editorKeys) all() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Edit, k.Add, k.AddClause, k.Delete, k.Undo,
-		k.MoveUp, k.MoveDown, k.Match, k.Earlier, k.Later, k.Filter, k.Pick, k.Help, k.Save, k.Quit}
+// helpRows lists the bindings for the help screen, opposite moves sharing a
+// row (shown by their first keys), so the whole list fits an 80×24 terminal.
+func (k editorKeys) helpRows() []key.Binding {
+	pair := func(a, b key.Binding, desc string) key.Binding {
+		first := func(x key.Binding) string { return x.Keys()[0] }
+		return key.NewBinding(key.WithKeys(append(a.Keys(), b.Keys()...)...), key.WithHelp(first(a)+" · "+first(b), desc))
+	}
+	return []key.Binding{
+		pair(k.Up, k.Down, "move up / down (also k / j)"),
+		pair(k.Top, k.Bottom, "first / last row (also g / G)"),
+		pair(k.NextTab, k.PrevTab, "next / previous tab: users, groups, scoping"),
+		k.Edit, k.Add, k.AddClause, k.Delete, k.Undo,
+		pair(k.MoveUp, k.MoveDown, "move the row up / down (file order)"),
+		k.Match,
+		pair(k.Earlier, k.Later, "matching precedence: try earlier / later"),
+		k.Filter, k.Pick, k.Help, k.Save, k.Quit,
+	}
 }
 
 // helpLines lays the bindings out one per line: keys, then what they do.
