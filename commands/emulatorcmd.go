@@ -36,7 +36,7 @@ const EmulatorClientID = "1000000000.2000000000"
 func newEmulatorCmd(f *Factory) *cli.Command {
 	return &cli.Command{
 		Name:  "emulator",
-		Usage: "serve the built-in Slack SCIM emulator for manual trials",
+		Usage: "serve the built-in Slack emulator (SCIM and OAuth) for manual trials",
 		Description: `Serves an in-memory Slack org over SCIM v2 that follows Slack's documented rules,
 rate limits included. Point slack.scim_url at the printed URL and set
 SLACKPROV_SLACK_TOKEN to the emulator's token.

@@ -32,7 +32,7 @@ func newMappingsCmd(f *Factory, extra ...*cli.Command) *cli.Command {
 	}
 	return &cli.Command{
 		Name:  "mappings",
-		Usage: "show, check, try out, import and reset the attribute mappings",
+		Usage: "show, edit, check, try out, import and reset the attribute mappings",
 		Description: `The mappings say which directory attribute, constant or Entra-style expression
 feeds each Slack attribute, and which directory users and groups are in scope.
 Without a mappings file in the config, the built-in Slack defaults apply.
