@@ -15,7 +15,8 @@ import (
 // translate them to and from SCIM 1.1 here and nowhere else.
 type dialect interface {
 	listQuery(startIndex, count int, filter string) url.Values
-	decodeList(body []byte) (*ListResponse, error)
+	decodeUserList(body []byte) (*ListPage[User], error)
+	decodeGroupList(body []byte) (*ListPage[Group], error)
 	encodeUser(u *User) any
 	decodeUser(body []byte) (*User, error)
 	encodeGroup(g *Group) any
@@ -38,12 +39,16 @@ func (v2) listQuery(startIndex, count int, filter string) url.Values {
 	return q
 }
 
-func (v2) decodeList(body []byte) (*ListResponse, error) {
-	var lr ListResponse
-	if err := json.Unmarshal(body, &lr); err != nil {
+func (v2) decodeUserList(body []byte) (*ListPage[User], error) { return decodePage[User](body) }
+
+func (v2) decodeGroupList(body []byte) (*ListPage[Group], error) { return decodePage[Group](body) }
+
+func decodePage[T any](body []byte) (*ListPage[T], error) {
+	var p ListPage[T]
+	if err := json.Unmarshal(body, &p); err != nil {
 		return nil, fmt.Errorf("decoding list page: %w", err)
 	}
-	return &lr, nil
+	return &p, nil
 }
 
 // encodeUser stamps the schemas Slack requires (missing_schema_element

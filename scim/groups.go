@@ -13,7 +13,7 @@ const memberBatch = 5000
 // ListGroups calls fn once for every group, in pages of 1000. It stops at the
 // first error fn returns and returns that error unchanged.
 func (c *Client) ListGroups(ctx context.Context, fn func(*Group) error) error {
-	return listAll(ctx, c, "Groups", "", c.dialect.decodeGroup, func(g *Group) string { return g.ID }, fn)
+	return listAll(ctx, c, "Groups", "", c.dialect.decodeGroupList, func(g *Group) string { return g.ID }, fn)
 }
 
 // GetGroup fetches one group with its members. A group that does not exist

@@ -13,7 +13,7 @@ const pageSize = 1000
 // accounts change, so an entry can show up on two pages: each id is delivered
 // once.
 func listAll[T any](ctx context.Context, c *Client, resource, filter string,
-	decode func([]byte) (*T, error), idOf func(*T) string, fn func(*T) error) error {
+	decode func([]byte) (*ListPage[T], error), idOf func(*T) string, fn func(*T) error) error {
 	seen := map[string]bool{}
 	start := 1
 	for {
@@ -22,14 +22,13 @@ func listAll[T any](ctx context.Context, c *Client, resource, filter string,
 		if err != nil {
 			return err
 		}
-		page, err := c.dialect.decodeList(body)
+		page, err := decode(body)
 		if err != nil {
 			return fmt.Errorf("slack SCIM GET %s: %w", r.path(), err)
 		}
-		for _, raw := range page.Resources {
-			v, err := decode(raw)
-			if err != nil {
-				return fmt.Errorf("slack SCIM GET %s: %w", r.path(), err)
+		for _, v := range page.Resources {
+			if v == nil {
+				continue
 			}
 			if id := idOf(v); id != "" {
 				if seen[id] {

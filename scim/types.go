@@ -3,8 +3,6 @@
 // paging, retries and client-side rate limiting.
 package scim
 
-import "encoding/json"
-
 // Schema URNs used by Slack's SCIM v2 dialect.
 const (
 	SchemaUser       = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -94,13 +92,14 @@ type Group struct {
 	Meta        *Meta    `json:"meta,omitempty"`
 }
 
-// ListResponse is one page of a list call.
-type ListResponse struct {
-	Schemas      []string          `json:"schemas"`
-	Resources    []json.RawMessage `json:"Resources"`
-	TotalResults int               `json:"totalResults"`
-	ItemsPerPage int               `json:"itemsPerPage"`
-	StartIndex   int               `json:"startIndex"`
+// ListPage is one page of a list call, decoded in a single pass: a 100k-user
+// org is 100 pages of 1000 users, and scanning each page twice (envelope,
+// then every resource) was most of a full read's CPU.
+type ListPage[T any] struct {
+	Resources    []*T `json:"Resources"`
+	TotalResults int  `json:"totalResults"`
+	ItemsPerPage int  `json:"itemsPerPage"`
+	StartIndex   int  `json:"startIndex"`
 }
 
 // PatchOp is one RFC 7644 operation. Slack supports add, replace and remove only.

@@ -10,13 +10,13 @@ import (
 // included, in pages of 1000. It stops at the first error fn returns and
 // returns that error unchanged.
 func (c *Client) ListUsers(ctx context.Context, fn func(*User) error) error {
-	return listAll(ctx, c, "Users", "", c.dialect.decodeUser, func(u *User) string { return u.ID }, fn)
+	return listAll(ctx, c, "Users", "", c.dialect.decodeUserList, func(u *User) string { return u.ID }, fn)
 }
 
 // FindUsers returns every user matching a raw SCIM filter expression.
 func (c *Client) FindUsers(ctx context.Context, filter string) ([]*User, error) {
 	var out []*User
-	err := listAll(ctx, c, "Users", filter, c.dialect.decodeUser, func(u *User) string { return u.ID },
+	err := listAll(ctx, c, "Users", filter, c.dialect.decodeUserList, func(u *User) string { return u.ID },
 		func(u *User) error { out = append(out, u); return nil })
 	return out, err
 }
