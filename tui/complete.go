@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -64,4 +65,48 @@ func fit(s string, width int) string {
 		s = ansi.Truncate(s, width, "…")
 	}
 	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
+}
+
+// navigateKey handles the keys both edit forms share: up/shift+tab and down
+// move between fields, tab takes the picked completion into in (or moves on
+// when there is none), ctrl+n/ctrl+p choose among the completions. It
+// reports whether it used the key.
+func navigateKey(key string, sugg []string, pick *int, in *textinput.Model, move func(int)) bool {
+	switch key {
+	case "up", "shift+tab":
+		move(-1)
+	case "down":
+		move(1)
+	case "tab":
+		if len(sugg) == 0 {
+			move(1)
+			break
+		}
+		in.SetValue(sugg[min(*pick, len(sugg)-1)])
+		in.CursorEnd()
+		*pick = 0
+	case "ctrl+n":
+		if len(sugg) > 0 {
+			*pick = (*pick + 1) % len(sugg)
+		}
+	case "ctrl+p":
+		if len(sugg) > 0 {
+			*pick = (*pick - 1 + len(sugg)) % len(sugg)
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// suggestionLine shows the completions after "↳ ", the picked one marked.
+func suggestionLine(st styles, sugg []string, pick int) string {
+	parts := make([]string, len(sugg))
+	for i, s := range sugg {
+		parts[i] = s
+		if i == pick {
+			parts[i] = st.selected.Render(s)
+		}
+	}
+	return st.dim.Render("↳ ") + strings.Join(parts, st.dim.Render(" · "))
 }

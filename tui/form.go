@@ -178,32 +178,7 @@ func cycle[T comparable](list []T, cur T, delta int) T {
 
 // update handles a key inside the form; enter and esc are the editor's.
 func (f *form) update(msg tea.KeyMsg) tea.Cmd {
-	sugg := f.suggestions()
-	switch msg.String() {
-	case "up", "shift+tab":
-		f.move(-1)
-		return nil
-	case "down":
-		f.move(1)
-		return nil
-	case "tab":
-		if len(sugg) > 0 {
-			f.input().SetValue(sugg[min(f.pick, len(sugg)-1)])
-			f.input().CursorEnd()
-			f.pick = 0
-			return nil
-		}
-		f.move(1)
-		return nil
-	case "ctrl+n":
-		if len(sugg) > 0 {
-			f.pick = (f.pick + 1) % len(sugg)
-		}
-		return nil
-	case "ctrl+p":
-		if len(sugg) > 0 {
-			f.pick = (f.pick - 1 + len(sugg)) % len(sugg)
-		}
+	if navigateKey(msg.String(), f.suggestions(), &f.pick, f.input(), f.move) {
 		return nil
 	}
 	switch f.focus {
@@ -255,14 +230,7 @@ func (f *form) view(st styles, width int) string {
 		b.WriteString(marker + ls.Render(fit(label, labelW)) + value + "\n")
 		if f.focus == field {
 			if sugg := f.suggestions(); len(sugg) > 0 {
-				parts := make([]string, len(sugg))
-				for i, s := range sugg {
-					parts[i] = s
-					if i == f.pick {
-						parts[i] = st.selected.Render(s)
-					}
-				}
-				b.WriteString(strings.Repeat(" ", labelW+2) + st.dim.Render("↳ ") + strings.Join(parts, st.dim.Render(" · ")) + "\n")
+				b.WriteString(strings.Repeat(" ", labelW+2) + suggestionLine(st, sugg, f.pick) + "\n")
 			}
 		}
 	}

@@ -123,32 +123,7 @@ func (f *clauseForm) suggestions() []string {
 
 // update handles a key inside the form; enter and esc are the editor's.
 func (f *clauseForm) update(msg tea.KeyMsg) tea.Cmd {
-	sugg := f.suggestions()
-	switch msg.String() {
-	case "up", "shift+tab":
-		f.move(-1)
-		return nil
-	case "down":
-		f.move(1)
-		return nil
-	case "tab":
-		if len(sugg) > 0 {
-			f.attribute.SetValue(sugg[min(f.pick, len(sugg)-1)])
-			f.attribute.CursorEnd()
-			f.pick = 0
-			return nil
-		}
-		f.move(1)
-		return nil
-	case "ctrl+n":
-		if len(sugg) > 0 {
-			f.pick = (f.pick + 1) % len(sugg)
-		}
-		return nil
-	case "ctrl+p":
-		if len(sugg) > 0 {
-			f.pick = (f.pick - 1 + len(sugg)) % len(sugg)
-		}
+	if navigateKey(msg.String(), f.suggestions(), &f.pick, &f.attribute, f.move) {
 		return nil
 	}
 	if f.focus == clauseOperator {
@@ -188,14 +163,7 @@ func (f *clauseForm) view(st styles, width int, filterName string, sample *Sampl
 	}
 	line(clauseAttribute, "Attribute", f.attribute.View())
 	if sugg := f.suggestions(); len(sugg) > 0 {
-		parts := make([]string, len(sugg))
-		for i, s := range sugg {
-			parts[i] = s
-			if i == f.pick {
-				parts[i] = st.selected.Render(s)
-			}
-		}
-		b.WriteString(truncate(strings.Repeat(" ", labelW+2)+st.dim.Render("↳ ")+strings.Join(parts, st.dim.Render(" · ")), width) + "\n")
+		b.WriteString(truncate(strings.Repeat(" ", labelW+2)+suggestionLine(st, sugg, f.pick), width) + "\n")
 	}
 	line(clauseOperator, "Operator", choice(st, string(f.op), f.focus == clauseOperator))
 	b.WriteString(truncate(strings.Repeat(" ", labelW+2)+st.dim.Render(operatorHelp[f.op]), width) + "\n")
