@@ -20,6 +20,20 @@ func defaults(t testing.TB) *mapping.Compiled {
 	return c
 }
 
+// compileMapping parses and compiles a mapping file's YAML.
+func compileMapping(t *testing.T, yaml string) *mapping.Compiled {
+	t.Helper()
+	m, err := mapping.Parse("map.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func person(id, first, last string) directory.User {
 	upn := strings.ToLower(first + "." + last + "@example.com")
 	return directory.User{ID: id, UserPrincipalName: upn, Mail: upn, GivenName: first, Surname: last,
@@ -321,7 +335,7 @@ func TestBuildGroups(t *testing.T) {
 }
 
 func TestBuildScopeAndRedact(t *testing.T) {
-	m, err := mapping.Parse("map.yaml", []byte(`version: 1
+	c := compileMapping(t, `version: 1
 users:
   - target: userName
     expression: SlackUserName([userPrincipalName])
@@ -342,14 +356,7 @@ scope:
         - attribute: department
           operator: EQUALS
           value: Sales
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := m.Compile()
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	seller := person("s1", "Sam", "Seller")
 	seller.Department = "Sales"
 	seller.JobTitle = "Account Executive"
@@ -382,7 +389,7 @@ scope:
 }
 
 func TestBuildSelectUniqueValue(t *testing.T) {
-	m, err := mapping.Parse("map.yaml", []byte(`version: 1
+	c := compileMapping(t, `version: 1
 users:
   - target: userName
     expression: SelectUniqueValue(Left(SlackUserName([userPrincipalName]), 21), Append(Left(SlackUserName([userPrincipalName]), 19), "_2"), Append(Left(SlackUserName([userPrincipalName]), 19), "_3"))
@@ -392,14 +399,7 @@ users:
     match: 1
   - target: name.givenName
     source: givenName
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := m.Compile()
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	var dir []directory.User
 	for i, upn := range []string{"christopher.alexander-long", "christopher.alexanderson", "christopher.alexander.jr"} {
 		u := person(fmt.Sprintf("c%d", i), "Christopher", "X")

@@ -1,7 +1,6 @@
 package file
 
 import (
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -110,19 +109,7 @@ func TestParseCSVWholeFileErrors(t *testing.T) {
 		{"unterminated quote", "id,displayName\nu1,\"Zoë\nu2,B\n", `p.csv:3:5: extraneous or missing " in quoted-field`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			snap, err := Parse("p.csv", []byte(tt.data))
-			if err == nil {
-				t.Fatalf("no error; snapshot %+v", snap)
-			}
-			var pe *ParseError
-			if !errors.As(err, &pe) {
-				t.Errorf("error %T is not a *ParseError", err)
-			}
-			if err.Error() != tt.want {
-				t.Errorf("error = %q\nwant    %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantParseError(t, "p.csv", tt.data, tt.want) })
 	}
 }
 

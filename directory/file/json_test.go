@@ -246,19 +246,7 @@ func TestParseJSONWholeFileErrors(t *testing.T) {
 		{"not UTF-8", "{\"users\": [{\"id\": \"\xff\"}]}", "p.json:1: file is not UTF-8 text; save it as UTF-8"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			snap, err := Parse("p.json", []byte(tt.data))
-			if err == nil {
-				t.Fatalf("no error; snapshot %+v", snap)
-			}
-			var pe *ParseError
-			if !errors.As(err, &pe) {
-				t.Errorf("error %T is not a *ParseError", err)
-			}
-			if err.Error() != tt.want {
-				t.Errorf("error = %q\nwant    %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantParseError(t, "p.json", tt.data, tt.want) })
 	}
 }
 
@@ -276,5 +264,21 @@ func TestParseJSONBOMAndCRLF(t *testing.T) {
 	_, err = Parse("p.json", []byte("\uFEFF{\"users\": [\r\n  {\"id\": \"a\"\r\n]}"))
 	if err == nil || !strings.HasPrefix(err.Error(), "p.json:3:1: ") {
 		t.Errorf("syntax error with BOM and CRLF = %v, want position 3:1", err)
+	}
+}
+
+// wantParseError checks that data fails as a whole file with exactly want.
+func wantParseError(t *testing.T, name, data, want string) {
+	t.Helper()
+	snap, err := Parse(name, []byte(data))
+	if err == nil {
+		t.Fatalf("no error; snapshot %+v", snap)
+	}
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		t.Errorf("error %T is not a *ParseError", err)
+	}
+	if err.Error() != want {
+		t.Errorf("error = %q\nwant    %q", err, want)
 	}
 }
