@@ -151,6 +151,10 @@ func filtersWithoutPositions(filters []mapping.Filter) []mapping.Filter {
 	out := make([]mapping.Filter, len(filters))
 	for i, f := range filters {
 		f.Line, f.Column = 0, 0
+		f.Clauses = append([]mapping.Clause(nil), f.Clauses...)
+		for j := range f.Clauses {
+			f.Clauses[j].Line, f.Clauses[j].Column = 0, 0
+		}
 		out[i] = f
 	}
 	return out

@@ -51,11 +51,19 @@ func newEntraWorld(t *testing.T, users, groups int) *entraWorld {
 // sync runs `slackprov sync` and returns its JSON plan.
 func (w *entraWorld) sync(dryRun bool) *provision.Plan {
 	w.t.Helper()
+	p, _ := w.syncWith(dryRun, false)
+	return p
+}
+
+// syncWith runs `slackprov sync`, with --full if asked, and returns its
+// JSON plan and what it said on stderr.
+func (w *entraWorld) syncWith(dryRun, full bool) (*provision.Plan, string) {
+	w.t.Helper()
 	ios, _, out, errOut := TestStreams()
 	hc := w.graph.Client()
 	hc.Timeout = time.Minute
 	err := syncRun(context.Background(), &SyncOptions{IO: ios, Config: &w.cfg, HTTPClient: hc, Now: time.Now,
-		Token: staticToken{EmulatorToken, "test"}, DryRun: dryRun, Yes: true, Output: "json",
+		Token: staticToken{EmulatorToken, "test"}, DryRun: dryRun, Yes: true, Output: "json", Full: full,
 		MaxDeactivations: w.cfg.MaxDeactivations(), Workers: 4, EntraSecret: "test-secret"})
 	var partial *opsFailedError
 	if err != nil && !errors.As(err, &partial) {
@@ -65,7 +73,7 @@ func (w *entraWorld) sync(dryRun bool) *provision.Plan {
 	if err := json.Unmarshal(out.Bytes(), &p); err != nil {
 		w.t.Fatalf("plan JSON: %v\n%s", err, out)
 	}
-	return &p
+	return &p, errOut.String()
 }
 
 func userActions(p *provision.Plan) map[provision.Action]int {
