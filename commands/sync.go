@@ -204,7 +204,7 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		}
 		failed := plan.Users.Failed + plan.Groups.Failed
 		if failed > 0 {
-			ferr := &opsFailedError{failed: failed, dryRun: opts.DryRun}
+			ferr := &opsFailedError{failed: failed, dryRun: opts.DryRun, nothingToApply: true}
 			finishRun(st, runID, store.RunFailed, plan, ferr)
 			return ferr
 		}
@@ -444,12 +444,17 @@ func applyPlan(ctx context.Context, d applyDeps, plan *provision.Plan) error {
 // exit status is 1, dry run or not.
 type opsFailedError struct {
 	failed int
-	dryRun bool
+	// dryRun: nothing was meant to be written; nothingToApply: nothing else
+	// was planned.
+	dryRun, nothingToApply bool
 }
 
 func (e *opsFailedError) Error() string {
-	if e.dryRun {
+	switch {
+	case e.dryRun:
 		return fmt.Sprintf("%d objects cannot be provisioned as planned (marked ! in the plan above); fix them in the directory or the mappings", e.failed)
+	case e.nothingToApply:
+		return fmt.Sprintf("%d objects cannot be provisioned and nothing else needed changing. See `slackprov logs --status failed`; every later sync retries them", e.failed)
 	}
 	return fmt.Sprintf("%d operations failed; the rest were applied. See `slackprov logs --status failed`; every later sync retries them", e.failed)
 }
