@@ -1,10 +1,7 @@
 package commands
 
 import (
-	"context"
-	"encoding/json"
 	"math/rand/v2"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,19 +32,11 @@ func TestKilledFirstSyncConverges(t *testing.T) {
 		// Each request takes 10 ms, so a first sync (38 writes, four at a
 		// time) lasts long enough for the kill to land anywhere in it:
 		// user creates, group creates and membership, or before any write.
-		slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, DisableRateLimits: true,
-			Faults: emulator.Faults{Latency: 10 * time.Millisecond}})
-		srv := httptest.NewServer(slack)
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "people.json"), data, 0o600); err != nil {
+		w := newFileWorld(t, emulator.SlackOptions{Faults: emulator.Faults{Latency: 10 * time.Millisecond}})
+		if err := os.WriteFile(filepath.Join(w.dir, "people.json"), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cfg := filepath.Join(dir, "cfg.yaml")
-		if err := os.WriteFile(cfg, []byte("slack:\n  scim_url: "+srv.URL+"/scim/v2/\n  rate_share: 100\n"+
-			"source:\n  type: file\n  file:\n    path: people.json\nstate_dir: state\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cmd := &exec.Cmd{Path: self, Args: []string{"slackprov", "--config", cfg, "sync", "--yes"},
+		cmd := &exec.Cmd{Path: self, Args: []string{"slackprov", "--config", w.cfg, "sync", "--yes"},
 			Env: append(os.Environ(), "SLACKPROV_SLACK_TOKEN="+EmulatorToken)}
 		var log strings.Builder
 		cmd.Stdout, cmd.Stderr = &log, &log
@@ -58,7 +47,7 @@ func TestKilledFirstSyncConverges(t *testing.T) {
 		exited := make(chan struct{})
 		go func() { cmd.Wait(); close(exited) }()
 		func() {
-			for slack.Stats().AppliedWrites < killAt {
+			for w.slack.Stats().AppliedWrites < killAt {
 				select {
 				case <-exited:
 					return
@@ -68,36 +57,18 @@ func TestKilledFirstSyncConverges(t *testing.T) {
 			cmd.Process.Kill()
 		}()
 		<-exited
-		writes := slack.Stats().AppliedWrites
+		writes := w.slack.Stats().AppliedWrites
 
-		run := func(args ...string) (int, string, string) {
-			ios, _, stdout, stderr := TestStreams()
-			f := NewFactory()
-			f.IO = ios
-			f.Getenv = func(k string) string {
-				if k == "SLACKPROV_SLACK_TOKEN" {
-					return EmulatorToken
-				}
-				return os.Getenv(k)
-			}
-			code := Run(context.Background(), f, append([]string{"slackprov", "--config", cfg}, args...))
-			return code, stdout.String(), stderr.String()
-		}
 		// The sample directory has records that fail by design (exit 1).
-		if code, out, errOut := run("sync", "--yes"); code != ExitOK && code != ExitError {
+		if code, out, errOut := w.run("sync", "--yes"); code != ExitOK && code != ExitError {
 			t.Fatalf("trial %d (killed after %d writes): second sync exited %d:\n%s%s", trial, writes, code, out, errOut)
 		}
-		code, out, errOut := run("sync", "--dry-run", "--output", "json")
-		var p provision.Plan
-		if err := json.Unmarshal([]byte(out), &p); err != nil {
-			t.Fatalf("trial %d: plan JSON: %v\n%s%s", trial, err, out, errOut)
-		}
+		p, code := w.plan()
 		if p.HasChanges() || len(p.Links) > 0 || code != ExitError {
-			t.Fatalf("trial %d (killed after %d writes): not converged (exit %d): %s\n%s", trial, writes, code, provision.Summary(&p), log.String())
+			t.Fatalf("trial %d (killed after %d writes): not converged (exit %d): %s\n%s", trial, writes, code, provision.Summary(p), log.String())
 		}
-		checkNoDuplicates(t, slack)
-		srv.Close()
-		t.Logf("trial %d: killed after %d of the first sync's writes ; converged", trial, writes)
+		checkNoDuplicates(t, w.slack)
+		t.Logf("trial %d: killed after %d of the first sync's writes; converged", trial, writes)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/emulator"
-	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
 )
 
@@ -38,21 +36,11 @@ func TestGroupCreateAdoptsAfterLostAnswer(t *testing.T) {
 		w.WriteHeader(http.StatusConflict)
 		w.Write([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"name_taken","status":"409"}`))
 	})
-	srv := httptest.NewServer(front)
-	defer srv.Close()
-	client, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/v2/", Token: testToken, RateShare: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	r := rigOver(t, front, slack, 100)
 	snap := &directory.Snapshot{Users: []directory.User{person("a1", "Alice", "Smith"), person("b2", "Bob", "Jones")},
 		Groups: []directory.Group{{ID: "g1", DisplayName: "Engineering", Members: []string{"a1", "b2"}}}}
 	plan := Build(Input{Snapshot: snap, Mapping: defaults(t), MaxDeactivations: 50, Now: time.Now()})
-	if err := Apply(context.Background(), plan, ApplyOptions{Client: client, Store: st}); err != nil {
+	if err := Apply(context.Background(), plan, ApplyOptions{Client: r.client, Store: r.store}); err != nil {
 		t.Fatal(err)
 	}
 	for _, op := range plan.Operations {
@@ -64,7 +52,7 @@ func TestGroupCreateAdoptsAfterLostAnswer(t *testing.T) {
 	if len(groups) != 1 || len(groups[0].Members) != 2 {
 		t.Fatalf("Slack groups = %+v", groups)
 	}
-	if links, _ := st.Links(context.Background(), "group"); links["g1"] != groups[0].ID {
+	if links, _ := r.store.Links(context.Background(), "group"); links["g1"] != groups[0].ID {
 		t.Errorf("group links = %v", links)
 	}
 }
