@@ -322,17 +322,30 @@ func (a *applier) adopt(ctx context.Context, op *Operation, desired map[string]s
 		return err
 	}
 	var changed []string
-	for attr, want := range desired {
-		if attr == scim.AttrExternalID || !scim.IsUpdatable(attr) {
+	var changes []Change
+	for _, attr := range sortedAttrs(desired) {
+		want := desired[attr]
+		if attr == scim.AttrExternalID || attr == scim.AttrActive || !scim.IsUpdatable(attr) {
 			continue
 		}
-		if !sameValue(attr, existing.Get(attr), want) {
+		if old := existing.Get(attr); !sameValue(attr, old, want) {
 			changed = append(changed, attr)
+			changes = append(changes, Change{Attribute: attr, Old: old, New: want})
 		}
 	}
-	if len(changed) == 0 {
+	// Report what was done: an existing account brought back or updated,
+	// or, with nothing to change, the create whose answer was lost.
+	switch {
+	case !existing.IsActive() && activeValue(desired):
+		op.Action = ActionReactivate
+		changed = append(changed, scim.AttrActive)
+		changes = append([]Change{{Attribute: scim.AttrActive, Old: "false", New: "true"}}, changes...)
+	case len(changed) > 0:
+		op.Action = ActionUpdate
+	default:
 		return nil
 	}
+	op.Changes = changes
 	_, err = a.opts.Client.PatchUser(ctx, existing.ID, scim.PatchFor(desired, changed))
 	return err
 }

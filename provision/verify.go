@@ -27,7 +27,7 @@ func (p *planner) before() {
 		switch op.Kind {
 		case KindUser:
 			if u := p.byID[op.TargetID]; u != nil {
-				op.Before = userDigest(u, op)
+				op.Before = userDigest(u, op, p.plan)
 			}
 		case KindGroup:
 			if g := groups[op.TargetID]; g != nil {
@@ -38,11 +38,14 @@ func (p *planner) before() {
 }
 
 // userDigest covers what the operation reads or writes: its mapped
-// attributes and the active flag, compared as Slack compares them.
-func userDigest(u *scim.User, op *Operation) string {
+// attributes and the active flag, compared as Slack compares them. Redact()ed
+// attributes stay out, so the digest in a saved plan says nothing about them.
+func userDigest(u *scim.User, op *Operation, plan *Plan) string {
 	attrs := make([]string, 0, len(op.Desired))
 	for a := range op.Desired {
-		attrs = append(attrs, a)
+		if !plan.isRedacted(a) {
+			attrs = append(attrs, a)
+		}
 	}
 	sort.Strings(attrs)
 	var b strings.Builder
@@ -124,7 +127,7 @@ func Stale(ctx context.Context, c *scim.Client, plan *Plan) ([]string, error) {
 		switch op.Kind {
 		case KindUser:
 			if u := users[op.TargetID]; u != nil {
-				now = userDigest(u, op)
+				now = userDigest(u, op, plan)
 			}
 		case KindGroup:
 			if g := groups[op.TargetID]; g != nil {
