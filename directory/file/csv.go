@@ -26,16 +26,21 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The header is the first line that is not empty, as the CSV reader
+	// skips empty lines.
+	for len(spans) > 0 && len(bytes.TrimRight(data[spans[0].start:spans[0].end], "\r\n")) == 0 {
+		spans = spans[1:]
+	}
 	if len(spans) == 0 {
 		return nil, &ParseError{File: name, Line: 1, Msg: `file is empty; expected a header row with an "id" column`}
 	}
 	lines := lineCounter{data: data}
-	if hdr := data[spans[0].start:spans[0].end]; len(hdr) > MaxUserRecordBytes {
-		return nil, &ParseError{File: name, Line: 1, Msg: "header row: " + tooLarge(len(hdr), MaxUserRecordBytes).Error()}
-	} else if bad := invalidUTF8(hdr); bad >= 0 {
-		line, col := position(data, bad)
+	if hdr := spans[0]; hdr.end-hdr.start > MaxUserRecordBytes {
+		return nil, &ParseError{File: name, Line: hdr.line, Msg: "header row: " + tooLarge(hdr.end-hdr.start, MaxUserRecordBytes).Error()}
+	} else if bad := invalidUTF8(data[hdr.start:hdr.end]); bad >= 0 {
+		line, col := position(data, hdr.start+bad)
 		return nil, &ParseError{File: name, Line: line, Column: col,
-			Msg: fmt.Sprintf("byte 0x%02X in the header row is not UTF-8 text; save the file as UTF-8", hdr[bad])}
+			Msg: fmt.Sprintf("byte 0x%02X in the header row is not UTF-8 text; save the file as UTF-8", data[hdr.start+bad])}
 	}
 
 	// Records that are too large or not UTF-8 fail alone and never reach

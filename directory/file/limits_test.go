@@ -37,19 +37,19 @@ func TestInvalidUTF8FailsOneRecord(t *testing.T) {
 		t.Errorf("%d users read, want the other 428", len(snap.Users))
 	}
 
-	csvData := "id,displayName,jobTitle\nu1,Zo\xeb Ng,Engineer\nu2,Ann,\"Two\nlines \xff\"\nu3,Bo,Chef\n"
+	csvData := "\nid,displayName,jobTitle\nu1,Zo\xeb Ng,Engineer\nu2,Ann,\"Two\nlines \xff\"\nu3,Bo,Chef\n"
 	snap, err = Parse("p.csv", []byte(csvData))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkProblems(t, snap.Problems, []problem{
-		{2, "u1", "user", "line 2, column 6: byte 0xEB is not UTF-8 text"},
-		{3, "u2", "user", "line 4, column 7: byte 0xFF is not UTF-8 text"},
+		{3, "u1", "user", "line 3, column 6: byte 0xEB is not UTF-8 text"},
+		{4, "u2", "user", "line 5, column 7: byte 0xFF is not UTF-8 text"},
 	})
 	if got := userIDs(snap.Users); !reflect.DeepEqual(got, []string{"u3"}) {
-		t.Errorf("users = %v, want [u3] (on line 5, which the reader must still number right)", got)
+		t.Errorf("users = %v, want [u3] (on line 6, which the reader must still number right)", got)
 	}
-	if snap.Problems[0].Error() != "p.csv:2: user u1: line 2, column 6: byte 0xEB is not UTF-8 text; save the file as UTF-8" {
+	if snap.Problems[0].Error() != "p.csv:3: user u1: line 3, column 6: byte 0xEB is not UTF-8 text; save the file as UTF-8" {
 		t.Errorf("message = %q", snap.Problems[0].Error())
 	}
 }
@@ -62,7 +62,7 @@ func TestCSVLinesAfterSkippedRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkProblems(t, snap.Problems, []problem{
-		{2, "u1", "user", "not UTF-8"},
+		{2, "u1", "user", "line 2, column 4: byte 0xFF is not UTF-8 text"},
 		{3, "u2", "user", `want true or false, got "maybe"`},
 	})
 }
