@@ -335,11 +335,24 @@ func (p *planner) redact() {
 	if len(p.plan.Redacted) == 0 {
 		return
 	}
+	// A manager this plan creates is shown by userName ("(new user x)"),
+	// which must not show a redacted userName either.
+	newUsers := map[string]string{}
+	if r.Redacted(scim.AttrUserName) {
+		for _, op := range p.plan.Operations {
+			if op.Action == ActionCreate && op.UserName != "" {
+				newUsers["(new user "+op.UserName+")"] = "(new user " + op.SourceID + ")"
+			}
+		}
+	}
 	for i := range p.plan.Operations {
 		op := &p.plan.Operations[i]
 		for j := range op.Changes {
 			c := &op.Changes[j]
 			c.Old, c.New = r.Value(c.Attribute, c.Old), r.Value(c.Attribute, c.New)
+			if shown, ok := newUsers[c.New]; ok && c.Attribute == scim.AttrManager {
+				c.New = shown
+			}
 		}
 		if r.Redacted(scim.AttrUserName) {
 			op.UserName = "" // the operation is then named by its directory id
