@@ -8,15 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/mapping"
 )
-
-// redacted is what a Redact() value shows as in any output.
-const redacted = "[Redact]"
 
 // newMappingsCmd builds `slackprov mappings`. Subcommands that live in
 // other files (the interactive `edit`) are passed in as extra, so adding
@@ -292,14 +288,4 @@ func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// redactIn replaces every occurrence of the secret values in s.
-func redactIn(s string, secrets []string) string {
-	for _, v := range secrets {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, redacted)
-		}
-	}
-	return s
 }

@@ -91,7 +91,7 @@ func mappingsEvalRun(opts *MappingsEvalOptions) error {
 	if r.Redacted && values != nil {
 		values = make([]string, len(r.Values))
 		for i := range values {
-			values[i] = redacted
+			values[i] = mapping.RedactedValue
 		}
 	}
 	if opts.Output == "json" {

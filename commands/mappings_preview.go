@@ -87,9 +87,9 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 
 	var o mapping.Object = u
 	// Source attributes that feed a Redact() mapping are as secret as its value.
-	secretTargets := redactedTargets(c)
+	redactor := c.Redactor()
 	secretSources := map[string]bool{}
-	for _, t := range secretTargets {
+	for _, t := range redactor.Targets() {
 		for _, s := range c.UserTargetSources(t) {
 			secretSources[s] = true
 		}
@@ -113,7 +113,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 			case cl.Null:
 				actual = "null"
 			case secretSources[cl.Attribute]:
-				actual = redacted
+				actual = mapping.RedactedValue
 			}
 			fmt.Fprintf(w, "    %s (value: %s): %s\n", describeClause(shownClause{cl.Attribute, string(cl.Operator), cl.Value}), actual, holdsWord(cl.Holds))
 		}
@@ -127,7 +127,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 		switch {
 		case !ok || len(vals) == 0:
 		case secretSources[name]:
-			shown = redacted
+			shown = mapping.RedactedValue
 		default:
 			shown = fmt.Sprintf("%q", strings.Join(vals, `", "`))
 		}
@@ -137,14 +137,13 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 
 	create := c.EvalUser(o, true)
 	update := c.EvalUser(o, false)
-	secrets := secretValues(create.Values, secretTargets)
 	show := func(target string, values map[string]string) string {
 		v, ok := values[target]
 		switch {
 		case !ok:
 			return "(not sent)"
-		case c.Redacted(target):
-			return redacted
+		case redactor.Redacted(target):
+			return mapping.RedactedValue
 		}
 		return fmt.Sprintf("%q", v)
 	}
@@ -159,13 +158,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 	}
 	_ = t.write(w, "text", nil)
 
-	payload := map[string]string{}
-	for k, v := range create.Values {
-		if c.Redacted(k) {
-			v = redacted
-		}
-		payload[k] = v
-	}
+	payload := redactor.Values(create.Values)
 	fmt.Fprintln(w, "\nSCIM body Slack would receive for a new account (POST /Users):")
 	if strings.EqualFold(create.Values[mapping.AttrActive], "false") {
 		fmt.Fprintln(w, "(active is False: no Slack account is created for this user, and an existing one is deactivated)")
@@ -185,7 +178,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 	hasErr := false
 	for _, p := range create.Problems {
 		hasErr = hasErr || p.Severity == mapping.SeverityError
-		fmt.Fprintf(w, "  %s %s (%s): %s\n", p.Severity, p.Code, p.Target, redactIn(p.Message, secrets))
+		fmt.Fprintf(w, "  %s %s (%s): %s\n", p.Severity, p.Code, p.Target, p.Message)
 	}
 	if hasErr {
 		return withCode(ExitError, fmt.Errorf("Slack would refuse user %s as mapped; fix the mapping or the directory values above", u.ID))

@@ -157,7 +157,7 @@ func validateDirectory(ctx context.Context, opts *MappingsValidateOptions, c *ma
 	}
 	sort.Slice(users, func(i, j int) bool { return users[i].ID < users[j].ID })
 	rep.Users = len(users)
-	secretTargets := redactedTargets(c)
+	redactor := c.Redactor()
 	owners := map[string]map[string]string{mapping.AttrUserName: {}, mapping.AttrWorkEmail: {}}
 	for _, u := range users {
 		if !c.UserInScope(u) {
@@ -165,9 +165,8 @@ func validateDirectory(ctx context.Context, opts *MappingsValidateOptions, c *ma
 			continue
 		}
 		r := c.EvalUser(u, true)
-		secrets := secretValues(r.Values, secretTargets)
 		ex := func(target, msg string) problemExample {
-			return problemExample{Kind: "user", ID: u.ID, Name: u.UserPrincipalName, Target: target, Message: redactIn(msg, secrets)}
+			return problemExample{Kind: "user", ID: u.ID, Name: u.UserPrincipalName, Target: target, Message: redactor.Text(msg, r.Values)}
 		}
 		for _, p := range r.Problems {
 			col.add(p.Severity, ex(p.Target, p.Message), p.Code)
@@ -248,26 +247,4 @@ func printValidateReport(opts *MappingsValidateOptions, m *mapping.Mapping, c *m
 			fmt.Fprintf(w, "  … and %d more (--show N names more)\n", more)
 		}
 	}
-}
-
-// redactedTargets lists the user targets whose mapping uses Redact().
-func redactedTargets(c *mapping.Compiled) []string {
-	var out []string
-	for _, t := range c.UserTargets() {
-		if c.Redacted(t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// secretValues are the values of the redacted targets, to blank out of messages.
-func secretValues(values map[string]string, targets []string) []string {
-	var out []string
-	for _, t := range targets {
-		if v := values[t]; v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }

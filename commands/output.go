@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,14 +24,7 @@ func (t *table) write(w io.Writer, output string, value any) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(value)
 	case "csv":
-		cw := csv.NewWriter(w)
-		if err := cw.Write(t.header); err != nil {
-			return err
-		}
-		if err := cw.WriteAll(t.rows); err != nil {
-			return err
-		}
-		return cw.Error()
+		return writeCSV(w, append([][]string{t.header}, t.rows...))
 	case "text":
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, r := range append([][]string{t.header}, t.rows...) {

@@ -11,6 +11,11 @@ import (
 const (
 	scimMaxUserNameLen    = 21
 	scimMaxDisplayNameLen = 80
+	// scimMaxValueLen bounds every other value. Slack documents no limit
+	// for them (reference §2), and it surely keeps none of megabytes; the
+	// emulator refuses past 256 characters so that it is no kinder than
+	// any limit Slack may have, and answers as for a malformed attribute.
+	scimMaxValueLen = 256
 )
 
 // scimReservedUserNames are handles Slack refuses outright (username_not_allowed).
@@ -100,6 +105,14 @@ func (s *Slack) validate(u *scimUser, requireName bool) *scimError {
 			return scimBadRequest("invalid_emoji_not_allowed")
 		}
 	}
+	// Profile values are single-line text; what Slack answers to a NUL or
+	// a megabyte-long title is not documented (reference §2), so the
+	// emulator refuses both as malformed.
+	for _, p := range u.textValues() {
+		if p != nil && (strings.IndexFunc(*p, unicode.IsControl) >= 0 || utf8.RuneCountInString(*p) > scimMaxValueLen) {
+			return scimBadRequest("invalid_attribute_format" + suffix)
+		}
+	}
 	if slices.Contains(s.opts.Channels, u.UserName) {
 		return scimErr(s.opts.ConflictStatus, "username_taken")
 	}
@@ -147,4 +160,19 @@ func scimUserIDError(id string) *scimError {
 		return scimBadRequest("cannot_decode_user_id")
 	}
 	return scimErr(http.StatusNotFound, "no_such_user")
+}
+
+// textValues are the user's free-text values, for the checks every value
+// must pass. The photo is left out: it may be a long data: URL.
+func (u *scimUser) textValues() []*string {
+	v := []*string{&u.ExternalID, u.GivenName, u.FamilyName, u.HonorificPrefix, u.DisplayName, u.Title,
+		u.Timezone, u.UserType, u.PreferredLanguage, u.Locale, u.PrimaryPhone, u.MobilePhone, u.Role,
+		u.EmployeeNumber, u.CostCenter, u.Organization, u.Division, u.Department, u.ManagerID, u.StartDate}
+	for i := range u.Emails {
+		v = append(v, &u.Emails[i])
+	}
+	if a := u.Address; a != nil {
+		v = append(v, a.StreetAddress, a.Locality, a.Region, a.PostalCode, a.Country)
+	}
+	return v
 }

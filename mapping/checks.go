@@ -7,11 +7,32 @@ import (
 	"unicode"
 )
 
-// Slack's limits (reference slack-api.md §2).
+// Slack's limits, in characters (reference slack-api.md §2). Slack documents
+// userName, nickName and displayName; for every other attribute it documents
+// none, so slackprov sends at most MaxValueLength characters, which no real
+// title, department or phone number comes near (docs/directory-file.md).
 const (
 	MaxUserNameLength    = 21
+	MaxNickNameLength    = 21
 	MaxDisplayNameLength = 80
+	MaxValueLength       = 256
 )
+
+// shownLength is how much of a value a message quotes: enough to find the
+// record, never the whole of an absurd one.
+const shownLength = 40
+
+// shown quotes v for a message, cut to shownLength characters.
+func shown(v string) string {
+	n := 0
+	for i := range v {
+		if n == shownLength {
+			return fmt.Sprintf("%q…", v[:i])
+		}
+		n++
+	}
+	return fmt.Sprintf("%q", v)
+}
 
 // CheckUser runs Slack's validation rules on a complete set of user values
 // (as sent on create) and returns what Slack would reject or rewrite, using
@@ -32,10 +53,10 @@ func checkUser(values map[string]string, required func(target string) bool) []Pr
 		case strings.TrimSpace(u) == "":
 			add(AttrUserName, "username_required", SeverityError, "userName is empty; Slack requires one — check the source attribute of the userName mapping")
 		case n > MaxUserNameLength:
-			add(AttrUserName, "long_username", SeverityError, "userName %q is %d characters; Slack allows %d — shorten it in the mapping, e.g. Left(SlackUserName([userPrincipalName]), %d)", u, n, MaxUserNameLength, MaxUserNameLength)
+			add(AttrUserName, "long_username", SeverityError, "userName %s is %d characters; Slack allows %d — shorten it in the mapping, e.g. Left(SlackUserName([userPrincipalName]), %d)", shown(u), n, MaxUserNameLength, MaxUserNameLength)
 		}
 		if s := SlackUserName(u); strings.TrimSpace(u) != "" && s != u {
-			add(AttrUserName, "username_rewritten", SeverityWarning, "Slack will store userName %q as %q; map SlackUserName(...) so the value sent is the value kept", u, s)
+			add(AttrUserName, "username_rewritten", SeverityWarning, "Slack will store userName %s as %s; map SlackUserName(...) so the value sent is the value kept", shown(u), shown(s))
 		}
 	}
 	if e, ok := values[AttrWorkEmail]; ok || required(AttrWorkEmail) {
@@ -43,15 +64,15 @@ func checkUser(values map[string]string, required func(target string) bool) []Pr
 		case strings.TrimSpace(e) == "":
 			add(AttrWorkEmail, "email_empty", SeverityError, "the work email is empty; Slack requires a primary email — check the source attribute (mail) of the email mapping")
 		case !looksLikeEmail(e):
-			add(AttrWorkEmail, "bad_email_address", SeverityError, "%q is not an email address", e)
+			add(AttrWorkEmail, "bad_email_address", SeverityError, "%s is not an email address", shown(e))
 		}
 	}
 	if d, ok := values[AttrDisplayName]; ok {
 		switch {
 		case strings.HasPrefix(d, "@"):
-			add(AttrDisplayName, "invalid_starts_with_at", SeverityError, "displayName %q starts with @, which Slack refuses", d)
+			add(AttrDisplayName, "invalid_starts_with_at", SeverityError, "displayName %s starts with @, which Slack refuses", shown(d))
 		case strings.Contains(d, "@"):
-			add(AttrDisplayName, "invalid_name_specials", SeverityError, "displayName %q contains @, which Slack refuses (Entra skips such users with AttributeValidationFailed)", d)
+			add(AttrDisplayName, "invalid_name_specials", SeverityError, "displayName %s contains @, which Slack refuses (Entra skips such users with AttributeValidationFailed)", shown(d))
 		}
 		if n := charCount(d); n > MaxDisplayNameLength {
 			add(AttrDisplayName, "invalid_name_maxlength", SeverityError, "displayName is %d characters; Slack allows %d — shorten it in the mapping, e.g. Left([displayName], %d)", n, MaxDisplayNameLength, MaxDisplayNameLength)
@@ -62,7 +83,7 @@ func checkUser(values map[string]string, required func(target string) bool) []Pr
 	if (hasGiven || hasFamily) && strings.TrimSpace(given) == "" && strings.TrimSpace(family) == "" {
 		add(AttrGivenName, "invalid_name_required", SeverityError, "given name and family name are both empty; Slack needs at least one")
 	}
-	ps = append(ps, emojiProblems(values)...)
+	ps = append(ps, valueProblems(values)...)
 	return ps
 }
 
@@ -74,21 +95,67 @@ func checkGroup(values map[string]string, requireName bool) []Problem {
 		ps = append(ps, Problem{Target: AttrDisplayName, Code: "display_name_required", Severity: SeverityError,
 			Message: "group displayName is empty; Slack requires one"})
 	}
-	return append(ps, emojiProblems(values)...)
+	return append(ps, valueProblems(values)...)
 }
 
-func emojiProblems(values map[string]string) []Problem {
+// valueProblems checks what every value must be: free of emoji and control
+// characters, and within its length limit (userName and displayName have
+// their own checks above).
+func valueProblems(values map[string]string) []Problem {
 	// Planning checks every user; the values are scanned in place and only
 	// the (rare) problems are sorted, so the order stays stable.
 	var ps []Problem
+	add := func(target, code, format string, args ...any) {
+		ps = append(ps, Problem{Target: target, Code: code, Severity: SeverityError, Message: fmt.Sprintf(format, args...)})
+	}
 	for t, v := range values {
+		if r, at := controlChar(v); at > 0 {
+			add(t, "control_character", "%s value %s has the control character %U at character %d, which Slack profile values must not hold; remove it in the directory (or with Replace() in the mapping)", t, shown(v), r, at)
+		}
 		if containsEmoji(v) {
-			ps = append(ps, Problem{Target: t, Code: "invalid_emoji_not_allowed", Severity: SeverityError,
-				Message: fmt.Sprintf("%s value %q contains emoji, which Slack refuses", t, v)})
+			add(t, "invalid_emoji_not_allowed", "%s value %s contains emoji, which Slack refuses", t, shown(v))
+		}
+		switch t {
+		case AttrUserName, AttrDisplayName:
+		case AttrNickName:
+			if n := charCount(v); n > MaxNickNameLength {
+				add(t, "long_nickname", "nickName %s is %d characters; Slack allows %d", shown(v), n, MaxNickNameLength)
+			}
+		default:
+			if len(v) <= MaxValueLength {
+				break
+			}
+			if n := charCount(v); n > MaxValueLength {
+				add(t, "value_too_long", "%s value %s is %d characters; slackprov sends at most %d where Slack documents no limit — shorten it in the directory, or with Left(..., %d) in the mapping", t, shown(v), n, MaxValueLength, MaxValueLength)
+			}
 		}
 	}
-	sort.Slice(ps, func(i, j int) bool { return ps[i].Target < ps[j].Target })
+	sort.Slice(ps, func(i, j int) bool {
+		if ps[i].Target != ps[j].Target {
+			return ps[i].Target < ps[j].Target
+		}
+		return ps[i].Code < ps[j].Code
+	})
 	return ps
+}
+
+// controlChar finds the first control character (C0, DEL or C1) in s and its
+// 1-based character position; at is 0 when there is none.
+func controlChar(s string) (r rune, at int) {
+	clean := true
+	for i := 0; i < len(s) && clean; i++ {
+		clean = s[i] >= 0x20 && s[i] < 0x7F
+	}
+	if clean {
+		return 0, 0
+	}
+	for _, r := range s {
+		at++
+		if unicode.IsControl(r) {
+			return r, at
+		}
+	}
+	return 0, 0
 }
 
 // looksLikeEmail accepts local@domain.tld with no spaces: the shape Slack

@@ -46,6 +46,15 @@ func TestCheckUser(t *testing.T) {
 		{"emoji", map[string]string{AttrTitle: "Chief 🚀 Officer"}, nil, AttrTitle, "invalid_emoji_not_allowed", SeverityError, ""},
 		{"emoji star", map[string]string{AttrDisplayName: "Ada ⭐"}, nil, AttrDisplayName, "invalid_emoji_not_allowed", SeverityError, ""},
 		{"symbols not emoji", map[string]string{AttrTitle: "Contoso™ © Zürich 東京"}, nil, "", "", "", ""},
+		{"NUL in title", map[string]string{AttrTitle: "Eng\x00ineer"}, nil, AttrTitle, "control_character", SeverityError, `"Eng\x00ineer" has the control character U+0000 at character 4`},
+		{"newline in department", map[string]string{AttrDepartment: "Sales\nEMEA"}, nil, AttrDepartment, "control_character", SeverityError, "U+000A at character 6"},
+		{"C1 control in family name", map[string]string{AttrFamilyName: "Lo\u0085velace"}, nil, AttrFamilyName, "control_character", SeverityError, "U+0085 at character 3"},
+		{"title 256", map[string]string{AttrTitle: strings.Repeat("ü", MaxValueLength)}, nil, "", "", "", ""},
+		{"title 257", map[string]string{AttrTitle: strings.Repeat("t", MaxValueLength+1)}, nil, AttrTitle, "value_too_long", SeverityError,
+			`title value "tttttttttttttttttttttttttttttttttttttttt"… is 257 characters; slackprov sends at most 256`},
+		{"50 MB title", map[string]string{AttrTitle: strings.Repeat("x", 50<<20)}, nil, AttrTitle, "value_too_long", SeverityError, "is 52428800 characters"},
+		{"long phone", map[string]string{AttrMobilePhone: strings.Repeat("1", 300)}, nil, AttrMobilePhone, "value_too_long", SeverityError, ""},
+		{"nickName 22", map[string]string{AttrNickName: strings.Repeat("n", 22)}, nil, AttrNickName, "long_nickname", SeverityError, "22 characters; Slack allows 21"},
 		{"names empty", map[string]string{AttrGivenName: " ", AttrFamilyName: ""}, nil, AttrGivenName, "invalid_name_required", SeverityError, ""},
 		{"one name enough", map[string]string{AttrGivenName: ""}, nil, "", "", "", ""},
 		{"names unmapped", nil, []string{AttrGivenName, AttrFamilyName}, "", "", "", ""},
@@ -72,6 +81,9 @@ func TestCheckUser(t *testing.T) {
 			p := ps[0]
 			if p.Target != tc.target || p.Code != tc.code || p.Severity != tc.severity || !strings.Contains(p.Message, tc.msg) {
 				t.Errorf("got %+v", p)
+			}
+			if len(p.Message) > 400 {
+				t.Errorf("message is %d bytes; it must quote at most the start of a value", len(p.Message))
 			}
 		})
 	}

@@ -28,6 +28,7 @@ type Compiled struct {
 	userMatch, groupMatch []string
 	userScope, groupScope []compiledFilter
 	sources               []string
+	redactor              Redactor
 	pool                  sync.Pool
 	// values holds maps handed back by Recycle for the next evaluation.
 	values sync.Pool
@@ -71,6 +72,7 @@ func (m *Mapping) Compile() (*Compiled, error) {
 		rand:       rand.Reader,
 	}
 	c.sources = sourceAttributes(c.users, c.groups)
+	c.redactor = redactorOf(c.users)
 	c.pool.New = func() any { return &evaluator{stack: make([]value, 0, 32)} }
 	return c, nil
 }
@@ -203,14 +205,7 @@ func (c *Compiled) GroupOnCreateOnly(target string) bool {
 
 // Redacted reports whether the user target's value is wrapped in Redact():
 // it is sent to Slack but must show as [Redact] in plans and logs.
-func (c *Compiled) Redacted(target string) bool {
-	for _, a := range c.users {
-		if a.Target == target {
-			return a.redact
-		}
-	}
-	return false
-}
+func (c *Compiled) Redacted(target string) bool { return c.redactor.Redacted(target) }
 
 // Volatile lists user targets whose expression changes on every evaluation
 // (Now, Guid, RandomString); mapped "always", they update every sync.

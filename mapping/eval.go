@@ -61,6 +61,9 @@ func (c *Compiled) EvalUser(o Object, create bool) Result {
 		r.Problems = append(r.Problems, Problem{Target: AttrGivenName, Code: "invalid_name_required", Severity: SeverityError,
 			Message: "given name and family name are both empty; Slack needs at least one for a new account"})
 	}
+	// A check message that quotes a Redact()ed value would show it to
+	// everyone who reads the plan or the log.
+	r.Problems = c.redactor.Problems(r.Problems, r.Values)
 	return r
 }
 
@@ -103,12 +106,12 @@ func (c *Compiled) eval(attrs []compiledAttr, o Object, create bool) Result {
 			}
 			var err error
 			if v, err = e.eval(a.node); err != nil {
-				r.Problems = append(r.Problems, Problem{
-					Target:   a.Target,
-					Code:     "expression_failed",
-					Message:  fmt.Sprintf("%s: expression %s failed at %v", a.Target, a.Expression, err),
-					Severity: SeverityError,
-				})
+				msg := fmt.Sprintf("%s: expression %s failed at %v", a.Target, a.Expression, err)
+				if a.redact {
+					// The error may quote the source value, which Redact() hides.
+					msg = fmt.Sprintf("%s: expression %s failed (the reason would show the value Redact() hides; try the expression with mappings eval)", a.Target, a.Expression)
+				}
+				r.Problems = append(r.Problems, Problem{Target: a.Target, Code: "expression_failed", Message: msg, Severity: SeverityError})
 				continue
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/slackprov/slackprov/mapping"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
 )
@@ -45,6 +46,8 @@ type applier struct {
 	done      int
 	total     int
 	authErr   error
+	// redactor hides Redact()ed values in the errors Slack sends back.
+	redactor mapping.Redactor
 }
 
 // Apply executes the plan's planned operations, phase by phase in plan order,
@@ -62,7 +65,7 @@ func Apply(ctx context.Context, plan *Plan, opts ApplyOptions) error {
 	if err != nil {
 		return err
 	}
-	a := &applier{opts: opts, userLinks: links, linkedTo: make(map[string]string, len(links))}
+	a := &applier{opts: opts, userLinks: links, linkedTo: make(map[string]string, len(links)), redactor: plan.Redactor()}
 	for src, id := range links {
 		a.linkedTo[id] = src
 	}
@@ -200,7 +203,7 @@ func (a *applier) run(ctx context.Context, op *Operation) {
 		op.Status, op.Error = StatusSkipped, ns.reason
 	} else if err != nil {
 		op.Status = StatusFailed
-		op.Error = err.Error()
+		op.Error = a.redactor.Text(err.Error(), op.Desired)
 		var se *scim.Error
 		if errors.As(err, &se) {
 			op.ErrorCode = se.Code

@@ -180,7 +180,7 @@ func (p *planner) users() {
 		if conflict != "" {
 			// The account found is someone else's, so this user has none:
 			// what cannot happen is its create.
-			p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "conflict", conflict)
+			p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "conflict", p.hide(vals, conflict))
 			continue
 		}
 		if match == nil {
@@ -210,12 +210,12 @@ func (p *planner) users() {
 		op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how}
 		if dup := firstOwner(seenUserName, strings.ToLower(vals[scim.AttrUserName]), du.ID); dup != "" {
 			op.Action = actionFor(match, active)
-			p.fail(op, "duplicate_username", fmt.Sprintf("userName %q is also computed for directory user %s; make the mapping produce unique userNames", vals[scim.AttrUserName], dup))
+			p.fail(op, "duplicate_username", p.hide(vals, fmt.Sprintf("userName %q is also computed for directory user %s; make the mapping produce unique userNames", vals[scim.AttrUserName], dup)))
 			continue
 		}
 		if dup := firstOwner(seenEmail, strings.ToLower(vals[scim.AttrWorkEmail]), du.ID); dup != "" {
 			op.Action = actionFor(match, active)
-			p.fail(op, "duplicate_email", fmt.Sprintf("email %q is also used by directory user %s; Slack needs a unique email per account", vals[scim.AttrWorkEmail], dup))
+			p.fail(op, "duplicate_email", p.hide(vals, fmt.Sprintf("email %q is also used by directory user %s; Slack needs a unique email per account", vals[scim.AttrWorkEmail], dup)))
 			continue
 		}
 		if match == nil {
@@ -359,25 +359,42 @@ func (p *planner) markRetried() {
 }
 
 // redact hides the values of Redact() mappings in everything people read:
-// the attribute diffs shown, saved and logged. Desired keeps the real
-// values, since Apply must send them; RenderJSON hides those too.
+// the attribute diffs and messages shown, saved and logged. Desired keeps
+// the real values, since Apply must send them; RenderJSON hides those too.
 func (p *planner) redact() {
-	for _, t := range p.in.Mapping.UserTargets() {
-		if p.in.Mapping.Redacted(t) {
-			p.plan.Redacted = append(p.plan.Redacted, t)
-		}
-	}
+	r := p.in.Mapping.Redactor()
+	p.plan.Redacted = r.Targets()
 	if len(p.plan.Redacted) == 0 {
 		return
 	}
-	for i := range p.plan.Operations {
-		for j := range p.plan.Operations[i].Changes {
-			c := &p.plan.Operations[i].Changes[j]
-			if p.plan.isRedacted(c.Attribute) {
-				c.Old, c.New = redactValue(c.Old), redactValue(c.New)
+	// A manager this plan creates is shown by userName ("(new user x)"),
+	// which must not show a redacted userName either.
+	newUsers := map[string]string{}
+	if r.Redacted(scim.AttrUserName) {
+		for _, op := range p.plan.Operations {
+			if op.Action == ActionCreate && op.UserName != "" {
+				newUsers["(new user "+op.UserName+")"] = "(new user " + op.SourceID + ")"
 			}
 		}
 	}
+	for i := range p.plan.Operations {
+		op := &p.plan.Operations[i]
+		for j := range op.Changes {
+			c := &op.Changes[j]
+			c.Old, c.New = r.Value(c.Attribute, c.Old), r.Value(c.Attribute, c.New)
+			if shown, ok := newUsers[c.New]; ok && c.Attribute == scim.AttrManager {
+				c.New = shown
+			}
+		}
+		if r.Redacted(scim.AttrUserName) {
+			op.UserName = "" // the operation is then named by its directory id
+		}
+	}
+}
+
+// hide removes the redacted values of one user's vals from a message.
+func (p *planner) hide(vals map[string]string, msg string) string {
+	return p.in.Mapping.Redactor().Text(msg, vals)
 }
 
 // slackID returns the Slack account of a directory user: matched in this

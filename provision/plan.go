@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/slackprov/slackprov/mapping"
 )
 
 // Action is what an operation does to one Slack object.
@@ -177,24 +179,9 @@ type Plan struct {
 	Redacted []string `json:"redacted,omitempty"`
 }
 
-// RedactedValue is what people see instead of a Redact()ed value.
-const RedactedValue = "[Redact]"
-
-func (p *Plan) isRedacted(attr string) bool {
-	for _, r := range p.Redacted {
-		if r == attr {
-			return true
-		}
-	}
-	return false
-}
-
-func redactValue(v string) string {
-	if v == "" {
-		return ""
-	}
-	return RedactedValue
-}
+// Redactor hides the values of the plan's Redact() mappings wherever the
+// plan is shown, saved or logged; a loaded plan hides them as a fresh one does.
+func (p *Plan) Redactor() mapping.Redactor { return mapping.NewRedactor(p.Redacted) }
 
 // PlanVersion is the saved-plan format version. Version 2 records what the
 // plan was computed against; plans of version 1 cannot be checked.

@@ -149,19 +149,11 @@ func retried(op *Operation) string {
 // values hidden (a plan saved with Save keeps them, for apply).
 func RenderJSON(w io.Writer, p *Plan) error {
 	if len(p.Redacted) > 0 {
+		r := p.Redactor()
 		shown := *p
 		shown.Operations = make([]Operation, len(p.Operations))
 		for i, op := range p.Operations {
-			if op.Desired != nil {
-				d := make(map[string]string, len(op.Desired))
-				for k, v := range op.Desired {
-					if p.isRedacted(k) {
-						v = redactValue(v)
-					}
-					d[k] = v
-				}
-				op.Desired = d
-			}
+			op.Desired = r.Values(op.Desired)
 			shown.Operations[i] = op
 		}
 		p = &shown

@@ -41,9 +41,10 @@ func (p *planner) before() {
 // attributes and the active flag, compared as Slack compares them. Redact()ed
 // attributes stay out, so the digest in a saved plan says nothing about them.
 func userDigest(u *scim.User, op *Operation, plan *Plan) string {
+	r := plan.Redactor()
 	attrs := make([]string, 0, len(op.Desired))
 	for a := range op.Desired {
-		if !plan.isRedacted(a) {
+		if !r.Redacted(a) {
 			attrs = append(attrs, a)
 		}
 	}

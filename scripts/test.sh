@@ -39,3 +39,9 @@ dbus-run-session -- sh -c '
   printf %s "slackprov-test-keyring" | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec go test -count=1 -timeout 20m "$@" ./...
 ' "$keyring_home" "$@"
+
+# Each fuzz target, briefly, on top of its committed corpus (testdata/fuzz).
+# A count, not a duration: a -fuzztime duration can fail with "context
+# deadline exceeded" and no crasher on a busy machine (go.dev/issue/75804).
+go test -run '^$' -fuzz '^FuzzParseJSON$' -fuzztime 60000x ./directory/file/
+go test -run '^$' -fuzz '^FuzzParseCSV$' -fuzztime 100000x ./directory/file/

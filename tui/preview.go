@@ -52,14 +52,15 @@ func computePreview(attrs []mapping.Attribute, s *Sample, payload func(map[strin
 		return p
 	}
 	r := c.EvalUser(s.Object, true)
-	p.values, p.checks = r.Values, r.Problems
+	shown := c.Redactor().Values(r.Values)
+	p.values, p.checks = shown, r.Problems
 	p.problems = map[string][]mapping.Problem{}
 	for _, pr := range r.Problems {
 		p.problems[pr.Target] = append(p.problems[pr.Target], pr)
 	}
-	var body any = r.Values
+	var body any = shown
 	if payload != nil {
-		body = payload(r.Values)
+		body = payload(shown)
 	}
 	data, err := json.MarshalIndent(body, "", "  ")
 	if err != nil {

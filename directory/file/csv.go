@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -20,8 +21,45 @@ type column struct {
 }
 
 func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	r.Comma = delimiter(data)
+	comma := delimiter(data)
+	spans, err := csvRecords(name, data, byte(comma))
+	if err != nil {
+		return nil, err
+	}
+	// The header is the first line that is not empty, as the CSV reader
+	// skips empty lines.
+	for len(spans) > 0 && len(bytes.TrimRight(data[spans[0].start:spans[0].end], "\r\n")) == 0 {
+		spans = spans[1:]
+	}
+	if len(spans) == 0 {
+		return nil, &ParseError{File: name, Line: 1, Msg: `file is empty; expected a header row with an "id" column`}
+	}
+	lines := lineCounter{data: data}
+	if hdr := spans[0]; hdr.end-hdr.start > MaxUserRecordBytes {
+		return nil, &ParseError{File: name, Line: hdr.line, Msg: "header row: " + tooLarge(hdr.end-hdr.start, MaxUserRecordBytes).Error()}
+	} else if bad := invalidUTF8(data[hdr.start:hdr.end]); bad >= 0 {
+		line, col := position(data, hdr.start+bad)
+		return nil, &ParseError{File: name, Line: line, Column: col,
+			Msg: fmt.Sprintf("byte 0x%02X in the header row is not UTF-8 text; save the file as UTF-8", data[hdr.start+bad])}
+	}
+
+	// Records that are too large or not UTF-8 fail alone and never reach
+	// the CSV reader: it sees blank lines in their place, which it skips
+	// and which keep its line numbers right.
+	var bad []badRecord
+	var parts []io.Reader
+	from := 0
+	for _, sp := range spans[1:] {
+		if err := spanLimits(data, sp, &lines); err != nil {
+			bad = append(bad, badRecord{sp, err})
+			parts = append(parts, bytes.NewReader(data[from:sp.start]), strings.NewReader(strings.Repeat("\n", bytes.Count(data[sp.start:sp.end], []byte("\n")))))
+			from = sp.end
+		}
+	}
+	parts = append(parts, bytes.NewReader(data[from:]))
+
+	r := csv.NewReader(io.MultiReader(parts...))
+	r.Comma = comma
 	r.FieldsPerRecord = -1 // a short or long row is that row's problem, not the file's
 
 	header, err := r.Read()
@@ -38,6 +76,16 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 
 	snap := &directory.Snapshot{}
 	var ids []idLine
+	// failBad records the skipped records that start before line.
+	failBad := func(line int) {
+		for len(bad) > 0 && bad[0].span.line < line {
+			b := bad[0]
+			bad = bad[1:]
+			id := strings.ToValidUTF8(strings.TrimSpace(csvField(data[b.span.start:b.span.end], idCol, byte(comma))), "\uFFFD")
+			ids = append(ids, idLine{id, b.span.line})
+			snap.Problems = append(snap.Problems, directory.RecordError{File: name, Line: b.span.line, ID: id, Kind: "user", Err: b.err})
+		}
+	}
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -49,6 +97,7 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 			return nil, csvSyntaxErr(name, data, err)
 		}
 		line, _ := r.FieldPos(0)
+		failBad(line)
 		if blank(rec) {
 			continue
 		}
@@ -64,9 +113,127 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 		}
 		snap.Users = append(snap.Users, u)
 	}
+	failBad(math.MaxInt)
 	snap.Problems = append(snap.Problems, duplicates(name, "user", ids)...)
 	withhold(snap)
 	return snap, nil
+}
+
+// span is one CSV record in the file: data[start:end], its line ending
+// included, starting on line.
+type span struct {
+	start, end, line int
+}
+
+type badRecord struct {
+	span span
+	err  error
+}
+
+// csvRecords splits data into records as encoding/csv does: a newline ends a
+// record unless it is inside a quoted field, and a quote opens a quoted field
+// only at the start of a field. A quote that is never closed swallows the
+// rest of the file, so it fails the whole file, reported where it opened.
+func csvRecords(name string, data []byte, comma byte) ([]span, error) {
+	var out []span
+	line := 1
+	for i := 0; i < len(data); {
+		sp := span{start: i, line: line}
+		fieldStart := true
+	record:
+		for i < len(data) {
+			c := data[i]
+			switch {
+			case fieldStart && c == '"':
+				open := i
+				for i++; ; i++ {
+					if i >= len(data) {
+						ln, col := position(data, open)
+						return nil, &ParseError{File: name, Line: ln, Column: col,
+							Msg: `the quote that opens this field is never closed, so the rest of the file would be one value; close it or double the " inside the value`}
+					}
+					if data[i] == '\n' {
+						line++
+					}
+					if data[i] == '"' {
+						if i+1 < len(data) && data[i+1] == '"' {
+							i++
+							continue
+						}
+						break
+					}
+				}
+				i++
+				fieldStart = false
+			case c == '\n':
+				i++
+				line++
+				break record
+			default:
+				fieldStart = c == comma
+				i++
+			}
+		}
+		sp.end = i
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+// spanLimits fails a record over MaxUserRecordBytes or not UTF-8.
+func spanLimits(data []byte, sp span, lines *lineCounter) error {
+	if n := sp.end - sp.start; n > MaxUserRecordBytes {
+		return tooLarge(n, MaxUserRecordBytes)
+	}
+	if bad := invalidUTF8(data[sp.start:sp.end]); bad >= 0 {
+		line, col := lines.pos(sp.start + bad)
+		return notUTF8(data[sp.start+bad], line, col)
+	}
+	return nil
+}
+
+// csvField returns field i of a raw record, unquoted; "" if it has fewer
+// fields. Only records that are never parsed go through here, for their id.
+func csvField(rec []byte, i int, comma byte) string {
+	field, j := 0, 0
+	for j <= len(rec) {
+		var val []byte
+		if j < len(rec) && rec[j] == '"' {
+			k := j + 1
+			for k < len(rec) {
+				if rec[k] == '"' {
+					if k+1 < len(rec) && rec[k+1] == '"' {
+						val = append(val, '"')
+						k += 2
+						continue
+					}
+					break
+				}
+				val = append(val, rec[k])
+				k++
+			}
+			j = k + 1
+			for j < len(rec) && rec[j] != comma && rec[j] != '\n' {
+				j++
+			}
+		} else {
+			k := j
+			for k < len(rec) && rec[k] != comma && rec[k] != '\n' {
+				k++
+			}
+			val = bytes.TrimSuffix(rec[j:k], []byte("\r"))
+			j = k
+		}
+		if field == i {
+			return string(val)
+		}
+		if j >= len(rec) || rec[j] != comma {
+			return ""
+		}
+		field++
+		j++
+	}
+	return ""
 }
 
 // delimiter picks ';' or tab when the header row has no comma but has one of

@@ -106,7 +106,10 @@ func TestParseCSVWholeFileErrors(t *testing.T) {
 		{"no id column", "mail,displayName\na@x,A\n", `p.csv:1: no "id" column in the header row (found: mail, displayName); every user needs a stable id`},
 		{"repeated column", "id,mail,MAIL\n", `p.csv:1: column "mail" appears twice (columns 2 and 3); keep one`},
 		{"bare quote", "id,displayName\nu1,Zoë \"Z\" Ng\n", `p.csv:2:8: bare " in non-quoted-field`},
-		{"unterminated quote", "id,displayName\nu1,\"Zoë\nu2,B\n", `p.csv:3:5: extraneous or missing " in quoted-field`},
+		{"unterminated quote", "id,displayName\nu1,\"Zoë\nu2,B\n", `p.csv:2:4: the quote that opens this field is never closed, so the rest of the file would be one value; close it or double the " inside the value`},
+		{"unterminated quote after a quoted newline", "id,displayName\nu1,\"A\nB\"\nu2,\"Zoë, \"\"Z\"\"\nu3,C\n", `p.csv:4:4: the quote that opens this field is never closed, so the rest of the file would be one value; close it or double the " inside the value`},
+		{"header not UTF-8", "id,display\xffName\nu1,A\n", `p.csv:1:11: byte 0xFF in the header row is not UTF-8 text; save the file as UTF-8`},
+		{"header not UTF-8 after blank lines", "\n\r\nid,display\xffName\nu1,A\n", `p.csv:3:11: byte 0xFF in the header row is not UTF-8 text; save the file as UTF-8`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantParseError(t, "p.csv", tt.data, tt.want) })

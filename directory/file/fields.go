@@ -72,6 +72,9 @@ func parseBool(s string) (bool, error) {
 	case "false", "0", "no":
 		return false, nil
 	}
+	if len(s) > 40 {
+		return false, fmt.Errorf("accountEnabled: want true or false, got a %d-byte string", len(s))
+	}
 	return false, fmt.Errorf("accountEnabled: want true or false, got %q", s)
 }
 

@@ -25,9 +25,13 @@
 // written; nested JSON objects and arrays are ignored) so mappings can use
 // them.
 //
-// A syntax error, or a top level of the wrong shape, fails the whole read
-// with a *ParseError (file:line:col). A single unusable user or group becomes
-// a directory.RecordError and the rest is still read. An id that appears in
+// A syntax error, a top level of the wrong shape, or a CSV quote that is
+// never closed fails the whole read with a *ParseError (file:line:col, where
+// the problem starts). A single unusable user or group becomes a
+// directory.RecordError and the rest is still read: that includes a record
+// with bytes that are not UTF-8 (the message names the line and column of
+// the first) and one over the size limits in limits.go, whose value is
+// never copied. An id that appears in
 // Problems is never also in Users or Groups: duplicated ids are reported at
 // each repeat and every copy is withheld, since the engine cannot know which
 // one is right.
@@ -38,6 +42,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,9 +70,9 @@ func (s *Source) Read(ctx context.Context) (*directory.Snapshot, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(s.path)
+	data, err := readCapped(s.path)
 	if err != nil {
-		return nil, fmt.Errorf("read directory file: %w", err)
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -75,14 +80,33 @@ func (s *Source) Read(ctx context.Context) (*directory.Snapshot, error) {
 	return Parse(s.path, data)
 }
 
+// readCapped reads the file unless it is over MaxFileBytes; the limit holds
+// for files that grow while they are read, too.
+func readCapped(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read directory file: %w", err)
+	}
+	defer f.Close()
+	tooBig := fmt.Errorf("directory file %s is over %d bytes, the most slackprov reads (docs/directory-file.md); is it the right file?", path, MaxFileBytes)
+	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileBytes {
+		return nil, tooBig
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read directory file: %w", err)
+	}
+	if len(data) > MaxFileBytes {
+		return nil, tooBig
+	}
+	return data, nil
+}
+
 // Parse parses data as the directory file called name; name picks the format
 // and appears in error messages.
 func Parse(name string, data []byte) (*directory.Snapshot, error) {
 	// Positions are reported in the text after the BOM, as editors show it.
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	if !utf8.Valid(data) {
-		return nil, &ParseError{File: name, Line: 1, Msg: "file is not UTF-8 text; save it as UTF-8"}
-	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".json":
 		return parseJSON(name, data)
@@ -147,4 +171,11 @@ func (c *lineCounter) lineAt(offset int) int {
 	c.line += bytes.Count(c.data[c.off:offset], []byte("\n"))
 	c.off = offset
 	return c.line
+}
+
+// pos is lineAt with the 1-based column, in characters.
+func (c *lineCounter) pos(offset int) (line, col int) {
+	line = c.lineAt(offset)
+	lineStart := bytes.LastIndexByte(c.data[:offset], '\n') + 1
+	return line, utf8.RuneCount(c.data[lineStart:offset]) + 1
 }

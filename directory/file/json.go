@@ -5,58 +5,70 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/slackprov/slackprov/directory"
 )
 
-// jsonReader walks the top level with a streaming decoder so that every
-// user and group can be decoded, and fail, on its own.
+// jsonReader walks the top level of a file held in memory. Elements of
+// "users" and "groups" are validated in place and decoded on their own, so
+// one bad record fails alone and an oversized one is never copied.
 type jsonReader struct {
 	name  string
 	data  []byte
-	dec   *json.Decoder
 	lines lineCounter
 }
 
 func parseJSON(name string, data []byte) (*directory.Snapshot, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	r := &jsonReader{name: name, data: data, dec: dec, lines: lineCounter{data: data}}
+	r := &jsonReader{name: name, data: data, lines: lineCounter{data: data}}
 	return r.read()
 }
 
 func (r *jsonReader) read() (*directory.Snapshot, error) {
 	snap := &directory.Snapshot{}
-	if len(bytes.TrimSpace(r.data)) == 0 {
+	data := r.data
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, r.errAt(0, `file is empty; expected {"users": [...], "groups": [...]}`)
 	}
-	start := r.next()
-	tok, err := r.dec.Token()
-	if err != nil {
-		return nil, r.syntaxErr(err)
-	}
-	if tok != json.Delim('{') {
-		return nil, r.errAt(start, `top level must be an object like {"users": [...], "groups": [...]}`)
+	start := skipSpace(data, 0)
+	if data[start] != '{' {
+		return nil, r.shapeErr(start, `top level must be an object like {"users": [...], "groups": [...]}`)
 	}
 	var userIDs, groupIDs []idLine
 	seenKeys := map[string]bool{}
-	for r.dec.More() {
-		keyStart := r.next()
-		tok, err := r.dec.Token()
-		if err != nil {
-			return nil, r.syntaxErr(err)
+	i := skipSpace(data, start+1)
+	for first := true; ; first = false {
+		if i < len(data) && data[i] == '}' {
+			i++
+			break
 		}
-		key := tok.(string) // the decoder only yields string keys inside an object
+		if !first {
+			if i >= len(data) || data[i] != ',' {
+				return nil, r.syntaxErr()
+			}
+			i = skipSpace(data, i+1)
+		}
+		if i >= len(data) || data[i] != '"' {
+			return nil, r.syntaxErr()
+		}
+		keyStart, keyEnd := i, stringEnd(data, i)
+		key, err := unquote(data[keyStart:keyEnd])
+		if err != nil {
+			return nil, r.syntaxErr()
+		}
+		i = skipSpace(data, keyEnd)
+		if i >= len(data) || data[i] != ':' {
+			return nil, r.syntaxErr()
+		}
+		i = skipSpace(data, i+1)
 		if seenKeys[key] {
 			return nil, r.errAt(keyStart, fmt.Sprintf("key %q appears twice at the top level", key))
 		}
 		seenKeys[key] = true
 		switch {
 		case key == "users":
-			err = r.array(key, func(raw []byte, line int) {
-				u, id, err := decodeUser(raw)
+			i, err = r.array(key, i, func(raw []byte, at, line int) {
+				u, id, err := checked(r, raw, at, MaxUserRecordBytes, decodeUser)
 				userIDs = append(userIDs, idLine{id, line})
 				if err != nil {
 					snap.Problems = append(snap.Problems, directory.RecordError{File: r.name, Line: line, ID: id, Kind: "user", Err: err})
@@ -65,8 +77,8 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 				snap.Users = append(snap.Users, u)
 			})
 		case key == "groups":
-			err = r.array(key, func(raw []byte, line int) {
-				g, id, err := decodeGroup(raw)
+			i, err = r.array(key, i, func(raw []byte, at, line int) {
+				g, id, err := checked(r, raw, at, MaxGroupRecordBytes, decodeGroup)
 				groupIDs = append(groupIDs, idLine{id, line})
 				if err != nil {
 					snap.Problems = append(snap.Problems, directory.RecordError{File: r.name, Line: line, ID: id, Kind: "group", Err: err})
@@ -75,27 +87,28 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 				snap.Groups = append(snap.Groups, g)
 			})
 		case strings.HasPrefix(key, "@") || strings.HasPrefix(key, "$"):
-			var skip json.RawMessage
-			if err := r.dec.Decode(&skip); err != nil {
-				return nil, r.syntaxErr(err)
+			if i >= len(data) {
+				return nil, r.syntaxErr()
 			}
+			end := valueEnd(data, i)
+			if !json.Valid(data[i:end]) {
+				return nil, r.syntaxErr()
+			}
+			i = end
 		default:
 			return nil, r.errAt(keyStart, fmt.Sprintf(`unknown top-level key %q; expected "users" and "groups"`, key))
 		}
 		if err != nil {
 			return nil, err
 		}
-	}
-	if _, err := r.dec.Token(); err != nil { // the closing '}'
-		return nil, r.syntaxErr(err)
+		i = skipSpace(data, i)
 	}
 	if !seenKeys["users"] {
-		return nil, r.errAt(start, `no "users" key; an empty directory must say so with "users": []`)
+		return nil, r.shapeErr(start, `no "users" key; an empty directory must say so with "users": []`)
 	}
-	trailing := r.next()
-	if _, err := r.dec.Token(); err != io.EOF {
-		if err != nil {
-			return nil, r.syntaxErr(err)
+	if trailing := skipSpace(data, i); trailing < len(data) {
+		if !json.Valid(data[trailing:valueEnd(data, trailing)]) {
+			return nil, r.syntaxErr()
 		}
 		return nil, r.errAt(trailing, "unexpected data after the top-level object")
 	}
@@ -105,43 +118,78 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 	return snap, nil
 }
 
-// array decodes the array value of key element by element.
-func (r *jsonReader) array(key string, each func(raw []byte, line int)) error {
-	start := r.next()
-	tok, err := r.dec.Token()
-	if err != nil {
-		return r.syntaxErr(err)
+// array walks the array value of key that starts at i, handing each element
+// to each with its offset and line, and returns the offset past the array.
+// Elements are checked with json.Valid, which neither allocates nor copies.
+func (r *jsonReader) array(key string, i int, each func(raw []byte, at, line int)) (int, error) {
+	data := r.data
+	if i >= len(data) {
+		return 0, r.syntaxErr()
 	}
-	if tok != json.Delim('[') {
-		return r.errAt(start, fmt.Sprintf("%q must be an array, not %s", key, describeToken(tok)))
-	}
-	for r.dec.More() {
-		elemStart := r.next()
-		var raw json.RawMessage
-		if err := r.dec.Decode(&raw); err != nil {
-			return r.syntaxErr(err)
+	if data[i] != '[' {
+		end := valueEnd(data, i)
+		if !json.Valid(data[i:end]) {
+			return 0, r.syntaxErr()
 		}
-		each(raw, r.lines.lineAt(elemStart))
+		return 0, r.errAt(i, fmt.Sprintf("%q must be an array, not %s", key, describe(data[i:end])))
 	}
-	if _, err := r.dec.Token(); err != nil { // the closing ']'
-		return r.syntaxErr(err)
+	i = skipSpace(data, i+1)
+	for first := true; ; first = false {
+		if i < len(data) && data[i] == ']' {
+			return i + 1, nil
+		}
+		if !first {
+			if i >= len(data) || data[i] != ',' {
+				return 0, r.syntaxErr()
+			}
+			i = skipSpace(data, i+1)
+		}
+		if i >= len(data) {
+			return 0, r.syntaxErr()
+		}
+		end := valueEnd(data, i)
+		if !json.Valid(data[i:end]) {
+			return 0, r.syntaxErr()
+		}
+		each(data[i:end], i, r.lines.lineAt(i))
+		i = skipSpace(data, end)
 	}
-	return nil
 }
 
-// next is the offset of the next token: past whitespace and the separators
-// the decoder has not consumed yet.
-func (r *jsonReader) next() int {
-	i := int(r.dec.InputOffset())
-	for i < len(r.data) {
-		switch r.data[i] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			i++
-			continue
-		}
-		break
+// checked decodes one record with decode, unless it is over limit bytes or
+// not UTF-8: then only its id is read, so a 50 MB value is never copied.
+func checked[T any](r *jsonReader, raw []byte, at, limit int, decode func([]byte) (T, string, error)) (T, string, error) {
+	if err := r.recordLimits(raw, at, limit); err != nil {
+		var zero T
+		return zero, recordID(raw), err
 	}
-	return i
+	return decode(raw)
+}
+
+// recordID reads the "id" of a record that will not be decoded.
+func recordID(raw []byte) string {
+	id := ""
+	if raw[0] == '{' {
+		eachMember(raw, func(key, v []byte) {
+			if bytes.EqualFold(key, []byte(`"id"`)) && v[0] == '"' {
+				id, _ = unquote(v)
+			}
+		})
+	}
+	return strings.ToValidUTF8(id, "\uFFFD")
+}
+
+// recordLimits fails a record over limit bytes, or one that is not UTF-8,
+// naming where the first bad byte is.
+func (r *jsonReader) recordLimits(raw []byte, at, limit int) error {
+	if len(raw) > limit {
+		return tooLarge(len(raw), limit)
+	}
+	if bad := invalidUTF8(raw); bad >= 0 {
+		line, col := r.lines.pos(at + bad)
+		return notUTF8(raw[bad], line, col)
+	}
+	return nil
 }
 
 func (r *jsonReader) errAt(offset int, msg string) error {
@@ -149,41 +197,37 @@ func (r *jsonReader) errAt(offset int, msg string) error {
 	return &ParseError{File: r.name, Line: line, Column: col, Msg: msg}
 }
 
-// syntaxErr locates a decoder error. The streaming decoder's offsets are
-// relative to whatever it was decoding last, so the file is validated again
-// in one piece, which yields the absolute offset.
-func (r *jsonReader) syntaxErr(err error) error {
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return r.errAt(len(r.data), "unexpected end of file; the JSON is cut short")
+// shapeErr reports a top level of the wrong shape at offset, unless the
+// JSON is broken before it: the syntax error is the one to fix first.
+func (r *jsonReader) shapeErr(offset int, msg string) error {
+	if se := r.syntax(); se != nil && int(se.Offset)-1 < offset {
+		return r.syntaxErr()
 	}
-	var whole json.RawMessage
-	var se *json.SyntaxError
-	if errors.As(json.Unmarshal(r.data, &whole), &se) {
-		// Offset counts the offending byte as read.
-		return r.errAt(int(se.Offset)-1, se.Error())
-	}
-	return r.errAt(r.next(), err.Error())
+	return r.errAt(offset, msg)
 }
 
-// describeToken names a top-level value the decoder returned as a token.
-func describeToken(tok json.Token) string {
-	switch v := tok.(type) {
-	case json.Delim:
-		if v == '{' {
-			return "an object"
-		}
-		return "an array"
-	case string:
-		if len(v) <= 40 {
-			return fmt.Sprintf("string %q", v)
-		}
-		return "a string"
-	case json.Number:
-		return "number " + v.String()
-	case bool:
-		return fmt.Sprintf("boolean %t", v)
+// syntax validates the whole file, which yields the absolute offset of its
+// first syntax error (nil when there is none).
+func (r *jsonReader) syntax() *json.SyntaxError {
+	var se *json.SyntaxError
+	var whole json.RawMessage
+	if errors.As(json.Unmarshal(r.data, &whole), &se) {
+		return se
 	}
-	return "null"
+	return nil
+}
+
+// syntaxErr locates the first syntax error of the file.
+func (r *jsonReader) syntaxErr() error {
+	se := r.syntax()
+	switch {
+	case se == nil:
+		return r.errAt(len(r.data), "the JSON does not have the shape {\"users\": [...], \"groups\": [...]}")
+	case int(se.Offset) >= len(r.data) && strings.HasPrefix(se.Error(), "unexpected end"):
+		return r.errAt(len(r.data), "unexpected end of file; the JSON is cut short")
+	}
+	// Offset counts the offending byte as read.
+	return r.errAt(int(se.Offset)-1, se.Error())
 }
 
 // describe names the JSON type of a value for messages, quoting short
@@ -233,7 +277,7 @@ func unquote(v []byte) (string, error) {
 
 // decodeUser decodes one element of "users". id is returned whenever it is
 // readable, even if err is not nil.
-func decodeUser(raw json.RawMessage) (u directory.User, id string, err error) {
+func decodeUser(raw []byte) (u directory.User, id string, err error) {
 	if raw[0] != '{' {
 		return u, "", fmt.Errorf("user must be an object, not %s", describe(raw))
 	}
