@@ -92,6 +92,7 @@ source:
   type: file
   file:
     path: people.json
+state_dir: state
 %[4]s`, w.server.URL, authTestClientID, w.port, extra))
 }
 
