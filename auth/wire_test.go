@@ -26,9 +26,12 @@ func TestWebAPINeverInClear(t *testing.T) {
 	c := &Client{APIURL: "http://slack.example/api/", ClientID: "1.2", HTTPClient: &http.Client{Transport: rec}}
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
-		"exchange": func() error { _, err := c.Exchange(ctx, "code", "verifier", "http://localhost:53682/callback"); return err },
-		"test":     func() error { _, err := c.Test(ctx, "xoxp-secret"); return err },
-		"revoke":   func() error { return c.Revoke(ctx, "xoxp-secret") },
+		"exchange": func() error {
+			_, err := c.Exchange(ctx, "code", "verifier", "http://localhost:53682/callback")
+			return err
+		},
+		"test":   func() error { _, err := c.Test(ctx, "xoxp-secret"); return err },
+		"revoke": func() error { return c.Revoke(ctx, "xoxp-secret") },
 	} {
 		err := call()
 		if !errors.Is(err, wire.ErrCleartext) || !strings.Contains(err.Error(), "http://slack.example/api/") {
