@@ -2,29 +2,14 @@ package commands
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/slackprov/slackprov/wire/wiretest"
 )
-
-// wireRecorder is the whole network for a test: it notes every request a
-// command tries to send and sends none of them anywhere.
-type wireRecorder struct {
-	mu   sync.Mutex
-	seen []string
-}
-
-func (r *wireRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.seen = append(r.seen, req.Method+" "+req.URL.String())
-	return nil, errors.New("the test network carries nothing")
-}
 
 // A config pointing Slack at plain http elsewhere stops every command that
 // would send the token, before a request is made, naming the URL and the rule.
@@ -36,9 +21,9 @@ func TestNoCommandSendsTheTokenInClear(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"sync", "--dry-run"}, {"sync", "--yes"}, {"test-connection"}, {"logout"}} {
-		rec := &wireRecorder{}
+		rec := &wiretest.Network{}
 		ios, _, _, errOut := TestStreams()
-		f := &Factory{IO: ios, HTTPClient: &http.Client{Transport: rec}, Now: time.Now, OpenBrowser: func(string) error { return nil },
+		f := &Factory{IO: ios, HTTPClient: rec.Client(), Now: time.Now, OpenBrowser: func(string) error { return nil },
 			Getenv: func(k string) string {
 				if k == "SLACKPROV_SLACK_TOKEN" {
 					return "xoxp-secret-token"
@@ -50,8 +35,8 @@ func TestNoCommandSendsTheTokenInClear(t *testing.T) {
 		if code == ExitOK || !strings.Contains(errOut.String(), want) {
 			t.Errorf("%q: exit %d, stderr %q; want %q", args, code, errOut.String(), want)
 		}
-		if len(rec.seen) != 0 {
-			t.Errorf("%q sent requests: %v", args, rec.seen)
+		if len(rec.Requests()) != 0 {
+			t.Errorf("%q sent requests: %v", args, rec.Requests())
 		}
 		if strings.Contains(errOut.String(), "xoxp-secret-token") {
 			t.Errorf("%q printed the token", args)
