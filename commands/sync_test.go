@@ -133,7 +133,7 @@ func TestBadInputNamesFileAndLine(t *testing.T) {
 	}{
 		{"malformed JSON", "people.json", "{\"users\": [\n  {\"id\": \"a\",}\n]}", "people.json:2:"},
 		{"malformed CSV", "people.csv", "id,mail\n\"a,b\n", "people.csv:2"},
-		{"config key typo", "cfg.yaml", "slack:\n  scim_ulr: x\n", "line 2"},
+		{"config key typo", "cfg.yaml", "slack:\n  scim_ulr: x\n", "cfg.yaml:2: slack.scim_ulr: unknown key; did you mean scim_url?"},
 		{"mapping error", "map.yaml", "version: 1\nusers:\n  - target: userName\n    expression: Lefft([mail], 3)\n", "map.yaml:4"},
 	}
 	for _, tt := range tests {

@@ -40,8 +40,10 @@ dbus-run-session -- sh -c '
   exec go test -count=1 -timeout 20m "$@" ./...
 ' "$keyring_home" "$@"
 
-# Each fuzz target, briefly, on top of its committed corpus (testdata/fuzz).
-# A count, not a duration: a -fuzztime duration can fail with "context
-# deadline exceeded" and no crasher on a busy machine (go.dev/issue/75804).
+# Each fuzz target, briefly, on top of its committed corpus (testdata/fuzz);
+# one line per target. A count, not a duration: a -fuzztime duration can fail
+# with "context deadline exceeded" and no crasher on a busy machine
+# (go.dev/issue/75804).
 go test -run '^$' -fuzz '^FuzzParseJSON$' -fuzztime 60000x ./directory/file/
 go test -run '^$' -fuzz '^FuzzParseCSV$' -fuzztime 100000x ./directory/file/
+go test -run '^$' -fuzz '^FuzzLoadConfig$' -fuzztime 20000x ./commands/
