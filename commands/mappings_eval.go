@@ -11,9 +11,9 @@ import (
 
 // MappingsEvalOptions is everything `slackprov mappings eval` needs.
 type MappingsEvalOptions struct {
-	IO     *IOStreams
-	Expr   string
-	Attrs  []string // name=value, as given
+	IO    *IOStreams
+	Expr  string
+	Attrs []string // name=value, as given
 	// Taken are values the target already holds, for SelectUniqueValue.
 	Taken  []string
 	Output string
