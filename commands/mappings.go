@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/mapping"
 )
 
@@ -52,6 +54,44 @@ func loadMappingFile(cfg *Config) (*mapping.Mapping, string, error) {
 		return nil, "", err
 	}
 	return m, cfg.Mappings, nil
+}
+
+// checkAttributeNames refuses a mappings file that reads attributes the
+// directory does not have: a misspelt name would otherwise be null for
+// everyone and its target would silently stop flowing. The built-in
+// defaults are not checked: they read Graph's names, and a file source may
+// leave any of those columns out.
+func checkAttributeNames(c *mapping.Compiled, v *directory.Vocabulary) error {
+	if v == nil || c.File() == "" {
+		return nil
+	}
+	err := c.CheckSources(mapping.Known{Users: v.Users, Groups: v.Groups, UserPrefixes: v.UserPrefixes})
+	if err != nil {
+		return fmt.Errorf("%w\nfix these names in the mappings file (attribute names are case-sensitive), then run slackprov mappings validate", err)
+	}
+	return nil
+}
+
+// sourceVocabulary is the configured directory's attribute names, or nil
+// with a reason when they cannot be had.
+func sourceVocabulary(ctx context.Context, cfg *Config) (*directory.Vocabulary, error) {
+	so := sourceOptions{}
+	if cfg.Source.Type == "entra" {
+		st, err := openStore(ctx, cfg)
+		if err == nil {
+			defer st.Close()
+			so.Store = st
+		}
+	}
+	src, err := openSource(cfg, so)
+	if err != nil {
+		return nil, err
+	}
+	vs, ok := src.(directory.VocabularySource)
+	if !ok {
+		return nil, nil
+	}
+	return vs.Vocabulary(ctx)
 }
 
 // MappingsShowOptions is everything `slackprov mappings show` needs.

@@ -110,6 +110,15 @@ func mappingsValidateRun(ctx context.Context, opts *MappingsValidateOptions) err
 	if err != nil {
 		return err
 	}
+	if c.File() != "" {
+		v, err := sourceVocabulary(ctx, opts.Config)
+		if err != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: attribute names not checked against the directory: %v\n", err)
+		}
+		if err := checkAttributeNames(c, v); err != nil {
+			return err
+		}
+	}
 	rep := &validateReport{File: from, Valid: true, Problems: []*problemSummary{}}
 	if opts.Directory {
 		if err := validateDirectory(ctx, opts, c, rep); err != nil {

@@ -28,6 +28,7 @@ type Compiled struct {
 	userMatch, groupMatch []string
 	userScope, groupScope []compiledFilter
 	sources               []string
+	file                  string
 	pool                  sync.Pool
 	// values holds maps handed back by Recycle for the next evaluation.
 	values sync.Pool
@@ -67,6 +68,7 @@ func (m *Mapping) Compile() (*Compiled, error) {
 		groups:     compileAttrs(groups),
 		userMatch:  matching(users),
 		groupMatch: matching(groups),
+		file:       m.File,
 		now:        time.Now,
 		rand:       rand.Reader,
 	}

@@ -1,7 +1,9 @@
 package file
 
 import (
+	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/slackprov/slackprov/directory"
@@ -62,6 +64,34 @@ func setString(u *directory.User, field, v string) {
 	default:
 		panic("setString: not a string attribute: " + field)
 	}
+}
+
+// vocabulary is what a file's users can be mapped from: the columns or keys
+// present, Graph's aliases of those, and accountEnabled, which is true when
+// absent.
+func vocabulary(present map[string]bool) *directory.Vocabulary {
+	v := &directory.Vocabulary{Groups: directory.GroupAttributeNames(), Users: []string{"accountEnabled"}}
+	aliases := map[string]string{"id": "objectId", "mobilePhone": "mobile"}
+	for name, ok := range present {
+		if !ok || name == "accountEnabled" {
+			continue
+		}
+		v.Users = append(v.Users, name)
+		if a := aliases[name]; a != "" {
+			v.Users = append(v.Users, a)
+		}
+	}
+	sort.Strings(v.Users)
+	return v
+}
+
+// Vocabulary reads the file for the attribute names its users carry.
+func (s *Source) Vocabulary(ctx context.Context) (*directory.Vocabulary, error) {
+	snap, err := s.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return snap.Vocabulary, nil
 }
 
 // parseBool reads accountEnabled written by people and spreadsheets.

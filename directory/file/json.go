@@ -42,6 +42,7 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 	}
 	var userIDs, groupIDs []idLine
 	seenKeys := map[string]bool{}
+	present := map[string]bool{}
 	for r.dec.More() {
 		keyStart := r.next()
 		tok, err := r.dec.Token()
@@ -56,7 +57,7 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 		switch {
 		case key == "users":
 			err = r.array(key, func(raw []byte, line int) {
-				u, id, err := decodeUser(raw)
+				u, id, err := decodeUser(raw, present)
 				userIDs = append(userIDs, idLine{id, line})
 				if err != nil {
 					snap.Problems = append(snap.Problems, directory.RecordError{File: r.name, Line: line, ID: id, Kind: "user", Err: err})
@@ -102,6 +103,7 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 	snap.Problems = append(snap.Problems, duplicates(r.name, "user", userIDs)...)
 	snap.Problems = append(snap.Problems, duplicates(r.name, "group", groupIDs)...)
 	withhold(snap)
+	snap.Vocabulary = vocabulary(present)
 	return snap, nil
 }
 
@@ -233,7 +235,9 @@ func unquote(v []byte) (string, error) {
 
 // decodeUser decodes one element of "users". id is returned whenever it is
 // readable, even if err is not nil.
-func decodeUser(raw json.RawMessage) (u directory.User, id string, err error) {
+// decodeUser reads one user object and notes its keys, in their canonical
+// spelling, in present.
+func decodeUser(raw json.RawMessage, present map[string]bool) (u directory.User, id string, err error) {
 	if raw[0] != '{' {
 		return u, "", fmt.Errorf("user must be an object, not %s", describe(raw))
 	}
@@ -243,6 +247,13 @@ func decodeUser(raw json.RawMessage) (u directory.User, id string, err error) {
 	eachMember(raw, func(rawKey, v []byte) {
 		key, _ := unquote(rawKey)
 		field, known := lookupField(key)
+		name := key
+		if known {
+			name = fieldOrder[field]
+		}
+		if !present[name] {
+			present[name] = true
+		}
 		if !known {
 			if s, ok := extraValue(v); ok {
 				if u.Extra == nil {
