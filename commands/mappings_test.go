@@ -237,7 +237,7 @@ func TestMappingsReset(t *testing.T) {
 		t.Fatalf("reset --yes: exit %d: %s%s", code, stdout, stderr)
 	}
 	data, _ := os.ReadFile(filepath.Join(e.dir, "m.yaml"))
-	if !strings.Contains(string(data), "SlackUserName([userPrincipalName])") {
+	if !strings.Contains(string(data), "SlackUserName([userPrincipalName], 21)") {
 		t.Errorf("m.yaml after reset:\n%s", data)
 	}
 

@@ -60,6 +60,9 @@ type Operation struct {
 	Error       string   `json:"error,omitempty"`
 	ErrorCode   string   `json:"error_code,omitempty"`
 	MatchedBy   string   `json:"matched_by,omitempty"`
+	// Notes say what the mapping did that the admin should know, such as a
+	// userName shortened to Slack's 21 characters.
+	Notes []string `json:"notes,omitempty"`
 
 	// Desired is every mapped value for a user create, update or reactivation;
 	// PATCH needs the values that share a path with a changed one.

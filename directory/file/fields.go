@@ -66,19 +66,14 @@ func setString(u *directory.User, field, v string) {
 	}
 }
 
-// vocabulary is what a file's users can be mapped from: the columns or keys
-// present, Graph's aliases of those, and accountEnabled, which is true when
-// absent.
+// vocabulary is what a file's users can be mapped from: the file format's
+// own attributes (a file may leave any of them out), with Graph's aliases
+// objectId and mobile, and the other columns or keys present.
 func vocabulary(present map[string]bool) *directory.Vocabulary {
-	v := &directory.Vocabulary{Groups: directory.GroupAttributeNames(), Users: []string{"accountEnabled"}}
-	aliases := map[string]string{"id": "objectId", "mobilePhone": "mobile"}
+	v := &directory.Vocabulary{Groups: directory.GroupAttributeNames(), Users: append(fieldOrder[:], "objectId", "mobile")}
 	for name, ok := range present {
-		if !ok || name == "accountEnabled" {
-			continue
-		}
-		v.Users = append(v.Users, name)
-		if a := aliases[name]; a != "" {
-			v.Users = append(v.Users, a)
+		if _, core := lookupField(name); ok && !core {
+			v.Users = append(v.Users, name)
 		}
 	}
 	sort.Strings(v.Users)
