@@ -214,8 +214,25 @@ func mappingsShowRun(opts *MappingsShowOptions) error {
 	if err := t.write(opts.IO.Out, "text", nil); err != nil {
 		return err
 	}
-	if !c.GroupsEnabled() {
+	switch {
+	case c.GroupSwitches().Disabled:
+		fmt.Fprintln(opts.IO.Out, "\nGroup provisioning is disabled (objects.groups.enabled: false): Slack's groups are left alone.")
+	case !c.GroupsEnabled():
 		fmt.Fprintln(opts.IO.Out, "\nNo group mappings: Slack's groups are left alone.")
+	}
+	for _, o := range []struct {
+		kind string
+		s    mapping.Switches
+	}{{"users", c.UserSwitches()}, {"groups", c.GroupSwitches()}} {
+		acts := o.s.Actions()
+		if len(acts) == 3 {
+			continue
+		}
+		on := strings.Join(acts, ", ")
+		if on == "" {
+			on = "none"
+		}
+		fmt.Fprintf(opts.IO.Out, "Target object actions for %s: %s only (the rest are switched off).\n", o.kind, on)
 	}
 	if len(shown.Scope) == 0 {
 		fmt.Fprintln(opts.IO.Out, "\nScope: every assigned user and group (no scoping filters).")

@@ -38,9 +38,14 @@ func TestMappingsRoundTrip(t *testing.T) {
 		t.Errorf("second import: exit %d, %s", code, stderr)
 	}
 
+	written, _ := os.ReadFile(filepath.Join(e.dir, "mappings.yaml"))
+	if !strings.Contains(string(written), "objects:\n  users:\n    actions: [create, update]\n  groups:\n    enabled: false\n") {
+		t.Errorf("the switches were not carried over:\n%s", written)
+	}
 	code, stdout, stderr = e.run("mappings", "show")
 	if code != ExitOK || !strings.Contains(stdout, `Left(ToLower(NormalizeDiacritics(Item(Split([userPrincipalName], "@"), 1))), 21)`) ||
-		!strings.Contains(stdout, `user filter "Company accounts"`) {
+		!strings.Contains(stdout, `user filter "Company accounts"`) || !strings.Contains(stdout, "Group provisioning is disabled") ||
+		!strings.Contains(stdout, "Target object actions for users: create, update only") {
 		t.Fatalf("show: exit %d\n%s%s", code, stdout, stderr)
 	}
 

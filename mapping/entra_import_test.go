@@ -42,6 +42,10 @@ func TestImportEntraSlackFixture(t *testing.T) {
 	if len(m.Groups) != 2 || m.Groups[0].Target != AttrDisplayName || m.Groups[0].Match != 1 {
 		t.Errorf("groups = %+v", m.Groups)
 	}
+	// The export has Delete unticked for users and group sync set to No.
+	if m.UserSwitches != (Switches{NoDelete: true}) || m.GroupSwitches != (Switches{Disabled: true}) {
+		t.Errorf("switches: users %+v, groups %+v", m.UserSwitches, m.GroupSwitches)
+	}
 	if len(m.UserScope) != 2 || m.UserScope[0].Clauses[1].Operator != OpIsTrue || m.UserScope[1].Clauses[1].Value != "5000" {
 		t.Errorf("user scope = %+v", m.UserScope)
 	}
@@ -137,12 +141,14 @@ func TestImportEntraCases(t *testing.T) {
 				{"name":"U","sourceObjectName":"User","attributeMappings":[` + upnMatch + "," + mailDirect + `]},
 				{"name":"G","enabled":false,"sourceObjectName":"Group","attributeMappings":[{"targetAttributeName":"displayName","source":{"name":"displayName","type":"Attribute"},"matchingPriority":1}]},
 				{"name":"C","sourceObjectName":"Contact","attributeMappings":[]}]}]}`),
-			func(m *Mapping) bool { return len(m.Groups) == 0 },
-			[]string{`object mapping "C" (Contact → )`, `group mapping "G" is disabled`}},
+			func(m *Mapping) bool {
+				return len(m.Groups) == 1 && m.GroupSwitches == Switches{Disabled: true} && m.UserSwitches.Default()
+			},
+			[]string{`object mapping "C" (Contact → )`}},
 		{"target object actions turned off",
 			schema(upnMatch+","+mailDirect, `,"flowTypes":"Add, Update"`),
-			func(m *Mapping) bool { return true },
-			[]string{"turns off target object actions Delete"}},
+			func(m *Mapping) bool { return m.UserSwitches == Switches{NoDelete: true} },
+			nil},
 		{"duplicate target and bad expression",
 			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"userName","source":{"name":"mail","type":"Attribute"}},
 				{"targetAttributeName":"title","source":{"expression":"Left([jobTitle]","type":"Function"}}`),

@@ -64,6 +64,9 @@ type Mapping struct {
 	// scope when any filter holds, or when there are none.
 	UserScope  []Filter
 	GroupScope []Filter
+	// UserSwitches and GroupSwitches are Entra's per-object-type switches
+	// (enabled, and the create / update / delete target object actions).
+	UserSwitches, GroupSwitches Switches
 	// File is where the mapping was loaded from; "" for built-ins.
 	File string
 }

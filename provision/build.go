@@ -89,10 +89,13 @@ func Build(in Input) *Plan {
 		}
 	}
 	p.index()
+	p.noteSwitches()
 	p.users()
 	p.managers()
+	n := len(p.plan.Operations)
 	p.deactivations()
 	p.groups()
+	p.dropSwitchedOff(n)
 	p.unmanaged()
 	p.order()
 	p.redact()
@@ -179,6 +182,9 @@ func (p *planner) users() {
 				// A disabled user who never had a Slack account needs none.
 				continue
 			}
+			if !p.allows(KindUser, "create") {
+				continue
+			}
 			res = p.in.Mapping.EvalUser(obj, true)
 			vals = res.Values
 			if len(res.Candidates) > 0 {
@@ -216,7 +222,9 @@ func (p *planner) users() {
 		p.claimed[match.ID] = du.ID
 		p.target[du.ID] = match.ID
 		op.TargetID = match.ID
+		n := len(p.plan.Operations)
 		p.planExisting(op, match, vals, res.Problems, active)
+		p.dropSwitchedOff(n)
 	}
 }
 

@@ -146,6 +146,9 @@ type Plan struct {
 	Refused string `json:"refused,omitempty"`
 	// Redacted lists the attributes whose values are never shown (Redact()).
 	Redacted []string `json:"redacted,omitempty"`
+	// SwitchedOff lists the mapping's switched-off actions and what they
+	// held back.
+	SwitchedOff []SwitchedOff `json:"switched_off,omitempty"`
 }
 
 // RedactedValue is what people see instead of a Redact()ed value.

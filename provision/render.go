@@ -107,6 +107,9 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 	if len(p.Operations) == 0 {
 		b.WriteString("No changes: Slack already matches the directory.\n")
 	}
+	if line := describeSwitchedOff(p.SwitchedOff); line != "" {
+		fmt.Fprintf(&b, "\n%s", line)
+	}
 	fmt.Fprintf(&b, "\n%s\n", Summary(p))
 	if p.Refused != "" {
 		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "Refused: "+p.Refused))
