@@ -36,8 +36,11 @@ func TestImportEntraSlackFixture(t *testing.T) {
 			t.Errorf("%s imported as %+v, want %+v", target, got, w)
 		}
 	}
-	if len(m.Users) != 13 {
-		t.Errorf("imported %d user attributes, want 13: %+v", len(m.Users), m.Users)
+	if len(m.Users) != 14 {
+		t.Errorf("imported %d user attributes, want 14: %+v", len(m.Users), m.Users)
+	}
+	if a := m.Users[13]; a.Target != AttrLocality || a.Source != "city" {
+		t.Errorf("the untyped address was imported as %+v", a)
 	}
 	if len(m.Groups) != 2 || m.Groups[0].Target != AttrDisplayName || m.Groups[0].Match != 1 {
 		t.Errorf("groups = %+v", m.Groups)
@@ -51,7 +54,6 @@ func TestImportEntraSlackFixture(t *testing.T) {
 	}
 	wantLost := []string{
 		`user attribute "roles": expression AppRoleAssignmentsComplex([appRoleAssignments]) can't be used: AppRoleAssignmentsComplex is not supported`,
-		`user attribute "addresses[type eq \"untyped\"].locality" can't be mapped: slackprov does not write Slack addresses; skipped`,
 		`user attribute "urn:scim:schemas:extension:contoso:1.0.badgeNumber": Slack has no such user attribute; skipped`,
 	}
 	if len(lost) != len(wantLost) {

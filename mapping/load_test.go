@@ -250,7 +250,7 @@ func TestCompileErrorsNamePositions(t *testing.T) {
 
 func TestTargetListsAreSortedAndComplete(t *testing.T) {
 	got := UserTargetPaths()
-	if len(got) != 22 {
+	if len(got) != 28 {
 		t.Errorf("%d user targets", len(got))
 	}
 	for _, a := range Default().Users {
