@@ -28,6 +28,9 @@ type EditorOptions struct {
 	// SourceAttributes complete the source field: the directory's
 	// attribute names.
 	SourceAttributes []string
+	// Known, when set, makes source attributes the directory does not
+	// have errors, with the closest name it has.
+	Known *mapping.Known
 	// Payload turns mapped values into the SCIM body Slack receives on
 	// create; nil shows the values as a flat JSON object.
 	Payload func(values map[string]string) any
@@ -318,13 +321,13 @@ func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
 	case msg.String() == "esc" && e.filter.Value() != "":
 		e.filter.SetValue("")
 	case key.Matches(msg, k.Add):
-		e.form = newForm(e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources())
+		e.form = newForm(e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources(), e.opts.Known)
 		e.mode = modeForm
 		return textinput.Blink
 	case cur < 0:
 		return nil
 	case key.Matches(msg, k.Edit):
-		e.form = newForm(e.tab == tabGroups, cur, l.rows[cur], e.targets(), e.sources())
+		e.form = newForm(e.tab == tabGroups, cur, l.rows[cur], e.targets(), e.sources(), e.opts.Known)
 		e.mode = modeForm
 		return textinput.Blink
 	case key.Matches(msg, k.Delete):
@@ -428,7 +431,7 @@ func (e *Editor) commitForm() bool {
 		return false
 	}
 	next, idx := e.formList()
-	if ps := entryProblems(f.groups, next.attrs(), idx); len(ps) > 0 {
+	if ps := entryProblems(f.groups, next.attrs(), idx, e.opts.Known); len(ps) > 0 {
 		f.problems = ps
 		return false
 	}

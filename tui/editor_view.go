@@ -85,7 +85,9 @@ func (e *Editor) tabsLine(w int) string {
 			label += fmt.Sprintf(" (%d)", len(e.lists[i].rows))
 		}
 		if i == e.tab {
-			parts = append(parts, e.st.activeTab.Render(label))
+			// Brackets, not only colour and underline, so the active tab
+			// shows under NO_COLOR too.
+			parts = append(parts, e.st.activeTab.Render("["+label+"]"))
 		} else {
 			parts = append(parts, e.st.tab.Render(label))
 		}
@@ -153,7 +155,7 @@ func (e *Editor) tableLines(w, h int) []string {
 	var pv preview
 	sample := e.currentSample()
 	if users {
-		pv = computePreview(l.attrs(), sample, e.opts.Payload)
+		pv = computePreview(l.attrs(), sample, e.opts.Payload, e.opts.Known)
 	}
 	flex := w - 26
 	tw := flex * 36 / 100
@@ -292,7 +294,7 @@ func (e *Editor) previewLines(w, h int) []string {
 		attrs = next.attrs()
 	}
 	sample := e.currentSample()
-	pv := computePreview(attrs, sample, e.opts.Payload)
+	pv := computePreview(attrs, sample, e.opts.Payload, e.opts.Known)
 	return pv.lines(st, sample, e.samplesNote(), w, h)
 }
 

@@ -37,6 +37,7 @@ type form struct {
 	target, source, constant, expression, def, match textinput.Model
 
 	targets, sources []string
+	known            *mapping.Known
 	pick             int
 	problems         []problem
 }
@@ -49,14 +50,14 @@ func newInput(value string) textinput.Model {
 	return in
 }
 
-func newForm(groups bool, index int, r row, targets, sources []string) *form {
+func newForm(groups bool, index int, r row, targets, sources []string, known *mapping.Known) *form {
 	a := r.attr
 	f := &form{
 		groups: groups, index: index, orig: r.orig,
 		typ: a.Type, apply: a.Apply,
 		target: newInput(a.Target), source: newInput(a.Source), constant: newInput(a.Value),
 		expression: newInput(a.Expression), def: newInput(a.Default),
-		targets: targets, sources: sources,
+		targets: targets, sources: sources, known: known,
 	}
 	if f.typ == "" {
 		f.typ = mapping.TypeDirect
@@ -243,7 +244,7 @@ func (f *form) view(st styles, width int) string {
 		line(fieldValue, "Value", f.constant.View())
 	case mapping.TypeExpression:
 		line(fieldValue, "Expression", f.expression.View())
-		if p := expressionProblem(f.expression.Value()); p != nil && strings.TrimSpace(f.expression.Value()) != "" {
+		if p := expressionProblem(f.expression.Value(), f.known); p != nil && strings.TrimSpace(f.expression.Value()) != "" {
 			b.WriteString(caretLines(st, f.expression.Value(), p, labelW+2, width))
 		}
 	}
@@ -258,7 +259,7 @@ func (f *form) view(st styles, width int) string {
 		b.WriteString(st.err.Render("  ! "+e) + "\n")
 	}
 	for _, p := range f.problems {
-		b.WriteString(st.err.Render(fit("  ! "+p.String(), width)) + "\n")
+		b.WriteString(strings.Join(wrapped(st.err, "  ! "+p.String(), width, 4), "\n") + "\n")
 	}
 	return b.String()
 }
@@ -286,5 +287,11 @@ func caretLines(st styles, expr string, p *problem, indent, width int) string {
 	window := string(runes[start:end])
 	pad := strings.Repeat(" ", indent)
 	caret := strings.Repeat(" ", pos-1-start) + "^"
-	return pad + st.dim.Render(window) + "\n" + pad + st.err.Render(caret+" "+strings.TrimRight(fit(p.msg, max(1, avail-len([]rune(caret))-1)), " ")) + "\n"
+	caret += " "
+	msg := wrapped(st.err, p.msg, max(10, avail-len([]rune(caret))), 0)
+	out := pad + st.dim.Render(window) + "\n" + pad + st.err.Render(caret) + msg[0] + "\n"
+	for _, l := range msg[1:] {
+		out += pad + strings.Repeat(" ", len([]rune(caret))) + l + "\n"
+	}
+	return out
 }
