@@ -112,6 +112,8 @@ func (e *Editor) mainLines(w, h int) []string {
 		return strings.Split(strings.TrimRight(e.clause.view(e.st, w, name, e.currentSample()), "\n"), "\n")
 	case e.mode == modeSearch:
 		return e.searchLines(w)
+	case e.mode == modeImpact:
+		return e.impactLines(w, h)
 	case e.tab == tabScoping:
 		return e.scopingLines(w, h)
 	}
@@ -175,7 +177,15 @@ func (e *Editor) tableLines(w, h int) []string {
 		valueHead = " " + fit(who, vw)
 	}
 	head := "  " + fit("M", 3) + fit("target", tw) + " ← " + fit("source / expression", sw) + " " + fit("type", 6) + " " + fit("apply", 10) + valueHead
-	lines := []string{st.header.Render(strings.TrimRight(head, " "))}
+	toggles := "C/U/D toggle"
+	if !users {
+		toggles = "C/U/D/E toggle"
+	}
+	lines := []string{
+		truncate(st.dim.Render("Entra switches: "+switchesText(e.switches[min(e.tab, 1)], !users)+" ("+toggles+")"), w),
+		st.header.Render(strings.TrimRight(head, " ")),
+	}
+	h--
 	if len(vis) == 0 {
 		msg := "No mappings here. a adds one."
 		if e.filter.Value() != "" {
@@ -279,14 +289,18 @@ func (e *Editor) previewLines(w, h int) []string {
 		}
 		return clip(st, lines, h)
 	}
-	if e.tab == tabScoping && e.mode != modeSearch {
-		return e.scopePreviewLines(w, h)
-	}
 	if e.tab == tabGroups || (e.mode == modeForm && e.form.groups) {
 		return []string{
 			st.header.Render("Preview"),
 			st.dim.Render(truncate("Group values come from the directory's groups; `slackprov sync --dry-run` shows them.", w)),
 		}
+	}
+	// The effect on the whole directory comes first: it is what a save
+	// would do; the sample below shows one user in detail.
+	head := e.impactLine(w)
+	rest := max(0, h-len(head))
+	if e.tab == tabScoping && e.mode != modeSearch {
+		return append(head, e.scopePreviewLines(w, rest)...)
 	}
 	attrs := e.lists[tabUsers].attrs()
 	if e.mode == modeForm {
@@ -295,7 +309,7 @@ func (e *Editor) previewLines(w, h int) []string {
 	}
 	sample := e.currentSample()
 	pv := computePreview(attrs, sample, e.opts.Payload, e.opts.Known)
-	return pv.lines(st, sample, e.samplesNote(), w, h)
+	return append(head, pv.lines(st, sample, e.samplesNote(), w, rest)...)
 }
 
 func (e *Editor) statusLine(w int) string {
@@ -329,10 +343,10 @@ func (e *Editor) footerLine(w int) string {
 		return truncate(st.key.Render(prompt)+e.nameInput.View(), w)
 	}
 	if e.tab == tabScoping {
-		return st.dim.Render(truncate("a filter · c clause · ↵ edit · d del · u undo · ^s save · ? help · q quit", w))
+		return st.dim.Render(truncate("a filter · c clause · ↵ edit · d del · u undo · i impact · ^s save · ? help", w))
 	}
 	if f := e.filter.Value(); f != "" {
 		return st.key.Render("/") + f + st.dim.Render(truncate("  (esc clears) · ↵ edit · a add · d delete · ? help", w-len(f)-1))
 	}
-	return st.dim.Render(truncate("↵ edit · a add · d del · u undo · m match · / filter · p user · ^s save · ? help · q quit", w))
+	return st.dim.Render(truncate("↵ edit · a add · d del · m match · / filter · p user · i impact · ^s save · ?", w))
 }

@@ -157,15 +157,53 @@ func (f *form) move(delta int) {
 	f.refocus()
 }
 
-// suggestions are the completions for the focused field.
+// suggestions are the completions for the focused field. In an
+// expression they complete the attribute name being typed after "[".
 func (f *form) suggestions() []string {
 	switch {
 	case f.focus == fieldTarget:
 		return completions(f.target.Value(), f.targets, 5)
 	case f.focus == fieldValue && f.typ == mapping.TypeDirect:
 		return completions(f.source.Value(), f.sources, 5)
+	case f.focus == fieldValue && f.typ == mapping.TypeExpression:
+		if partial, ok := f.openAttribute(); ok {
+			return completions(partial, f.sources, 5)
+		}
 	}
 	return nil
+}
+
+// openAttribute is the attribute name typed so far inside an unclosed "["
+// before the expression's cursor.
+func (f *form) openAttribute() (string, bool) {
+	before := []rune(f.expression.Value())[:f.expression.Position()]
+	for i := len(before) - 1; i >= 0; i-- {
+		switch before[i] {
+		case '[':
+			return string(before[i+1:]), true
+		case ']', '"', '(', ',', ')':
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// completeAttribute puts name in place of the partial attribute before the
+// cursor and closes the bracket.
+func (f *form) completeAttribute(name string) {
+	runes := []rune(f.expression.Value())
+	pos := f.expression.Position()
+	partial, _ := f.openAttribute()
+	start := pos - len([]rune(partial))
+	after := string(runes[pos:])
+	closing := "]"
+	if strings.HasPrefix(after, "]") {
+		closing = ""
+	}
+	value := string(runes[:start]) + name + closing + after
+	f.expression.SetValue(value)
+	f.expression.SetCursor(start + len([]rune(name)) + 1)
+	f.pick = 0
 }
 
 func cycle[T comparable](list []T, cur T, delta int) T {
@@ -179,6 +217,12 @@ func cycle[T comparable](list []T, cur T, delta int) T {
 
 // update handles a key inside the form; enter and esc are the editor's.
 func (f *form) update(msg tea.KeyMsg) tea.Cmd {
+	if msg.String() == "tab" && f.focus == fieldValue && f.typ == mapping.TypeExpression {
+		if sugg := f.suggestions(); len(sugg) > 0 {
+			f.completeAttribute(sugg[min(f.pick, len(sugg)-1)])
+			return nil
+		}
+	}
 	if navigateKey(msg.String(), f.suggestions(), &f.pick, f.input(), f.move) {
 		return nil
 	}
@@ -193,6 +237,13 @@ func (f *form) update(msg tea.KeyMsg) tea.Cmd {
 		}
 		if delta != 0 && f.focus == fieldType {
 			f.typ = cycle(types, f.typ, delta)
+			// A direct mapping turned into an expression starts as the
+			// expression that reads the same attribute.
+			if f.typ == mapping.TypeExpression && strings.TrimSpace(f.expression.Value()) == "" {
+				if src := strings.TrimSpace(f.source.Value()); src != "" {
+					f.expression.SetValue("[" + src + "]")
+				}
+			}
 		} else if delta != 0 {
 			f.apply = cycle([]mapping.Apply{mapping.ApplyAlways, mapping.ApplyOnCreate}, f.apply, delta)
 		}
