@@ -83,8 +83,13 @@ func entryProblems(groups bool, attrs []mapping.Attribute, i int, known *mapping
 // expressionProblem parses one expression on its own and returns where it
 // is wrong, or nil when it parses.
 func expressionProblem(expr string, known *mapping.Known) *problem {
-	a := mapping.Attribute{Target: mapping.AttrUserName, Type: mapping.TypeExpression, Expression: expr, Match: 1}
-	for _, p := range entryProblems(false, []mapping.Attribute{a}, 0, known) {
+	// The work email completes a mapping that compiles, so the attribute
+	// names are checked too; a constant reads no attribute of its own.
+	attrs := []mapping.Attribute{
+		{Target: mapping.AttrUserName, Type: mapping.TypeExpression, Expression: expr, Match: 1},
+		{Target: mapping.AttrWorkEmail, Type: mapping.TypeConstant, Value: "check@example.com"},
+	}
+	for _, p := range entryProblems(false, attrs, 0, known) {
 		return &p
 	}
 	return nil

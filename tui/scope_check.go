@@ -34,11 +34,17 @@ func checkClause(kind int, c mapping.Clause, o mapping.Object, known *mapping.Kn
 		m.GroupScope = f
 	}
 	compiled, err := m.Compile()
+	prefix := scopeKindNames[kind] + " scope filter 1 (check) clause 1: "
 	if err == nil && known != nil {
-		err = compiled.CheckSources(*known)
+		// Only the clause is judged here, not the stand-in user mappings.
+		for _, e := range flatten(compiled.CheckSources(*known)) {
+			var pe *mapping.PosError
+			if errors.As(e, &pe) && strings.HasPrefix(pe.Msg, prefix) {
+				err = errors.Join(err, e)
+			}
+		}
 	}
 	if err != nil {
-		prefix := scopeKindNames[kind] + " scope filter 1 (check) clause 1: "
 		var v clauseVerdict
 		for _, e := range flatten(err) {
 			msg := e.Error()
