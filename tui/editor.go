@@ -95,8 +95,9 @@ type Editor struct {
 	width, height int
 	quit          bool
 
-	impactCache  impactCache
-	impactScroll int
+	impactCache   impactCache
+	impactRunning string // the edit a background measurement is for
+	impactScroll  int
 }
 
 // NewEditor loads the mapping file for editing. A file that exists but
@@ -181,8 +182,23 @@ func (e *Editor) Mapping() *mapping.Mapping {
 // Init implements tea.Model.
 func (e *Editor) Init() tea.Cmd { return nil }
 
-// Update implements tea.Model.
+// Update implements tea.Model. After every message it starts measuring
+// the impact of the edits on a large directory, if they changed.
 func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m, ok := msg.(impactMsg); ok {
+		if m.editedKey == e.impactRunning {
+			e.impactRunning = ""
+		}
+		e.storeImpact(m)
+	}
+	model, cmd := e.update(msg)
+	if measure := e.impactCmd(); measure != nil {
+		cmd = tea.Batch(cmd, measure)
+	}
+	return model, cmd
+}
+
+func (e *Editor) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		e.width, e.height = msg.Width, msg.Height

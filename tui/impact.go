@@ -40,31 +40,34 @@ type impact struct {
 	why map[int]string
 }
 
-// outcomes evaluates every sample as a create would see it.
-func outcomes(m *mapping.Mapping, samples []Sample) ([]userOutcome, error) {
+// outcomes evaluates every sample as a create would see it. each gets
+// every outcome; it keeps the values only if it clones them, since they are
+// handed back for the next user.
+func outcomes(m *mapping.Mapping, samples []Sample, each func(i int, u userOutcome)) error {
 	c, err := m.Compile()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out := make([]userOutcome, len(samples))
 	for i := range samples {
 		o := samples[i].Object
 		r := c.EvalUser(o, true)
-		u := userOutcome{inScope: c.UserInScope(o), values: maps.Clone(r.Values)}
+		u := userOutcome{inScope: c.UserInScope(o), values: r.Values}
 		for _, p := range r.Problems {
 			if p.Severity == mapping.SeverityError {
 				u.fails = p.Code + ": " + p.Message
 				break
 			}
 		}
-		out[i] = u
+		each(i, u)
+		c.Recycle(r.Values)
 	}
-	return out, nil
+	return nil
 }
 
-func compareOutcomes(before, after []userOutcome) impact {
-	im := impact{users: len(after), why: map[int]string{}}
-	for i, a := range after {
+// compareOutcomes evaluates the edited mapping against the saved outcomes.
+func compareOutcomes(before []userOutcome, edited *mapping.Mapping, samples []Sample) (impact, error) {
+	im := impact{users: len(samples), why: map[int]string{}}
+	err := outcomes(edited, samples, func(i int, a userOutcome) {
 		var b userOutcome
 		if i < len(before) {
 			b = before[i]
@@ -88,8 +91,8 @@ func compareOutcomes(before, after []userOutcome) impact {
 				im.why[i] += "; " + a.fails
 			}
 		}
-	}
-	return im
+	})
+	return im, err
 }
 
 func changedTargets(before, after map[string]string) []string {
@@ -102,53 +105,111 @@ func changedTargets(before, after map[string]string) []string {
 	return out
 }
 
-// impactNow is the impact of the edits so far, computed again only when
-// the user mappings or filters changed since the last time.
-func (e *Editor) impactNow() *impact {
-	if len(e.opts.Samples) == 0 {
-		return nil
-	}
-	saved := &mapping.Mapping{Version: mapping.Version, Users: e.saved[0].attrs(), UserScope: e.savedScope[0].filters()}
-	edited := &mapping.Mapping{Version: mapping.Version, Users: e.lists[0].attrs(), UserScope: e.scopeWithForm()[scopeUsers].filters()}
+// impactSyncLimit is the directory size up to which the impact is
+// measured in the keystroke that changed it (at about 20 µs a user, well
+// under a frame); larger directories are measured in the background.
+const impactSyncLimit = 2000
+
+// impactInputs are the saved and the edited user mappings, with the keys
+// that tell when either changed.
+func (e *Editor) impactInputs() (saved, edited *mapping.Mapping, savedKey, editedKey string) {
+	saved = &mapping.Mapping{Version: mapping.Version, Users: e.saved[0].attrs(), UserScope: e.savedScope[0].filters()}
+	edited = &mapping.Mapping{Version: mapping.Version, Users: e.lists[0].attrs(), UserScope: e.scopeWithForm()[scopeUsers].filters()}
 	if e.mode == modeForm && !e.form.groups {
 		next, _ := e.formList()
 		edited.Users = next.attrs()
 	}
-	savedKey, _ := saved.Marshal()
-	editedKey, _ := edited.Marshal()
-	if string(savedKey) != e.impactCache.savedKey {
-		e.impactCache.savedKey = string(savedKey)
-		e.impactCache.before, _ = outcomes(saved, e.opts.Samples)
-		e.impactCache.editedKey = ""
-	}
-	if string(editedKey) != e.impactCache.editedKey {
-		e.impactCache.editedKey = string(editedKey)
-		after, err := outcomes(edited, e.opts.Samples)
-		if err != nil {
-			e.impactCache.result = impact{users: len(e.opts.Samples), err: "fix the mapping's problems to see its effect"}
-		} else {
-			e.impactCache.result = compareOutcomes(e.impactCache.before, after)
-		}
-	}
-	return &e.impactCache.result
+	sk, _ := saved.Marshal()
+	ek, _ := edited.Marshal()
+	return saved, edited, string(sk), string(sk) + "\x00" + string(ek)
 }
 
-// impactCache keeps the directory's outcomes under the saved mapping and
-// the last computed impact, keyed by the mappings they came from.
-type impactCache struct {
+// impactMsg carries a measurement made in the background.
+type impactMsg struct {
 	savedKey, editedKey string
 	before              []userOutcome
 	result              impact
 }
 
-// impactLine sums the impact up in one line for the preview pane.
-func (e *Editor) impactLine(w int) []string {
-	im := e.impactNow()
-	if im == nil {
+// measure computes the impact; before is reused when it is for savedKey.
+func measure(saved, edited *mapping.Mapping, samples []Sample, savedKey, editedKey string, c impactCache) impactMsg {
+	msg := impactMsg{savedKey: savedKey, editedKey: editedKey, before: c.before}
+	if c.savedKey != savedKey {
+		msg.before = make([]userOutcome, len(samples))
+		if outcomes(saved, samples, func(i int, u userOutcome) {
+			u.values = maps.Clone(u.values)
+			msg.before[i] = u
+		}) != nil {
+			msg.before = nil // a saved file that no longer compiles: everyone is new
+		}
+	}
+	im, err := compareOutcomes(msg.before, edited, samples)
+	if err != nil {
+		im = impact{users: len(samples), err: "fix the mapping's problems to see its effect"}
+	}
+	msg.result = im
+	return msg
+}
+
+func (e *Editor) storeImpact(m impactMsg) {
+	e.impactCache = impactCache{savedKey: m.savedKey, editedKey: m.editedKey, before: m.before, result: m.result, ready: true}
+}
+
+// impactNow is the impact of the edits so far, measured again only when
+// the user mappings or filters changed; for a large directory it may be
+// the previous measurement while a new one runs (impactCmd).
+func (e *Editor) impactNow() *impact {
+	if len(e.opts.Samples) == 0 {
 		return nil
 	}
+	saved, edited, sk, ek := e.impactInputs()
+	if ek != e.impactCache.editedKey && len(e.opts.Samples) <= impactSyncLimit {
+		e.storeImpact(measure(saved, edited, e.opts.Samples, sk, ek, e.impactCache))
+	}
+	if !e.impactCache.ready {
+		return nil
+	}
+	return &e.impactCache.result
+}
+
+// impactCmd starts a background measurement when a large directory's
+// impact is out of date and none is running for the same edit.
+func (e *Editor) impactCmd() tea.Cmd {
+	if len(e.opts.Samples) <= impactSyncLimit {
+		return nil
+	}
+	saved, edited, sk, ek := e.impactInputs()
+	if ek == e.impactCache.editedKey || ek == e.impactRunning {
+		return nil
+	}
+	e.impactRunning = ek
+	samples, cache := e.opts.Samples, e.impactCache
+	return func() tea.Msg { return measure(saved, edited, samples, sk, ek, cache) }
+}
+
+// impactCache keeps the directory's outcomes under the saved mapping and
+// the last measured impact, keyed by the mappings they came from.
+type impactCache struct {
+	savedKey, editedKey string
+	before              []userOutcome
+	result              impact
+	ready               bool
+}
+
+// impactLine sums the impact up in one line for the preview pane.
+func (e *Editor) impactLine(w int) []string {
 	st := e.st
+	im := e.impactNow()
+	if im == nil {
+		if len(e.opts.Samples) > 0 {
+			return []string{st.dim.Render(fmt.Sprintf("All %d users: measuring the effect of the edits…", len(e.opts.Samples)))}
+		}
+		return nil
+	}
 	head := st.header.Render(fmt.Sprintf("All %d users, unsaved: ", im.users))
+	if _, _, _, ek := e.impactInputs(); ek != e.impactCache.editedKey {
+		head += st.dim.Render("(measuring the latest edit…) ")
+	}
 	if im.err != "" {
 		return wrapped(st.dim, head+im.err, w, 2)
 	}

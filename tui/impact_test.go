@@ -157,3 +157,21 @@ func TestSwitchesToggleAndSave(t *testing.T) {
 		t.Errorf("status %q", e.status)
 	}
 }
+
+// A directory too large to measure in a keystroke is measured in the
+// background, and the result arrives.
+func TestImpactOfLargeDirectoryArrives(t *testing.T) {
+	e := newKnowingEditor(t, copyFixture(t))
+	base := samples()
+	e.opts.Samples = nil
+	for i := range impactSyncLimit + 500 {
+		e.opts.Samples = append(e.opts.Samples, base[i%len(base)])
+	}
+	tm := teatest.NewTestModel(t, e, teatest.WithInitialTermSize(100, 40))
+	tm.Type("D") // any edit starts a measurement
+	waitFor(t, tm, "All 2500 users, unsaved: 0 leave scope · 1250 fail Slack's checks")
+	tm.Type("q")
+	waitFor(t, tm, "Unsaved changes")
+	tm.Type("n")
+	finalEditor(t, tm)
+}
