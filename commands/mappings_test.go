@@ -20,7 +20,7 @@ func TestMappingsRoundTrip(t *testing.T) {
 	e.write("schema.json", string(fixture))
 	e.write("people.json", `{"users": [
 	  {"id": "u1", "userPrincipalName": "Zoë.Lindqvist@example.com", "mail": "zoe@example.com", "givenName": "Zoë",
-	   "surname": "Lindqvist", "jobTitle": "data engineer", "department": "R&D", "mobilePhone": "+46 70 123 45 67", "accountEnabled": true},
+	   "surname": "Lindqvist", "jobTitle": "data engineer", "department": "R&D", "mobilePhone": "+46 70 123 45 67", "city": "Malmö", "accountEnabled": true},
 	  {"id": "u2", "userPrincipalName": "carl.ortiz@example.com", "mail": "carl.ortiz@example.com", "givenName": "Carl",
 	   "surname": "Ortiz", "accountEnabled": true}],
 	 "groups": [{"id": "g1", "displayName": "Engineering", "members": ["u1", "u2"]}]}`)
@@ -84,6 +84,7 @@ func TestMappingsRoundTrip(t *testing.T) {
 		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department": "Research",
 		"userType":                             "Employee",
 		`phoneNumbers[type eq "mobile"].value`: "[Redact]",
+		`addresses[type eq "work"].locality`:   "Malmö",
 	} {
 		if got[attr] != want {
 			t.Errorf("planned %s = %v, want %q (plan for u1: %v)", attr, got[attr], want, got)
