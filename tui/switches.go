@@ -1,9 +1,7 @@
 package tui
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -63,14 +61,6 @@ func switchesText(s mapping.Switches, groups bool) string {
 // withSwitches writes the switches into the objects section of a mapping
 // file's content, keeping the rest (and its comments) as it is.
 func withSwitches(data []byte, users, groups mapping.Switches) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, errors.New("not a YAML map")
-	}
-	root := doc.Content[0]
 	marshalled, err := (&mapping.Mapping{UserSwitches: users, GroupSwitches: groups}).Marshal()
 	if err != nil {
 		return nil, err
@@ -80,29 +70,26 @@ func withSwitches(data []byte, users, groups mapping.Switches) ([]byte, error) {
 		return nil, err
 	}
 	objects := valueOf(plain.Content[0], "objects")
-	switch {
-	case objects == nil:
-		removeKey(root, "objects")
-	case !setValue(root, "objects", objects):
-		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "objects"}, objects)
-	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
+	out, err := editDocument(data, func(root *yaml.Node) error {
+		switch {
+		case objects == nil:
+			removeKey(root, "objects")
+		case !setValue(root, "objects", objects):
+			root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "objects"}, objects)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	back, err := mapping.Parse("edited", buf.Bytes())
+	back, err := mapping.Parse("edited", out)
 	if err != nil {
 		return nil, err
 	}
 	if back.UserSwitches != users || back.GroupSwitches != groups {
-		return nil, fmt.Errorf("the switches did not read back as written")
+		return nil, errors.New("the switches did not read back as written")
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 func removeKey(m *yaml.Node, key string) {
