@@ -257,6 +257,9 @@ func pickUnique(res *mapping.Result, taken func(target, value string) bool) stri
 
 // notesOf flattens a mapping result's notes, by target, for the plan.
 func notesOf(notes map[string][]string) []string {
+	if len(notes) == 0 {
+		return nil // the common case, without allocating
+	}
 	var out []string
 	for _, t := range slices.Sorted(maps.Keys(notes)) {
 		for _, n := range notes[t] {
