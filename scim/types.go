@@ -77,6 +77,10 @@ type Roles []MultiValue
 
 // UnmarshalJSON reads a list of role objects or bare strings.
 func (r *Roles) UnmarshalJSON(data []byte) error {
+	if string(data) == "[]" || string(data) == "null" {
+		*r = nil // what almost every listed user has
+		return nil
+	}
 	var raw []json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return err
