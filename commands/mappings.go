@@ -150,6 +150,15 @@ type shownMapping struct {
 	File       string           `json:"file"`
 	Attributes []shownAttribute `json:"attributes"`
 	Scope      []shownFilter    `json:"scope"`
+	Objects    shownObjects     `json:"objects"`
+}
+
+// shownObjects are Entra's switches: the actions on per object type, and
+// whether groups are provisioned at all.
+type shownObjects struct {
+	UserActions   []string `json:"user_actions"`
+	GroupsEnabled bool     `json:"groups_enabled"`
+	GroupActions  []string `json:"group_actions"`
 }
 
 func mappingsShowRun(opts *MappingsShowOptions) error {
@@ -175,7 +184,8 @@ func mappingsShowRun(opts *MappingsShowOptions) error {
 		_, err = opts.IO.Out.Write(data)
 		return err
 	}
-	shown := shownMapping{File: from, Attributes: []shownAttribute{}, Scope: []shownFilter{}}
+	shown := shownMapping{File: from, Attributes: []shownAttribute{}, Scope: []shownFilter{}, Objects: shownObjects{
+		UserActions: c.UserSwitches().Actions(), GroupsEnabled: !c.GroupSwitches().Disabled, GroupActions: c.GroupSwitches().Actions()}}
 	for _, list := range []struct {
 		kind  string
 		attrs []mapping.Attribute
