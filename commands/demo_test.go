@@ -2,12 +2,20 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slackprov/slackprov/directory/file"
+	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/scim"
 )
 
 // The README's first command must work on a fresh machine, from both sources,
@@ -47,5 +55,61 @@ func TestDemo(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// The demo's directory, planned with the built-in mapping against the demo's
+// Slack org: no userName is too long or shared, so none fails for it.
+func TestDemoDirectoryUserNamesFit(t *testing.T) {
+	sample := emulator.SampleOptions{Users: 300, Groups: 8, Seed: 7} // the demo's defaults
+	raw := emulator.SampleDirectoryJSON(sample)
+	snap, err := file.Parse("sample.json", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var people sampleDirectory
+	if err := json.Unmarshal(raw, &people); err != nil {
+		t.Fatal(err)
+	}
+	var slack []*scim.User
+	for i, s := range demoSlackSeed(people).Users {
+		slack = append(slack, &scim.User{ID: fmt.Sprintf("U%d", i), UserName: s.UserName, Active: s.Active,
+			Emails: []scim.MultiValue{{Value: s.Email, Primary: true}}})
+	}
+	c, err := mapping.Default().Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := provision.Build(provision.Input{Snapshot: snap, Source: "sample", SlackUsers: slack, Mapping: c, Now: time.Now()})
+	taken := map[string]string{}
+	for _, u := range slack {
+		taken[strings.ToLower(u.UserName)] = "Slack account " + u.ID
+	}
+	shortened := 0
+	for _, op := range p.Operations {
+		if op.Kind != provision.KindUser {
+			continue
+		}
+		switch op.ErrorCode {
+		case "long_username", "duplicate_username", "no_unique_value", "username_taken":
+			t.Errorf("%s failed for its userName: %s", op.SourceID, op.Error)
+		}
+		if op.Action != provision.ActionCreate || op.Status == provision.StatusFailed {
+			continue
+		}
+		name := op.UserName
+		if n := len([]rune(name)); n == 0 || n > mapping.MaxUserNameLength {
+			t.Errorf("%s: userName %q has %d characters", op.SourceID, name, n)
+		}
+		if other, dup := taken[strings.ToLower(name)]; dup {
+			t.Errorf("%s: userName %q is also %s", op.SourceID, name, other)
+		}
+		taken[strings.ToLower(name)] = op.SourceID
+		if strings.Contains(strings.Join(op.Notes, " "), "shortened to") {
+			shortened++
+		}
+	}
+	if p.Users.Create < 250 || shortened == 0 {
+		t.Errorf("%d creates, %d shortened: the sample should have many users and some long names; %s", p.Users.Create, shortened, provision.Summary(p))
 	}
 }

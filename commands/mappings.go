@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,9 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/mapping"
 )
 
@@ -48,6 +51,44 @@ func loadMappingFile(cfg *Config) (*mapping.Mapping, string, error) {
 		return nil, "", err
 	}
 	return m, cfg.Mappings, nil
+}
+
+// checkAttributeNames refuses a mappings file that reads attributes the
+// directory does not have: a misspelt name would otherwise be null for
+// everyone and its target would silently stop flowing. The built-in
+// defaults are not checked: they read Graph's names, and a file source may
+// leave any of those columns out.
+func checkAttributeNames(c *mapping.Compiled, v *directory.Vocabulary) error {
+	if v == nil || c.File() == "" {
+		return nil
+	}
+	err := c.CheckSources(mapping.Known{Users: v.Users, Groups: v.Groups, UserPrefixes: v.UserPrefixes})
+	if err != nil {
+		return fmt.Errorf("%w\nfix these names in the mappings file (attribute names are case-sensitive), then run slackprov mappings validate", err)
+	}
+	return nil
+}
+
+// sourceVocabulary is the configured directory's attribute names, or nil
+// with a reason when they cannot be had.
+func sourceVocabulary(ctx context.Context, cfg *Config) (*directory.Vocabulary, error) {
+	so := sourceOptions{}
+	if cfg.Source.Type == "entra" {
+		st, err := openStore(ctx, cfg)
+		if err == nil {
+			defer st.Close()
+			so.Store = st
+		}
+	}
+	src, err := openSource(cfg, so)
+	if err != nil {
+		return nil, err
+	}
+	vs, ok := src.(directory.VocabularySource)
+	if !ok {
+		return nil, nil
+	}
+	return vs.Vocabulary(ctx)
 }
 
 // MappingsShowOptions is everything `slackprov mappings show` needs.
@@ -106,6 +147,15 @@ type shownMapping struct {
 	File       string           `json:"file"`
 	Attributes []shownAttribute `json:"attributes"`
 	Scope      []shownFilter    `json:"scope"`
+	Objects    shownObjects     `json:"objects"`
+}
+
+// shownObjects are Entra's switches: the actions on per object type, and
+// whether groups are provisioned at all.
+type shownObjects struct {
+	UserActions   []string `json:"user_actions"`
+	GroupsEnabled bool     `json:"groups_enabled"`
+	GroupActions  []string `json:"group_actions"`
 }
 
 func mappingsShowRun(opts *MappingsShowOptions) error {
@@ -131,7 +181,8 @@ func mappingsShowRun(opts *MappingsShowOptions) error {
 		_, err = opts.IO.Out.Write(data)
 		return err
 	}
-	shown := shownMapping{File: from, Attributes: []shownAttribute{}, Scope: []shownFilter{}}
+	shown := shownMapping{File: from, Attributes: []shownAttribute{}, Scope: []shownFilter{}, Objects: shownObjects{
+		UserActions: c.UserSwitches().Actions(), GroupsEnabled: !c.GroupSwitches().Disabled, GroupActions: c.GroupSwitches().Actions()}}
 	for _, list := range []struct {
 		kind  string
 		attrs []mapping.Attribute
@@ -170,8 +221,25 @@ func mappingsShowRun(opts *MappingsShowOptions) error {
 	if err := t.write(opts.IO.Out, "text", nil); err != nil {
 		return err
 	}
-	if !c.GroupsEnabled() {
+	switch {
+	case c.GroupSwitches().Disabled:
+		fmt.Fprintln(opts.IO.Out, "\nGroup provisioning is disabled (objects.groups.enabled: false): Slack's groups are left alone.")
+	case !c.GroupsEnabled():
 		fmt.Fprintln(opts.IO.Out, "\nNo group mappings: Slack's groups are left alone.")
+	}
+	for _, o := range []struct {
+		kind string
+		s    mapping.Switches
+	}{{"users", c.UserSwitches()}, {"groups", c.GroupSwitches()}} {
+		acts := o.s.Actions()
+		if len(acts) == 3 {
+			continue
+		}
+		on := strings.Join(acts, ", ")
+		if on == "" {
+			on = "none"
+		}
+		fmt.Fprintf(opts.IO.Out, "Target object actions for %s: %s only (the rest are switched off).\n", o.kind, on)
 	}
 	if len(shown.Scope) == 0 {
 		fmt.Fprintln(opts.IO.Out, "\nScope: every assigned user and group (no scoping filters).")

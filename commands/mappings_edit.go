@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/directory"
+	"github.com/slackprov/slackprov/mapping"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/tui"
 )
@@ -66,7 +67,12 @@ func mappingsEditRun(ctx context.Context, opts *MappingsEditOptions) error {
 		Path:    path,
 		Payload: func(values map[string]string) any { return scim.NewUser(values) },
 	}
-	edit.Samples, edit.SourceAttributes, edit.SamplesNote = previewSamples(ctx, opts.Config)
+	var vocab *directory.Vocabulary
+	edit.Samples, edit.SourceAttributes, edit.SamplesNote, vocab = previewSamples(ctx, opts.Config)
+	if vocab != nil {
+		edit.Known = &mapping.Known{Users: vocab.Users, Groups: vocab.Groups, UserPrefixes: vocab.UserPrefixes}
+		edit.SourceAttributes = mergeSorted(edit.SourceAttributes, vocab.Users)
+	}
 	changed, err := tui.RunEditor(opts.IO.In, opts.IO.Out, opts.IO.NoColor, edit)
 	if err != nil {
 		return err
@@ -77,21 +83,22 @@ func mappingsEditRun(ctx context.Context, opts *MappingsEditOptions) error {
 	return nil
 }
 
-// previewSamples reads the configured directory for the editor's preview
-// and source-attribute completion. A directory that cannot be read does not
-// stop the editor; the note says why the preview has no users.
-func previewSamples(ctx context.Context, cfg *Config) ([]tui.Sample, []string, string) {
+// previewSamples reads the configured directory, once, for the editor's
+// preview, impact summary, source-attribute completion and names check. A
+// directory that cannot be read does not stop the editor; the note says why
+// the preview has no users.
+func previewSamples(ctx context.Context, cfg *Config) ([]tui.Sample, []string, string, *directory.Vocabulary) {
 	attrs := directory.UserAttributeNames()
 	source, err := openSource(cfg, sourceOptions{})
 	if err != nil {
-		return nil, attrs, "no directory to preview with: " + err.Error()
+		return nil, attrs, "no directory to preview with: " + err.Error(), nil
 	}
 	snap, err := source.Read(ctx)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return nil, attrs, "reading the directory was interrupted"
+			return nil, attrs, "reading the directory was interrupted", nil
 		}
-		return nil, attrs, fmt.Sprintf("%s could not be read: %v", source.Describe(), err)
+		return nil, attrs, fmt.Sprintf("%s could not be read: %v", source.Describe(), err), nil
 	}
 	extra := map[string]bool{}
 	samples := make([]tui.Sample, len(snap.Users))
@@ -115,5 +122,23 @@ func previewSamples(ctx context.Context, cfg *Config) ([]tui.Sample, []string, s
 	if len(samples) == 0 {
 		note = source.Describe() + " has no users"
 	}
-	return samples, append(attrs, names...), note
+	return samples, append(attrs, names...), note, snap.Vocabulary
+}
+
+// mergeSorted adds the names of more that are not in names yet, sorted
+// after them.
+func mergeSorted(names, more []string) []string {
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		seen[n] = true
+	}
+	var extra []string
+	for _, n := range more {
+		if !seen[n] {
+			seen[n] = true
+			extra = append(extra, n)
+		}
+	}
+	sort.Strings(extra)
+	return append(names, extra...)
 }

@@ -11,9 +11,11 @@ import (
 
 // MappingsEvalOptions is everything `slackprov mappings eval` needs.
 type MappingsEvalOptions struct {
-	IO     *IOStreams
-	Expr   string
-	Attrs  []string // name=value, as given
+	IO    *IOStreams
+	Expr  string
+	Attrs []string // name=value, as given
+	// Taken are values the target already holds, for SelectUniqueValue.
+	Taken  []string
 	Output string
 }
 
@@ -31,6 +33,16 @@ func (a *attrFlag) Set(s string) error {
 
 func (a *attrFlag) String() string { return strings.Join(a.values, " ") }
 
+// takenFlag collects repeated --taken values whole, commas included.
+type takenFlag struct{ values []string }
+
+func (t *takenFlag) Set(s string) error {
+	t.values = append(t.values, s)
+	return nil
+}
+
+func (t *takenFlag) String() string { return strings.Join(t.values, " ") }
+
 func newMappingsEvalCmd(f *Factory) *cli.Command {
 	return &cli.Command{
 		Name:      "eval",
@@ -42,19 +54,24 @@ multi-valued. Text output is the value alone (one line per value of a list,
 nothing for null); JSON output is {"value": string | list | null, "flow": bool},
 where flow is false when the mapping would send nothing (a null value, or
 IgnoreFlowIfNullOrEmpty). Redact()ed values print as [Redact].
+--taken VALUE (repeatable) names values the target already holds, so a
+SelectUniqueValue expression gives the first candidate not taken, as a sync
+would; when every candidate is taken it is an error.
 
 Examples:
   slackprov mappings eval --expr 'Join(" ", [givenName], [surname])' --attr givenName=Ada --attr surname=Lovelace
   slackprov mappings eval --expr 'IgnoreFlowIfNullOrEmpty([title])' --attr title= --output json
-  slackprov mappings eval --expr 'Item([proxyAddresses], 2)' --attr proxyAddresses=SMTP:a@x.com --attr proxyAddresses=smtp:b@x.com`,
+  slackprov mappings eval --expr 'Item([proxyAddresses], 2)' --attr proxyAddresses=SMTP:a@x.com --attr proxyAddresses=smtp:b@x.com
+  slackprov mappings eval --expr 'SelectUniqueValue([mailNickname], Append([mailNickname], "2"))' --attr mailNickname=ada --taken ada`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "expr", Aliases: []string{"e"}, Required: true, Usage: "the `EXPRESSION` to evaluate"},
 			&cli.GenericFlag{Name: "attr", Value: &attrFlag{}, Usage: "an attribute value, `name=value`; repeat for more"},
+			&cli.GenericFlag{Name: "taken", Value: &takenFlag{}, Usage: "a `VALUE` the target already holds (for SelectUniqueValue); repeat for more"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
 		},
 		Action: func(c *cli.Context) error {
 			attrs := c.Generic("attr").(*attrFlag)
-			return mappingsEvalRun(&MappingsEvalOptions{IO: f.IO, Expr: c.String("expr"), Attrs: attrs.values, Output: c.String("output")})
+			return mappingsEvalRun(&MappingsEvalOptions{IO: f.IO, Expr: c.String("expr"), Attrs: attrs.values, Taken: c.Generic("taken").(*takenFlag).values, Output: c.String("output")})
 		},
 	}
 }
@@ -80,7 +97,7 @@ func mappingsEvalRun(opts *MappingsEvalOptions) error {
 	if opts.Output != "text" && opts.Output != "json" {
 		return fmt.Errorf("--output %q: use text or json", opts.Output)
 	}
-	r, err := mapping.EvalExpression(opts.Expr, parseAttrs(opts.Attrs))
+	r, err := mapping.EvalExpression(opts.Expr, parseAttrs(opts.Attrs), opts.Taken...)
 	if err != nil {
 		return fmt.Errorf("expression %s: %w", opts.Expr, err)
 	}

@@ -20,7 +20,7 @@ func TestMappingsRoundTrip(t *testing.T) {
 	e.write("schema.json", string(fixture))
 	e.write("people.json", `{"users": [
 	  {"id": "u1", "userPrincipalName": "Zoë.Lindqvist@example.com", "mail": "zoe@example.com", "givenName": "Zoë",
-	   "surname": "Lindqvist", "jobTitle": "data engineer", "department": "R&D", "mobilePhone": "+46 70 123 45 67", "accountEnabled": true},
+	   "surname": "Lindqvist", "jobTitle": "data engineer", "department": "R&D", "mobilePhone": "+46 70 123 45 67", "city": "Malmö", "accountEnabled": true},
 	  {"id": "u2", "userPrincipalName": "carl.ortiz@example.com", "mail": "carl.ortiz@example.com", "givenName": "Carl",
 	   "surname": "Ortiz", "accountEnabled": true}],
 	 "groups": [{"id": "g1", "displayName": "Engineering", "members": ["u1", "u2"]}]}`)
@@ -29,7 +29,7 @@ func TestMappingsRoundTrip(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("import-entra: exit %d\n%s%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"13 user and 2 group attributes, 2 user and 0 group scoping filters", "Could not carry over (3)", "AppRoleAssignmentsComplex"} {
+	for _, want := range []string{"14 user and 2 group attributes, 2 user and 0 group scoping filters", "Could not carry over (2)", "AppRoleAssignmentsComplex"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("import output lacks %q:\n%s", want, stdout)
 		}
@@ -38,9 +38,14 @@ func TestMappingsRoundTrip(t *testing.T) {
 		t.Errorf("second import: exit %d, %s", code, stderr)
 	}
 
+	written, _ := os.ReadFile(filepath.Join(e.dir, "mappings.yaml"))
+	if !strings.Contains(string(written), "objects:\n  users:\n    actions: [create, update]\n  groups:\n    enabled: false\n") {
+		t.Errorf("the switches were not carried over:\n%s", written)
+	}
 	code, stdout, stderr = e.run("mappings", "show")
 	if code != ExitOK || !strings.Contains(stdout, `Left(ToLower(NormalizeDiacritics(Item(Split([userPrincipalName], "@"), 1))), 21)`) ||
-		!strings.Contains(stdout, `user filter "Company accounts"`) {
+		!strings.Contains(stdout, `user filter "Company accounts"`) || !strings.Contains(stdout, "Group provisioning is disabled") ||
+		!strings.Contains(stdout, "Target object actions for users: create, update only") {
 		t.Fatalf("show: exit %d\n%s%s", code, stdout, stderr)
 	}
 
@@ -79,6 +84,7 @@ func TestMappingsRoundTrip(t *testing.T) {
 		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department": "Research",
 		"userType":                             "Employee",
 		`phoneNumbers[type eq "mobile"].value`: "[Redact]",
+		`addresses[type eq "work"].locality`:   "Malmö",
 	} {
 		if got[attr] != want {
 			t.Errorf("planned %s = %v, want %q (plan for u1: %v)", attr, got[attr], want, got)
@@ -237,7 +243,7 @@ func TestMappingsReset(t *testing.T) {
 		t.Fatalf("reset --yes: exit %d: %s%s", code, stdout, stderr)
 	}
 	data, _ := os.ReadFile(filepath.Join(e.dir, "m.yaml"))
-	if !strings.Contains(string(data), "SlackUserName([userPrincipalName])") {
+	if !strings.Contains(string(data), "SlackUserName([userPrincipalName], 21)") {
 		t.Errorf("m.yaml after reset:\n%s", data)
 	}
 

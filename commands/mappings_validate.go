@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -110,6 +111,15 @@ func mappingsValidateRun(ctx context.Context, opts *MappingsValidateOptions) err
 	if err != nil {
 		return err
 	}
+	if c.File() != "" {
+		v, err := sourceVocabulary(ctx, opts.Config)
+		if err != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: attribute names not checked against the directory: %v\n", err)
+		}
+		if err := checkAttributeNames(c, v); err != nil {
+			return err
+		}
+	}
 	rep := &validateReport{File: from, Valid: true, Problems: []*problemSummary{}}
 	if opts.Directory {
 		if err := validateDirectory(ctx, opts, c, rep); err != nil {
@@ -172,6 +182,11 @@ func validateDirectory(ctx context.Context, opts *MappingsValidateOptions, c *ma
 			col.add(p.Severity, ex(p.Target, p.Message), p.Code)
 		}
 		for target, code := range map[string]string{mapping.AttrUserName: "duplicate_username", mapping.AttrWorkEmail: "duplicate_email"} {
+			// A SelectUniqueValue mapping takes its first candidate nobody
+			// else in the directory has, as sync does.
+			if i := slices.IndexFunc(r.Candidates[target], func(c string) bool { return owners[target][strings.ToLower(c)] == "" }); i >= 0 {
+				r.Choose(target, i)
+			}
 			key := strings.ToLower(r.Values[target])
 			if key == "" {
 				continue

@@ -341,6 +341,9 @@ func makePlan(ctx context.Context, d planDeps) (*provision.Plan, *directory.Snap
 	for _, n := range snap.Notices {
 		d.Reporter.Phase(provision.PhaseReadDirectory, n)
 	}
+	if err := checkAttributeNames(m, snap.Vocabulary); err != nil {
+		return nil, nil, err
+	}
 	userLinks, err := d.Store.Links(ctx, string(provision.KindUser))
 	if err != nil {
 		return nil, nil, err

@@ -399,7 +399,14 @@ func checkSource(ctx context.Context, cfg *Config, hc *http.Client, rep *connect
 // permission, the enterprise app, and what is assigned to it. A failed
 // token or permission is a credentials problem (exit 4).
 func checkEntra(ctx context.Context, cfg *Config, hc *http.Client, rep *connectionReport) {
-	src, err := openSource(cfg, sourceOptions{HTTPClient: hc})
+	so := sourceOptions{HTTPClient: hc}
+	// The store caches the tenant's directory extension names, which the
+	// check refreshes; without one they are listed again at each load.
+	if st, err := openStore(ctx, cfg); err == nil {
+		defer st.Close()
+		so.Store = st
+	}
+	src, err := openSource(cfg, so)
 	if err != nil {
 		rep.fail(nameSource, err.Error(), "fix source.entra in "+configName(cfg), false)
 		return

@@ -147,7 +147,31 @@ type Snapshot struct {
 	// Notices are things the admin should read, e.g. "the delta link had
 	// expired (410 syncStateNotFound): read everything again".
 	Notices []string
+	// Vocabulary is the attribute names the source's objects carry, when
+	// the source knows them; nil otherwise.
+	Vocabulary *Vocabulary
 }
+
+// Vocabulary is the attribute names a directory's objects can carry, so a
+// mapping that reads another name — a typo that would silently send
+// nothing — is refused with a suggestion.
+type Vocabulary struct {
+	Users, Groups []string
+	// UserPrefixes accepts any user attribute that starts with one: Entra
+	// directory extensions, when the tenant's could not be listed.
+	UserPrefixes []string
+	// Note says what the vocabulary could not cover, for test-connection.
+	Note string
+}
+
+// VocabularySource is a source that can list its attribute names without a
+// whole read.
+type VocabularySource interface {
+	Vocabulary(ctx context.Context) (*Vocabulary, error)
+}
+
+// GroupAttributeNames are the group attributes Group.Attr serves.
+func GroupAttributeNames() []string { return []string{"id", "objectId", "displayName", "members"} }
 
 // Delta lists what an incremental read saw leave.
 type Delta struct {

@@ -81,6 +81,7 @@ type Entra struct {
 	groups      map[string]*entraGroupRec
 	groupOrder  []string
 	assignments []*entraAssignment
+	extensions  []EntraExtension
 	spID        string
 	perms       map[string]bool
 	tokens      map[string]time.Time

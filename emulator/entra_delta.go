@@ -37,7 +37,7 @@ func (e *Entra) serveDelta(r *http.Request, kind string, q url.Values) (any, *en
 		}
 		var gerr *entraGraphErr
 		if kind == "users" {
-			c.Select, gerr = entraParseSelect(q, entraUserProperties, "user", "manager")
+			c.Select, gerr = entraParseSelect(q, e.userProperties(), "user", "manager")
 		} else {
 			c.Select, gerr = entraParseSelect(q, entraGroupProperties, "group", "members")
 		}

@@ -26,13 +26,18 @@ var entraPermAlternatives = map[string][]string{
 	"User.Read.All":        {"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
 	"GroupMember.Read.All": {"GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
 	"Application.Read.All": {"Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"},
+	"Directory.Read.All":   {"Directory.Read.All", "Directory.ReadWrite.All"},
 }
 
 func entraResolve(method, path string) (entraRoute, bool) {
+	seg := strings.Split(strings.Trim(path, "/"), "/")
+	if method == http.MethodPost && len(seg) == 2 && seg[0] == "directoryObjects" &&
+		(seg[1] == "getAvailableExtensionProperties" || seg[1] == "microsoft.graph.getAvailableExtensionProperties") {
+		return entraRoute{class: "POST /directoryObjects/getAvailableExtensionProperties", perm: "Directory.Read.All"}, true
+	}
 	if method != http.MethodGet {
 		return entraRoute{}, false
 	}
-	seg := strings.Split(strings.Trim(path, "/"), "/")
 	isDelta := func(s string) bool {
 		return s == "delta" || s == "delta()" || s == "microsoft.graph.delta" || s == "microsoft.graph.delta()"
 	}
@@ -154,6 +159,8 @@ func (e *Entra) serveGraph(w http.ResponseWriter, r *http.Request, path string) 
 		body, gerr = e.getServicePrincipal(r, rt, q)
 	case "GET /servicePrincipals/{id}/appRoleAssignedTo":
 		body, gerr = e.listAssignedTo(r, rt, q)
+	case "POST /directoryObjects/getAvailableExtensionProperties":
+		body, gerr = e.listExtensionProperties(r)
 	}
 	if gerr != nil {
 		if gerr.code == "syncStateNotFound" {

@@ -15,7 +15,7 @@ func (e *Entra) listUsers(r *http.Request, q url.Values) (any, *entraGraphErr) {
 		if gerr != nil {
 			return gerr
 		}
-		if c.Select, gerr = entraParseSelect(q, append(slices.Clone(entraUserProperties), entraNotInCollections...), "user"); gerr != nil {
+		if c.Select, gerr = entraParseSelect(q, append(e.userProperties(), entraNotInCollections...), "user"); gerr != nil {
 			return gerr
 		}
 		for _, p := range c.Select {
@@ -88,7 +88,7 @@ func entraNonNil(page []map[string]any) []map[string]any {
 func entraIndexPos[T any](i int, _ T) (uint64, bool) { return uint64(i + 1), true }
 
 func (e *Entra) getUser(r *http.Request, id string, q url.Values) (any, *entraGraphErr) {
-	sel, gerr := entraParseSelect(q, append(slices.Clone(entraUserProperties), entraNotInCollections...), "user")
+	sel, gerr := entraParseSelect(q, append(e.userProperties(), entraNotInCollections...), "user")
 	if gerr != nil {
 		return nil, gerr
 	}

@@ -99,8 +99,12 @@ func (s *Slack) validate(u *scimUser, requireName bool) *scimError {
 			return scimBadRequest("invalid_name_specials" + suffix)
 		}
 	}
-	for _, p := range []*string{u.DisplayName, u.GivenName, u.FamilyName, u.HonorificPrefix, u.Title,
-		u.UserType, u.Department, u.Organization, u.Division, u.CostCenter, u.EmployeeNumber, u.Role} {
+	checked := []*string{u.DisplayName, u.GivenName, u.FamilyName, u.HonorificPrefix, u.Title,
+		u.UserType, u.Department, u.Organization, u.Division, u.CostCenter, u.EmployeeNumber, u.Role}
+	if a := u.Address; a != nil {
+		checked = append(checked, a.StreetAddress, a.Locality, a.Region, a.PostalCode, a.Country)
+	}
+	for _, p := range checked {
 		if p != nil && scimHasEmoji(*p) {
 			return scimBadRequest("invalid_emoji_not_allowed")
 		}

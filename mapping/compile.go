@@ -29,6 +29,9 @@ type Compiled struct {
 	userScope, groupScope []compiledFilter
 	sources               []string
 	redactor              Redactor
+	file                  string
+	userSwitches          Switches
+	groupSwitches         Switches
 	pool                  sync.Pool
 	// values holds maps handed back by Recycle for the next evaluation.
 	values sync.Pool
@@ -62,14 +65,17 @@ func (m *Mapping) Compile() (*Compiled, error) {
 		return nil, errors.Join(errs...)
 	}
 	c := &Compiled{
-		userScope:  userScope,
-		groupScope: groupScope,
-		users:      compileAttrs(users),
-		groups:     compileAttrs(groups),
-		userMatch:  matching(users),
-		groupMatch: matching(groups),
-		now:        time.Now,
-		rand:       rand.Reader,
+		userScope:     userScope,
+		groupScope:    groupScope,
+		users:         compileAttrs(users),
+		groups:        compileAttrs(groups),
+		userMatch:     matching(users),
+		groupMatch:    matching(groups),
+		file:          m.File,
+		userSwitches:  m.UserSwitches,
+		groupSwitches: m.GroupSwitches,
+		now:           time.Now,
+		rand:          rand.Reader,
 	}
 	c.sources = sourceAttributes(c.users, c.groups)
 	c.redactor = redactorOf(c.users)
@@ -229,10 +235,10 @@ func findAttr(attrs []compiledAttr, target string) Attribute {
 	return Attribute{}
 }
 
-// GroupsEnabled reports whether the mapping provisions groups: a mapping
-// with no group entries leaves Slack's groups alone, like a disabled group
-// mapping in Entra.
-func (c *Compiled) GroupsEnabled() bool { return len(c.groups) > 0 }
+// GroupsEnabled reports whether the mapping provisions groups: a disabled
+// group mapping (objects.groups.enabled: false), or one with no entries,
+// leaves Slack's groups alone.
+func (c *Compiled) GroupsEnabled() bool { return len(c.groups) > 0 && !c.groupSwitches.Disabled }
 
 // UserTargets lists every mapped user target, sorted.
 func (c *Compiled) UserTargets() []string { return targets(c.users) }

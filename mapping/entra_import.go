@@ -113,16 +113,15 @@ func ImportEntraSchema(data []byte) (*Mapping, []string, error) {
 	}
 	m.Users = im.attributes(userKind, users)
 	m.UserScope = im.scope(userKind, users)
-	im.flowTypes(users)
+	m.UserSwitches = flowTypes(users)
+	if users.Enabled != nil && !*users.Enabled {
+		im.lose("user mapping %q is disabled in Entra, which Entra itself does not allow; imported enabled", users.Name)
+	}
 	if groups != nil {
-		if groups.Enabled != nil && !*groups.Enabled {
-			// A disabled group mapping is a mapping without group entries here.
-			im.lose("group mapping %q is disabled in Entra; imported without group entries, so slackprov leaves Slack's groups alone", groups.Name)
-		} else {
-			m.Groups = im.attributes(groupKind, groups)
-			m.GroupScope = im.scope(groupKind, groups)
-			im.flowTypes(groups)
-		}
+		m.Groups = im.attributes(groupKind, groups)
+		m.GroupScope = im.scope(groupKind, groups)
+		m.GroupSwitches = flowTypes(groups)
+		m.GroupSwitches.Disabled = groups.Enabled != nil && !*groups.Enabled
 	}
 	im.complete(m)
 	if _, err := m.Compile(); err != nil {
@@ -312,24 +311,17 @@ func (im *importer) scope(kind objectKind, om *entraObjectMapping) []Filter {
 	return out
 }
 
-// flowTypes reports target object actions slackprov can't switch off.
-func (im *importer) flowTypes(om *entraObjectMapping) {
+// flowTypes reads an object mapping's target object actions (Entra's
+// "Add, Update, Delete"); absent means all three, as in Entra.
+func flowTypes(om *entraObjectMapping) Switches {
 	if om.FlowTypes == "" {
-		return
+		return Switches{}
 	}
 	have := map[string]bool{}
 	for _, t := range strings.Split(om.FlowTypes, ",") {
-		have[strings.TrimSpace(t)] = true
+		have[strings.ToLower(strings.TrimSpace(t))] = true
 	}
-	var missing []string
-	for _, t := range []string{"Add", "Update", "Delete"} {
-		if !have[t] {
-			missing = append(missing, t)
-		}
-	}
-	if len(missing) > 0 {
-		im.lose("object mapping %q turns off target object actions %s; slackprov always plans creates, updates and deactivations (review them in the plan)", om.Name, strings.Join(missing, ", "))
-	}
+	return Switches{NoCreate: !have["add"], NoUpdate: !have["update"], NoDelete: !have["delete"]}
 }
 
 // complete fills what Slack requires and the export lacked with slackprov's

@@ -36,18 +36,24 @@ func TestImportEntraSlackFixture(t *testing.T) {
 			t.Errorf("%s imported as %+v, want %+v", target, got, w)
 		}
 	}
-	if len(m.Users) != 13 {
-		t.Errorf("imported %d user attributes, want 13: %+v", len(m.Users), m.Users)
+	if len(m.Users) != 14 {
+		t.Errorf("imported %d user attributes, want 14: %+v", len(m.Users), m.Users)
+	}
+	if a := m.Users[13]; a.Target != AttrLocality || a.Source != "city" {
+		t.Errorf("the untyped address was imported as %+v", a)
 	}
 	if len(m.Groups) != 2 || m.Groups[0].Target != AttrDisplayName || m.Groups[0].Match != 1 {
 		t.Errorf("groups = %+v", m.Groups)
+	}
+	// The export has Delete unticked for users and group sync set to No.
+	if m.UserSwitches != (Switches{NoDelete: true}) || m.GroupSwitches != (Switches{Disabled: true}) {
+		t.Errorf("switches: users %+v, groups %+v", m.UserSwitches, m.GroupSwitches)
 	}
 	if len(m.UserScope) != 2 || m.UserScope[0].Clauses[1].Operator != OpIsTrue || m.UserScope[1].Clauses[1].Value != "5000" {
 		t.Errorf("user scope = %+v", m.UserScope)
 	}
 	wantLost := []string{
 		`user attribute "roles": expression AppRoleAssignmentsComplex([appRoleAssignments]) can't be used: AppRoleAssignmentsComplex is not supported`,
-		`user attribute "addresses[type eq \"untyped\"].locality" can't be mapped: slackprov does not write Slack addresses; skipped`,
 		`user attribute "urn:scim:schemas:extension:contoso:1.0.badgeNumber": Slack has no such user attribute; skipped`,
 	}
 	if len(lost) != len(wantLost) {
@@ -137,12 +143,14 @@ func TestImportEntraCases(t *testing.T) {
 				{"name":"U","sourceObjectName":"User","attributeMappings":[` + upnMatch + "," + mailDirect + `]},
 				{"name":"G","enabled":false,"sourceObjectName":"Group","attributeMappings":[{"targetAttributeName":"displayName","source":{"name":"displayName","type":"Attribute"},"matchingPriority":1}]},
 				{"name":"C","sourceObjectName":"Contact","attributeMappings":[]}]}]}`),
-			func(m *Mapping) bool { return len(m.Groups) == 0 },
-			[]string{`object mapping "C" (Contact → )`, `group mapping "G" is disabled`}},
+			func(m *Mapping) bool {
+				return len(m.Groups) == 1 && m.GroupSwitches == Switches{Disabled: true} && m.UserSwitches.Default()
+			},
+			[]string{`object mapping "C" (Contact → )`}},
 		{"target object actions turned off",
 			schema(upnMatch+","+mailDirect, `,"flowTypes":"Add, Update"`),
-			func(m *Mapping) bool { return true },
-			[]string{"turns off target object actions Delete"}},
+			func(m *Mapping) bool { return m.UserSwitches == Switches{NoDelete: true} },
+			nil},
 		{"duplicate target and bad expression",
 			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"userName","source":{"name":"mail","type":"Attribute"}},
 				{"targetAttributeName":"title","source":{"expression":"Left([jobTitle]","type":"Function"}}`),

@@ -1,6 +1,9 @@
 package mapping
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Severity of a Problem.
 const (
@@ -26,8 +29,53 @@ type Result struct {
 	Problems []Problem
 	// Candidates holds, for each SelectUniqueValue mapping, every candidate
 	// value in order; Values has the first. The engine, which knows every
-	// Slack account, picks the first one nobody has.
+	// Slack account, picks the first one nobody has (Choose).
 	Candidates map[string][]string
+	// Notes are, per target, what the plan should say about a value, such
+	// as a userName shortened to Slack's limit.
+	Notes map[string][]string
+	// candidateNotes are each candidate's notes, parallel to Candidates.
+	candidateNotes map[string][][]string
+}
+
+// Choose settles a SelectUniqueValue target on its i-th candidate, with
+// that candidate's notes, and says when earlier ones were taken.
+func (r *Result) Choose(target string, i int) {
+	cands := r.Candidates[target]
+	r.Values[target] = cands[i]
+	var notes []string
+	if cn := r.candidateNotes[target]; i < len(cn) {
+		notes = append(notes, cn[i]...)
+	}
+	if i > 0 {
+		notes = append(notes, fmt.Sprintf("%s taken, so %q was chosen", quoteList(cands[:i]), cands[i]))
+	}
+	r.note(target, notes, true)
+}
+
+func (r *Result) note(target string, notes []string, replace bool) {
+	if len(notes) == 0 && !replace {
+		return
+	}
+	if r.Notes == nil {
+		r.Notes = map[string][]string{}
+	}
+	if len(notes) == 0 {
+		delete(r.Notes, target)
+		return
+	}
+	r.Notes[target] = append([]string(nil), notes...)
+}
+
+func quoteList(vals []string) string {
+	q := make([]string, len(vals))
+	for i, v := range vals {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	if len(q) == 1 {
+		return q[0] + " is"
+	}
+	return strings.Join(q, ", ") + " are"
 }
 
 // HasErrors reports whether any problem is an error (not a warning).
@@ -105,7 +153,10 @@ func (c *Compiled) eval(attrs []compiledAttr, o Object, create bool) Result {
 				break
 			}
 			var err error
-			if v, err = e.eval(a.node); err != nil {
+			e.notes = e.notes[:0]
+			v, err = e.eval(a.node)
+			r.note(a.Target, e.notes, false)
+			if err != nil {
 				msg := fmt.Sprintf("%s: expression %s failed at %v", a.Target, a.Expression, err)
 				if a.redact {
 					// The error may quote the source value, which Redact() hides.
@@ -141,7 +192,9 @@ func (c *Compiled) eval(attrs []compiledAttr, o Object, create bool) Result {
 // candidate that fails is a problem but does not stop the others.
 func (c *Compiled) candidates(e *evaluator, a *compiledAttr, r *Result) value {
 	var vals []string
+	var notes [][]string
 	for _, arg := range a.node.args {
+		e.notes = e.notes[:0]
 		v, err := e.eval(arg)
 		if err != nil {
 			r.Problems = append(r.Problems, Problem{Target: a.Target, Code: "expression_failed", Severity: SeverityWarning,
@@ -150,6 +203,7 @@ func (c *Compiled) candidates(e *evaluator, a *compiledAttr, r *Result) value {
 		}
 		if !v.empty() {
 			vals = append(vals, v.first())
+			notes = append(notes, append([]string(nil), e.notes...))
 		}
 	}
 	if len(vals) == 0 {
@@ -157,8 +211,11 @@ func (c *Compiled) candidates(e *evaluator, a *compiledAttr, r *Result) value {
 	}
 	if r.Candidates == nil {
 		r.Candidates = map[string][]string{}
+		r.candidateNotes = map[string][][]string{}
 	}
 	r.Candidates[a.Target] = vals
+	r.candidateNotes[a.Target] = notes
+	r.note(a.Target, notes[0], false)
 	return str(vals[0])
 }
 

@@ -43,13 +43,13 @@ func TestEvalUserDefaultCreate(t *testing.T) {
 func TestEvalUserUpdateOmitsOnCreate(t *testing.T) {
 	c := mustCompile(t, Default())
 	r := c.EvalUser(ada(), false)
-	for _, target := range []string{AttrDisplayName, AttrExternalID} {
+	for _, target := range []string{AttrDisplayName, AttrExternalID, AttrUserName} {
 		if _, ok := r.Values[target]; ok {
 			t.Errorf("update sent on_create target %s", target)
 		}
 	}
-	if r.Values[AttrUserName] != "ada.lovelace" {
-		t.Errorf("userName = %q", r.Values[AttrUserName])
+	if r.Values[AttrWorkEmail] != "ada@contoso.com" {
+		t.Errorf("email = %q", r.Values[AttrWorkEmail])
 	}
 	if len(r.Problems) != 0 {
 		t.Errorf("problems: %+v", r.Problems)
@@ -158,7 +158,9 @@ func TestEvalUserExpressionFailure(t *testing.T) {
 }
 
 func TestEvalUserChecksRun(t *testing.T) {
-	c := mustCompile(t, Default())
+	m := Default()
+	m.Users[0] = Attribute{Target: AttrUserName, Type: TypeExpression, Expression: "SlackUserName([userPrincipalName])", Apply: ApplyAlways}
+	c := mustCompile(t, m)
 	o := ada()
 	o["userPrincipalName"] = []string{"bartholomew.featherstonehaugh@contoso.com"}
 	delete(o, "mail")
@@ -193,13 +195,13 @@ func TestCompiledQueries(t *testing.T) {
 		Attribute{Target: AttrLocale, Expression: `Guid()`, Apply: ApplyOnCreate},
 	)
 	c := mustCompile(t, m)
-	if got, want := c.UserMatching(), []string{AttrWorkEmail, AttrUserName}; !reflect.DeepEqual(got, want) {
+	if got, want := c.UserMatching(), []string{AttrWorkEmail}; !reflect.DeepEqual(got, want) {
 		t.Errorf("UserMatching = %v, want %v", got, want)
 	}
 	if got, want := c.GroupMatching(), []string{AttrDisplayName}; !reflect.DeepEqual(got, want) {
 		t.Errorf("GroupMatching = %v, want %v", got, want)
 	}
-	for target, want := range map[string]bool{AttrDisplayName: true, AttrExternalID: true, AttrUserName: false, "nonsense": false} {
+	for target, want := range map[string]bool{AttrDisplayName: true, AttrExternalID: true, AttrUserName: true, AttrTitle: false, "nonsense": false} {
 		if got := c.OnCreateOnly(target); got != want {
 			t.Errorf("OnCreateOnly(%s) = %v", target, got)
 		}
@@ -266,5 +268,31 @@ func TestEvalConcurrent(t *testing.T) {
 	}
 	if len(seen) != 8 {
 		t.Errorf("results mixed between goroutines: %v", seen)
+	}
+}
+
+// The built-in userName fits Slack's 21 characters and says when it was
+// shortened; the candidates after it are for names already taken.
+func TestDefaultUserNameShortens(t *testing.T) {
+	c := mustCompile(t, Default())
+	o := ada()
+	o["userPrincipalName"] = []string{"Bartholomew.Featherstonehaugh@contoso.com"}
+	r := c.EvalUser(o, true)
+	if r.Values[AttrUserName] != "bartholomew.featherst" || r.HasErrors() {
+		t.Fatalf("userName %q, problems %+v", r.Values[AttrUserName], r.Problems)
+	}
+	if got := r.Notes[AttrUserName]; len(got) != 1 || !strings.Contains(got[0], `"bartholomew.featherstonehaugh" shortened to "bartholomew.featherst"`) {
+		t.Errorf("notes %q", got)
+	}
+	r.Choose(AttrUserName, 1)
+	if r.Values[AttrUserName] != "bartholomew.feather_2" {
+		t.Errorf("second candidate %q", r.Values[AttrUserName])
+	}
+	if got := strings.Join(r.Notes[AttrUserName], "; "); !strings.Contains(got, "shortened to \"bartholomew.feather\"") || !strings.Contains(got, `"bartholomew.featherst" is taken, so "bartholomew.feather_2" was chosen`) {
+		t.Errorf("notes %q", got)
+	}
+	short := c.EvalUser(ada(), true)
+	if short.Values[AttrUserName] != "ada.lovelace" || len(short.Notes) != 0 {
+		t.Errorf("short name: %q, notes %v", short.Values[AttrUserName], short.Notes)
 	}
 }

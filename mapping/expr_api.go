@@ -2,6 +2,8 @@ package mapping
 
 import (
 	"crypto/rand"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -22,15 +24,23 @@ type ExprResult struct {
 func (r ExprResult) Null() bool { return r.Values == nil }
 
 // EvalExpression parses expr and evaluates it against o, as a mapping would
-// for one user. A syntax error is a *SyntaxError and an evaluation failure
-// an *EvalError, both with the 1-based position they concern.
-func EvalExpression(expr string, o Object) (ExprResult, error) {
+// for one user. taken are values the target already holds: a top-level
+// SelectUniqueValue gives its first candidate not among them (compared
+// without case, as Slack compares userNames and emails), the way a sync
+// chooses. A syntax error is a *SyntaxError and an evaluation failure an
+// *EvalError, both with the 1-based position they concern.
+func EvalExpression(expr string, o Object, taken ...string) (ExprResult, error) {
 	n, err := parseExpression(expr)
 	if err != nil {
 		return ExprResult{}, err
 	}
 	e := &evaluator{obj: o, now: time.Now, rand: rand.Reader}
-	v, err := e.eval(n)
+	var v value
+	if n.kind == nodeCall && n.name == "SelectUniqueValue" {
+		v, err = selectUntaken(e, n, taken)
+	} else {
+		v, err = e.eval(n)
+	}
 	if err != nil {
 		return ExprResult{}, err
 	}
@@ -66,4 +76,31 @@ func attributesOf(in []compiledAttr) []Attribute {
 		out[i] = a.Attribute
 	}
 	return out
+}
+
+// selectUntaken evaluates SelectUniqueValue's candidates in order and gives
+// the first with a value that is not taken.
+func selectUntaken(e *evaluator, n *node, taken []string) (value, error) {
+	held := make(map[string]bool, len(taken))
+	for _, t := range taken {
+		held[strings.ToLower(t)] = true
+	}
+	var tried []string
+	for _, arg := range n.args {
+		v, err := e.eval(arg)
+		if err != nil {
+			return null, err
+		}
+		if v.empty() {
+			continue
+		}
+		if !held[strings.ToLower(v.first())] {
+			return str(v.first()), nil
+		}
+		tried = append(tried, v.first())
+	}
+	if len(tried) == 0 {
+		return null, nil
+	}
+	return null, &EvalError{Pos: n.pos, Function: n.name, Msg: fmt.Sprintf("every candidate is taken (%s); a sync would fail this user — add another candidate", strings.Join(tried, ", "))}
 }

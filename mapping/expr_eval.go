@@ -44,6 +44,9 @@ type evaluator struct {
 	stack []value
 	now   func() time.Time
 	rand  io.Reader
+	// notes are what an evaluation did that the plan should say, such as
+	// a userName shortened to Slack's limit.
+	notes []string
 }
 
 func (e *evaluator) eval(n *node) (value, error) {

@@ -21,8 +21,13 @@ var dateLayouts = []string{
 	"2006-01-02 15:04:05",
 	"2006-01-02T15:04Z07:00",
 	"2006-01-02",
+	// A date with a UTC offset and no time, as Workday sends and
+	// Microsoft's CDate and DateAdd examples use: "2012-03-16-07:00".
+	"2006-01-02Z07:00",
 	entraDateLayout,
+	"1/2/2006 3:04 PM",
 	"1/2/2006 15:04:05",
+	"1/2/2006 15:04",
 	"1/2/2006",
 	"20060102150405.0Z0700",
 	"20060102150405.0Z",
@@ -126,7 +131,9 @@ func addMonths(t time.Time, n int) time.Time {
 }
 
 // fnDateDiff counts intervals from date1 to date2: calendar boundaries for
-// yyyy, q and m; whole elapsed units (truncated toward zero) for the rest.
+// yyyy, q and m, and Sundays for ww (as VB's DateDiff does, which is what
+// Microsoft's example shows: -493, where elapsed weeks would be -492); whole
+// elapsed units, truncated toward zero, for the rest.
 func fnDateDiff(_ *evaluator, _ *node, a []value) (value, error) {
 	iv, err := interval(a[0])
 	if err != nil {
@@ -156,7 +163,7 @@ func fnDateDiff(_ *evaluator, _ *node, a []value) (value, error) {
 	case "d", "y", "w":
 		n = int64(d / (24 * time.Hour))
 	case "ww":
-		n = int64(d / (7 * 24 * time.Hour))
+		n = int64(weekStart(t2).Sub(weekStart(t1)) / (7 * 24 * time.Hour))
 	case "h":
 		n = int64(d / time.Hour)
 	case "n":
@@ -165,6 +172,12 @@ func fnDateDiff(_ *evaluator, _ *node, a []value) (value, error) {
 		n = int64(d / time.Second)
 	}
 	return str(strconv.FormatInt(n, 10)), nil
+}
+
+// weekStart is midnight of the Sunday that begins t's week.
+func weekStart(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d-int(t.Weekday()), 0, 0, 0, 0, time.UTC)
 }
 
 // adEpoch is the start of Active Directory's integer dates: 100-ns ticks

@@ -174,11 +174,12 @@ func fnToUpper(_ *evaluator, n *node, a []value) (value, error) {
 	return eachString(a[0], strings.ToUpper), nil
 }
 
-// fnPCase proper-cases each word. Without separators it follows .NET's
-// TextInfo.ToTitleCase: words are split at anything not a letter, digit or
-// apostrophe, and words written entirely in capitals are kept as acronyms.
-// With separators, only those characters split words and every word is
-// changed.
+// fnPCase proper-cases each word. Without separators, words are split at
+// anything not a letter, digit or apostrophe, as .NET's ToTitleCase does;
+// but words in capitals are converted too, because Microsoft's examples
+// ("PABLO GONSALVES (SECOND)" → "Pablo Gonsalves (Second)") show Entra
+// doing so, where ToTitleCase would keep them as acronyms. With separators,
+// only those characters split words.
 func fnPCase(_ *evaluator, _ *node, a []value) (value, error) {
 	if a[0].isNull() {
 		return null, nil
@@ -207,37 +208,19 @@ func properCase(s, seps string, custom bool) string {
 			continue
 		}
 		j := i
-		allUpper := true
 		for j < len(rs) && !isSep(rs[j]) {
-			if unicode.IsLower(rs[j]) {
-				allUpper = false
-			}
 			j++
 		}
-		word := rs[i:j]
-		if !custom && allUpper && hasLetter(word) {
-			b.WriteString(string(word))
-		} else {
-			for k, r := range word {
-				if k == 0 {
-					b.WriteRune(unicode.ToTitle(r))
-				} else {
-					b.WriteRune(unicode.ToLower(r))
-				}
+		for k, r := range rs[i:j] {
+			if k == 0 {
+				b.WriteRune(unicode.ToTitle(r))
+			} else {
+				b.WriteRune(unicode.ToLower(r))
 			}
 		}
 		i = j
 	}
 	return b.String()
-}
-
-func hasLetter(rs []rune) bool {
-	for _, r := range rs {
-		if unicode.IsLetter(r) {
-			return true
-		}
-	}
-	return false
 }
 
 // fnWord returns the n-th (1-based) word; any character of delimiters
@@ -263,7 +246,9 @@ func fnWord(_ *evaluator, _ *node, a []value) (value, error) {
 }
 
 // fnSplit turns a string into a multi-valued result. An empty delimiter
-// leaves the string whole, as .NET's String.Split does.
+// leaves the string whole, as .NET's String.Split does. Spaces around each
+// value are dropped: Microsoft's example splits "PermissionSetOne,
+// PermissionSetTwo" at "," into values with no leading space.
 func fnSplit(_ *evaluator, _ *node, a []value) (value, error) {
 	if a[0].isNull() {
 		return null, nil
@@ -275,7 +260,9 @@ func fnSplit(_ *evaluator, _ *node, a []value) (value, error) {
 			out = append(out, s)
 			continue
 		}
-		out = append(out, strings.Split(s, d)...)
+		for _, part := range strings.Split(s, d) {
+			out = append(out, strings.Trim(part, " "))
+		}
 	}
 	return list(out), nil
 }

@@ -65,7 +65,7 @@ var functionTable = []*function{
 	{name: "SelectUniqueValue", min: 2, max: -1, call: fnSelectUniqueValue},
 	{name: "SingleAppRoleAssignment", unsupported: "Slack app roles are not provisioned by slackprov"},
 	// SlackUserName and Trim are slackprov extensions, not Entra functions.
-	{name: "SlackUserName", min: 1, max: 1, call: fnSlackUserName},
+	{name: "SlackUserName", min: 1, max: 2, call: fnSlackUserName},
 	{name: "Split", min: 2, max: 2, call: fnSplit},
 	{name: "StripSpaces", min: 1, max: 1, call: fnStripSpaces},
 	{name: "Switch", min: 2, max: -1, call: fnSwitch, prepare: prepareSwitch},

@@ -48,7 +48,7 @@ func TestStringFunctions(t *testing.T) {
 		{`SlackUserName([missing])`, `null`},
 		{`SlackUserName([emojiName])`, `"zoe_"`},
 
-		{`PCase("NEW YORK city")`, `"NEW YORK City"`},
+		{`PCase("NEW YORK city")`, `"New York City"`},
 		{`PCase("jOHN o'neil-smith")`, `"John O'neil-Smith"`},
 		{`PCase("NEW YORK", " ")`, `"New York"`},
 		{`PCase("anne-marie o'neil", "-")`, `"Anne-Marie o'neil"`},

@@ -23,7 +23,7 @@ func Load(path string) (*Mapping, error) {
 }
 
 var (
-	topKeys   = []string{"version", "users", "groups", "scope"}
+	topKeys   = []string{"version", "users", "groups", "scope", "objects"}
 	entryKeys = []string{"target", "type", "source", "value", "expression", "default", "apply", "match"}
 )
 
@@ -85,6 +85,8 @@ func Parse(name string, data []byte) (*Mapping, error) {
 			groups, groupsAt = l.entries(val, "groups"), key
 		case "scope":
 			userScope, groupScope = l.scope(val)
+		case "objects":
+			m.UserSwitches, m.GroupSwitches = l.objects(val)
 		}
 	}
 	if !sawVersion {

@@ -250,7 +250,7 @@ func TestCompileErrorsNamePositions(t *testing.T) {
 
 func TestTargetListsAreSortedAndComplete(t *testing.T) {
 	got := UserTargetPaths()
-	if len(got) != 22 {
+	if len(got) != 28 {
 		t.Errorf("%d user targets", len(got))
 	}
 	for _, a := range Default().Users {
@@ -260,5 +260,59 @@ func TestTargetListsAreSortedAndComplete(t *testing.T) {
 	}
 	if !reflect.DeepEqual(GroupTargetPaths(), []string{AttrDisplayName, AttrExternalID}) {
 		t.Errorf("group targets %v", GroupTargetPaths())
+	}
+}
+
+func TestSwitchesRoundTrip(t *testing.T) {
+	file := base + `groups:
+  - target: displayName
+    source: displayName
+    match: 1
+objects:
+  users:
+    actions: [create, update]
+  groups:
+    enabled: false
+    actions: [create]
+`
+	m, err := Parse("s.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [2]Switches{{NoDelete: true}, {Disabled: true, NoUpdate: true, NoDelete: true}}
+	if got := [2]Switches{m.UserSwitches, m.GroupSwitches}; got != want {
+		t.Fatalf("switches %+v, want %+v", got, want)
+	}
+	c := mustCompile(t, m)
+	if c.GroupsEnabled() || c.UserSwitches().Allows("delete") || !c.UserSwitches().Allows("create") {
+		t.Errorf("compiled switches wrong: %+v %+v", c.UserSwitches(), c.GroupSwitches())
+	}
+	out, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse("back.yaml", out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if back.UserSwitches != m.UserSwitches || back.GroupSwitches != m.GroupSwitches {
+		t.Errorf("round trip lost the switches:\n%s", out)
+	}
+	if d, _ := Default().Marshal(); strings.Contains(string(d), "objects") {
+		t.Error("default switches are written out")
+	}
+}
+
+func TestSwitchesErrors(t *testing.T) {
+	for _, tt := range []struct{ objects, want string }{
+		{"  users:\n    enabled: false\n", "s.yaml:10:14: the user mapping can't be disabled"},
+		{"  groups:\n    actions: [create, remove]\n", `s.yaml:10:23: unknown action "remove"; use create, update or delete`},
+		{"  groups:\n    enable: false\n", `s.yaml:10:5: unknown objects.groups key "enable"; did you mean "enabled"?`},
+		{"  groups:\n    enabled: maybe\n", "objects.groups.enabled must be true or false"},
+	} {
+		_, err := Parse("s.yaml", []byte(base+"objects:\n"+tt.objects))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want %q", tt.objects, err, tt.want)
+		}
 	}
 }

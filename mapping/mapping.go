@@ -4,6 +4,11 @@
 // and the Slack-side checks run on every mapped value.
 package mapping
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Type says where a target attribute's value comes from.
 type Type string
 
@@ -59,6 +64,9 @@ type Mapping struct {
 	// scope when any filter holds, or when there are none.
 	UserScope  []Filter
 	GroupScope []Filter
+	// UserSwitches and GroupSwitches are Entra's per-object-type switches
+	// (enabled, and the create / update / delete target object actions).
+	UserSwitches, GroupSwitches Switches
 	// File is where the mapping was loaded from; "" for built-ins.
 	File string
 }
@@ -69,13 +77,14 @@ const Version = 1
 // Default returns the built-in Slack mapping. Entra does not publish the
 // source side of its Slack gallery mapping, so this follows Microsoft's
 // generic SCIM defaults, adjusted for Slack: userName is derived the way
-// Slack would rewrite it, and displayName flows only on create (Entra's
-// 2020 change for Slack).
+// Slack would rewrite it and made to fit and be unique (so it is chosen on
+// create, and accounts are matched by email), and displayName flows only
+// on create (Entra's 2020 change for Slack).
 func Default() *Mapping {
 	m := &Mapping{
 		Version: Version,
 		Users: []Attribute{
-			{Target: AttrUserName, Type: TypeExpression, Expression: "SlackUserName([userPrincipalName])", Match: 2},
+			{Target: AttrUserName, Type: TypeExpression, Expression: DefaultUserNameExpression(), Apply: ApplyOnCreate},
 			{Target: AttrWorkEmail, Type: TypeDirect, Source: "mail", Match: 1},
 			{Target: AttrDisplayName, Type: TypeDirect, Source: "displayName", Apply: ApplyOnCreate},
 			{Target: AttrGivenName, Type: TypeDirect, Source: "givenName"},
@@ -101,4 +110,15 @@ func Default() *Mapping {
 		}
 	}
 	return m
+}
+
+// DefaultUserNameExpression gives every user a userName Slack accepts: the
+// one Slack would make of the userPrincipalName, shortened to Slack's 21
+// characters; when that is taken, shortened to 19 with _2 … _5 added.
+func DefaultUserNameExpression() string {
+	c := []string{fmt.Sprintf("SlackUserName([userPrincipalName], %d)", MaxUserNameLength)}
+	for i := 2; i <= 5; i++ {
+		c = append(c, fmt.Sprintf(`Append(SlackUserName([userPrincipalName], %d), "_%d")`, MaxUserNameLength-2, i))
+	}
+	return "SelectUniqueValue(" + strings.Join(c, ", ") + ")"
 }

@@ -26,6 +26,9 @@ func (m *Mapping) Marshal() ([]byte, error) {
 		}
 		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "scope"}, scope)
 	}
+	if obj := switchesNode(m.UserSwitches, m.GroupSwitches); obj != nil {
+		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "objects"}, obj)
+	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)

@@ -34,6 +34,15 @@ const (
 	AttrOrganization   = SchemaEnterprise + ":organization"
 	AttrDivision       = SchemaEnterprise + ":division"
 	AttrManager        = SchemaEnterprise + ":manager"
+
+	// Slack keeps one address (its City, Country, Zip… profile fields) and
+	// one role.
+	AttrStreetAddress = `addresses[type eq "work"].streetAddress`
+	AttrLocality      = `addresses[type eq "work"].locality`
+	AttrRegion        = `addresses[type eq "work"].region`
+	AttrPostalCode    = `addresses[type eq "work"].postalCode`
+	AttrCountry       = `addresses[type eq "work"].country`
+	AttrRole          = `roles[primary eq "True"].value`
 )
 
 var userTargets = []string{
@@ -42,6 +51,7 @@ var userTargets = []string{
 	AttrGivenName, AttrFamilyName, AttrHonorificPrefix, AttrWorkEmail,
 	AttrMobilePhone, AttrWorkPhone, AttrDepartment, AttrEmployeeNumber,
 	AttrCostCenter, AttrOrganization, AttrDivision, AttrManager,
+	AttrStreetAddress, AttrLocality, AttrRegion, AttrPostalCode, AttrCountry, AttrRole,
 }
 
 var groupTargets = []string{AttrDisplayName, AttrExternalID}
@@ -60,21 +70,22 @@ var targetAliases = map[string]string{
 	"urn:scim:schemas:extension:enterprise:1.0.costCenter":     AttrCostCenter,
 	"urn:scim:schemas:extension:enterprise:1.0.organization":   AttrOrganization,
 	"urn:scim:schemas:extension:enterprise:1.0.division":       AttrDivision,
+	// Entra's Slack tutorial lists the address as "untyped"; Slack stores
+	// one address whatever its type.
+	`addresses[type eq "untyped"].streetAddress`: AttrStreetAddress,
+	`addresses[type eq "untyped"].locality`:      AttrLocality,
+	`addresses[type eq "untyped"].region`:        AttrRegion,
+	`addresses[type eq "untyped"].postalCode`:    AttrPostalCode,
+	`addresses[type eq "untyped"].country`:       AttrCountry,
 }
 
 // unwritable are Slack attributes Entra lists that slackprov does not write,
 // with the reason, so an error can say more than "unknown".
 var unwritable = map[string]string{
-	`addresses[type eq "untyped"].streetAddress`: "slackprov does not write Slack addresses",
-	`addresses[type eq "untyped"].locality`:      "slackprov does not write Slack addresses",
-	`addresses[type eq "untyped"].region`:        "slackprov does not write Slack addresses",
-	`addresses[type eq "untyped"].postalCode`:    "slackprov does not write Slack addresses",
-	`addresses[type eq "untyped"].country`:       "slackprov does not write Slack addresses",
-	`roles[primary eq "True"].value`:             "app-role provisioning is not supported",
-	`photos[type eq "photo"].value`:              "photo provisioning is not supported (Entra doesn't support it either)",
-	"profileUrl":                                 "Slack does not accept updates to profileUrl",
-	"members":                                    "group members are provisioned from the directory's membership, not mapped",
-	"id":                                         "id is Slack's primary key and is never mapped",
+	`photos[type eq "photo"].value`: "photo provisioning is not supported (Entra doesn't support it either)",
+	"profileUrl":                    "Slack does not accept updates to profileUrl",
+	"members":                       "group members are provisioned from the directory's membership, not mapped",
+	"id":                            "id is Slack's primary key and is never mapped",
 }
 
 // UserTargetPaths lists every user target path a mapping may use, sorted.

@@ -1,6 +1,8 @@
 package mapping
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -57,14 +59,32 @@ func fnNormalizeDiacritics(_ *evaluator, _ *node, a []value) (value, error) {
 	return eachString(a[0], func(s string) string { return removeDiacritics(s, entraLetters) }), nil
 }
 
-func fnSlackUserName(_ *evaluator, _ *node, a []value) (value, error) {
-	return eachString(a[0], SlackUserName), nil
+// fnSlackUserName is SlackUserName; with maxLength it also shortens the
+// result to that many characters and notes it, so the plan can say so.
+func fnSlackUserName(e *evaluator, _ *node, a []value) (value, error) {
+	if len(a) < 2 || a[1].isNull() {
+		return eachString(a[0], SlackUserName), nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(a[1].first()))
+	if err != nil || n < 1 {
+		return null, fmt.Errorf("maxLength %q is not a whole number of at least 1", a[1].first())
+	}
+	return eachString(a[0], func(s string) string {
+		full := SlackUserName(s)
+		if r := []rune(full); len(r) > n {
+			short := string(r[:n])
+			e.notes = append(e.notes, fmt.Sprintf("%q shortened to %q (%d characters)", full, short, n))
+			return short
+		}
+		return full
+	}), nil
 }
 
 // SlackUserName turns s into the userName Slack would store for it: the
 // part before "@", without diacritics, lowercased, with every character
 // outside a-z 0-9 . _ - replaced by "_". It never truncates: a result over
-// Slack's 21 characters is reported by the checks, not silently cut.
+// Slack's 21 characters is reported by the checks, not silently cut (the
+// expression function takes a maxLength for that, and notes it).
 func SlackUserName(s string) string {
 	if at := strings.IndexByte(s, '@'); at >= 0 {
 		s = s[:at]

@@ -2,6 +2,8 @@ package provision
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -94,10 +96,13 @@ func Build(in Input) *Plan {
 		}
 	}
 	p.index()
+	p.noteSwitches()
 	p.users()
 	p.managers()
+	n := len(p.plan.Operations)
 	p.deactivations()
 	p.groups()
+	p.dropSwitchedOff(n)
 	p.unmanaged()
 	p.order()
 	p.redact()
@@ -188,6 +193,9 @@ func (p *planner) users() {
 				// A disabled user who never had a Slack account needs none.
 				continue
 			}
+			if !p.allows(KindUser, "create") {
+				continue
+			}
 			res = p.in.Mapping.EvalUser(obj, true)
 			vals = res.Values
 			if len(res.Candidates) > 0 {
@@ -207,7 +215,7 @@ func (p *planner) users() {
 				}
 			}
 		}
-		op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how}
+		op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how, Notes: notesOf(res.Notes)}
 		if dup := firstOwner(seenUserName, strings.ToLower(vals[scim.AttrUserName]), du.ID); dup != "" {
 			op.Action = actionFor(match, active)
 			p.fail(op, "duplicate_username", p.hide(vals, fmt.Sprintf("userName %q is also computed for directory user %s; make the mapping produce unique userNames", vals[scim.AttrUserName], dup)))
@@ -226,7 +234,9 @@ func (p *planner) users() {
 		p.target[du.ID] = match.ID
 		p.link(KindUser, du.ID, match.ID, op.UserName, how, p.in.UserLinks)
 		op.TargetID = match.ID
+		n := len(p.plan.Operations)
 		p.planExisting(op, match, vals, res.Problems, active)
+		p.dropSwitchedOff(n)
 	}
 }
 
@@ -235,25 +245,19 @@ func (p *planner) users() {
 // Slack checks for the value chosen. It says why when every one is taken.
 func pickUnique(res *mapping.Result, taken func(target, value string) bool) string {
 	for target, cands := range res.Candidates {
-		chosen := ""
-		for _, c := range cands {
-			if !taken(target, c) {
-				chosen = c
-				break
-			}
-		}
-		if chosen == "" {
+		chosen := slices.IndexFunc(cands, func(c string) bool { return !taken(target, c) })
+		if chosen < 0 {
 			return fmt.Sprintf("every candidate %s is taken in Slack or by another user in this plan (%s); add another candidate to the SelectUniqueValue mapping",
 				target, strings.Join(cands, ", "))
 		}
-		res.Values[target] = chosen
+		res.Choose(target, chosen)
 		kept := res.Problems[:0]
 		for _, pr := range res.Problems {
 			if pr.Target != target {
 				kept = append(kept, pr)
 			}
 		}
-		for _, pr := range mapping.CheckUser(map[string]string{target: chosen}) {
+		for _, pr := range mapping.CheckUser(map[string]string{target: cands[chosen]}) {
 			if pr.Target == target {
 				kept = append(kept, pr)
 			}
@@ -261,6 +265,20 @@ func pickUnique(res *mapping.Result, taken func(target, value string) bool) stri
 		res.Problems = kept
 	}
 	return ""
+}
+
+// notesOf flattens a mapping result's notes, by target, for the plan.
+func notesOf(notes map[string][]string) []string {
+	if len(notes) == 0 {
+		return nil // the common case, without allocating
+	}
+	var out []string
+	for _, t := range slices.Sorted(maps.Keys(notes)) {
+		for _, n := range notes[t] {
+			out = append(out, t+": "+n)
+		}
+	}
+	return out
 }
 
 func firstOwner(seen map[string]string, key, id string) string {

@@ -203,7 +203,7 @@ func TestReturningEmployeeAndSlackOnlyAccount(t *testing.T) {
 			if !u.Active || u.Title != "" {
 				t.Errorf("Slack-only account was touched: %+v", u)
 			}
-		case "alice.smith":
+		case "alice.old": // userName is chosen on create: she keeps hers
 			if !u.Active || u.Title != "Engineer" {
 				t.Errorf("returning employee: %+v", u)
 			}
@@ -238,7 +238,7 @@ func TestBadRecordsFailAlone(t *testing.T) {
 	if err := Apply(context.Background(), p, ApplyOptions{Client: r.client, Store: r.store}); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"n1": "email_empty", "l1": "long_username", "t1": "conflict"}
+	want := map[string]string{"n1": "email_empty", "t1": "conflict"}
 	for _, op := range p.Operations {
 		code, bad := want[op.SourceID]
 		switch {
@@ -253,14 +253,15 @@ func TestBadRecordsFailAlone(t *testing.T) {
 	if conflict := p.Operations; !strings.Contains(fmt.Sprint(conflict), "already belongs to directory user o1") {
 		t.Errorf("the conflict does not name the account's owner: %+v", conflict)
 	}
-	if p.Users.Create != 1 || p.Users.Failed != 3 {
+	// The long name is no failure: the built-in mapping shortens it.
+	if p.Users.Create != 2 || p.Users.Failed != 2 {
 		t.Errorf("summary: %s", Summary(p))
 	}
 	logs, err := r.store.Log(context.Background(), store.LogFilter{Status: "failed"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(logs) != 3 {
-		t.Errorf("provisioning log has %d failed rows, want 3: %+v", len(logs), logs)
+	if len(logs) != 2 {
+		t.Errorf("provisioning log has %d failed rows, want 2: %+v", len(logs), logs)
 	}
 }

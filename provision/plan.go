@@ -64,6 +64,9 @@ type Operation struct {
 	Error       string   `json:"error,omitempty"`
 	ErrorCode   string   `json:"error_code,omitempty"`
 	MatchedBy   string   `json:"matched_by,omitempty"`
+	// Notes say what the mapping did that the admin should know, such as a
+	// userName shortened to Slack's 21 characters.
+	Notes []string `json:"notes,omitempty"`
 
 	// Desired is every mapped value for a user create, update or reactivation;
 	// PATCH needs the values that share a path with a changed one.
@@ -177,6 +180,9 @@ type Plan struct {
 	Refused string `json:"refused,omitempty"`
 	// Redacted lists the attributes whose values are never shown (Redact()).
 	Redacted []string `json:"redacted,omitempty"`
+	// SwitchedOff lists the mapping's switched-off actions and what they
+	// held back.
+	SwitchedOff []SwitchedOff `json:"switched_off,omitempty"`
 }
 
 // Redactor hides the values of the plan's Redact() mappings wherever the

@@ -76,6 +76,9 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 			}
 			fmt.Fprintf(&b, "      %s: %s → %s\n", c.Attribute, strconv.Quote(c.Old), strconv.Quote(c.New))
 		}
+		for _, n := range op.Notes {
+			fmt.Fprintf(&b, "      %s\n", paint(ansiDim, "note: "+n))
+		}
 		if op.Status == StatusFailed && op.Error != "" {
 			fmt.Fprintf(&b, "      %s\n", paint(ansiRed, "error: "+op.Error))
 		}
@@ -103,6 +106,9 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 	}
 	if len(p.Operations) == 0 {
 		b.WriteString("No changes: Slack already matches the directory.\n")
+	}
+	if line := describeSwitchedOff(p.SwitchedOff); line != "" {
+		fmt.Fprintf(&b, "\n%s", line)
 	}
 	fmt.Fprintf(&b, "\n%s\n", Summary(p))
 	if p.Refused != "" {

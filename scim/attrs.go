@@ -32,6 +32,12 @@ const (
 	AttrOrganization      = SchemaEnterprise + ":organization"
 	AttrDivision          = SchemaEnterprise + ":division"
 	AttrManager           = SchemaEnterprise + ":manager"
+	AttrStreetAddress     = `addresses[type eq "work"].streetAddress`
+	AttrLocality          = `addresses[type eq "work"].locality`
+	AttrRegion            = `addresses[type eq "work"].region`
+	AttrPostalCode        = `addresses[type eq "work"].postalCode`
+	AttrCountry           = `addresses[type eq "work"].country`
+	AttrRole              = `roles[primary eq "True"].value`
 
 	AttrMembers = "members"
 )
@@ -170,7 +176,58 @@ func (u *User) PrimaryEmail() string {
 	return ""
 }
 
+// address reads and writes one field of Slack's single address. PATCH
+// replaces the whole address, so its value holds every field.
+func address(field func(*Address) *string) userAttr {
+	return userAttr{
+		get: func(u *User) string {
+			if len(u.Addresses) == 0 {
+				return ""
+			}
+			return *field(&u.Addresses[0])
+		},
+		set: func(u *User, v string) {
+			if len(u.Addresses) == 0 {
+				u.Addresses = []Address{{Type: "work", Primary: true}}
+			}
+			*field(&u.Addresses[0]) = v
+		},
+		patchPath: "addresses",
+		value: func(u *User) any {
+			a := Address{Type: "work", Primary: true}
+			if len(u.Addresses) > 0 {
+				a = u.Addresses[0]
+				a.Type, a.Primary = "work", true
+			}
+			return []Address{a}
+		},
+		updatable: true,
+	}
+}
+
 var userAttrs = map[string]userAttr{
+	AttrStreetAddress: address(func(a *Address) *string { return &a.StreetAddress }),
+	AttrLocality:      address(func(a *Address) *string { return &a.Locality }),
+	AttrRegion:        address(func(a *Address) *string { return &a.Region }),
+	AttrPostalCode:    address(func(a *Address) *string { return &a.PostalCode }),
+	AttrCountry:       address(func(a *Address) *string { return &a.Country }),
+	AttrRole: {
+		get: func(u *User) string {
+			if len(u.Roles) == 0 {
+				return ""
+			}
+			return u.Roles[0].Value
+		},
+		set: func(u *User, v string) {
+			u.Roles = nil
+			if v != "" {
+				u.Roles = Roles{{Value: v, Primary: true}}
+			}
+		},
+		patchPath: "roles",
+		value:     func(u *User) any { return []MultiValue{{Value: u.Roles[0].Value, Primary: true}} },
+		updatable: true,
+	},
 	AttrUserName:          top(func(u *User) *string { return &u.UserName }, "userName"),
 	AttrNickName:          top(func(u *User) *string { return &u.NickName }, "nickName"),
 	AttrDisplayName:       top(func(u *User) *string { return &u.DisplayName }, "displayName"),
@@ -326,10 +383,16 @@ func PatchFor(desired map[string]string, changed []string) []PatchOp {
 }
 
 // keepsSharedValue reports whether another attribute on the same PATCH path
-// still has a value: removing phoneNumbers drops both numbers, so clearing
-// one phone must replace the list with the other instead.
+// still has a value: removing phoneNumbers drops both numbers (and removing
+// addresses the whole address), so clearing one must replace the list with
+// the rest instead.
 func keepsSharedValue(u *User, a userAttr) bool {
-	return a.patchPath == "phoneNumbers" && (primaryPhone(u) != "" || secondaryPhone(u) != "")
+	for _, other := range userAttrs {
+		if other.patchPath == a.patchPath && other.get(u) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -84,6 +84,30 @@ func TestEmulatorUserLifecycle(t *testing.T) {
 		t.Errorf("after patch: title %q mobile %q work %q", patched.Get(scim.AttrTitle), patched.Get(scim.AttrMobilePhone), patched.Get(scim.AttrWorkPhone))
 	}
 
+	// The address and role Entra's Slack app maps: written, read back, one
+	// field changed.
+	withAddress, err := c.PatchUser(ctx, created.ID, scim.PatchFor(map[string]string{
+		scim.AttrStreetAddress: "1 Main St", scim.AttrLocality: "Scranton", scim.AttrRegion: "PA",
+		scim.AttrPostalCode: "18503", scim.AttrCountry: "US", scim.AttrRole: "Tech Lead"},
+		[]string{scim.AttrStreetAddress, scim.AttrRole}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, err := c.PatchUser(ctx, created.ID, scim.PatchFor(map[string]string{
+		scim.AttrStreetAddress: "1 Main St", scim.AttrLocality: "Stamford", scim.AttrRegion: "PA",
+		scim.AttrPostalCode: "18503", scim.AttrCountry: "US"}, []string{scim.AttrLocality}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*scim.User{withAddress, moved} {
+		if u.Get(scim.AttrStreetAddress) != "1 Main St" || u.Get(scim.AttrCountry) != "US" || u.Get(scim.AttrRole) != "Tech Lead" {
+			t.Errorf("address %+v roles %+v", u.Addresses, u.Roles)
+		}
+	}
+	if withAddress.Get(scim.AttrLocality) != "Scranton" || moved.Get(scim.AttrLocality) != "Stamford" {
+		t.Errorf("locality %q then %q", withAddress.Get(scim.AttrLocality), moved.Get(scim.AttrLocality))
+	}
+
 	if err := c.DeactivateUser(ctx, created.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@
 // paging, retries and client-side rate limiting.
 package scim
 
+import "encoding/json"
+
 // Schema URNs used by Slack's SCIM v2 dialect.
 const (
 	SchemaUser       = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -32,6 +34,8 @@ type User struct {
 	Active            *bool        `json:"active,omitempty"`
 	Emails            []MultiValue `json:"emails,omitempty"`
 	PhoneNumbers      []MultiValue `json:"phoneNumbers,omitempty"`
+	Addresses         []Address    `json:"addresses,omitempty"`
+	Roles             Roles        `json:"roles,omitempty"`
 	Enterprise        *Enterprise  `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
 	Groups            []Ref        `json:"groups,omitempty"`
 	Meta              *Meta        `json:"meta,omitempty"`
@@ -53,6 +57,46 @@ type MultiValue struct {
 	Value   string `json:"value"`
 	Type    string `json:"type,omitempty"`
 	Primary bool   `json:"primary,omitempty"`
+}
+
+// Address is Slack's one stored address (its custom profile fields City,
+// Country, Zip…). Slack does not store type; it only picks the primary.
+type Address struct {
+	Type          string `json:"type,omitempty"`
+	Primary       bool   `json:"primary,omitempty"`
+	StreetAddress string `json:"streetAddress,omitempty"`
+	Locality      string `json:"locality,omitempty"`
+	Region        string `json:"region,omitempty"`
+	PostalCode    string `json:"postalCode,omitempty"`
+	Country       string `json:"country,omitempty"`
+}
+
+// Roles is Slack's one stored role. Slack accepts roles as objects or bare
+// strings, so both are read.
+type Roles []MultiValue
+
+// UnmarshalJSON reads a list of role objects or bare strings.
+func (r *Roles) UnmarshalJSON(data []byte) error {
+	if string(data) == "[]" || string(data) == "null" {
+		*r = nil // what almost every listed user has
+		return nil
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	out := make(Roles, 0, len(raw))
+	for _, item := range raw {
+		var v MultiValue
+		if err := json.Unmarshal(item, &v.Value); err != nil {
+			if err := json.Unmarshal(item, &v); err != nil {
+				return err
+			}
+		}
+		out = append(out, v)
+	}
+	*r = out
+	return nil
 }
 
 // Enterprise is the enterprise extension. Slack always returns the whole object.

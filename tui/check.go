@@ -26,7 +26,10 @@ var (
 // problems, each tied to the entry it concerns. mapping.Compile reports
 // "users entry N (target): ..." messages; they are split back apart here so
 // the editor can show each next to its row and expression column.
-func listProblems(groups bool, attrs []mapping.Attribute) []problem {
+//
+// With known, source attributes the directory does not have are problems
+// too, each with the closest name it has.
+func listProblems(groups bool, attrs []mapping.Attribute, known *mapping.Known) []problem {
 	m := &mapping.Mapping{Version: mapping.Version}
 	kind := "users"
 	if groups {
@@ -34,7 +37,10 @@ func listProblems(groups bool, attrs []mapping.Attribute) []problem {
 	} else {
 		m.Users = attrs
 	}
-	_, err := m.Compile()
+	c, err := m.Compile()
+	if err == nil && known != nil {
+		err = c.CheckSources(*known)
+	}
 	var out []problem
 	for _, e := range flatten(err) {
 		var pe *mapping.PosError
@@ -64,9 +70,9 @@ func listProblems(groups bool, attrs []mapping.Attribute) []problem {
 }
 
 // entryProblems are the problems of entry i alone.
-func entryProblems(groups bool, attrs []mapping.Attribute, i int) []problem {
+func entryProblems(groups bool, attrs []mapping.Attribute, i int, known *mapping.Known) []problem {
 	var out []problem
-	for _, p := range listProblems(groups, attrs) {
+	for _, p := range listProblems(groups, attrs, known) {
 		if p.entry == i {
 			out = append(out, p)
 		}
@@ -76,9 +82,14 @@ func entryProblems(groups bool, attrs []mapping.Attribute, i int) []problem {
 
 // expressionProblem parses one expression on its own and returns where it
 // is wrong, or nil when it parses.
-func expressionProblem(expr string) *problem {
-	a := mapping.Attribute{Target: mapping.AttrUserName, Type: mapping.TypeExpression, Expression: expr, Match: 1}
-	for _, p := range entryProblems(false, []mapping.Attribute{a}, 0) {
+func expressionProblem(expr string, known *mapping.Known) *problem {
+	// The work email completes a mapping that compiles, so the attribute
+	// names are checked too; a constant reads no attribute of its own.
+	attrs := []mapping.Attribute{
+		{Target: mapping.AttrUserName, Type: mapping.TypeExpression, Expression: expr, Match: 1},
+		{Target: mapping.AttrWorkEmail, Type: mapping.TypeConstant, Value: "check@example.com"},
+	}
+	for _, p := range entryProblems(false, attrs, 0, known) {
 		return &p
 	}
 	return nil

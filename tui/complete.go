@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -65,6 +66,29 @@ func fit(s string, width int) string {
 		s = ansi.Truncate(s, width, "…")
 	}
 	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
+}
+
+// wrapped renders a message in style, broken into lines of at most width
+// cells (at spaces where it can, continuation lines indented to line up
+// after the first line's marker), so no message is cut.
+func wrapped(style lipgloss.Style, s string, width, indent int) []string {
+	if width <= 0 {
+		return nil
+	}
+	s = strings.NewReplacer("\n", " ", "\t", " ").Replace(s)
+	first := ansi.Wrap(s, width, "")
+	lines := strings.Split(first, "\n")
+	if len(lines) > 1 && indent > 0 && indent < width {
+		rest := ansi.Wrap(strings.Join(strings.Fields(strings.Join(lines[1:], " ")), " "), width-indent, "")
+		lines = lines[:1]
+		for _, l := range strings.Split(rest, "\n") {
+			lines = append(lines, strings.Repeat(" ", indent)+l)
+		}
+	}
+	for i := range lines {
+		lines[i] = style.Render(lines[i])
+	}
+	return lines
 }
 
 // navigateKey handles the keys both edit forms share: up/shift+tab and down

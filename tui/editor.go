@@ -28,6 +28,9 @@ type EditorOptions struct {
 	// SourceAttributes complete the source field: the directory's
 	// attribute names.
 	SourceAttributes []string
+	// Known, when set, makes source attributes the directory does not
+	// have errors, with the closest name it has.
+	Known *mapping.Known
 	// Payload turns mapped values into the SCIM body Slack receives on
 	// create; nil shows the values as a flat JSON object.
 	Payload func(values map[string]string) any
@@ -46,6 +49,7 @@ const (
 	modeHelp
 	modeName
 	modeClause
+	modeImpact
 )
 
 const (
@@ -65,6 +69,8 @@ type Editor struct {
 	orig   []byte
 
 	lists, saved [2]list
+	// switches are Entra's switches of the user and group mappings.
+	switches, savedSwitches [2]mapping.Switches
 	// scope is the scoping filters being edited (users, groups).
 	scope, savedScope [2]scopeList
 	cursor            [3]int
@@ -88,6 +94,10 @@ type Editor struct {
 
 	width, height int
 	quit          bool
+
+	impactCache   impactCache
+	impactRunning string // the edit a background measurement is for
+	impactScroll  int
 }
 
 // NewEditor loads the mapping file for editing. A file that exists but
@@ -128,13 +138,15 @@ func NewEditor(opts EditorOptions) (*Editor, error) {
 
 // Dirty reports whether there are changes that are not on disk.
 func (e *Editor) Dirty() bool {
-	return !e.exists || !e.lists[0].sameAs(e.saved[0]) || !e.lists[1].sameAs(e.saved[1]) ||
+	return !e.exists || !e.lists[0].sameAs(e.saved[0]) || !e.lists[1].sameAs(e.saved[1]) || e.switches != e.savedSwitches ||
 		!sameFilters(e.scope[0].filters(), e.savedScope[0].filters()) || !sameFilters(e.scope[1].filters(), e.savedScope[1].filters())
 }
 
 func (e *Editor) loadScope(m *mapping.Mapping) {
 	e.scope = [2]scopeList{newScopeList(m.UserScope), newScopeList(m.GroupScope)}
 	e.savedScope = [2]scopeList{e.scope[0].clone(), e.scope[1].clone()}
+	e.switches = [2]mapping.Switches{m.UserSwitches, m.GroupSwitches}
+	e.savedSwitches = e.switches
 }
 
 // textMode reports whether keys go to a text input.
@@ -163,14 +175,30 @@ func (e *Editor) commitOpen() bool {
 // Mapping returns the mapping as edited so far.
 func (e *Editor) Mapping() *mapping.Mapping {
 	return &mapping.Mapping{Version: mapping.Version, Users: e.lists[0].attrs(), Groups: e.lists[1].attrs(),
-		UserScope: e.scope[0].filters(), GroupScope: e.scope[1].filters(), File: e.opts.Path}
+		UserScope: e.scope[0].filters(), GroupScope: e.scope[1].filters(), File: e.opts.Path,
+		UserSwitches: e.switches[0], GroupSwitches: e.switches[1]}
 }
 
 // Init implements tea.Model.
 func (e *Editor) Init() tea.Cmd { return nil }
 
-// Update implements tea.Model.
+// Update implements tea.Model. After every message it starts measuring
+// the impact of the edits on a large directory, if they changed.
 func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m, ok := msg.(impactMsg); ok {
+		if m.editedKey == e.impactRunning {
+			e.impactRunning = ""
+		}
+		e.storeImpact(m)
+	}
+	model, cmd := e.update(msg)
+	if measure := e.impactCmd(); measure != nil {
+		cmd = tea.Batch(cmd, measure)
+	}
+	return model, cmd
+}
+
+func (e *Editor) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		e.width, e.height = msg.Width, msg.Height
@@ -210,6 +238,8 @@ func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case modeHelp:
 			e.mode = modeTable
 			return e, nil
+		case modeImpact:
+			return e, e.updateImpact(msg)
 		}
 		return e, e.updateTable(msg)
 	}
@@ -294,6 +324,12 @@ func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
 		e.tab = (e.tab + len(tabNames) - 1) % len(tabNames)
 	case msg.String() == "1" || msg.String() == "2" || msg.String() == "3":
 		e.tab = int(msg.String()[0] - '1')
+	case key.Matches(msg, k.Impact):
+		if len(e.opts.Samples) == 0 {
+			e.setError("no directory users to measure the impact on: %s", e.samplesNote())
+			return nil
+		}
+		e.mode, e.impactScroll = modeImpact, 0
 	case key.Matches(msg, k.Pick):
 		if len(e.opts.Samples) == 0 {
 			e.setError("no directory users to preview with: %s", e.samplesNote())
@@ -317,14 +353,22 @@ func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
 		return e.filter.Focus()
 	case msg.String() == "esc" && e.filter.Value() != "":
 		e.filter.SetValue("")
+	case key.Matches(msg, k.Create):
+		e.toggleSwitch("create")
+	case key.Matches(msg, k.Update):
+		e.toggleSwitch("update")
+	case key.Matches(msg, k.Remove):
+		e.toggleSwitch("delete")
+	case key.Matches(msg, k.Enable):
+		e.toggleSwitch("enabled")
 	case key.Matches(msg, k.Add):
-		e.form = newForm(e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources())
+		e.form = newForm(e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources(), e.opts.Known)
 		e.mode = modeForm
 		return textinput.Blink
 	case cur < 0:
 		return nil
 	case key.Matches(msg, k.Edit):
-		e.form = newForm(e.tab == tabGroups, cur, l.rows[cur], e.targets(), e.sources())
+		e.form = newForm(e.tab == tabGroups, cur, l.rows[cur], e.targets(), e.sources(), e.opts.Known)
 		e.mode = modeForm
 		return textinput.Blink
 	case key.Matches(msg, k.Delete):
@@ -428,7 +472,7 @@ func (e *Editor) commitForm() bool {
 		return false
 	}
 	next, idx := e.formList()
-	if ps := entryProblems(f.groups, next.attrs(), idx); len(ps) > 0 {
+	if ps := entryProblems(f.groups, next.attrs(), idx, e.opts.Known); len(ps) > 0 {
 		f.problems = ps
 		return false
 	}
@@ -524,6 +568,9 @@ func (e *Editor) updateConfirm(msg tea.KeyMsg) tea.Cmd {
 // save writes the mapping if, and only if, it loads and compiles.
 func (e *Editor) save() bool {
 	data, kept, err := render(e.orig, e.lists[0], e.lists[1], e.scope)
+	if err == nil {
+		data, err = withSwitches(data, e.switches[0], e.switches[1])
+	}
 	if err == nil {
 		err = validateContent(e.opts.Path, data)
 	}

@@ -85,7 +85,9 @@ func (e *Editor) tabsLine(w int) string {
 			label += fmt.Sprintf(" (%d)", len(e.lists[i].rows))
 		}
 		if i == e.tab {
-			parts = append(parts, e.st.activeTab.Render(label))
+			// Brackets, not only colour and underline, so the active tab
+			// shows under NO_COLOR too.
+			parts = append(parts, e.st.activeTab.Render("["+label+"]"))
 		} else {
 			parts = append(parts, e.st.tab.Render(label))
 		}
@@ -110,6 +112,8 @@ func (e *Editor) mainLines(w, h int) []string {
 		return strings.Split(strings.TrimRight(e.clause.view(e.st, w, name, e.currentSample()), "\n"), "\n")
 	case e.mode == modeSearch:
 		return e.searchLines(w)
+	case e.mode == modeImpact:
+		return e.impactLines(w, h)
 	case e.tab == tabScoping:
 		return e.scopingLines(w, h)
 	}
@@ -153,7 +157,7 @@ func (e *Editor) tableLines(w, h int) []string {
 	var pv preview
 	sample := e.currentSample()
 	if users {
-		pv = computePreview(l.attrs(), sample, e.opts.Payload)
+		pv = computePreview(l.attrs(), sample, e.opts.Payload, e.opts.Known)
 	}
 	flex := w - 26
 	tw := flex * 36 / 100
@@ -173,7 +177,15 @@ func (e *Editor) tableLines(w, h int) []string {
 		valueHead = " " + fit(who, vw)
 	}
 	head := "  " + fit("M", 3) + fit("target", tw) + " ← " + fit("source / expression", sw) + " " + fit("type", 6) + " " + fit("apply", 10) + valueHead
-	lines := []string{st.header.Render(strings.TrimRight(head, " "))}
+	toggles := "C/U/D toggle"
+	if !users {
+		toggles = "C/U/D/E toggle"
+	}
+	lines := []string{
+		truncate(st.dim.Render("Entra switches: "+switchesText(e.switches[min(e.tab, 1)], !users)+" ("+toggles+")"), w),
+		st.header.Render(strings.TrimRight(head, " ")),
+	}
+	h--
 	if len(vis) == 0 {
 		msg := "No mappings here. a adds one."
 		if e.filter.Value() != "" {
@@ -277,14 +289,18 @@ func (e *Editor) previewLines(w, h int) []string {
 		}
 		return clip(st, lines, h)
 	}
-	if e.tab == tabScoping && e.mode != modeSearch {
-		return e.scopePreviewLines(w, h)
-	}
 	if e.tab == tabGroups || (e.mode == modeForm && e.form.groups) {
 		return []string{
 			st.header.Render("Preview"),
 			st.dim.Render(truncate("Group values come from the directory's groups; `slackprov sync --dry-run` shows them.", w)),
 		}
+	}
+	// The effect on the whole directory comes first: it is what a save
+	// would do; the sample below shows one user in detail.
+	head := e.impactLine(w)
+	rest := max(0, h-len(head))
+	if e.tab == tabScoping && e.mode != modeSearch {
+		return append(head, e.scopePreviewLines(w, rest)...)
 	}
 	attrs := e.lists[tabUsers].attrs()
 	if e.mode == modeForm {
@@ -292,8 +308,8 @@ func (e *Editor) previewLines(w, h int) []string {
 		attrs = next.attrs()
 	}
 	sample := e.currentSample()
-	pv := computePreview(attrs, sample, e.opts.Payload)
-	return pv.lines(st, sample, e.samplesNote(), w, h)
+	pv := computePreview(attrs, sample, e.opts.Payload, e.opts.Known)
+	return append(head, pv.lines(st, sample, e.samplesNote(), w, rest)...)
 }
 
 func (e *Editor) statusLine(w int) string {
@@ -327,10 +343,10 @@ func (e *Editor) footerLine(w int) string {
 		return truncate(st.key.Render(prompt)+e.nameInput.View(), w)
 	}
 	if e.tab == tabScoping {
-		return st.dim.Render(truncate("a filter · c clause · ↵ edit · d del · u undo · ^s save · ? help · q quit", w))
+		return st.dim.Render(truncate("a filter · c clause · ↵ edit · d del · u undo · i impact · ^s save · ? help", w))
 	}
 	if f := e.filter.Value(); f != "" {
 		return st.key.Render("/") + f + st.dim.Render(truncate("  (esc clears) · ↵ edit · a add · d delete · ? help", w-len(f)-1))
 	}
-	return st.dim.Render(truncate("↵ edit · a add · d del · u undo · m match · / filter · p user · ^s save · ? help · q quit", w))
+	return st.dim.Render(truncate("↵ edit · a add · d del · m match · / filter · p user · i impact · ^s save · ?", w))
 }

@@ -37,6 +37,7 @@ type form struct {
 	target, source, constant, expression, def, match textinput.Model
 
 	targets, sources []string
+	known            *mapping.Known
 	pick             int
 	problems         []problem
 }
@@ -49,14 +50,14 @@ func newInput(value string) textinput.Model {
 	return in
 }
 
-func newForm(groups bool, index int, r row, targets, sources []string) *form {
+func newForm(groups bool, index int, r row, targets, sources []string, known *mapping.Known) *form {
 	a := r.attr
 	f := &form{
 		groups: groups, index: index, orig: r.orig,
 		typ: a.Type, apply: a.Apply,
 		target: newInput(a.Target), source: newInput(a.Source), constant: newInput(a.Value),
 		expression: newInput(a.Expression), def: newInput(a.Default),
-		targets: targets, sources: sources,
+		targets: targets, sources: sources, known: known,
 	}
 	if f.typ == "" {
 		f.typ = mapping.TypeDirect
@@ -156,15 +157,53 @@ func (f *form) move(delta int) {
 	f.refocus()
 }
 
-// suggestions are the completions for the focused field.
+// suggestions are the completions for the focused field. In an
+// expression they complete the attribute name being typed after "[".
 func (f *form) suggestions() []string {
 	switch {
 	case f.focus == fieldTarget:
 		return completions(f.target.Value(), f.targets, 5)
 	case f.focus == fieldValue && f.typ == mapping.TypeDirect:
 		return completions(f.source.Value(), f.sources, 5)
+	case f.focus == fieldValue && f.typ == mapping.TypeExpression:
+		if partial, ok := f.openAttribute(); ok {
+			return completions(partial, f.sources, 5)
+		}
 	}
 	return nil
+}
+
+// openAttribute is the attribute name typed so far inside an unclosed "["
+// before the expression's cursor.
+func (f *form) openAttribute() (string, bool) {
+	before := []rune(f.expression.Value())[:f.expression.Position()]
+	for i := len(before) - 1; i >= 0; i-- {
+		switch before[i] {
+		case '[':
+			return string(before[i+1:]), true
+		case ']', '"', '(', ',', ')':
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// completeAttribute puts name in place of the partial attribute before the
+// cursor and closes the bracket.
+func (f *form) completeAttribute(name string) {
+	runes := []rune(f.expression.Value())
+	pos := f.expression.Position()
+	partial, _ := f.openAttribute()
+	start := pos - len([]rune(partial))
+	after := string(runes[pos:])
+	closing := "]"
+	if strings.HasPrefix(after, "]") {
+		closing = ""
+	}
+	value := string(runes[:start]) + name + closing + after
+	f.expression.SetValue(value)
+	f.expression.SetCursor(start + len([]rune(name)) + 1)
+	f.pick = 0
 }
 
 func cycle[T comparable](list []T, cur T, delta int) T {
@@ -178,6 +217,12 @@ func cycle[T comparable](list []T, cur T, delta int) T {
 
 // update handles a key inside the form; enter and esc are the editor's.
 func (f *form) update(msg tea.KeyMsg) tea.Cmd {
+	if msg.String() == "tab" && f.focus == fieldValue && f.typ == mapping.TypeExpression {
+		if sugg := f.suggestions(); len(sugg) > 0 {
+			f.completeAttribute(sugg[min(f.pick, len(sugg)-1)])
+			return nil
+		}
+	}
 	if navigateKey(msg.String(), f.suggestions(), &f.pick, f.input(), f.move) {
 		return nil
 	}
@@ -192,6 +237,13 @@ func (f *form) update(msg tea.KeyMsg) tea.Cmd {
 		}
 		if delta != 0 && f.focus == fieldType {
 			f.typ = cycle(types, f.typ, delta)
+			// A direct mapping turned into an expression starts as the
+			// expression that reads the same attribute.
+			if f.typ == mapping.TypeExpression && strings.TrimSpace(f.expression.Value()) == "" {
+				if src := strings.TrimSpace(f.source.Value()); src != "" {
+					f.expression.SetValue("[" + src + "]")
+				}
+			}
 		} else if delta != 0 {
 			f.apply = cycle([]mapping.Apply{mapping.ApplyAlways, mapping.ApplyOnCreate}, f.apply, delta)
 		}
@@ -243,7 +295,7 @@ func (f *form) view(st styles, width int) string {
 		line(fieldValue, "Value", f.constant.View())
 	case mapping.TypeExpression:
 		line(fieldValue, "Expression", f.expression.View())
-		if p := expressionProblem(f.expression.Value()); p != nil && strings.TrimSpace(f.expression.Value()) != "" {
+		if p := expressionProblem(f.expression.Value(), f.known); p != nil && strings.TrimSpace(f.expression.Value()) != "" {
 			b.WriteString(caretLines(st, f.expression.Value(), p, labelW+2, width))
 		}
 	}
@@ -258,7 +310,7 @@ func (f *form) view(st styles, width int) string {
 		b.WriteString(st.err.Render("  ! "+e) + "\n")
 	}
 	for _, p := range f.problems {
-		b.WriteString(st.err.Render(fit("  ! "+p.String(), width)) + "\n")
+		b.WriteString(strings.Join(wrapped(st.err, "  ! "+p.String(), width, 4), "\n") + "\n")
 	}
 	return b.String()
 }
@@ -286,5 +338,11 @@ func caretLines(st styles, expr string, p *problem, indent, width int) string {
 	window := string(runes[start:end])
 	pad := strings.Repeat(" ", indent)
 	caret := strings.Repeat(" ", pos-1-start) + "^"
-	return pad + st.dim.Render(window) + "\n" + pad + st.err.Render(caret+" "+strings.TrimRight(fit(p.msg, max(1, avail-len([]rune(caret))-1)), " ")) + "\n"
+	caret += " "
+	msg := wrapped(st.err, p.msg, max(10, avail-len([]rune(caret))), 0)
+	out := pad + st.dim.Render(window) + "\n" + pad + st.err.Render(caret) + msg[0] + "\n"
+	for _, l := range msg[1:] {
+		out += pad + strings.Repeat(" ", len([]rune(caret))) + l + "\n"
+	}
+	return out
 }

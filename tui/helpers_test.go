@@ -40,13 +40,13 @@ func samples() []Sample {
 }
 
 // copyFixture copies testdata/slack.yaml into a temp dir and returns its path.
-func copyFixture(t *testing.T) string {
+func copyFixture(t testing.TB) string {
 	t.Helper()
 	return copyFile(t, "slack.yaml")
 }
 
 // copyFile copies testdata/name into a temp dir as slack.yaml.
-func copyFile(t *testing.T, name string) string {
+func copyFile(t testing.TB, name string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -59,7 +59,7 @@ func copyFile(t *testing.T, name string) string {
 	return path
 }
 
-func newTestEditor(t *testing.T, path string) *Editor {
+func newTestEditor(t testing.TB, path string) *Editor {
 	t.Helper()
 	e, err := NewEditor(EditorOptions{
 		Path: path, Samples: samples(),

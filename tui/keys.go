@@ -13,7 +13,8 @@ type editorKeys struct {
 	Edit, Add, AddClause, Delete, Undo              key.Binding
 	MoveUp, MoveDown                                key.Binding
 	Match, Earlier, Later, Filter, Pick, Help, Save key.Binding
-	Quit                                            key.Binding
+	Quit, Impact                                    key.Binding
+	Create, Update, Remove, Enable                  key.Binding
 }
 
 func newEditorKeys() editorKeys {
@@ -39,6 +40,11 @@ func newEditorKeys() editorKeys {
 		Later:     b("matching precedence: try later", "]"),
 		Filter:    b("filter rows", "/"),
 		Pick:      b("pick the preview's sample user", "p"),
+		Impact:    b("list the directory users the unsaved edits affect", "i"),
+		Create:    b("switch creating users/groups on or off", "C"),
+		Update:    b("switch updating users/groups on or off", "U"),
+		Remove:    b("switch deactivating users / deleting groups on or off", "D"),
+		Enable:    b("switch group provisioning on or off", "E"),
 		Help:      b("show / hide this help", "?"),
 		Save:      b("save (checked first; never writes an invalid file)", "ctrl+s"),
 		Quit:      b("quit (asks when there are unsaved changes)", "q", "ctrl+c"),
@@ -60,7 +66,9 @@ func (k editorKeys) helpRows() []key.Binding {
 		pair(k.MoveUp, k.MoveDown, "move the row up / down (file order)"),
 		k.Match,
 		pair(k.Earlier, k.Later, "matching precedence: try earlier / later"),
-		k.Filter, k.Pick, k.Help, k.Save, k.Quit,
+		k.Filter, k.Pick, k.Impact,
+		key.NewBinding(key.WithKeys("C", "U", "D", "E"), key.WithHelp("C · U · D · E", "switch create / update / delete / group sync (Entra's)")),
+		k.Help, k.Save, k.Quit,
 	}
 }
 

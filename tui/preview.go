@@ -37,9 +37,9 @@ type preview struct {
 }
 
 // computePreview maps the sample with the given user mappings.
-func computePreview(attrs []mapping.Attribute, s *Sample, payload func(map[string]string) any) preview {
+func computePreview(attrs []mapping.Attribute, s *Sample, payload func(map[string]string) any, known *mapping.Known) preview {
 	var p preview
-	if errs := listProblems(false, attrs); len(errs) > 0 {
+	if errs := listProblems(false, attrs, known); len(errs) > 0 {
 		p.errs = errs
 		return p
 	}
@@ -103,7 +103,7 @@ func (p preview) lines(st styles, sample *Sample, note string, width, height int
 			if e.entry >= 0 {
 				where = fmt.Sprintf("entry %d: ", e.entry+1)
 			}
-			add(st.err.Render(fit("  ! "+where+e.String(), width)))
+			out = append(out, wrapped(st.err, "  ! "+where+e.String(), width, 4)...)
 		}
 		return clip(st, out, height)
 	}
@@ -116,7 +116,7 @@ func (p preview) lines(st styles, sample *Sample, note string, width, height int
 		if c.Severity == mapping.SeverityError {
 			style, mark = st.err, "! "
 		}
-		add(style.Render(fit(mark+c.Code+": "+c.Message, width)))
+		out = append(out, wrapped(style, mark+c.Code+": "+c.Message, width, 2)...)
 	}
 	if sample != nil && len(checks) == 0 {
 		add(st.ok.Render("✓ passes Slack's checks"))

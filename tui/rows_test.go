@@ -99,7 +99,7 @@ func TestExpressionProblemPosition(t *testing.T) {
 		{"Trim([jobTitle]) x", 18},
 	}
 	for _, tt := range tests {
-		p := expressionProblem(tt.expr)
+		p := expressionProblem(tt.expr, nil)
 		switch {
 		case tt.wantPos == 0 && p != nil:
 			t.Errorf("%s: unexpected problem %v", tt.expr, p)

@@ -43,6 +43,26 @@ func render(orig []byte, users, groups list, scope [2]scopeList) (data []byte, k
 // editTree rewrites the users and groups sequences of the original file,
 // and the scope section's filter lists that changed.
 func editTree(orig []byte, users, groups list, scope [2]scopeList) ([]byte, error) {
+	return editDocument(orig, func(root *yaml.Node) error {
+		for _, part := range []struct {
+			key string
+			l   list
+		}{{"users", users}, {"groups", groups}} {
+			seq, err := editSequence(valueOf(root, part.key), part.l)
+			if err != nil {
+				return err
+			}
+			if !setValue(root, part.key, seq) {
+				root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: part.key}, seq)
+			}
+		}
+		return editScope(root, orig, scope)
+	})
+}
+
+// editDocument parses a mapping file's YAML, lets edit change its top-level
+// map in place (comments and order survive) and writes it back.
+func editDocument(orig []byte, edit func(root *yaml.Node) error) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(orig, &doc); err != nil {
 		return nil, err
@@ -50,20 +70,7 @@ func editTree(orig []byte, users, groups list, scope [2]scopeList) ([]byte, erro
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, errors.New("not a YAML map")
 	}
-	root := doc.Content[0]
-	for _, part := range []struct {
-		key string
-		l   list
-	}{{"users", users}, {"groups", groups}} {
-		seq, err := editSequence(valueOf(root, part.key), part.l)
-		if err != nil {
-			return nil, err
-		}
-		if !setValue(root, part.key, seq) {
-			root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: part.key}, seq)
-		}
-	}
-	if err := editScope(root, orig, scope); err != nil {
+	if err := edit(doc.Content[0]); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer

@@ -23,8 +23,9 @@ type clauseVerdict struct {
 }
 
 // checkClause compiles c as the only clause of a kind's filter, exactly as
-// a save would, and tests o against it when o is not nil.
-func checkClause(kind int, c mapping.Clause, o mapping.Object) clauseVerdict {
+// a save would (with known, an attribute the directory lacks is a problem),
+// and tests o against it when o is not nil.
+func checkClause(kind int, c mapping.Clause, o mapping.Object, known *mapping.Known) clauseVerdict {
 	f := []mapping.Filter{{Name: "check", Clauses: []mapping.Clause{c}}}
 	m := &mapping.Mapping{Version: mapping.Version, Users: scopeCheckUsers}
 	if kind == scopeUsers {
@@ -33,8 +34,17 @@ func checkClause(kind int, c mapping.Clause, o mapping.Object) clauseVerdict {
 		m.GroupScope = f
 	}
 	compiled, err := m.Compile()
+	prefix := scopeKindNames[kind] + " scope filter 1 (check) clause 1: "
+	if err == nil && known != nil {
+		// Only the clause is judged here, not the stand-in user mappings.
+		for _, e := range flatten(compiled.CheckSources(*known)) {
+			var pe *mapping.PosError
+			if errors.As(e, &pe) && strings.HasPrefix(pe.Msg, prefix) {
+				err = errors.Join(err, e)
+			}
+		}
+	}
 	if err != nil {
-		prefix := scopeKindNames[kind] + " scope filter 1 (check) clause 1: "
 		var v clauseVerdict
 		for _, e := range flatten(err) {
 			msg := e.Error()
@@ -63,10 +73,10 @@ type filterVerdict struct {
 	holds   bool
 }
 
-func checkFilter(kind int, f scopeFilter, o mapping.Object) filterVerdict {
+func checkFilter(kind int, f scopeFilter, o mapping.Object, known *mapping.Known) filterVerdict {
 	v := filterVerdict{valid: len(f.clauses) > 0, holds: true}
 	for _, c := range f.clauses {
-		cv := checkClause(kind, c.clause, o)
+		cv := checkClause(kind, c.clause, o, known)
 		v.clauses = append(v.clauses, cv)
 		v.valid = v.valid && len(cv.problems) == 0
 		v.holds = v.holds && cv.holds
@@ -84,10 +94,10 @@ type scopeVerdict struct {
 	known, inScope bool
 }
 
-func checkScope(l scopeList, o mapping.Object) scopeVerdict {
+func checkScope(l scopeList, o mapping.Object, known *mapping.Known) scopeVerdict {
 	v := scopeVerdict{known: true, inScope: len(l) == 0}
 	for _, f := range l {
-		fv := checkFilter(scopeUsers, f, o)
+		fv := checkFilter(scopeUsers, f, o, known)
 		v.filters = append(v.filters, fv)
 		v.inScope = v.inScope || fv.holds
 		v.known = v.known && fv.judged

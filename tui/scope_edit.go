@@ -152,7 +152,7 @@ func (e *Editor) openClause(kind, filter, clause int, newFilter bool) tea.Cmd {
 	if clause >= 0 {
 		c = e.scope[kind][filter].clauses[clause]
 	}
-	e.clause = newClauseForm(kind, filter, clause, c, e.filterAttributes(kind))
+	e.clause = newClauseForm(kind, filter, clause, c, e.filterAttributes(kind), e.opts.Known)
 	e.clause.newFilter = newFilter
 	e.mode = modeClause
 	return textinput.Blink
@@ -197,7 +197,7 @@ func (e *Editor) updateClause(msg tea.KeyMsg) tea.Cmd {
 func (e *Editor) commitClause() bool {
 	f := e.clause
 	c := f.current()
-	if v := checkClause(f.kind, c.clause, nil); len(v.problems) > 0 {
+	if v := checkClause(f.kind, c.clause, nil, e.opts.Known); len(v.problems) > 0 {
 		f.refused = true
 		e.setError("Clause not applied: %s", v.problems[0])
 		return false

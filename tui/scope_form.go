@@ -53,18 +53,19 @@ type clauseForm struct {
 	op               mapping.Operator
 	attribute, value textinput.Model
 	attributes       []string
+	known            *mapping.Known
 	pick             int
 	// refused shows every problem, the "no attribute yet" one included,
 	// once enter was pressed on a clause that would not load.
 	refused bool
 }
 
-func newClauseForm(kind, filter, clause int, c scopeClause, attributes []string) *clauseForm {
+func newClauseForm(kind, filter, clause int, c scopeClause, attributes []string, known *mapping.Known) *clauseForm {
 	f := &clauseForm{
 		kind: kind, filter: filter, clause: clause, orig: c.orig,
 		op:        canonicalOperator(c.clause.Operator),
 		attribute: newInput(c.clause.Attribute), value: newInput(c.clause.Value),
-		attributes: attributes,
+		attributes: attributes, known: known,
 	}
 	if f.op == "" {
 		f.op = mapping.OpEquals
@@ -175,7 +176,7 @@ func (f *clauseForm) view(st styles, width int, filterName string, sample *Sampl
 	if sample != nil {
 		o = sample.Object
 	}
-	v := checkClause(f.kind, c, o)
+	v := checkClause(f.kind, c, o, f.known)
 	problems := v.problems
 	if !f.refused && c.Attribute == "" {
 		problems = nil
@@ -183,7 +184,7 @@ func (f *clauseForm) view(st styles, width int, filterName string, sample *Sampl
 	switch {
 	case len(problems) > 0:
 		for _, p := range problems {
-			b.WriteString(st.err.Render(fit("  ! "+p, width)) + "\n")
+			b.WriteString(strings.Join(wrapped(st.err, "  ! "+p, width, 4), "\n") + "\n")
 		}
 	case v.judged:
 		holds := "holds"

@@ -18,6 +18,7 @@ import (
 var (
 	keyTab   = tea.KeyMsg{Type: tea.KeyTab}
 	keyRight = tea.KeyMsg{Type: tea.KeyRight}
+	keyUp    = tea.KeyMsg{Type: tea.KeyUp}
 )
 
 // waitForAll waits until the output since the last wait holds every text:

@@ -31,7 +31,7 @@ func (e *Editor) scopingLines(w, h int) []string {
 			o = nil
 		}
 		for _, f := range l {
-			verdicts[k] = append(verdicts[k], checkFilter(k, f, o))
+			verdicts[k] = append(verdicts[k], checkFilter(k, f, o, e.opts.Known))
 		}
 	}
 	for n, r := range rows {
@@ -105,7 +105,7 @@ func (e *Editor) scopePreviewLines(w, h int) []string {
 	who := firstName(sample)
 	out = append(out, st.header.Render("Scope for ")+strings.TrimRight(fit(sample.label(), max(1, w-24)), " ")+st.dim.Render("  p: pick user"))
 	l := e.scopeWithForm()[scopeUsers]
-	v := checkScope(l, sample.Object)
+	v := checkScope(l, sample.Object, e.opts.Known)
 	switch {
 	case len(l) == 0:
 		out = append(out, st.ok.Render(fit("✓ in scope: there are no user filters", w)))

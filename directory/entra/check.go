@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 )
@@ -34,6 +35,8 @@ func (s *Source) Check(ctx context.Context) []CheckResult {
 		s.graph.get(ctx, s.graph.url("users", url.Values{"$select": {"id"}, "$top": {"1"}}), permUsers, &probe)))
 	out = append(out, s.permissionCheck(permGroups,
 		s.graph.get(ctx, s.graph.url("groups", url.Values{"$select": {"id"}, "$top": {"1"}}), permGroups, &probe)))
+
+	out = append(out, s.extensionCheck(ctx))
 
 	if s.opts.AppID == "" {
 		return out
@@ -85,6 +88,23 @@ func (s *Source) permissionCheck(perm string, err error) CheckResult {
 	default:
 		res.Detail = err.Error()
 		res.Fix = "Check source.entra.graph_url and the network path to Microsoft Graph."
+	}
+	return res
+}
+
+// extensionCheck lists the tenant's directory extensions again (refreshing
+// the cache mappings are checked against). Without Directory.Read.All it
+// still passes: extension names are then accepted unchecked.
+func (s *Source) extensionCheck(ctx context.Context) CheckResult {
+	res := CheckResult{Name: "Directory extensions", OK: true}
+	names, err := s.RefreshExtensions(ctx)
+	switch {
+	case err != nil:
+		res.Detail = "not listed, so mappings' extension_… names are not checked for typos: " + err.Error()
+	case len(names) == 0:
+		res.Detail = "the tenant has no user directory extensions"
+	default:
+		res.Detail = fmt.Sprintf("%d user directory extension(s): %s", len(names), strings.Join(names, ", "))
 	}
 	return res
 }

@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -93,6 +94,12 @@ func (c *graphClient) url(path string, q url.Values) string {
 // get fetches rawURL into out. Links Graph hands back must point at the
 // configured Graph host, so a bad link cannot carry the token elsewhere.
 func (c *graphClient) get(ctx context.Context, rawURL, perm string, out any) error {
+	return c.do(ctx, http.MethodGet, rawURL, nil, perm, out)
+}
+
+// do sends one Graph request (payload is a JSON body, for POST) and decodes
+// the answer into out, retrying throttled requests.
+func (c *graphClient) do(ctx context.Context, method, rawURL string, payload []byte, perm string, out any) error {
 	u, err := url.Parse(rawURL)
 	if err != nil || !strings.EqualFold(u.Scheme, c.base.Scheme) || !strings.EqualFold(u.Host, c.base.Host) {
 		return fmt.Errorf("entra: Graph returned a link to %q, outside the configured Graph URL %s; refusing to follow it", rawURL, c.base)
@@ -102,29 +109,37 @@ func (c *graphClient) get(ctx context.Context, rawURL, perm string, out any) err
 		if err != nil {
 			return fmt.Errorf("%w: get a token for Microsoft Graph: %w", ErrAuth, err)
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+		var body io.Reader
+		if payload != nil {
+			body = bytes.NewReader(payload)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
 		if err != nil {
 			return fmt.Errorf("entra: build request: %w", err)
 		}
 		req.Header.Set("Authorization", "Bearer "+tok.Token)
 		req.Header.Set("Accept", "application/json")
+		if payload != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		c.requests.Add(1)
 		resp, err := c.http.Do(req)
 		if err != nil {
-			return fmt.Errorf("entra: Microsoft Graph GET %s: %w", u.Path, err)
+			return fmt.Errorf("entra: Microsoft Graph %s %s: %w", method, u.Path, err)
 		}
-		body, readErr := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+		respBody, readErr := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 		resp.Body.Close()
 		if readErr != nil {
-			return fmt.Errorf("entra: Microsoft Graph GET %s: reading the answer: %w", u.Path, readErr)
+			return fmt.Errorf("entra: Microsoft Graph %s %s: reading the answer: %w", method, u.Path, readErr)
 		}
 		if resp.StatusCode == http.StatusOK {
-			if err := json.Unmarshal(body, out); err != nil {
-				return fmt.Errorf("entra: Microsoft Graph GET %s: the answer is not the expected JSON: %w", u.Path, err)
+			if err := json.Unmarshal(respBody, out); err != nil {
+				return fmt.Errorf("entra: Microsoft Graph %s %s: the answer is not the expected JSON: %w", method, u.Path, err)
 			}
 			return nil
 		}
-		gerr := parseGraphError(resp, body, u.Path, perm)
+		gerr := parseGraphError(resp, respBody, u.Path, perm)
+		gerr.Method = method
 		retryable := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable ||
 			resp.StatusCode == http.StatusGatewayTimeout
 		if !retryable {

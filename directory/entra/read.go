@@ -16,6 +16,19 @@ import (
 // whenever the saved delta links cannot be used (then Notices say why);
 // otherwise the changes since the last committed read.
 func (s *Source) Read(ctx context.Context) (*directory.Snapshot, error) {
+	snap, err := s.readSnapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.Vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap.Vocabulary = v
+	return snap, nil
+}
+
+func (s *Source) readSnapshot(ctx context.Context) (*directory.Snapshot, error) {
 	var notices []string
 	if s.opts.Watermarks != nil && !s.opts.Full {
 		prev, links, why, err := s.loadState(ctx)

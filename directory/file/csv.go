@@ -116,6 +116,11 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 	failBad(math.MaxInt)
 	snap.Problems = append(snap.Problems, duplicates(name, "user", ids)...)
 	withhold(snap)
+	present := map[string]bool{}
+	for _, c := range cols {
+		present[c.field+c.extra] = c.field+c.extra != ""
+	}
+	snap.Vocabulary = vocabulary(present)
 	return snap, nil
 }
 

@@ -1,7 +1,9 @@
 package file
 
 import (
+	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/slackprov/slackprov/directory"
@@ -62,6 +64,29 @@ func setString(u *directory.User, field, v string) {
 	default:
 		panic("setString: not a string attribute: " + field)
 	}
+}
+
+// vocabulary is what a file's users can be mapped from: the file format's
+// own attributes (a file may leave any of them out), with Graph's aliases
+// objectId and mobile, and the other columns or keys present.
+func vocabulary(present map[string]bool) *directory.Vocabulary {
+	v := &directory.Vocabulary{Groups: directory.GroupAttributeNames(), Users: append(fieldOrder[:], "objectId", "mobile")}
+	for name, ok := range present {
+		if _, core := lookupField(name); ok && !core {
+			v.Users = append(v.Users, name)
+		}
+	}
+	sort.Strings(v.Users)
+	return v
+}
+
+// Vocabulary reads the file for the attribute names its users carry.
+func (s *Source) Vocabulary(ctx context.Context) (*directory.Vocabulary, error) {
+	snap, err := s.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return snap.Vocabulary, nil
 }
 
 // parseBool reads accountEnabled written by people and spreadsheets.

@@ -36,6 +36,7 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 	}
 	var userIDs, groupIDs []idLine
 	seenKeys := map[string]bool{}
+	present := map[string]bool{}
 	i := skipSpace(data, start+1)
 	for first := true; ; first = false {
 		if i < len(data) && data[i] == '}' {
@@ -68,7 +69,9 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 		switch {
 		case key == "users":
 			i, err = r.array(key, i, func(raw []byte, at, line int) {
-				u, id, err := checked(r, raw, at, MaxUserRecordBytes, decodeUser)
+				u, id, err := checked(r, raw, at, MaxUserRecordBytes, func(raw []byte) (directory.User, string, error) {
+					return decodeUser(raw, present)
+				})
 				userIDs = append(userIDs, idLine{id, line})
 				if err != nil {
 					snap.Problems = append(snap.Problems, directory.RecordError{File: r.name, Line: line, ID: id, Kind: "user", Err: err})
@@ -115,6 +118,7 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 	snap.Problems = append(snap.Problems, duplicates(r.name, "user", userIDs)...)
 	snap.Problems = append(snap.Problems, duplicates(r.name, "group", groupIDs)...)
 	withhold(snap)
+	snap.Vocabulary = vocabulary(present)
 	return snap, nil
 }
 
@@ -277,7 +281,9 @@ func unquote(v []byte) (string, error) {
 
 // decodeUser decodes one element of "users". id is returned whenever it is
 // readable, even if err is not nil.
-func decodeUser(raw []byte) (u directory.User, id string, err error) {
+// decodeUser reads one user object and notes its keys, in their canonical
+// spelling, in present.
+func decodeUser(raw []byte, present map[string]bool) (u directory.User, id string, err error) {
 	if raw[0] != '{' {
 		return u, "", fmt.Errorf("user must be an object, not %s", describe(raw))
 	}
@@ -287,6 +293,13 @@ func decodeUser(raw []byte) (u directory.User, id string, err error) {
 	eachMember(raw, func(rawKey, v []byte) {
 		key, _ := unquote(rawKey)
 		field, known := lookupField(key)
+		name := key
+		if known {
+			name = fieldOrder[field]
+		}
+		if !present[name] {
+			present[name] = true
+		}
 		if !known {
 			if s, ok := extraValue(v); ok {
 				if u.Extra == nil {
