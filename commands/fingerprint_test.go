@@ -24,15 +24,18 @@ func TestMappingChangesReadEverythingAgain(t *testing.T) {
 		moves func(p *provision.Plan) int
 	}{
 		{
-			name: "userName shortened to 21 characters",
+			// The title joins two attributes the mapping already reads, so
+			// the set of attributes read from Graph stays the same.
+			name: "title from an expression over attributes already read",
 			change: func(m *mapping.Mapping) {
 				for i := range m.Users {
-					if m.Users[i].Target == mapping.AttrUserName {
-						m.Users[i].Expression = "Left(SlackUserName([userPrincipalName]), 21)"
+					if m.Users[i].Target == "title" {
+						m.Users[i].Type, m.Users[i].Source = mapping.TypeExpression, ""
+						m.Users[i].Expression = `Join(", ", [jobTitle], [department])`
 					}
 				}
 			},
-			moves: func(p *provision.Plan) int { return p.Users.Create },
+			moves: func(p *provision.Plan) int { return p.Users.Update },
 		},
 		{
 			name: "scoping filter on department",
