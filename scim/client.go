@@ -241,17 +241,8 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	var lastToken string
 	retriedAuth := false
 	var pause time.Duration
-	// holding is set while a request refused with 429 keeps its cooldown
-	// slot: through the pause and until its retry is answered, so requests
-	// arriving meanwhile queue behind it instead of racing it.
-	var holding bool
-	defer func() {
-		if holding {
-			c.limits.release(class)
-		}
-	}()
 	for attempt := 0; ; attempt++ {
-		waited, err := c.limits.wait(ctx, class, set, holding, c.sleep)
+		waited, err := c.limits.wait(ctx, class, set, c.sleep)
 		if err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
 		}
@@ -261,9 +252,9 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		}
 		lastToken = tok
 		status, ans, body, err := c.send(ctx, r.method, target, tok, payload)
-		if holding {
-			c.limits.release(class)
-			holding = false
+		if err == nil && status != http.StatusTooManyRequests {
+			// Slack charged it to the budget whatever it answered.
+			c.limits.succeeded(class, set)
 		}
 		if c.onRequest != nil {
 			c.onRequest(RequestInfo{Method: r.method, Endpoint: class, Path: r.path(), Status: status,
@@ -299,13 +290,12 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 				if !ok {
 					ra = defaultRetryAfter
 				}
+				pause = c.limits.refused(class, set, ra)
 				if waits429 >= c.max429 {
 					e.RetryAfter = ra
 					return nil, e
 				}
 				waits429++
-				pause = c.limits.refused(class, ra, time.Now())
-				holding = true
 			case retryableStatus(e):
 				if retries >= c.maxRetries {
 					return nil, e
