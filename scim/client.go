@@ -100,7 +100,7 @@ type Client struct {
 }
 
 const (
-	defaultRateShare  = 0.8
+	defaultRateShare  = 1
 	defaultMaxRetries = 4
 	defaultMax429     = 20
 	defaultTimeout    = 60 * time.Second
@@ -159,6 +159,7 @@ func New(opts Options) (*Client, error) {
 		share = defaultRateShare
 	}
 	c.limits = newLimiters(share)
+	c.limits.rand = c.jitter
 	return c, nil
 }
 

@@ -3,6 +3,8 @@ package scim
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -64,28 +66,34 @@ func setOf(method string) limitSet {
 // Pacing after a 429. Slack's limits are per org and every SCIM app in the
 // org spends them, so the rate left to us is unknown and moves. Each endpoint
 // class keeps its own rate between its ceiling (share × Slack's published
-// limit) and a floor: a 429 cuts it to a little below the rate Slack actually
-// accepted from us lately, once per episode of 429s, and every second without
-// one adds a fixed part of the ceiling back. A cut below the accepted rate
-// lets Slack's bucket refill a little; the additive climb takes it back, so
-// the rate hovers at what the other apps leave free. The Retry-After pause
-// itself costs no budget: Slack's bucket keeps filling while we wait.
+// limit) and a floor:
 //
-// A storm — every request refused for several Retry-Afters in a row — says
-// another app emptied the org's budget for a while, not that our pace was
-// too high: once a request passes again, the rate before the storm returns.
+//   - a 429 cuts it to a little below the rate Slack actually accepted from
+//     us lately, once per episode of 429s (the requests refused together, or
+//     a storm, cut once), and nothing is sent until Retry-After has passed;
+//   - back below the highest accepted rate of the last minute, it climbs back
+//     fast, closing most of the gap within a second or two: that rate was
+//     free a moment ago, and after a storm it is free again;
+//   - above it, it climbs slowly, a small part of the ceiling each second,
+//     probing for what the other apps have stopped using.
+//
+// The rate so hovers at what the other apps leave free. The Retry-After
+// pause itself costs no budget: Slack's bucket keeps filling while we wait.
 const (
 	// cutFactor multiplies the accepted rate on a 429.
 	cutFactor = 0.8
-	// climbPerSecond is the part of the ceiling added back per second.
+	// recoverTime is the time constant of the fast climb: the gap to the
+	// recent peak shrinks by e each recoverTime.
+	recoverTime = 500 * time.Millisecond
+	// climbPerSecond is the part of the ceiling added per second by the slow
+	// climb.
 	climbPerSecond = 0.02
-	// stormRefusals is how many 429s in a row, with no success between,
-	// make a storm rather than contention.
-	stormRefusals = 3
 	// floorShare is the lowest rate, as a part of the ceiling.
 	floorShare = 0.02
 	// acceptedMaxAge drops successes too old to say what is free now.
 	acceptedMaxAge = 30 * time.Second
+	// peakMemory is how long the highest accepted rate is remembered.
+	peakMemory = time.Minute
 )
 
 // acceptedWindow is how many recent successes measure the accepted rate.
@@ -104,13 +112,13 @@ func newBucket(rate, burst float64, now time.Time) bucket {
 	return bucket{rate: rate, burst: burst, tokens: burst, last: now}
 }
 
-// reserve takes a token and returns when it may be spent.
-func (b *bucket) reserve(now time.Time) time.Time {
+// reserve takes cost tokens and returns when they may be spent.
+func (b *bucket) reserve(now time.Time, cost float64) time.Time {
 	if now.After(b.last) {
 		b.tokens = min(b.burst, b.tokens+b.rate*now.Sub(b.last).Seconds())
 		b.last = now
 	}
-	b.tokens--
+	b.tokens -= cost
 	if b.tokens >= 0 {
 		return b.last
 	}
@@ -128,13 +136,12 @@ type pacer struct {
 	// cutArmed is set by a success: one cut per episode of 429s, however
 	// many requests in flight were refused together or a storm lasts.
 	cutArmed bool
-	// refusedInRow counts 429s since the last success; beforeCut is the
-	// rate before this episode's cut, restored after a storm.
-	refusedInRow int
-	beforeCut    float64
-	climbed      time.Time // when the rate was last raised or cut
-	accepted     [acceptedWindow]time.Time
-	nAccept      int
+	// peak is the highest accepted rate of the last peakMemory, as of peakAt.
+	peak     float64
+	peakAt   time.Time
+	climbed  time.Time // when the rate was last raised or cut
+	accepted [acceptedWindow]time.Time
+	nAccept  int
 }
 
 func newPacer(ceiling, burst float64, now time.Time) *pacer {
@@ -172,14 +179,18 @@ func (p *pacer) succeeded(now time.Time) {
 	p.accepted[p.nAccept%acceptedWindow] = now
 	p.nAccept++
 	p.cutArmed = true
-	if p.refusedInRow >= stormRefusals {
-		p.rate = max(p.rate, p.beforeCut)
+	if a := min(p.acceptedRate(now), p.ceiling); a >= p.peak || now.Sub(p.peakAt) > peakMemory {
+		p.peak, p.peakAt = a, now
 	}
-	p.refusedInRow = 0
-	if now.After(p.climbed) {
-		p.rate = min(p.ceiling, p.rate+p.ceiling*climbPerSecond*now.Sub(p.climbed).Seconds())
-		p.climbed = now
+	if !now.After(p.climbed) {
+		return
 	}
+	dt := now.Sub(p.climbed)
+	if p.rate < p.peak {
+		p.rate = p.peak - (p.peak-p.rate)*math.Exp(-dt.Seconds()/recoverTime.Seconds())
+	}
+	p.rate = min(p.ceiling, p.rate+p.ceiling*climbPerSecond*dt.Seconds())
+	p.climbed = now
 }
 
 // refused records a 429 answered at now with Retry-After ra: nothing is sent
@@ -189,9 +200,7 @@ func (p *pacer) refused(ra time.Duration, now time.Time) time.Duration {
 	if g := now.Add(ra); g.After(p.gate) {
 		p.gate = g
 	}
-	p.refusedInRow++
 	if p.cutArmed {
-		p.beforeCut = p.rate
 		r := p.rate
 		if a := p.acceptedRate(now); a > 0 {
 			r = min(r, a)
@@ -212,6 +221,8 @@ func (p *pacer) refused(ra time.Duration, now time.Time) time.Duration {
 type limiters struct {
 	share float64
 	now   func() time.Time
+	// rand dithers the spacing of paced requests (see reserve).
+	rand func() float64
 
 	mu     sync.Mutex
 	sets   map[limitSet]*bucket
@@ -222,7 +233,7 @@ type limiters struct {
 // never grow above Slack's: a share above 1 stands for a sped-up clock (an
 // emulator), which refills faster but tolerates no bigger bursts.
 func newLimiters(share float64) *limiters {
-	ls := &limiters{share: share, now: time.Now, sets: map[limitSet]*bucket{}, pacers: map[string]*pacer{}}
+	ls := &limiters{share: share, now: time.Now, rand: rand.Float64, sets: map[limitSet]*bucket{}, pacers: map[string]*pacer{}}
 	now := ls.now()
 	for s, l := range setLimits {
 		rate, burst := ls.scaled(l)
@@ -270,12 +281,22 @@ func (ls *limiters) refused(class string, set limitSet, ra time.Duration) time.D
 
 // reserve takes a token from the request's set and its class, returning the
 // time both allow and the class's epoch.
+//
+// Once the burst is spent, paced requests are spaced unevenly, between half
+// and one and a half of the mean interval. Evenly spaced at Slack's refill
+// rate they would take each token the moment it is whole, and another app
+// asking in between would be refused every time, never taking the token
+// whose loss would show us, as a 429, that it is there.
 func (ls *limiters) reserve(class string, set limitSet, now time.Time) (time.Time, int) {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	p := ls.pacer(class, set, now)
-	at := p.reserve(now)
-	if s := ls.sets[set].reserve(now); s.After(at) {
+	cost := 1.0
+	if p.tokens < 1 {
+		cost = 0.5 + ls.rand()
+	}
+	at := p.reserve(now, cost)
+	if s := ls.sets[set].reserve(now, 1); s.After(at) {
 		at = s
 	}
 	return at, p.epoch
