@@ -39,9 +39,13 @@ func (v2) listQuery(startIndex, count int, filter string) url.Values {
 	return q
 }
 
-func (v2) decodeUserList(body []byte) (*ListPage[User], error) { return decodeListPage(body, decodeUser) }
+func (v2) decodeUserList(body []byte) (*ListPage[User], error) {
+	return decodeListPage(body, decodeUser)
+}
 
-func (v2) decodeGroupList(body []byte) (*ListPage[Group], error) { return decodeListPage(body, decodeGroup) }
+func (v2) decodeGroupList(body []byte) (*ListPage[Group], error) {
+	return decodeListPage(body, decodeGroup)
+}
 
 // encodeUser stamps the schemas Slack requires (missing_schema_element
 // otherwise) without changing the caller's value.
