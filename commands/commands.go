@@ -13,6 +13,7 @@ func commandList(f *Factory) []*cli.Command {
 		newApplyCmd(f),
 		newLogsCmd(f),
 		newRunsCmd(f),
+		newStateCmd(f),
 		newDemoCmd(f),
 		newEmulatorCmd(f),
 	}

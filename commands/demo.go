@@ -96,6 +96,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/scim/v2/", slack)
+	mux.Handle("/api/", slack) // auth.test names the org the state is bound to
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()

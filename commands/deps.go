@@ -29,6 +29,9 @@ type sourceOptions struct {
 	// EntraSecret is the app registration's secret when it does not come from
 	// AZURE_CLIENT_SECRET (the demo's emulated tenant).
 	EntraSecret string
+	// Fingerprint and Retry: see entra.Options.
+	Fingerprint string
+	Retry       entra.Retry
 }
 
 // openSource builds the configured directory source.
@@ -47,6 +50,7 @@ func openSource(cfg *Config, so sourceOptions) (directory.Source, error) {
 		opts := entra.Options{
 			TenantID: e.TenantID, ClientID: e.ClientID, ClientSecret: so.EntraSecret, AppID: e.AppID, Scope: e.Scope,
 			GraphURL: e.GraphURL, AuthorityHost: e.AuthorityHost, HTTPClient: so.HTTPClient, Full: so.Full, Select: so.Select,
+			Fingerprint: so.Fingerprint, Retry: so.Retry,
 		}
 		// A nil *store.Store must not become a non-nil interface.
 		if so.Store != nil {
@@ -75,14 +79,19 @@ func storedEntraSecret(profile string) string {
 
 // loadMapping compiles the configured mapping file, or the built-in Slack defaults.
 func loadMapping(cfg *Config) (*mapping.Compiled, error) {
-	m := mapping.Default()
-	if cfg.Mappings != "" {
-		var err error
-		if m, err = mapping.Load(cfg.Mappings); err != nil {
-			return nil, err
-		}
+	m, err := mappingSpec(cfg)
+	if err != nil {
+		return nil, err
 	}
 	return m.Compile()
+}
+
+// mappingSpec is the configured mapping, not yet compiled.
+func mappingSpec(cfg *Config) (*mapping.Mapping, error) {
+	if cfg.Mappings == "" {
+		return mapping.Default(), nil
+	}
+	return mapping.Load(cfg.Mappings)
 }
 
 // openStore opens the profile's state database.

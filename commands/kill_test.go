@@ -1,8 +1,7 @@
 package commands
 
 import (
-	"context"
-	"net/http/httptest"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,85 +10,73 @@ import (
 	"time"
 
 	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/provision"
 )
 
-// TestKilledSyncConverges kills a real `slackprov sync` process in the middle
-// of applying, then syncs again: no duplicate accounts, nobody missing, and a
-// third run has nothing to do.
-func TestKilledSyncConverges(t *testing.T) {
+// TestKilledFirstSyncConverges kills a real `slackprov sync` process at a
+// random point of a first sync with groups, again and again: the next sync
+// must converge with no duplicate accounts, and a dry run after it must plan
+// nothing but the records that fail by design.
+func TestKilledFirstSyncConverges(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs a subprocess sync of 400 users; run without -short")
+		t.Skip("kills a dozen subprocess syncs; run without -short")
 	}
-	const users = 400
-	// A slow enough clock that the kill lands mid-apply: creates run at about
-	// 180/min × 4 = 12/s, so 400 take over half a minute unkilled.
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, TimeScale: 4})
-	srv := httptest.NewServer(slack)
-	defer srv.Close()
-
-	dir := t.TempDir()
-	data := emulator.SampleDirectoryJSON(emulator.SampleOptions{Users: users, Groups: 5, Seed: 3})
-	if err := os.WriteFile(filepath.Join(dir, "people.json"), data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := filepath.Join(dir, "cfg.yaml")
-	if err := os.WriteFile(cfg, []byte("slack:\n  scim_url: "+srv.URL+"/scim/v2/\n  rate_share: 3.2\n"+
-		"source:\n  type: file\n  file:\n    path: people.json\nstate_dir: state\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-
+	const trials = 12
+	rng := rand.New(rand.NewPCG(9, uint64(time.Now().UnixNano())))
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := &exec.Cmd{Path: self, Args: []string{"slackprov", "--config", cfg, "sync", "--yes"},
-		Env: append(os.Environ(), "SLACKPROV_SLACK_TOKEN="+EmulatorToken)}
-	var log strings.Builder
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for slack.Stats().AppliedWrites < 60 {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("the sync never got going:\n%s", log.String())
+	data := emulator.SampleDirectoryJSON(emulator.SampleOptions{Users: 40, Groups: 4, Seed: 3})
+	for trial := range trials {
+		// Each request takes 10 ms, so a first sync (38 writes, four at a
+		// time) lasts long enough for the kill to land anywhere in it:
+		// user creates, group creates and membership, or before any write.
+		w := newFileWorld(t, emulator.SlackOptions{Faults: emulator.Faults{Latency: 10 * time.Millisecond}})
+		if err := os.WriteFile(filepath.Join(w.dir, "people.json"), data, 0o600); err != nil {
+			t.Fatal(err)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
-	killedAt := len(slack.Users())
-	if killedAt >= users-20 {
-		t.Fatalf("the kill came too late to test anything: %d users already in Slack", killedAt)
-	}
-
-	run := func(args ...string) (int, string) {
-		ios, _, stdout, stderr := TestStreams()
-		f := NewFactory()
-		f.IO = ios
-		f.Getenv = func(k string) string {
-			if k == "SLACKPROV_SLACK_TOKEN" {
-				return EmulatorToken
+		cmd := &exec.Cmd{Path: self, Args: []string{"slackprov", "--config", w.cfg, "sync", "--yes"},
+			Env: append(os.Environ(), "SLACKPROV_SLACK_TOKEN="+EmulatorToken)}
+		var log strings.Builder
+		cmd.Stdout, cmd.Stderr = &log, &log
+		killAt := rng.IntN(40)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+		func() {
+			for w.slack.Stats().AppliedWrites < killAt {
+				select {
+				case <-exited:
+					return
+				case <-time.After(time.Millisecond):
+				}
 			}
-			return os.Getenv(k)
-		}
-		code := Run(context.Background(), f, append([]string{"slackprov", "--config", cfg}, args...))
-		return code, stdout.String() + stderr.String()
-	}
-	// The sample directory has records that fail by design (exit 1); all
-	// others must land.
-	if code, out := run("sync", "--yes"); code != ExitOK && code != ExitError {
-		t.Fatalf("second sync exited %d:\n%s", code, out)
-	}
-	code, out := run("sync", "--dry-run", "--detailed-exitcode")
-	if code != ExitOK {
-		t.Fatalf("third run still has changes (exit %d):\n%s", code, out)
-	}
+			cmd.Process.Kill()
+		}()
+		<-exited
+		writes := w.slack.Stats().AppliedWrites
 
-	seenEmail, seenExternal := map[string]bool{}, map[string]bool{}
+		// The sample directory has records that fail by design (exit 1).
+		if code, out, errOut := w.run("sync", "--yes"); code != ExitOK && code != ExitError {
+			t.Fatalf("trial %d (killed after %d writes): second sync exited %d:\n%s%s", trial, writes, code, out, errOut)
+		}
+		p, code := w.plan()
+		if p.HasChanges() || len(p.Links) > 0 || code != ExitError {
+			t.Fatalf("trial %d (killed after %d writes): not converged (exit %d): %s\n%s", trial, writes, code, provision.Summary(p), log.String())
+		}
+		checkNoDuplicates(t, w.slack)
+		t.Logf("trial %d: killed after %d of the first sync's writes; converged", trial, writes)
+	}
+}
+
+// checkNoDuplicates fails when two Slack accounts share an email or a
+// directory user, or two groups a name.
+func checkNoDuplicates(t *testing.T, slack *emulator.Slack) {
+	t.Helper()
+	seenEmail, seenExternal, seenGroup := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, u := range slack.Users() {
 		for _, e := range u.Emails {
 			key := strings.ToLower(e)
@@ -103,5 +90,10 @@ func TestKilledSyncConverges(t *testing.T) {
 		}
 		seenExternal[u.ExternalID] = true
 	}
-	t.Logf("killed with %d of %d users in Slack; after the rerun Slack has %d", killedAt, users, len(slack.Users()))
+	for _, g := range slack.Groups() {
+		if seenGroup[strings.ToLower(g.DisplayName)] {
+			t.Errorf("two Slack groups named %s", g.DisplayName)
+		}
+		seenGroup[strings.ToLower(g.DisplayName)] = true
+	}
 }

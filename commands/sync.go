@@ -122,12 +122,37 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	defer unlock()
 	tokenSource := opts.Token.Location()
 
-	m, err := loadMapping(cfg)
+	spec, err := mappingSpec(cfg)
 	if err != nil {
 		return err
 	}
+	m, err := spec.Compile()
+	if err != nil {
+		return err
+	}
+	fp, err := fingerprint(cfg, spec)
+	if err != nil {
+		return err
+	}
+	org, err := whichOrg(ctx, cfg, opts.HTTPClient, opts.Token)
+	if err != nil {
+		return err
+	}
+	dirID := directoryIdentity(cfg)
+	if err := checkBinding(ctx, st, cfg, org, dirID); err != nil {
+		return err
+	}
+	pending, err := st.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	retry, pendingSet := retryOf(pending)
 	source, err := openSource(cfg, sourceOptions{Store: st, Full: opts.Full, Select: m.SourceAttributes(),
-		HTTPClient: opts.HTTPClient, EntraSecret: opts.EntraSecret})
+		HTTPClient: opts.HTTPClient, EntraSecret: opts.EntraSecret, Fingerprint: fp, Retry: retry})
+	if err != nil {
+		return err
+	}
+	lastApplied, err := st.LastAppliedRun(ctx)
 	if err != nil {
 		return err
 	}
@@ -136,7 +161,7 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		return err
 	}
 	plan, snap, err := makePlan(ctx, planDeps{Reporter: rep, Store: st, Client: client, Config: cfg, Source: source, Mapping: m,
-		Now: opts.Now, MaxDeactivations: opts.MaxDeactivations})
+		Now: opts.Now, MaxDeactivations: opts.MaxDeactivations, Pending: pendingSet})
 	if err != nil {
 		finishRun(st, runID, runStatus(ctx, err), nil, err)
 		rep.Finish(nil, err)
@@ -145,6 +170,10 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 			return withCode(ExitAuth, err)
 		}
 		return authHint(err, tokenSource)
+	}
+	plan.ID, plan.SlackOrg, plan.Directory = provision.NewPlanID(), org.ID, dirID
+	if lastApplied != nil {
+		plan.AfterRun = lastApplied.ID
 	}
 	if opts.PlanOut != "" {
 		if err := plan.Save(opts.PlanOut); err != nil {
@@ -161,20 +190,27 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 			finishRun(st, runID, store.RunRefused, plan, errors.New(plan.Refused))
 			return withCode(ExitSafety, nil)
 		}
-		finishRun(st, runID, store.RunOK, plan, nil)
-		if opts.DryRun {
-			if opts.DetailedExitcode && plan.HasChanges() {
-				return withCode(ExitChanges, nil)
+		if !opts.DryRun {
+			// Nothing to write to Slack, but the matches still become links
+			// and the failures reach the provisioning log and stay pending.
+			err := provision.Apply(ctx, plan, provision.ApplyOptions{Client: client, Store: st, RunID: runID, Now: opts.Now})
+			if err == nil {
+				err = settle(ctx, st, rep, snap, plan, org, dirID)
 			}
-			return nil
+			if err != nil {
+				finishRun(st, runID, store.RunFailed, plan, err)
+				return err
+			}
 		}
-		if err := commitSource(ctx, rep, snap, 0, plan); err != nil {
-			return err
+		failed := plan.Users.Failed + plan.Groups.Failed
+		if failed > 0 {
+			ferr := &opsFailedError{failed: failed, dryRun: opts.DryRun, nothingToApply: true}
+			finishRun(st, runID, store.RunFailed, plan, ferr)
+			return ferr
 		}
-		// Nothing to write, but records that cannot be provisioned still
-		// need someone: say so in the exit status, as an apply would.
-		if failed := plan.Users.Failed + plan.Groups.Failed; failed > 0 {
-			return &opsFailedError{failed}
+		finishRun(st, runID, store.RunOK, plan, nil)
+		if opts.DryRun && opts.DetailedExitcode && plan.HasChanges() {
+			return withCode(ExitChanges, nil)
 		}
 		return nil
 	}
@@ -192,17 +228,78 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 			return err
 		}
 	}
-	planFailures := plan.Users.Failed + plan.Groups.Failed
+	if err := startApplying(ctx, st, runID, plan, org, dirID); err != nil {
+		finishRun(st, runID, store.RunFailed, plan, err)
+		return err
+	}
 	err = applyPlan(ctx, applyDeps{IO: opts.IO, Reporter: rep, Settle: opts.Pause, Store: st, Client: client, RunID: runID, Now: opts.Now,
 		Output: opts.Output, Workers: opts.Workers, TokenSource: tokenSource}, plan)
 	var partial *opsFailedError
 	if err != nil && !errors.As(err, &partial) {
+		// Interrupted or stopped: what failed so far stays pending, and
+		// the read position stays where it was.
+		savePending(st, plan, false)
 		return err
 	}
-	if cerr := commitSource(ctx, rep, snap, planFailures, plan); cerr != nil {
-		return cerr
+	if serr := settle(ctx, st, rep, snap, plan, org, dirID); serr != nil {
+		return serr
 	}
 	return err
+}
+
+// retryOf turns the pending failures into what the source must read again
+// and what the planner marks as retried.
+func retryOf(pending []store.Pending) (entra.Retry, map[string]bool) {
+	var r entra.Retry
+	set := make(map[string]bool, len(pending))
+	for _, p := range pending {
+		set[provision.PendingKey(provision.Kind(p.Kind), p.SourceID)] = true
+		if p.Kind == string(provision.KindGroup) {
+			r.Groups = append(r.Groups, p.SourceID)
+		} else {
+			r.Users = append(r.Users, p.SourceID)
+		}
+	}
+	return r, set
+}
+
+// startApplying binds the state to the org and directory at its first
+// writing run and records that this run writes, which makes every plan
+// computed before it out of date.
+func startApplying(ctx context.Context, st *store.Store, runID int64, plan *provision.Plan, org slackOrg, dirID string) error {
+	if err := bind(ctx, st, org, dirID); err != nil {
+		return err
+	}
+	return st.MarkApplying(ctx, runID, plan.ID)
+}
+
+// settle finishes a run that went through the whole plan: the failures
+// become the pending set (everything pending was evaluated again), the
+// state is bound to the org, and the read position moves past the snapshot.
+func settle(ctx context.Context, st *store.Store, rep provision.Reporter, snap *directory.Snapshot, plan *provision.Plan, org slackOrg, dirID string) error {
+	if err := savePending(st, plan, true); err != nil {
+		return err
+	}
+	if err := bind(ctx, st, org, dirID); err != nil {
+		return err
+	}
+	return commitSource(ctx, rep, snap)
+}
+
+// savePending records the plan's failed objects, so that every later run,
+// incremental ones included, reads and retries them. It must work after an
+// interrupt, so it does not use the command's context.
+func savePending(st *store.Store, plan *provision.Plan, replace bool) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var failed []store.Pending
+	for _, op := range plan.Operations {
+		if op.Status == provision.StatusFailed {
+			failed = append(failed, store.Pending{Kind: string(op.Kind), SourceID: op.SourceID, Name: op.Name(),
+				Action: string(op.Action), ErrorCode: op.ErrorCode, Error: op.Error})
+		}
+	}
+	return st.SavePending(ctx, failed, replace)
 }
 
 func (opts *SyncOptions) pause() {
@@ -229,6 +326,7 @@ type planDeps struct {
 	Mapping          *mapping.Compiled
 	Now              func() time.Time
 	MaxDeactivations int
+	Pending          map[string]bool
 }
 
 // makePlan reads the directory and Slack and builds the plan. It returns
@@ -268,21 +366,15 @@ func makePlan(ctx context.Context, d planDeps) (*provision.Plan, *directory.Snap
 	return provision.Build(provision.Input{
 		Snapshot: snap, Source: source.Describe(), SlackUsers: users, SlackGroups: groups,
 		UserLinks: userLinks, GroupLinks: groupLinks, Mapping: m,
-		MaxDeactivations: d.MaxDeactivations, Now: d.Now(),
+		MaxDeactivations: d.MaxDeactivations, Now: d.Now(), Pending: d.Pending,
 	}), snap, nil
 }
 
-// commitSource moves the source's watermark past an applied snapshot. It
-// does not when Slack refused an operation: the next incremental read then
-// sees the same changes again and retries them. Failures found while
-// planning (bad directory data) do not hold it back, since fixing them is a
-// directory change the next read sees anyway.
-func commitSource(ctx context.Context, rep provision.Reporter, snap *directory.Snapshot, planFailures int, plan *provision.Plan) error {
-	if snap.Commit == nil {
-		return nil
-	}
-	if applyFailures := plan.Users.Failed + plan.Groups.Failed - planFailures; applyFailures > 0 {
-		rep.Phase(provision.PhaseApply, fmt.Sprintf("%d operations failed in Slack: the directory read position is kept, so the next run retries them", applyFailures))
+// commitSource moves the source's read position past an applied snapshot.
+// Failed objects no longer hold it back: they are pending, and every run
+// reads them again until they succeed.
+func commitSource(ctx context.Context, rep provision.Reporter, snap *directory.Snapshot) error {
+	if snap == nil || snap.Commit == nil {
 		return nil
 	}
 	if err := snap.Commit(ctx); err != nil {
@@ -310,7 +402,15 @@ func applyPlan(ctx context.Context, d applyDeps, plan *provision.Plan) error {
 	err := provision.Apply(ctx, plan, provision.ApplyOptions{
 		Client: d.Client, Store: d.Store, RunID: d.RunID, Workers: d.Workers, Now: d.Now, Progress: d.Reporter.Applied,
 	})
-	finishRun(d.Store, d.RunID, runStatus(ctx, err), plan, err)
+	failed := plan.Users.Failed + plan.Groups.Failed
+	switch {
+	case err != nil:
+		finishRun(d.Store, d.RunID, runStatus(ctx, err), plan, err)
+	case failed > 0:
+		finishRun(d.Store, d.RunID, store.RunFailed, plan, &opsFailedError{failed: failed})
+	default:
+		finishRun(d.Store, d.RunID, store.RunOK, plan, nil)
+	}
 	d.Reporter.Finish(plan, err)
 	if d.Settle != nil {
 		// Let a live view draw its last frame before anything else prints.
@@ -334,17 +434,29 @@ func applyPlan(ctx context.Context, d applyDeps, plan *provision.Plan) error {
 		}
 		return err
 	}
-	if failed := plan.Users.Failed + plan.Groups.Failed; failed > 0 {
-		return &opsFailedError{failed}
+	if failed > 0 {
+		return &opsFailedError{failed: failed}
 	}
 	return nil
 }
 
-// opsFailedError reports a run that applied everything but some operations.
-type opsFailedError struct{ failed int }
+// opsFailedError reports a plan or run in which some objects failed; the
+// exit status is 1, dry run or not.
+type opsFailedError struct {
+	failed int
+	// dryRun: nothing was meant to be written; nothingToApply: nothing else
+	// was planned.
+	dryRun, nothingToApply bool
+}
 
 func (e *opsFailedError) Error() string {
-	return fmt.Sprintf("%d operations failed; the rest were applied. See `slackprov logs --status failed`; the next sync retries them", e.failed)
+	switch {
+	case e.dryRun:
+		return fmt.Sprintf("%d objects cannot be provisioned as planned (marked ! in the plan above); fix them in the directory or the mappings", e.failed)
+	case e.nothingToApply:
+		return fmt.Sprintf("%d objects cannot be provisioned and nothing else needed changing. See `slackprov logs --status failed`; every later sync retries them", e.failed)
+	}
+	return fmt.Sprintf("%d operations failed; the rest were applied. See `slackprov logs --status failed`; every later sync retries them", e.failed)
 }
 
 func runStatus(ctx context.Context, err error) string {

@@ -54,6 +54,10 @@ type SlackOptions struct {
 	// GroupMemberMax caps a group's size (group_member_max_exceeded). Default
 	// 5,000 on business_plus (user groups) and 15,000 on enterprise (IdP groups).
 	GroupMemberMax int
+	// TeamID and TeamName name the org auth.test reports (default T0EMULATOR,
+	// "Emulated Org"); with EnterpriseID set it is an Enterprise Grid org.
+	TeamID, TeamName             string
+	EnterpriseID, EnterpriseName string
 }
 
 // Slack is an in-memory Slack org served over SCIM v2. It implements
@@ -113,6 +117,9 @@ func newSlackState(opts SlackOptions) *Slack {
 			opts.GroupMemberMax = 15000
 		}
 	}
+	if opts.TeamID == "" {
+		opts.TeamID, opts.TeamName = "T0EMULATOR", "Emulated Org"
+	}
 	if opts.BaseURL != "" && !strings.HasSuffix(opts.BaseURL, "/") {
 		opts.BaseURL += "/"
 	}
@@ -144,6 +151,10 @@ func (s *Slack) SetFaults(f Faults) { s.faults.set(f) }
 // ServeHTTP runs one request through Slack's pipeline: faults, auth, plan,
 // routing, rate limits, the resource lock, latency, then the handler.
 func (s *Slack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/api/auth.test") {
+		s.serveAuthTest(w, r)
+		return
+	}
 	rt := scimParseRoute(r)
 	s.count(func(st *SlackStats) {
 		st.Total++

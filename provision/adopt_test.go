@@ -49,7 +49,8 @@ func TestCreateAdoptsExistingAccount(t *testing.T) {
 				t.Fatal(err)
 			}
 			op := plan.Operations[0]
-			if op.Status != StatusOK || op.MatchedBy != "adopted after email_taken" {
+			// What happened is a reactivation of the existing account.
+			if op.Status != StatusOK || op.MatchedBy != "adopted after email_taken" || op.Action != ActionReactivate {
 				t.Fatalf("op = %+v", op)
 			}
 			users := slack.Users()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,12 +67,8 @@ func Apply(ctx context.Context, plan *Plan, opts ApplyOptions) error {
 		a.linkedTo[id] = src
 	}
 	plan.DryRun = false
-	// Objects that failed while planning are logged too, so the provisioning
-	// log alone tells an admin everything that needs attention.
-	for i := range plan.Operations {
-		if op := &plan.Operations[i]; op.Status == StatusFailed {
-			a.log(op)
-		}
+	if err := a.recordMatches(ctx, plan); err != nil {
+		return err
 	}
 	for _, phase := range phases(plan) {
 		a.total += len(phase)
@@ -84,6 +81,39 @@ func Apply(ctx context.Context, plan *Plan, opts ApplyOptions) error {
 	}
 	plan.Recount()
 	return nil
+}
+
+// recordMatches links every Slack object the plan matched without a link,
+// before any write, so group members resolve through the same matches the
+// plan used. It logs those links, and the objects that failed while planning,
+// so the provisioning log alone tells an admin everything that needs
+// attention. No request to Slack is involved.
+func (a *applier) recordMatches(ctx context.Context, plan *Plan) error {
+	var entries []store.LogEntry
+	for i := range plan.Operations {
+		if op := &plan.Operations[i]; op.Status == StatusFailed {
+			entries = append(entries, a.entry(op))
+		}
+	}
+	links := make([]store.Link, len(plan.Links))
+	for i, l := range plan.Links {
+		links[i] = store.Link{Kind: string(l.Kind), SourceID: l.SourceID, TargetID: l.TargetID}
+		entries = append(entries, store.LogEntry{
+			RunID: a.opts.RunID, Time: a.opts.Now().UTC(), Action: "link", Kind: string(l.Kind),
+			SourceID: l.SourceID, TargetID: l.TargetID, Name: l.Name, Status: StatusOK,
+			Changes: []store.Change{{Attribute: "matched_by", New: l.MatchedBy}},
+		})
+	}
+	if err := a.opts.Store.SetLinks(ctx, links); err != nil {
+		return fmt.Errorf("recording the Slack accounts the plan matched: %w; nothing was sent to Slack", err)
+	}
+	for _, l := range plan.Links {
+		if l.Kind == KindUser {
+			a.userLinks[l.SourceID] = l.TargetID
+			a.linkedTo[l.TargetID] = l.SourceID
+		}
+	}
+	return a.opts.Store.AppendLogs(ctx, entries)
 }
 
 // phases groups the indexes of planned operations into sequential steps:
@@ -165,7 +195,10 @@ func (a *applier) run(ctx context.Context, op *Operation) {
 		err = fmt.Errorf("unknown operation %s %s", op.Action, op.Kind)
 	}
 	op.Status = StatusOK
-	if err != nil {
+	var ns *notSentError
+	if errors.As(err, &ns) {
+		op.Status, op.Error = StatusSkipped, ns.reason
+	} else if err != nil {
 		op.Status = StatusFailed
 		op.Error = err.Error()
 		var se *scim.Error
@@ -188,20 +221,30 @@ func (a *applier) run(ctx context.Context, op *Operation) {
 	}
 }
 
+// notSentError is an operation that, at apply time, turned out to have no
+// request to send: it is recorded as skipped, with why, never as applied.
+type notSentError struct{ reason string }
+
+func (e *notSentError) Error() string { return e.reason }
+
 // log writes the provisioning-log row. It uses a context that survives an
 // interrupt, so the outcome of a write that reached Slack is never lost.
 func (a *applier) log(op *Operation) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(context.Background()), 10*time.Second)
+	defer cancel()
+	_, _ = a.opts.Store.AppendLog(ctx, a.entry(op))
+}
+
+func (a *applier) entry(op *Operation) store.LogEntry {
 	changes := make([]store.Change, len(op.Changes))
 	for i, c := range op.Changes {
 		changes[i] = store.Change{Attribute: c.Attribute, Old: c.Old, New: c.New}
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(context.Background()), 10*time.Second)
-	defer cancel()
-	_, _ = a.opts.Store.AppendLog(ctx, store.LogEntry{
+	return store.LogEntry{
 		RunID: a.opts.RunID, Time: a.opts.Now().UTC(), Action: string(op.Action), Kind: string(op.Kind),
 		SourceID: op.SourceID, TargetID: op.TargetID, Name: op.Name(), Changes: changes,
 		Status: op.Status, ErrorCode: op.ErrorCode, Error: op.Error,
-	})
+	}
 }
 
 func (a *applier) link(src string) string {
@@ -279,17 +322,30 @@ func (a *applier) adopt(ctx context.Context, op *Operation, desired map[string]s
 		return err
 	}
 	var changed []string
-	for attr, want := range desired {
-		if attr == scim.AttrExternalID || !scim.IsUpdatable(attr) {
+	var changes []Change
+	for _, attr := range sortedAttrs(desired) {
+		want := desired[attr]
+		if attr == scim.AttrExternalID || attr == scim.AttrActive || !scim.IsUpdatable(attr) {
 			continue
 		}
-		if !sameValue(attr, existing.Get(attr), want) {
+		if old := existing.Get(attr); !sameValue(attr, old, want) {
 			changed = append(changed, attr)
+			changes = append(changes, Change{Attribute: attr, Old: old, New: want})
 		}
 	}
-	if len(changed) == 0 {
+	// Report what was done: an existing account brought back or updated,
+	// or, with nothing to change, the create whose answer was lost.
+	switch {
+	case !existing.IsActive() && activeValue(desired):
+		op.Action = ActionReactivate
+		changed = append(changed, scim.AttrActive)
+		changes = append([]Change{{Attribute: scim.AttrActive, Old: "false", New: "true"}}, changes...)
+	case len(changed) > 0:
+		op.Action = ActionUpdate
+	default:
 		return nil
 	}
+	op.Changes = changes
 	_, err = a.opts.Client.PatchUser(ctx, existing.ID, scim.PatchFor(desired, changed))
 	return err
 }
@@ -331,7 +387,7 @@ func (a *applier) updateUser(ctx context.Context, op *Operation) error {
 	}
 	ops := scim.PatchFor(desired, changed)
 	if len(ops) == 0 {
-		return nil
+		return &notSentError{"its manager has no Slack account yet (the manager's create failed); the next sync sets it"}
 	}
 	_, err := a.opts.Client.PatchUser(ctx, op.TargetID, ops)
 	return err
@@ -370,7 +426,10 @@ func (a *applier) createGroup(ctx context.Context, op *Operation) error {
 	}
 	created, err := a.opts.Client.CreateGroup(ctx, g)
 	if err != nil {
-		return err
+		if !nameTaken(err) {
+			return err
+		}
+		return a.adoptGroup(ctx, op, ids, err)
 	}
 	op.TargetID = created.ID
 	// Members whose create failed have their own failed operation; the next
@@ -378,7 +437,73 @@ func (a *applier) createGroup(ctx context.Context, op *Operation) error {
 	return a.setLink(KindGroup, op.SourceID, created.ID)
 }
 
+// nameTaken reports a group create refused because the name exists. Slack's
+// answer for it is not documented: a 409, or a code that says so.
+func nameTaken(err error) bool {
+	var se *scim.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := strings.ToLower(se.Code + " " + se.Detail)
+	return se.Status == 409 || strings.Contains(code, "taken") || strings.Contains(code, "already exists")
+}
+
+// adoptGroup recovers from a group create refused because the name is taken:
+// most often a create whose answer was lost has already happened. The
+// group is linked and given the missing members, unless it belongs to
+// another directory group.
+func (a *applier) adoptGroup(ctx context.Context, op *Operation, ids []string, createErr error) error {
+	groups, err := listGroups(ctx, a.opts.Client)
+	if err != nil {
+		return fmt.Errorf("%v; looking up the existing group failed: %w", createErr, err)
+	}
+	var existing *scim.Group
+	for _, g := range groups {
+		if strings.EqualFold(g.DisplayName, op.DisplayName) {
+			existing = g
+			break
+		}
+	}
+	if existing == nil {
+		return createErr
+	}
+	links, err := a.opts.Store.Links(ctx, string(KindGroup))
+	if err != nil {
+		return err
+	}
+	for src, id := range links {
+		if id == existing.ID && src != op.SourceID {
+			return fmt.Errorf("group name %q is taken by Slack group %s, linked to directory group %s; rename one of them in the directory",
+				op.DisplayName, existing.ID, src)
+		}
+	}
+	if existing.ExternalID != "" && existing.ExternalID != op.SourceID {
+		return fmt.Errorf("group name %q is taken by Slack group %s, which belongs to directory object %s (its externalId); rename one of them",
+			op.DisplayName, existing.ID, existing.ExternalID)
+	}
+	op.TargetID = existing.ID
+	op.MatchedBy = "adopted after " + codeOf(createErr)
+	if err := a.setLink(KindGroup, op.SourceID, existing.ID); err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, m := range existing.Members {
+		have[m.Value] = true
+	}
+	var missing []string
+	for _, id := range ids {
+		if !have[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return a.opts.Client.AddGroupMembers(ctx, existing.ID, missing)
+}
+
 func (a *applier) updateGroup(ctx context.Context, op *Operation) error {
+	sent := false
 	for _, c := range op.Changes {
 		if c.Attribute != "displayName" {
 			continue
@@ -386,17 +511,23 @@ func (a *applier) updateGroup(ctx context.Context, op *Operation) error {
 		if _, err := a.opts.Client.PatchGroup(ctx, op.TargetID, []scim.PatchOp{{Op: "replace", Path: "displayName", Value: c.New}}); err != nil {
 			return err
 		}
+		sent = true
 	}
 	ids := a.resolveMembers(op.AddMembers)
 	if len(ids) > 0 {
 		if err := a.opts.Client.AddGroupMembers(ctx, op.TargetID, ids); err != nil {
 			return err
 		}
+		sent = true
 	}
 	if len(op.RemoveMembers) > 0 {
 		if err := a.opts.Client.RemoveGroupMembers(ctx, op.TargetID, op.RemoveMembers); err != nil {
 			return err
 		}
+		sent = true
+	}
+	if !sent {
+		return &notSentError{fmt.Sprintf("none of the %d members to add has a Slack account (their creates failed); the next sync adds them", len(op.AddMembers))}
 	}
 	return nil
 }
@@ -431,8 +562,15 @@ func Summary(p *Plan) string {
 	}
 	s := fmt.Sprintf("%s: users: %s, %d unchanged, %d failed; groups: %s, %d unchanged, %d failed.",
 		head, users, p.Users.Unchanged, p.Users.Failed, groups, p.Groups.Unchanged, p.Groups.Failed)
+	if n := len(p.Links); n > 0 {
+		tense := "will be"
+		if done {
+			tense = "were"
+		}
+		s += fmt.Sprintf(" %d existing Slack objects matched to directory objects %s linked.", n, tense)
+	}
 	if n := p.Users.NotRun + p.Groups.NotRun; n > 0 {
-		s += fmt.Sprintf(" %d operations were not started; the next sync does them.", n)
+		s += fmt.Sprintf(" %d operations were not started or had nothing to send; the next sync does them.", n)
 	}
 	return s
 }

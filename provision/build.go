@@ -22,10 +22,17 @@ type Input struct {
 	UserLinks  map[string]string
 	GroupLinks map[string]string
 	Mapping    *mapping.Compiled
-	// MaxDeactivations refuses plans that deactivate more users than this.
+	// MaxDeactivations refuses plans that deactivate more users (and delete
+	// more groups) than this.
 	MaxDeactivations int
 	Now              time.Time
+	// Pending holds the objects that failed in an earlier run, keyed
+	// PendingKey(kind, id); their operations are marked as retried.
+	Pending map[string]bool
 }
+
+// PendingKey is the key of an object in Input.Pending.
+func PendingKey(kind Kind, sourceID string) string { return string(kind) + ":" + sourceID }
 
 // planner holds the indexes of one planning pass.
 type planner struct {
@@ -65,7 +72,7 @@ func Build(in Input) *Plan {
 		in: in,
 		plan: &Plan{
 			Version: PlanVersion, CreatedAt: in.Now.UTC(), Source: in.Source, DryRun: true,
-			Operations: []Operation{},
+			Operations: []Operation{}, DirectoryUsers: len(in.Snapshot.Users), Incremental: in.Snapshot.Delta != nil,
 		},
 		byID:        make(map[string]*scim.User, len(in.SlackUsers)),
 		byExternal:  make(map[string]*scim.User, len(in.SlackUsers)),
@@ -94,6 +101,8 @@ func Build(in Input) *Plan {
 	p.unmanaged()
 	p.order()
 	p.redact()
+	p.before()
+	p.markRetried()
 	p.plan.Recount()
 	p.safety()
 	return p.plan
@@ -169,7 +178,9 @@ func (p *planner) users() {
 		active := activeValue(vals)
 		match, how, conflict := p.match(du.ID, vals)
 		if conflict != "" {
-			p.fail(Operation{Action: ActionUpdate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "conflict", conflict)
+			// The account found is someone else's, so this user has none:
+			// what cannot happen is its create.
+			p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "conflict", conflict)
 			continue
 		}
 		if match == nil {
@@ -213,6 +224,7 @@ func (p *planner) users() {
 		}
 		p.claimed[match.ID] = du.ID
 		p.target[du.ID] = match.ID
+		p.link(KindUser, du.ID, match.ID, op.UserName, how, p.in.UserLinks)
 		op.TargetID = match.ID
 		p.planExisting(op, match, vals, res.Problems, active)
 	}
@@ -324,6 +336,26 @@ func (p *planner) claim(sourceID string, u *scim.User, how string) (*scim.User, 
 			u.ID, u.UserName, how, owner)
 	}
 	return u, how, ""
+}
+
+// link records a match that the store does not hold yet, so applying the
+// plan links it whatever rule matched it.
+func (p *planner) link(kind Kind, src, target, name, how string, links map[string]string) {
+	if links[src] == target {
+		return
+	}
+	p.plan.Links = append(p.plan.Links, Link{Kind: kind, SourceID: src, TargetID: target, Name: name, MatchedBy: how})
+}
+
+// markRetried flags the operations of objects that failed in an earlier run.
+func (p *planner) markRetried() {
+	if len(p.in.Pending) == 0 {
+		return
+	}
+	for i := range p.plan.Operations {
+		op := &p.plan.Operations[i]
+		op.Retried = p.in.Pending[PendingKey(op.Kind, op.SourceID)]
+	}
 }
 
 // redact hides the values of Redact() mappings in everything people read:

@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -29,9 +30,16 @@ type rig struct {
 func newRig(t *testing.T, scale float64, seed *emulator.SlackSeed) *rig {
 	t.Helper()
 	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, TimeScale: scale, Seed: seed})
-	srv := httptest.NewServer(slack)
+	return rigOver(t, slack, slack, 0.8*scale)
+}
+
+// rigOver serves slack through front, which may change what goes over the
+// wire, to a client pacing itself at rateShare of Slack's limits.
+func rigOver(t *testing.T, front http.Handler, slack *emulator.Slack, rateShare float64) *rig {
+	t.Helper()
+	srv := httptest.NewServer(front)
 	t.Cleanup(srv.Close)
-	client, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/v2/", Token: testToken, RateShare: 0.8 * scale})
+	client, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/v2/", Token: testToken, RateShare: rateShare})
 	if err != nil {
 		t.Fatal(err)
 	}

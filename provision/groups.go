@@ -76,6 +76,7 @@ func (p *planner) groups() {
 				continue
 			}
 			claimed[match.ID] = dg.ID
+			p.link(KindGroup, dg.ID, match.ID, name, op.MatchedBy, p.in.GroupLinks)
 		}
 		members := p.wantedMembers(dg)
 		if match == nil {

@@ -4,6 +4,8 @@
 package provision
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -75,6 +77,24 @@ type Operation struct {
 	// for removals.
 	AddMembers    []string `json:"add_members,omitempty"`
 	RemoveMembers []string `json:"remove_members,omitempty"`
+
+	// Retried marks an object that failed in an earlier run and is tried again.
+	Retried bool `json:"retried,omitempty"`
+	// Before is a digest of the Slack object as the plan saw it; apply
+	// re-reads the object and refuses the plan when it no longer matches.
+	Before string `json:"before,omitempty"`
+}
+
+// Link is a Slack object the plan matched to a directory object without a
+// link in the store yet (an account that existed before slackprov, or one
+// whose create a crash cut short). Recording it is part of the run, so
+// group membership and later runs resolve through it.
+type Link struct {
+	Kind      Kind   `json:"kind"`
+	SourceID  string `json:"source_id"`
+	TargetID  string `json:"target_id"`
+	Name      string `json:"name,omitempty"`
+	MatchedBy string `json:"matched_by"`
 }
 
 // Name is how the object is shown to people.
@@ -131,14 +151,26 @@ func (c Counts) Changes() int { return c.Create + c.Update + c.Deactivate + c.Re
 // Plan is a plain value: the dry run prints it, --plan-out saves it, apply
 // executes it.
 type Plan struct {
-	Version    int         `json:"version"`
-	CreatedAt  time.Time   `json:"created_at"`
-	Source     string      `json:"source"`
-	DryRun     bool        `json:"dry_run"`
-	Users      Counts      `json:"users"`
-	Groups     Counts      `json:"groups"`
-	Operations []Operation `json:"operations"`
-	Unmanaged  []Unmanaged `json:"unmanaged,omitempty"`
+	Version   int       `json:"version"`
+	ID        string    `json:"id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	Source    string    `json:"source"`
+	// What the plan was computed against: apply refuses it anywhere else.
+	SlackOrg  string `json:"slack_org,omitempty"`
+	Directory string `json:"directory,omitempty"`
+	// AfterRun is the state's last applying run when the plan was made; a
+	// later one means the plan is out of date.
+	AfterRun int64 `json:"after_run"`
+	// DirectoryUsers is how many users the read returned; Incremental says
+	// the read held only changes. The safety checks need both.
+	DirectoryUsers int         `json:"directory_users"`
+	Incremental    bool        `json:"incremental,omitempty"`
+	DryRun         bool        `json:"dry_run"`
+	Users          Counts      `json:"users"`
+	Groups         Counts      `json:"groups"`
+	Operations     []Operation `json:"operations"`
+	Links          []Link      `json:"links,omitempty"`
+	Unmanaged      []Unmanaged `json:"unmanaged,omitempty"`
 	// Refused is set when a safety check stops the plan from being applied.
 	Refused string `json:"refused,omitempty"`
 	// Redacted lists the attributes whose values are never shown (Redact()).
@@ -164,8 +196,16 @@ func redactValue(v string) string {
 	return RedactedValue
 }
 
-// PlanVersion is the saved-plan format version.
-const PlanVersion = 1
+// PlanVersion is the saved-plan format version. Version 2 records what the
+// plan was computed against; plans of version 1 cannot be checked.
+const PlanVersion = 2
+
+// NewPlanID returns a random id that names one plan.
+func NewPlanID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
 
 // HasChanges reports whether applying the plan would write to Slack.
 func (p *Plan) HasChanges() bool {
@@ -192,7 +232,7 @@ func (p *Plan) Recount() {
 		switch {
 		case op.Status == StatusFailed:
 			c.Failed++
-		case op.Status == StatusPlanned && !p.DryRun:
+		case op.Status == StatusSkipped, op.Status == StatusPlanned && !p.DryRun:
 			c.NotRun++
 		default:
 			c.add(op.Action)

@@ -59,7 +59,7 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 		head := fmt.Sprintf("%s %s %s", sym.sym, op.Kind, op.Name())
 		switch {
 		case op.Status == StatusFailed:
-			fmt.Fprintf(&b, "%s  %s\n", paint(ansiRed, fmt.Sprintf("! %s %s", op.Kind, nameOrID(op))), paint(ansiRed, "failed to "+string(op.Action)+": "+op.Error))
+			fmt.Fprintf(&b, "%s  %s\n", paint(ansiRed, fmt.Sprintf("! %s %s", op.Kind, nameOrID(op))), paint(ansiRed, "failed to "+string(op.Action)+retried(op)+": "+op.Error))
 			continue
 		case op.Action == ActionCreate || op.Action == ActionDelete || op.Action == ActionDeactivate:
 			fmt.Fprintf(&b, "%s\n", paint(sym.color, head+"  ("+string(op.Action)+statusNote(op)+")"))
@@ -127,8 +127,20 @@ func matched(op *Operation) string {
 }
 
 func statusNote(op *Operation) string {
+	note := ""
+	if op.Retried {
+		note = ", retried"
+	}
 	if op.Status == StatusOK {
-		return ", done"
+		note += ", done"
+	}
+	return note
+}
+
+// retried marks an object that failed in an earlier run too.
+func retried(op *Operation) string {
+	if op.Retried {
+		return " (again)"
 	}
 	return ""
 }

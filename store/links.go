@@ -78,29 +78,46 @@ func (s *Store) LinkDetails(ctx context.Context, kind string) ([]Link, error) {
 // SetLink links sourceID to targetID. A Slack object belongs to one directory
 // object: if targetID was linked to another source id, that link is removed.
 func (s *Store) SetLink(ctx context.Context, kind, sourceID, targetID string) error {
-	if err := checkKind(kind); err != nil {
-		return err
-	}
-	if sourceID == "" || targetID == "" {
-		return fmt.Errorf("link %s %q → %q: both ids are required", kind, sourceID, targetID)
+	return s.SetLinks(ctx, []Link{{Kind: kind, SourceID: sourceID, TargetID: targetID}})
+}
+
+// SetLinks records several links in one transaction, as SetLink would one
+// by one (only Kind, SourceID and TargetID are read).
+func (s *Store) SetLinks(ctx context.Context, links []Link) error {
+	for _, l := range links {
+		if err := checkKind(l.Kind); err != nil {
+			return err
+		}
+		if l.SourceID == "" || l.TargetID == "" {
+			return fmt.Errorf("link %s %q → %q: both ids are required", l.Kind, l.SourceID, l.TargetID)
+		}
 	}
 	now := toDB(s.now())
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx,
-			`DELETE FROM links WHERE kind = ? AND target_id = ? AND source_id <> ?`,
-			kind, targetID, sourceID); err != nil {
-			return fmt.Errorf("state file %s: link %s %s → %s: %w", s.path, kind, sourceID, targetID, err)
+		for _, l := range links {
+			if err := s.setLink(ctx, tx, l.Kind, l.SourceID, l.TargetID, now); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `
+		return nil
+	})
+}
+
+func (s *Store) setLink(ctx context.Context, tx *sql.Tx, kind, sourceID, targetID string, now int64) error {
+	if _, err := tx.ExecContext(ctx,
+		`DELETE FROM links WHERE kind = ? AND target_id = ? AND source_id <> ?`,
+		kind, targetID, sourceID); err != nil {
+		return fmt.Errorf("state file %s: link %s %s → %s: %w", s.path, kind, sourceID, targetID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `
 INSERT INTO links (kind, source_id, target_id, created, updated) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (kind, source_id) DO UPDATE SET
 	target_id = excluded.target_id,
 	updated = CASE WHEN links.target_id = excluded.target_id THEN links.updated ELSE excluded.updated END`,
-			kind, sourceID, targetID, now, now); err != nil {
-			return fmt.Errorf("state file %s: link %s %s → %s: %w", s.path, kind, sourceID, targetID, err)
-		}
-		return nil
-	})
+		kind, sourceID, targetID, now, now); err != nil {
+		return fmt.Errorf("state file %s: link %s %s → %s: %w", s.path, kind, sourceID, targetID, err)
+	}
+	return nil
 }
 
 // DeleteLink removes the link of sourceID, if any.

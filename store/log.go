@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -39,6 +40,28 @@ var (
 
 // AppendLog records e and returns its id. A zero Time means now.
 func (s *Store) AppendLog(ctx context.Context, e LogEntry) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.appendLog(ctx, tx, e)
+		return err
+	})
+	return id, err
+}
+
+// AppendLogs records several entries in one transaction.
+func (s *Store) AppendLogs(ctx context.Context, entries []LogEntry) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, e := range entries {
+			if _, err := s.appendLog(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) appendLog(ctx context.Context, tx *sql.Tx, e LogEntry) (int64, error) {
 	if !slices.Contains(logActions, e.Action) {
 		return 0, fmt.Errorf("log %s %s: action %q is not one of %s", e.Kind, e.SourceID, e.Action, strings.Join(logActions, ", "))
 	}
@@ -60,7 +83,7 @@ func (s *Store) AppendLog(ctx context.Context, e LogEntry) (int64, error) {
 	if e.RunID != 0 {
 		runID = e.RunID
 	}
-	res, err := s.db.ExecContext(ctx, `
+	res, err := tx.ExecContext(ctx, `
 INSERT INTO log (run_id, time, action, kind, source_id, target_id, name, changes, status, error_code, error)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		runID, toDB(e.Time), e.Action, e.Kind, e.SourceID, e.TargetID, e.Name, string(c), e.Status, e.ErrorCode, e.Error)

@@ -52,6 +52,29 @@ CREATE TABLE kv (
 	value TEXT NOT NULL
 );
 `,
+	`
+CREATE TABLE binding (
+	id             INTEGER PRIMARY KEY CHECK (id = 1),
+	slack_org      TEXT    NOT NULL CHECK (slack_org <> ''),
+	slack_org_name TEXT    NOT NULL,
+	directory      TEXT    NOT NULL CHECK (directory <> ''),
+	bound          INTEGER NOT NULL
+);
+CREATE TABLE pending (
+	kind         TEXT    NOT NULL CHECK (kind IN ('user', 'group')),
+	source_id    TEXT    NOT NULL CHECK (source_id <> ''),
+	name         TEXT    NOT NULL,
+	action       TEXT    NOT NULL,
+	error_code   TEXT    NOT NULL,
+	error        TEXT    NOT NULL,
+	first_failed INTEGER NOT NULL,
+	last_failed  INTEGER NOT NULL,
+	attempts     INTEGER NOT NULL,
+	PRIMARY KEY (kind, source_id)
+);
+ALTER TABLE runs ADD COLUMN plan_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN applied INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // migrate applies the pending migrations, each in its own transaction that

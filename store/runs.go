@@ -17,6 +17,7 @@ const (
 	RunInterrupted = "interrupted"
 	RunRefused     = "refused"   // stopped by a safety check
 	RunCancelled   = "cancelled" // the user declined to apply the plan
+	RunReset       = "reset"     // `slackprov state reset` forgot the state
 )
 
 // Run records one sync or dry run.
@@ -61,9 +62,9 @@ func (s *Store) CloseAbandonedRuns(ctx context.Context) (int64, error) {
 // FinishRun records how run id ended.
 func (s *Store) FinishRun(ctx context.Context, id int64, status string, counts map[string]int, errMsg string) error {
 	switch status {
-	case RunOK, RunFailed, RunInterrupted, RunRefused, RunCancelled:
+	case RunOK, RunFailed, RunInterrupted, RunRefused, RunCancelled, RunReset:
 	default:
-		return fmt.Errorf("finish run %d: status %q is not one of ok, failed, interrupted, refused, cancelled", id, status)
+		return fmt.Errorf("finish run %d: status %q is not one of ok, failed, interrupted, refused, cancelled, reset", id, status)
 	}
 	if counts == nil {
 		counts = map[string]int{}
@@ -117,16 +118,7 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
 
 // LastRun returns the newest run, or nil when there has been none.
 func (s *Store) LastRun(ctx context.Context) (*Run, error) {
-	row := s.db.QueryRowContext(ctx,
-		`SELECT id, started, finished, status, dry_run, source, counts, error FROM runs ORDER BY id DESC LIMIT 1`)
-	r, err := scanRun(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("state file %s: read last run: %w", s.path, err)
-	}
-	return &r, nil
+	return s.oneRun(ctx, `ORDER BY id DESC LIMIT 1`)
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -143,4 +135,40 @@ func scanRun(sc scanner) (Run, error) {
 		return Run{}, fmt.Errorf("run %d: counts: %w", r.ID, err)
 	}
 	return r, nil
+}
+
+// MarkApplying records that run id starts writing to Slack, executing the
+// plan planID. From then on, plans computed before it are out of date.
+func (s *Store) MarkApplying(ctx context.Context, id int64, planID string) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE runs SET applied = 1, plan_id = ? WHERE id = ?`, planID, id); err != nil {
+		return fmt.Errorf("state file %s: mark run %d as applying: %w", s.path, id, err)
+	}
+	return nil
+}
+
+// LastAppliedRun returns the newest run that wrote (or began writing) to
+// Slack, or reset the state; nil when there has been none.
+func (s *Store) LastAppliedRun(ctx context.Context) (*Run, error) {
+	return s.oneRun(ctx, `WHERE applied = 1 ORDER BY id DESC LIMIT 1`)
+}
+
+// RunForPlan returns the first run that applied the plan planID, or nil.
+func (s *Store) RunForPlan(ctx context.Context, planID string) (*Run, error) {
+	if planID == "" {
+		return nil, nil
+	}
+	return s.oneRun(ctx, `WHERE applied = 1 AND plan_id = ? ORDER BY id LIMIT 1`, planID)
+}
+
+func (s *Store) oneRun(ctx context.Context, where string, args ...any) (*Run, error) {
+	row := s.db.QueryRowContext(ctx,
+		`SELECT id, started, finished, status, dry_run, source, counts, error FROM runs `+where, args...)
+	r, err := scanRun(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("state file %s: read runs: %w", s.path, err)
+	}
+	return &r, nil
 }

@@ -68,9 +68,22 @@ type Options struct {
 	// mapping's SourceAttributes); empty means every attribute directory.User
 	// knows.
 	Select []string
-	Now    func() time.Time
+	// Fingerprint digests everything else that decides the desired state
+	// (compiled mappings, scoping filters, source settings). It is saved
+	// with the read position; when it differs the next read is a full one,
+	// since unchanged users may now map, or scope, differently.
+	Fingerprint string
+	// Retry names objects an incremental read returns even when unchanged:
+	// those whose provisioning failed last time, so every run retries them.
+	Retry Retry
+	Now   func() time.Time
 	// Sleep waits out throttling; default a timer that honours ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Retry lists directory user and group ids to read again.
+type Retry struct {
+	Users, Groups []string
 }
 
 // Source is the Entra ID directory source.

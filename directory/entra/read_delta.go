@@ -120,6 +120,26 @@ func (s *Source) readDelta(ctx context.Context, prev *syncState, links deltaLink
 		return full, err == nil, err
 	}
 
+	// retry reads a user that failed last time, unless this read has it
+	// already; gone says what to do when Graph no longer has it.
+	retry := func(id string, gone func()) error {
+		for _, u := range snap.Users {
+			if u.ID == id {
+				return nil
+			}
+		}
+		pu, err := s.fetchUser(ctx, id)
+		if isNotFound(err) {
+			gone()
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("entra: read user %s, whose provisioning failed last time: %w", id, err)
+		}
+		snap.Users = append(snap.Users, pu.user)
+		return nil
+	}
+
 	if s.opts.Scope == scopeAll {
 		for _, id := range changedOrder {
 			pu, ok, err := resolve(changed[id])
@@ -131,6 +151,14 @@ func (s *Source) readDelta(ctx context.Context, prev *syncState, links deltaLink
 				continue
 			}
 			snap.Users = append(snap.Users, pu.user)
+		}
+		for _, id := range s.opts.Retry.Users {
+			if deleted[id] {
+				continue
+			}
+			if err := retry(id, func() { deleted[id] = true }); err != nil {
+				return nil, err
+			}
 		}
 		removedUsers = deleted
 		memberOK = notIn(allMembers(groups), deleted)
@@ -170,12 +198,27 @@ func (s *Source) readDelta(ctx context.Context, prev *syncState, links deltaLink
 			}
 			snap.Users = append(snap.Users, pu.user)
 		}
+		for _, id := range s.opts.Retry.Users {
+			if !scope[id] {
+				// Gone from scope: a pending deactivation is retried.
+				removedUsers[id] = true
+				continue
+			}
+			if err := retry(id, func() { delete(scope, id) }); err != nil {
+				return nil, err
+			}
+		}
 		for id := range before {
 			if !scope[id] {
 				removedUsers[id] = true
 			}
 		}
 		memberOK = scope
+	}
+	for _, id := range s.opts.Retry.Groups {
+		if _, ok := groups[id]; ok {
+			changedGroups[id] = true
+		}
 	}
 
 	for _, id := range groupOrder {

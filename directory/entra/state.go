@@ -20,11 +20,13 @@ const (
 // the last committed read. Assignments have no delta query, so each run
 // lists them again and diffs against this.
 type syncState struct {
-	Version     int                    `json:"version"`
-	Scope       string                 `json:"scope"`
-	AppID       string                 `json:"appId,omitempty"`
-	Graph       string                 `json:"graph"`
-	Select      string                 `json:"select"`
+	Version int    `json:"version"`
+	Scope   string `json:"scope"`
+	AppID   string `json:"appId,omitempty"`
+	Graph   string `json:"graph"`
+	Select  string `json:"select"`
+	// Fingerprint is Options.Fingerprint at the last committed read.
+	Fingerprint string                 `json:"fingerprint,omitempty"`
 	DirectUsers []string               `json:"directUsers,omitempty"`
 	Groups      map[string]*groupState `json:"groups"`
 }
@@ -55,7 +57,7 @@ func (s *Source) newState(direct []string, groups map[string]*groupState) *syncS
 	d := append([]string(nil), direct...)
 	sort.Strings(d)
 	st := &syncState{Version: stateVersion, Scope: s.opts.Scope, Graph: s.graph.base.String(),
-		Select: s.sel.signature(), Groups: groups}
+		Select: s.sel.signature(), Fingerprint: s.opts.Fingerprint, Groups: groups}
 	if s.opts.Scope == scopeAssigned {
 		st.AppID, st.DirectUsers = s.opts.AppID, d
 	}
@@ -83,6 +85,8 @@ func (s *Source) loadState(ctx context.Context) (*syncState, deltaLinks, string,
 		return nil, deltaLinks{}, "Entra: the Graph URL changed: reading the whole directory again", nil
 	case st.Select != s.sel.signature():
 		return nil, deltaLinks{}, "Entra: the mappings read different attributes now, and delta queries track only the attributes they started with: reading the whole directory again", nil
+	case st.Fingerprint != s.opts.Fingerprint:
+		return nil, deltaLinks{}, "Entra: the mappings, scoping filters or source settings changed since the last applied run: re-evaluating every user and group in scope, as --full would", nil
 	}
 	var links deltaLinks
 	var okU, okG bool

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Pending is an object whose last provisioning failed, while planning or in
+// Slack. Every later run re-reads and retries it, incremental runs included,
+// until it succeeds or leaves the directory.
+type Pending struct {
+	Kind        string // "user" or "group"
+	SourceID    string
+	Name        string
+	Action      string
+	ErrorCode   string
+	Error       string
+	FirstFailed time.Time
+	LastFailed  time.Time
+	Attempts    int
+}
+
+// Pending returns every pending failure, by kind and source id.
+func (s *Store) Pending(ctx context.Context) ([]Pending, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, source_id, name, action, error_code, error, first_failed, last_failed, attempts
+FROM pending ORDER BY kind, source_id`)
+	if err != nil {
+		return nil, fmt.Errorf("state file %s: read pending failures: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []Pending
+	for rows.Next() {
+		var p Pending
+		var first, last int64
+		if err := rows.Scan(&p.Kind, &p.SourceID, &p.Name, &p.Action, &p.ErrorCode, &p.Error, &first, &last, &p.Attempts); err != nil {
+			return nil, fmt.Errorf("state file %s: read pending failures: %w", s.path, err)
+		}
+		p.FirstFailed, p.LastFailed = fromDB(first), fromDB(last)
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state file %s: read pending failures: %w", s.path, err)
+	}
+	return out, nil
+}
+
+// SavePending records a run's failures. With replace (a run that evaluated
+// every pending object again) the failures become the whole pending set, so
+// objects that succeeded or left scope are dropped; without it (an
+// interrupted run) they are only added. An object that failed before keeps
+// its first failure time and counts one more attempt.
+func (s *Store) SavePending(ctx context.Context, failures []Pending, replace bool) error {
+	now := toDB(s.now())
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		old := map[[2]string][2]int64{}
+		if replace {
+			rows, err := tx.QueryContext(ctx, `SELECT kind, source_id, first_failed, attempts FROM pending`)
+			if err != nil {
+				return fmt.Errorf("state file %s: read pending failures: %w", s.path, err)
+			}
+			for rows.Next() {
+				var k, src string
+				var first, attempts int64
+				if err := rows.Scan(&k, &src, &first, &attempts); err != nil {
+					rows.Close()
+					return fmt.Errorf("state file %s: read pending failures: %w", s.path, err)
+				}
+				old[[2]string{k, src}] = [2]int64{first, attempts}
+			}
+			rows.Close()
+			if _, err := tx.ExecContext(ctx, `DELETE FROM pending`); err != nil {
+				return fmt.Errorf("state file %s: clear pending failures: %w", s.path, err)
+			}
+		}
+		for _, p := range failures {
+			if p.SourceID == "" {
+				// Nothing to re-read it by; a full read finds it again.
+				continue
+			}
+			first, attempts := now, int64(1)
+			if o, ok := old[[2]string{p.Kind, p.SourceID}]; ok {
+				first, attempts = o[0], o[1]+1
+			}
+			if _, err := tx.ExecContext(ctx, `
+INSERT INTO pending (kind, source_id, name, action, error_code, error, first_failed, last_failed, attempts)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (kind, source_id) DO UPDATE SET name = excluded.name, action = excluded.action,
+	error_code = excluded.error_code, error = excluded.error, last_failed = excluded.last_failed,
+	attempts = pending.attempts + 1`,
+				p.Kind, p.SourceID, p.Name, p.Action, p.ErrorCode, p.Error, first, now, attempts); err != nil {
+				return fmt.Errorf("state file %s: record pending failure of %s %s: %w", s.path, p.Kind, p.SourceID, err)
+			}
+		}
+		return nil
+	})
+}
