@@ -2,7 +2,7 @@ package provision
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,8 +59,10 @@ type planner struct {
 	linkedTo map[string]string
 	// diffTargets are the attributes an update compares, computed once.
 	diffTargets []string
-	// managerOnly are matched users to recheck once managers resolve.
+	// managerOnly are matched users to recheck once managers resolve, and
+	// waiting holds their mapped values.
 	managerOnly []managerCheck
+	waiting     valueStore
 	// delta is the incremental read's removals; nil on a full read.
 	delta   *directory.Delta
 	removed map[string]bool
@@ -144,13 +146,12 @@ func (p *planner) users() {
 	for i := range snap.Users {
 		users[i] = &snap.Users[i]
 	}
-	sort.Slice(users, func(i, j int) bool { return users[i].ID < users[j].ID })
+	slices.SortStableFunc(users, func(a, b *directory.User) int { return strings.Compare(a.ID, b.ID) })
 
 	// Two directory users computing the same userName or email cannot both
 	// exist in Slack: the second one fails, by id order, so the outcome is stable.
 	seenUserName := make(map[string]string, len(users))
 	seenEmail := make(map[string]string, len(users))
-	seenID := make(map[string]bool, len(users))
 
 	for _, e := range snap.Problems {
 		if e.Kind == "user" {
@@ -158,11 +159,11 @@ func (p *planner) users() {
 		}
 	}
 
-	for _, du := range users {
-		if seenID[du.ID] {
+	for i, du := range users {
+		// Sorted, a repeated id follows its first: only the first counts.
+		if i > 0 && users[i-1].ID == du.ID {
 			continue
 		}
-		seenID[du.ID] = true
 		// A user outside the scoping filters is deprovisioned like a
 		// disabled one, as Entra does: IsSoftDeleted reads True.
 		var obj mapping.Object = du
