@@ -78,8 +78,6 @@ func Build(in Input) *Plan {
 		},
 		byID:        make(map[string]*scim.User, len(in.SlackUsers)),
 		byExternal:  make(map[string]*scim.User, len(in.SlackUsers)),
-		byEmail:     make(map[string]*scim.User, len(in.SlackUsers)),
-		byUserName:  make(map[string]*scim.User, len(in.SlackUsers)),
 		claimed:     make(map[string]string, len(in.SlackUsers)),
 		target:      make(map[string]string, len(in.Snapshot.Users)),
 		creating:    make(map[string]int),
@@ -116,15 +114,6 @@ func (p *planner) index() {
 		if u.ExternalID != "" {
 			p.byExternal[u.ExternalID] = u
 		}
-		for _, e := range u.Emails {
-			if e.Value != "" {
-				key := strings.ToLower(e.Value)
-				if _, dup := p.byEmail[key]; !dup || e.Primary {
-					p.byEmail[key] = u
-				}
-			}
-		}
-		p.byUserName[strings.ToLower(u.UserName)] = u
 	}
 	for src, id := range p.in.UserLinks {
 		p.linkedTo[id] = src
@@ -136,6 +125,28 @@ func (p *planner) index() {
 		if e.ID != "" {
 			p.present[e.ID] = true
 		}
+	}
+}
+
+// indexNames builds byEmail and byUserName the first time a directory user
+// has neither link nor externalId to go by: on a re-sync every user has one,
+// and the two maps would hold every Slack account for nothing.
+func (p *planner) indexNames() {
+	if p.byEmail != nil {
+		return
+	}
+	p.byEmail = make(map[string]*scim.User, len(p.in.SlackUsers))
+	p.byUserName = make(map[string]*scim.User, len(p.in.SlackUsers))
+	for _, u := range p.in.SlackUsers {
+		for _, e := range u.Emails {
+			if e.Value != "" {
+				key := strings.ToLower(e.Value)
+				if _, dup := p.byEmail[key]; !dup || e.Primary {
+					p.byEmail[key] = u
+				}
+			}
+		}
+		p.byUserName[strings.ToLower(u.UserName)] = u
 	}
 }
 
@@ -192,6 +203,7 @@ func (p *planner) users() {
 			res = p.in.Mapping.EvalUser(obj, true)
 			vals = res.Values
 			if len(res.Candidates) > 0 {
+				p.indexNames()
 				taken := func(target, v string) bool {
 					key := strings.ToLower(v)
 					switch target {
@@ -308,6 +320,7 @@ func (p *planner) match(sourceID string, vals map[string]string) (u *scim.User, 
 		if v == "" {
 			continue
 		}
+		p.indexNames()
 		var u *scim.User
 		switch attr {
 		case scim.AttrWorkEmail:
