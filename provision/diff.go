@@ -282,21 +282,26 @@ func (p *planner) deactivations() {
 			unreadable++
 		}
 	}
+	// Only the absent are sorted: on a full read that is a handful of a
+	// million links.
 	var srcs []string
 	if p.delta != nil {
 		// Absence from an incremental read means "unchanged"; only what
 		// the source saw leave is gone.
-		srcs = append(srcs, p.delta.RemovedUsers...)
+		for _, src := range p.delta.RemovedUsers {
+			if !p.present[src] {
+				srcs = append(srcs, src)
+			}
+		}
 	} else {
 		for src := range p.in.UserLinks {
-			srcs = append(srcs, src)
+			if !p.present[src] {
+				srcs = append(srcs, src)
+			}
 		}
 	}
 	sort.Strings(srcs)
 	for _, src := range srcs {
-		if p.present[src] {
-			continue
-		}
 		id, linked := p.in.UserLinks[src]
 		u := p.byID[id]
 		if !linked || u == nil || p.claimed[u.ID] != "" {
