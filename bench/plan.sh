@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures planning: CPU time and allocations per plan (go test -bench), the
+# Measures planning: CPU time and allocations per plan and per user (go test -bench), the
 # peak resident memory of one 100k-user plan (/usr/bin/time), the mapping
 # evaluation cost, and the Slack and Graph request counts of the end-to-end
 # syncs. docs/performance.md records the figures.
@@ -9,7 +9,10 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 echo "== planning benchmarks (directory and Slack both populated, 1% changed)"
-go test -run '^$' -bench 'Build' -benchmem -count 6 -benchtime 3x ./provision/ | grep -E '^Benchmark'
+go test -run '^$' -bench 'Build(10k|100k|100kDirectMapping)$' -benchmem -count 6 -benchtime 3x ./provision/ | grep -E '^Benchmark'
+
+echo "== scaling: 300k and 1M users (minutes; cpu-ns/user should stay flat)"
+go test -run '^$' -bench 'Build(300k|1M)$' -benchmem -benchtime 2x -timeout 60m ./provision/ | grep -E '^Benchmark'
 
 echo "== peak memory of the 100k benchmark process (setup included: 100k directory users, 100k Slack users)"
 go test -c -o "$out/provision.test" ./provision/

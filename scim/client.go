@@ -26,10 +26,12 @@ type Options struct {
 	// instead of Token, so a rotating token can be refreshed mid-run.
 	TokenFunc  func(ctx context.Context) (string, error)
 	HTTPClient *http.Client
-	// RateShare is the share of Slack's published org-wide limits this client
-	// allows itself, since every SCIM app in the org spends the same budget.
-	// Default 0.8. Values above 1 suit an emulator running a sped-up clock:
-	// they raise rates, while bursts stay at Slack's published sizes.
+	// RateShare caps this client at a share of Slack's published org-wide
+	// limits. Default 1: every SCIM app in the org spends the same budget,
+	// and the client finds its part from the 429s Slack returns (see
+	// ratelimit.go); a lower share keeps headroom free for the others at all
+	// times. Values above 1 suit an emulator running a sped-up clock: they
+	// raise rates, while bursts stay at Slack's published sizes.
 	RateShare float64
 	// MaxRetries bounds retries of 5xx answers, dropped connections and
 	// Slack's transient errors. Default 4; negative means none.
@@ -102,7 +104,7 @@ type Client struct {
 }
 
 const (
-	defaultRateShare  = 0.8
+	defaultRateShare  = 1
 	defaultMaxRetries = 4
 	defaultMax429     = 20
 	defaultTimeout    = 60 * time.Second
@@ -168,6 +170,7 @@ func New(opts Options) (*Client, error) {
 		share = defaultRateShare
 	}
 	c.limits = newLimiters(share)
+	c.limits.rand = c.jitter
 	return c, nil
 }
 
@@ -250,17 +253,8 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	var lastToken string
 	retriedAuth := false
 	var pause time.Duration
-	// holding is set while a request refused with 429 keeps its cooldown
-	// slot: through the pause and until its retry is answered, so requests
-	// arriving meanwhile queue behind it instead of racing it.
-	var holding bool
-	defer func() {
-		if holding {
-			c.limits.release(class)
-		}
-	}()
 	for attempt := 0; ; attempt++ {
-		waited, err := c.limits.wait(ctx, class, set, holding, c.sleep)
+		waited, err := c.limits.wait(ctx, class, set, c.sleep)
 		if err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
 		}
@@ -270,9 +264,9 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		}
 		lastToken = tok
 		status, ans, body, err := c.send(ctx, r.method, target, tok, payload)
-		if holding {
-			c.limits.release(class)
-			holding = false
+		if err == nil && status != http.StatusTooManyRequests {
+			// Slack charged it to the budget whatever it answered.
+			c.limits.succeeded(class, set)
 		}
 		if c.onRequest != nil {
 			c.onRequest(RequestInfo{Method: r.method, Endpoint: class, Path: r.path(), Status: status,
@@ -308,13 +302,12 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 				if !ok {
 					ra = defaultRetryAfter
 				}
+				pause = c.limits.refused(class, set, ra)
 				if waits429 >= c.max429 {
 					e.RetryAfter = ra
 					return nil, e
 				}
 				waits429++
-				pause = c.limits.refused(class, ra, time.Now())
-				holding = true
 			case retryableStatus(e):
 				if retries >= c.maxRetries {
 					return nil, e

@@ -39,16 +39,12 @@ func (v2) listQuery(startIndex, count int, filter string) url.Values {
 	return q
 }
 
-func (v2) decodeUserList(body []byte) (*ListPage[User], error) { return decodePage[User](body) }
+func (v2) decodeUserList(body []byte) (*ListPage[User], error) {
+	return decodeListPage(body, decodeUser)
+}
 
-func (v2) decodeGroupList(body []byte) (*ListPage[Group], error) { return decodePage[Group](body) }
-
-func decodePage[T any](body []byte) (*ListPage[T], error) {
-	var p ListPage[T]
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("decoding list page: %w", err)
-	}
-	return &p, nil
+func (v2) decodeGroupList(body []byte) (*ListPage[Group], error) {
+	return decodeListPage(body, decodeGroup)
 }
 
 // encodeUser stamps the schemas Slack requires (missing_schema_element

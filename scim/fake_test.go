@@ -61,19 +61,34 @@ func (f *fakeSlack) start(t testing.TB, tweak ...func(*Options)) (*Client, *slee
 	if err != nil {
 		t.Fatal(err)
 	}
+	if opts.Sleep != nil {
+		// The limiter's clock moves with the logged sleeps, or it would ask
+		// again for the waits the log skipped.
+		c.limits.now = sl.now
+	}
 	return c, sl
 }
 
+// sleepLog records sleeps instead of sleeping; its clock is the real one
+// plus everything it skipped.
 type sleepLog struct {
-	mu     sync.Mutex
-	pauses []time.Duration
+	mu      sync.Mutex
+	pauses  []time.Duration
+	skipped time.Duration
 }
 
 func (s *sleepLog) sleep(ctx context.Context, d time.Duration) error {
 	s.mu.Lock()
 	s.pauses = append(s.pauses, d)
+	s.skipped += d
 	s.mu.Unlock()
 	return ctx.Err()
+}
+
+func (s *sleepLog) now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Now().Add(s.skipped)
 }
 
 func (s *sleepLog) all() []time.Duration {

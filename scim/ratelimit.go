@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // limitSet names one of Slack's org-wide rate-limit sets.
@@ -64,144 +63,288 @@ func setOf(method string) limitSet {
 	return setWrites
 }
 
-// limiters holds one token bucket per set and per endpoint class, scaled by
-// the share of Slack's org-wide budget we allow ourselves (other SCIM apps
-// spend the same budget).
-type limiters struct {
-	sets      map[limitSet]*rate.Limiter
-	endpoints map[string]*rate.Limiter
+// Pacing after a 429. Slack's limits are per org and every SCIM app in the
+// org spends them, so the rate left to us is unknown and moves. Each endpoint
+// class keeps its own rate between its ceiling (share × Slack's published
+// limit) and a floor:
+//
+//   - a 429 cuts it to a little below the rate Slack actually accepted from
+//     us lately, once per episode of 429s (the requests refused together, or
+//     a storm, cut once), and nothing is sent until Retry-After has passed;
+//   - back below the highest accepted rate of the last minute, it climbs back
+//     fast, closing most of the gap within a second or two: that rate was
+//     free a moment ago, and after a storm it is free again;
+//   - above it, it climbs slowly, a small part of the ceiling each second,
+//     probing for what the other apps have stopped using.
+//
+// The rate so hovers at what the other apps leave free. The Retry-After
+// pause itself costs no budget: Slack's bucket keeps filling while we wait.
+const (
+	// cutFactor multiplies the accepted rate on a 429.
+	cutFactor = 0.8
+	// recoverTime is the time constant of the fast climb: the gap to the
+	// recent peak shrinks by e each recoverTime.
+	recoverTime = 500 * time.Millisecond
+	// climbPerSecond is the part of the ceiling added per second by the slow
+	// climb.
+	climbPerSecond = 0.02
+	// floorShare is the lowest rate, as a part of the ceiling.
+	floorShare = 0.02
+	// acceptedMaxAge drops successes too old to say what is free now.
+	acceptedMaxAge = 30 * time.Second
+	// peakMemory is how long the highest accepted rate is remembered.
+	peakMemory = time.Minute
+)
 
-	mu        sync.Mutex
-	cooldowns map[string]*cooldown
+// acceptedWindow is how many recent successes measure the accepted rate.
+const acceptedWindow = 16
+
+// bucket is a token bucket that may go into debt: a reservation always takes
+// a token and says when it may be used, so waiters are served in order.
+type bucket struct {
+	rate   float64 // tokens per second
+	burst  float64
+	tokens float64
+	last   time.Time // tokens is the count at last; last may lie ahead (a Retry-After gate)
 }
 
-// cooldown spaces the requests of one endpoint class after Slack answered
-// 429. Retry-After says when Slack will have a token again; if every refused
-// goroutine came back at that moment, one would win and the rest would be
-// refused again, round after round, until they ran out of waits. Instead
-// each refused request books its own slot, Retry-After apart, and requests
-// that arrive while slots are booked queue behind them.
-//
-// Retry-After is the time until the next token, anywhere up to a whole
-// token interval, so the spacing is the longest Retry-After seen while the
-// queue lasts. One longer than a second means the budget is spent for a
-// while, not that each request needs that long: every published limit
-// refills at least one token a second, so slots are at most a second apart.
-type cooldown struct {
-	next    time.Time     // first free slot
-	spacing time.Duration // the longest Retry-After of this queue, at most maxCooldownSpacing
-	queued  int           // requests holding a slot they have not used yet
+func newBucket(rate, burst float64, now time.Time) bucket {
+	return bucket{rate: rate, burst: burst, tokens: burst, last: now}
+}
+
+// reserve takes cost tokens and returns when they may be spent.
+func (b *bucket) reserve(now time.Time, cost float64) time.Time {
+	if now.After(b.last) {
+		b.tokens = min(b.burst, b.tokens+b.rate*now.Sub(b.last).Seconds())
+		b.last = now
+	}
+	b.tokens -= cost
+	if b.tokens >= 0 {
+		return b.last
+	}
+	return b.last.Add(time.Duration(-b.tokens / b.rate * float64(time.Second)))
+}
+
+// pacer is the adaptive bucket of one endpoint class.
+type pacer struct {
+	bucket
+	ceiling, floor float64
+	// gate is the end of the latest Retry-After: nothing is sent before it.
+	gate time.Time
+	// epoch counts 429s; a reservation made before the latest one is void.
+	epoch int
+	// cutArmed is set by a success: one cut per episode of 429s, however
+	// many requests in flight were refused together or a storm lasts.
+	cutArmed bool
+	// peak is the highest accepted rate of the last peakMemory, as of peakAt.
+	peak     float64
+	peakAt   time.Time
+	climbed  time.Time // when the rate was last raised or cut
+	accepted [acceptedWindow]time.Time
+	nAccept  int
+}
+
+func newPacer(ceiling, burst float64, now time.Time) *pacer {
+	return &pacer{bucket: newBucket(ceiling, burst, now), ceiling: ceiling,
+		floor: ceiling * floorShare, cutArmed: true, climbed: now}
+}
+
+// acceptedRate is the rate of the recent successes, or 0 when there are too
+// few to say.
+func (p *pacer) acceptedRate(now time.Time) float64 {
+	n := min(p.nAccept, acceptedWindow)
+	if n < 2 {
+		return 0
+	}
+	newest := p.accepted[(p.nAccept-1)%acceptedWindow]
+	oldest := newest
+	count := 0
+	for i := range n {
+		t := p.accepted[(p.nAccept-1-i+acceptedWindow)%acceptedWindow]
+		if now.Sub(t) > acceptedMaxAge {
+			break
+		}
+		oldest = t
+		count++
+	}
+	span := newest.Sub(oldest).Seconds()
+	if count < 2 || span <= 0 {
+		return 0
+	}
+	return float64(count-1) / span
+}
+
+// succeeded records an accepted request and climbs back toward the ceiling.
+func (p *pacer) succeeded(now time.Time) {
+	p.accepted[p.nAccept%acceptedWindow] = now
+	p.nAccept++
+	p.cutArmed = true
+	if a := min(p.acceptedRate(now), p.ceiling); a >= p.peak || now.Sub(p.peakAt) > peakMemory {
+		p.peak, p.peakAt = a, now
+	}
+	if !now.After(p.climbed) {
+		return
+	}
+	dt := now.Sub(p.climbed)
+	if p.rate < p.peak {
+		p.rate = p.peak - (p.peak-p.rate)*math.Exp(-dt.Seconds()/recoverTime.Seconds())
+	}
+	p.rate = min(p.ceiling, p.rate+p.ceiling*climbPerSecond*dt.Seconds())
+	p.climbed = now
+}
+
+// refused records a 429 answered at now with Retry-After ra: nothing is sent
+// until it has passed, then one request may go at once and the rest follow
+// at the (possibly cut) rate. It returns the wait until the gate.
+func (p *pacer) refused(ra time.Duration, now time.Time) time.Duration {
+	if g := now.Add(ra); g.After(p.gate) {
+		p.gate = g
+	}
+	if p.cutArmed {
+		r := p.rate
+		if a := p.acceptedRate(now); a > 0 {
+			r = min(r, a)
+		}
+		p.rate = max(p.floor, r*cutFactor)
+		p.cutArmed = false
+	}
+	p.climbed = p.gate
+	p.tokens = 1
+	p.last = p.gate
+	p.epoch++
+	return p.gate.Sub(now)
+}
+
+// limiters holds one fixed bucket per org-wide set and one pacer per
+// endpoint class, scaled by the share of Slack's published limits we allow
+// ourselves.
+type limiters struct {
+	share float64
+	now   func() time.Time
+	// rand dithers the spacing of paced requests (see reserve).
+	rand func() float64
+
+	mu     sync.Mutex
+	sets   map[limitSet]*bucket
+	pacers map[string]*pacer
 }
 
 // newLimiters scales rates by share. Bursts shrink with a share below 1 but
 // never grow above Slack's: a share above 1 stands for a sped-up clock (an
 // emulator), which refills faster but tolerates no bigger bursts.
 func newLimiters(share float64) *limiters {
-	scaled := func(l limit) *rate.Limiter {
-		burst := max(1, int(math.Round(float64(l.burst)*min(share, 1))))
-		return rate.NewLimiter(rate.Limit(l.perMinute/60*share), burst)
-	}
-	ls := &limiters{sets: map[limitSet]*rate.Limiter{}, endpoints: map[string]*rate.Limiter{},
-		cooldowns: map[string]*cooldown{}}
+	ls := &limiters{share: share, now: time.Now, rand: rand.Float64, sets: map[limitSet]*bucket{}, pacers: map[string]*pacer{}}
+	now := ls.now()
 	for s, l := range setLimits {
-		ls.sets[s] = scaled(l)
-	}
-	for c, l := range endpointLimits {
-		ls.endpoints[c] = scaled(l)
+		rate, burst := ls.scaled(l)
+		b := newBucket(rate, burst, now)
+		ls.sets[s] = &b
 	}
 	return ls
 }
 
-const maxCooldownSpacing = time.Second
-
-// refused records a 429 for class and books the refused request's retry
-// slot; the caller must release it once the retry is answered or abandoned.
-func (ls *limiters) refused(class string, retryAfter time.Duration, now time.Time) time.Duration {
-	ls.mu.Lock()
-	defer ls.mu.Unlock()
-	cd := ls.cooldown(class)
-	slot := now.Add(retryAfter)
-	if cd.queued > 0 && cd.next.After(slot) {
-		slot = cd.next
-	}
-	if cd.queued == 0 {
-		cd.spacing = 0
-	}
-	cd.spacing = max(cd.spacing, min(retryAfter, maxCooldownSpacing))
-	cd.next = slot.Add(cd.spacing)
-	cd.queued++
-	return slot.Sub(now)
+func (ls *limiters) scaled(l limit) (rate, burst float64) {
+	return l.perMinute / 60 * ls.share, max(1, float64(l.burst)*min(ls.share, 1))
 }
 
-// queue books a slot behind the refused requests of class, if any are
-// waiting; booked says whether the caller must release it.
-func (ls *limiters) queue(class string, now time.Time) (delay time.Duration, booked bool) {
-	ls.mu.Lock()
-	defer ls.mu.Unlock()
-	cd := ls.cooldown(class)
-	if cd.queued == 0 || !cd.next.After(now) {
-		return 0, false
-	}
-	slot := cd.next
-	cd.next = slot.Add(cd.spacing)
-	cd.queued++
-	return slot.Sub(now), true
-}
-
-func (ls *limiters) release(class string) {
-	ls.mu.Lock()
-	ls.cooldown(class).queued--
-	ls.mu.Unlock()
-}
-
-// cooldown returns class's cooldown; callers hold ls.mu.
-func (ls *limiters) cooldown(class string) *cooldown {
-	cd, ok := ls.cooldowns[class]
+// pacer returns class's pacer; callers hold ls.mu. A class without its own
+// row in Slack's table is paced within its set's limit.
+func (ls *limiters) pacer(class string, set limitSet, now time.Time) *pacer {
+	p, ok := ls.pacers[class]
 	if !ok {
-		cd = &cooldown{}
-		ls.cooldowns[class] = cd
+		l, has := endpointLimits[class]
+		if !has {
+			l = setLimits[set]
+		}
+		rate, burst := ls.scaled(l)
+		p = newPacer(rate, burst, now)
+		ls.pacers[class] = p
 	}
-	return cd
+	return p
 }
 
-// wait takes one token from the request's set and, where it has one, its
-// endpoint bucket, sleeping until both are available and, unless the request
-// already sat out its own 429 slot (retrying), until its turn behind requests
-// Slack refused. It reserves both buckets at once so a request never holds
-// one token while queueing for the other, and sleeps through the injected
-// sleep so tests need not wait.
-func (ls *limiters) wait(ctx context.Context, class string, set limitSet, retrying bool, sleep func(context.Context, time.Duration) error) (time.Duration, error) {
-	now := time.Now()
-	reservations := []*rate.Reservation{ls.sets[set].ReserveN(now, 1)}
-	if l, ok := ls.endpoints[class]; ok {
-		reservations = append(reservations, l.ReserveN(now, 1))
+// succeeded records that Slack accepted a request of class.
+func (ls *limiters) succeeded(class string, set limitSet) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	now := ls.now()
+	ls.pacer(class, set, now).succeeded(now)
+}
+
+// refused records a 429 for class and returns the wait Retry-After asks for.
+func (ls *limiters) refused(class string, set limitSet, ra time.Duration) time.Duration {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	now := ls.now()
+	return ls.pacer(class, set, now).refused(ra, now)
+}
+
+// reserve takes a token from the request's set and its class, returning the
+// time both allow and the class's epoch.
+//
+// Once the burst is spent, paced requests are spaced unevenly, between half
+// and one and a half of the mean interval. Evenly spaced at Slack's refill
+// rate they would take each token the moment it is whole, and another app
+// asking in between would be refused every time, never taking the token
+// whose loss would show us, as a 429, that it is there.
+func (ls *limiters) reserve(class string, set limitSet, now time.Time) (time.Time, int) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	p := ls.pacer(class, set, now)
+	cost := 1.0
+	if p.tokens < 1 {
+		cost = 0.5 + ls.rand()
 	}
-	var delay time.Duration
-	for _, r := range reservations {
-		delay = max(delay, r.DelayFrom(now))
+	at := p.reserve(now, cost)
+	if s := ls.sets[set].reserve(now, 1); s.After(at) {
+		at = s
 	}
-	if !retrying {
-		d, booked := ls.queue(class, now)
-		if booked {
-			defer ls.release(class)
+	return at, p.epoch
+}
+
+// unreserve gives back a reservation that will not be used; of one a 429
+// voided, only the set's token is left to give back.
+func (ls *limiters) unreserve(class string, set limitSet, epoch int) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	ls.sets[set].tokens++
+	if p := ls.pacers[class]; p.epoch == epoch {
+		p.tokens++
+	}
+}
+
+// current reports whether a reservation of class made in epoch still holds.
+func (ls *limiters) current(class string, epoch int) bool {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return ls.pacers[class].epoch == epoch
+}
+
+// wait sleeps until the request's set and class both allow it. A 429 that
+// arrives while it sleeps voids its reservation, and it queues again behind
+// the new Retry-After. It sleeps through the injected sleep so tests need not
+// wait.
+func (ls *limiters) wait(ctx context.Context, class string, set limitSet, sleep func(context.Context, time.Duration) error) (time.Duration, error) {
+	var waited time.Duration
+	for {
+		now := ls.now()
+		at, epoch := ls.reserve(class, set, now)
+		delay := at.Sub(now)
+		if delay <= 0 {
+			return waited, nil
 		}
-		delay = max(delay, d)
-	}
-	if delay == 0 {
-		return 0, nil
-	}
-	cancel := func() {
-		for _, r := range reservations {
-			r.CancelAt(now)
+		if dl, ok := ctx.Deadline(); ok && dl.Before(at) {
+			ls.unreserve(class, set, epoch)
+			return waited, fmt.Errorf("client-side rate limit for %s needs a %s wait, beyond the deadline: %w", class, delay.Round(time.Millisecond), context.DeadlineExceeded)
 		}
+		if err := sleep(ctx, delay); err != nil {
+			ls.unreserve(class, set, epoch)
+			return waited, err
+		}
+		waited += delay
+		if ls.current(class, epoch) {
+			return waited, nil
+		}
+		ls.unreserve(class, set, epoch)
 	}
-	if dl, ok := ctx.Deadline(); ok && dl.Before(now.Add(delay)) {
-		cancel()
-		return 0, fmt.Errorf("client-side rate limit for %s needs a %s wait, beyond the deadline: %w", class, delay.Round(time.Millisecond), context.DeadlineExceeded)
-	}
-	if err := sleep(ctx, delay); err != nil {
-		cancel()
-		return 0, err
-	}
-	return delay, nil
 }
