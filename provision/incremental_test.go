@@ -2,6 +2,8 @@ package provision
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,18 +89,10 @@ func TestIncrementalCreatePicksFreeCandidate(t *testing.T) {
 	r.sync(full)
 	ctx := context.Background()
 
-	hire := person("id-hire", "Alexandra", "Konstantinopoulou-Smith")
-	cands := defaults(t).EvalUser(&hire, true).Candidates[scim.AttrUserName]
-	if len(cands) < 2 || len(cands[0]) != 21 || !strings.HasSuffix(cands[1], "_2") {
-		t.Fatalf("the default mapping's userName candidates for %s: %q", hire.UserPrincipalName, cands)
-	}
+	hire, cands := longNamedHire(t)
 	// Another person's account, unknown to slackprov, holds the first one
 	// (in other letter case: Slack compares userNames case-insensitively).
-	holder, err := r.client.CreateUser(ctx, scim.NewUser(map[string]string{scim.AttrUserName: strings.ToUpper(cands[0]),
-		scim.AttrWorkEmail: "alex.k@example.com", scim.AttrGivenName: "Alex", scim.AttrFamilyName: "K", scim.AttrActive: "True"}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	holder := r.takeUserName(strings.ToUpper(cands[0]), "alex.k@example.com")
 
 	delta := &directory.Snapshot{Users: []directory.User{hire}, Delta: &directory.Delta{}}
 	ul, _ := r.store.Links(ctx, "user")
@@ -137,5 +131,87 @@ func TestIncrementalCreatePicksFreeCandidate(t *testing.T) {
 	}
 	if got, err := r.client.FindUserByUserName(ctx, cands[1]); err != nil || got == nil || got.ExternalID != hire.ID || got.ID == holder.ID {
 		t.Errorf("Slack account %q after apply: %+v, %v", cands[1], got, err)
+	}
+}
+
+// longNamedHire is a new directory user whose userName the default mapping
+// shortens, with its SelectUniqueValue candidates.
+func longNamedHire(t *testing.T) (directory.User, []string) {
+	t.Helper()
+	hire := person("id-hire", "Alexandra", "Konstantinopoulou-Smith")
+	cands := defaults(t).EvalUser(&hire, true).Candidates[scim.AttrUserName]
+	if len(cands) < 3 || len(cands[0]) != 21 || !strings.HasSuffix(cands[1], "_2") || !strings.HasSuffix(cands[2], "_3") {
+		t.Fatalf("the default mapping's userName candidates for %s: %q", hire.UserPrincipalName, cands)
+	}
+	return hire, cands
+}
+
+// takeUserName creates another person's Slack account holding userName.
+func (r *rig) takeUserName(userName, email string) *scim.User {
+	r.t.Helper()
+	u, err := r.client.CreateUser(context.Background(), scim.NewUser(map[string]string{scim.AttrUserName: userName,
+		scim.AttrWorkEmail: email, scim.AttrGivenName: "Other", scim.AttrFamilyName: "Person", scim.AttrActive: "True"}))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return u
+}
+
+// A candidate taken between plan and apply: the create moves on to the next
+// candidate free at plan time, says so, and fails naming the accounts only
+// when every one is gone.
+func TestCreateFallsBackToNextCandidate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		taken int // candidates taken after planning, from the first
+		want  string
+	}{
+		{name: "first taken", taken: 1, want: "_2"},
+		{name: "two taken", taken: 2, want: "_3"},
+		{name: "all taken", taken: 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t, 100, nil)
+			ctx := context.Background()
+			hire, cands := longNamedHire(t)
+			snap := company(2, 0)
+			snap.Users = append(snap.Users, hire)
+			p := r.plan(snap)
+			var op *Operation
+			for i := range p.Operations {
+				if p.Operations[i].SourceID == hire.ID {
+					op = &p.Operations[i]
+				}
+			}
+			if op == nil || op.UserName != cands[0] || !slices.Equal(op.UserNameFallbacks, cands[1:]) {
+				t.Fatalf("planned create %+v, want %q with fallbacks %q", op, cands[0], cands[1:])
+			}
+			var holders []*scim.User
+			for i := 0; i < tc.taken; i++ {
+				holders = append(holders, r.takeUserName(cands[i], fmt.Sprintf("other%d@example.com", i)))
+			}
+			if err := Apply(ctx, p, ApplyOptions{Client: r.client, Store: r.store}); err != nil {
+				t.Fatal(err)
+			}
+			if tc.want == "" {
+				if op.Status != StatusFailed || !strings.Contains(op.Error, holders[len(holders)-1].ID) || !strings.Contains(op.Error, cands[0]) {
+					t.Fatalf("create with every candidate taken: %s %q", op.Status, op.Error)
+				}
+				return
+			}
+			got := cands[tc.taken]
+			if op.Status != StatusOK || op.UserName != got || !strings.HasSuffix(got, tc.want) {
+				t.Fatalf("create: %s %q as %q, want ok as %q", op.Status, op.Error, op.UserName, got)
+			}
+			if n := op.Notes[len(op.Notes)-1]; !strings.Contains(n, holders[tc.taken-1].ID) || !strings.Contains(n, got) {
+				t.Errorf("no note of the fallback: %q", op.Notes)
+			}
+			if u, err := r.client.FindUserByUserName(ctx, got); err != nil || u == nil || u.ExternalID != hire.ID {
+				t.Errorf("Slack account %q: %+v, %v", got, u, err)
+			}
+			if again := r.plan(snap); again.HasChanges() {
+				t.Errorf("not converged: %s", Summary(again))
+			}
+		})
 	}
 }
