@@ -33,19 +33,11 @@ func TestIncrementalPlan(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	ul, _ := r.store.Links(ctx, "user")
-	gl, _ := r.store.Links(ctx, "group")
-	r.slack.ResetStats()
-	users, groups, err := ReadSlackFor(ctx, r.client, delta, ul, gl, defaults(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := r.planIncremental(delta)
 	st := r.slack.Stats()
 	if st.Requests["GET /Users/{id}"] != 3 || st.Requests["GET /Users"] != 0 || st.Requests["GET /Groups"] != 1 || st.Writes != 0 {
 		t.Errorf("verification reads: %v", st.Requests)
 	}
-	p := Build(Input{Snapshot: delta, SlackUsers: users, SlackGroups: groups, UserLinks: ul, GroupLinks: gl,
-		Mapping: defaults(t), MaxDeactivations: 50, Now: time.Now()})
 	got := map[string]Action{}
 	for _, op := range p.Operations {
 		got[op.SourceID] = op.Action
@@ -95,19 +87,11 @@ func TestIncrementalCreatePicksFreeCandidate(t *testing.T) {
 	holder := r.takeUserName(strings.ToUpper(cands[0]), "alex.k@example.com")
 
 	delta := &directory.Snapshot{Users: []directory.User{hire}, Delta: &directory.Delta{}}
-	ul, _ := r.store.Links(ctx, "user")
-	gl, _ := r.store.Links(ctx, "group")
-	r.slack.ResetStats()
-	users, groups, err := ReadSlackFor(ctx, r.client, delta, ul, gl, defaults(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	inc := r.planIncremental(delta)
 	// One email match, then the candidates up to the first free one.
 	if st := r.slack.Stats(); st.Requests["GET /Users"] != 3 || st.Total != 3 {
 		t.Errorf("incremental read of one new user: %v, want 3 filtered GET /Users", st.Requests)
 	}
-	inc := Build(Input{Snapshot: delta, SlackUsers: users, SlackGroups: groups, UserLinks: ul, GroupLinks: gl,
-		Mapping: defaults(t), MaxDeactivations: 50, Now: time.Now()})
 
 	full.Users = append(full.Users, hire)
 	fullPlan := r.plan(full)
@@ -214,4 +198,20 @@ func TestCreateFallsBackToNextCandidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// planIncremental reads Slack as an incremental run does and plans delta;
+// the emulator's stats then count that read alone.
+func (r *rig) planIncremental(delta *directory.Snapshot) *Plan {
+	r.t.Helper()
+	ctx := context.Background()
+	ul, _ := r.store.Links(ctx, "user")
+	gl, _ := r.store.Links(ctx, "group")
+	r.slack.ResetStats()
+	users, groups, err := ReadSlackFor(ctx, r.client, delta, ul, gl, defaults(r.t))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return Build(Input{Snapshot: delta, SlackUsers: users, SlackGroups: groups, UserLinks: ul, GroupLinks: gl,
+		Mapping: defaults(r.t), MaxDeactivations: 50, Now: time.Now()})
 }
