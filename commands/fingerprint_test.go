@@ -24,11 +24,12 @@ func TestMappingChangesReadEverythingAgain(t *testing.T) {
 		moves func(p *provision.Plan) int
 	}{
 		{
-			name: "userName shortened to 21 characters",
+			// Users without mail, which failed, get an email and are created.
+			name: "email falls back to the userPrincipalName",
 			change: func(m *mapping.Mapping) {
 				for i := range m.Users {
-					if m.Users[i].Target == mapping.AttrUserName {
-						m.Users[i].Expression = "Left(SlackUserName([userPrincipalName]), 21)"
+					if m.Users[i].Target == mapping.AttrWorkEmail {
+						m.Users[i].Type, m.Users[i].Source, m.Users[i].Expression = mapping.TypeExpression, "", "Coalesce([mail], [userPrincipalName])"
 					}
 				}
 			},
