@@ -273,15 +273,74 @@ func (a *applier) setLink(kind Kind, src, id string) error {
 
 func (a *applier) createUser(ctx context.Context, op *Operation) error {
 	desired := a.withManager(op)
-	u, err := a.opts.Client.CreateUser(ctx, scim.NewUser(desired))
-	if err == nil {
-		op.TargetID = u.ID
-		return a.setLink(KindUser, op.SourceID, u.ID)
+	var tried []string
+	for {
+		u, err := a.opts.Client.CreateUser(ctx, scim.NewUser(desired))
+		if err == nil {
+			op.TargetID = u.ID
+			return a.setLink(KindUser, op.SourceID, u.ID)
+		}
+		if !scim.IsCode(err, scim.CodeEmailTaken, scim.CodeUsernameTaken) {
+			return err
+		}
+		err = a.adopt(ctx, op, desired, err)
+		var taken *userNameTakenError
+		if !errors.As(err, &taken) {
+			return err
+		}
+		tried = append(tried, a.redactor.Value(scim.AttrUserName, taken.userName))
+		if len(op.UserNameFallbacks) == 0 {
+			taken.tried = tried
+			return taken
+		}
+		// Someone took the chosen candidate since the plan was made: the
+		// next one free then is tried, and Slack refuses it too if taken.
+		next := op.UserNameFallbacks[0]
+		op.UserNameFallbacks = op.UserNameFallbacks[1:]
+		op.Notes = append(op.Notes, fmt.Sprintf("%s: %q was taken by Slack account %s by the time it was created, so %q was used",
+			scim.AttrUserName, a.redactor.Value(scim.AttrUserName, taken.userName), taken.holder.ID, a.redactor.Value(scim.AttrUserName, next)))
+		desired[scim.AttrUserName] = next
+		op.Desired[scim.AttrUserName] = next
+		if op.UserName != "" {
+			op.UserName = next
+		}
+		for i := range op.Changes {
+			if op.Changes[i].Attribute == scim.AttrUserName {
+				op.Changes[i].New = a.redactor.Value(scim.AttrUserName, next)
+			}
+		}
 	}
-	if !scim.IsCode(err, scim.CodeEmailTaken, scim.CodeUsernameTaken) {
-		return err
+}
+
+// userNameTakenError is a create refused because another person's Slack
+// account holds the userName.
+type userNameTakenError struct {
+	userName string
+	holder   *scim.User
+	// tried lists every candidate refused, when there were several.
+	tried []string
+}
+
+func (e *userNameTakenError) Error() string {
+	if len(e.tried) > 1 {
+		return fmt.Sprintf("userNames %s are all taken by other Slack accounts (the last, %q, by %s (%s)) since the plan was made; run sync again to choose among the remaining candidates, or add candidates to the userName mapping",
+			strings.Join(e.tried, ", "), e.userName, e.holder.ID, e.holder.PrimaryEmail())
 	}
-	return a.adopt(ctx, op, desired, err)
+	return fmt.Sprintf("userName %q is taken by Slack account %s (%s), which is not this directory user's; change the userName mapping or rename that account",
+		e.userName, e.holder.ID, e.holder.PrimaryEmail())
+}
+
+// holdsEmail reports whether u has email among its addresses.
+func holdsEmail(u *scim.User, email string) bool {
+	if email == "" {
+		return false
+	}
+	for _, e := range u.Emails {
+		if strings.EqualFold(e.Value, email) {
+			return true
+		}
+	}
+	return false
 }
 
 // adopt recovers from a create that Slack refused because the account
@@ -301,16 +360,17 @@ func (a *applier) adopt(ctx context.Context, op *Operation, desired map[string]s
 	}
 	if existing == nil && err == nil && scim.IsCode(createErr, scim.CodeUsernameTaken) {
 		existing, err = a.opts.Client.FindUserByUserName(ctx, desired[scim.AttrUserName])
-		if existing != nil && existing.ExternalID != op.SourceID {
-			return fmt.Errorf("userName %q is taken by Slack account %s (%s), which is not this directory user's; change the userName mapping or rename that account",
-				desired[scim.AttrUserName], existing.ID, existing.PrimaryEmail())
-		}
 	}
 	if err != nil {
 		return fmt.Errorf("%v; looking up the existing account failed: %w", createErr, err)
 	}
 	if existing == nil {
 		return createErr
+	}
+	// An account holding only the userName is someone else's, however Slack
+	// named it; one with this user's email or externalId is this user's.
+	if scim.IsCode(createErr, scim.CodeUsernameTaken) && existing.ExternalID != op.SourceID && !holdsEmail(existing, desired[scim.AttrWorkEmail]) {
+		return &userNameTakenError{userName: desired[scim.AttrUserName], holder: existing}
 	}
 	a.mu.Lock()
 	owner := a.linkedTo[existing.ID]

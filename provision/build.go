@@ -167,6 +167,7 @@ func (p *planner) users() {
 	// exist in Slack: the second one fails, by id order, so the outcome is stable.
 	seenUserName := make(map[string]string, len(users))
 	seenEmail := make(map[string]string, len(users))
+	var fallbacks []string
 
 	for _, e := range snap.Problems {
 		if e.Kind == "user" {
@@ -209,6 +210,7 @@ func (p *planner) users() {
 			}
 			res = p.in.Mapping.EvalUser(obj, true)
 			vals = res.Values
+			fallbacks = nil
 			if len(res.Candidates) > 0 {
 				p.indexNames()
 				taken := func(target, v string) bool {
@@ -225,9 +227,10 @@ func (p *planner) users() {
 					p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "no_unique_value", msg)
 					continue
 				}
+				fallbacks = laterFree(&res, scim.AttrUserName, taken)
 			}
 		}
-		op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how, Notes: notesOf(res.Notes)}
+		op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how, Notes: notesOf(res.Notes), UserNameFallbacks: fallbacks}
 		if dup := firstOwner(seenUserName, strings.ToLower(vals[scim.AttrUserName]), du.ID); dup != "" {
 			op.Action = actionFor(match, active)
 			p.fail(op, "duplicate_username", p.hide(vals, fmt.Sprintf("userName %q is also computed for directory user %s; make the mapping produce unique userNames", vals[scim.AttrUserName], dup)))
@@ -252,6 +255,31 @@ func (p *planner) users() {
 		p.planExisting(op, match, vals, res.Problems, active)
 		p.dropSwitchedOff(n)
 	}
+	// A fallback that a later user chose is not free after all.
+	for _, i := range p.creating {
+		op := &p.plan.Operations[i]
+		op.UserNameFallbacks = slices.DeleteFunc(op.UserNameFallbacks, func(v string) bool { return seenUserName[strings.ToLower(v)] != "" })
+		if len(op.UserNameFallbacks) == 0 {
+			op.UserNameFallbacks = nil
+		}
+	}
+}
+
+// laterFree returns the candidates after the one chosen for target that
+// taken says are free now.
+func laterFree(res *mapping.Result, target string, taken func(target, value string) bool) []string {
+	cands := res.Candidates[target]
+	i := slices.Index(cands, res.Values[target])
+	if i < 0 {
+		return nil
+	}
+	var free []string
+	for _, c := range cands[i+1:] {
+		if !taken(target, c) {
+			free = append(free, c)
+		}
+	}
+	return free
 }
 
 // pickUnique settles each SelectUniqueValue mapping on its first candidate

@@ -74,6 +74,11 @@ type Operation struct {
 	// ManagerSourceID names a manager whose Slack id is only known once an
 	// earlier create in the same apply has run.
 	ManagerSourceID string `json:"manager_source_id,omitempty"`
+	// UserNameFallbacks are a create's later SelectUniqueValue userName
+	// candidates that no account the plan saw and no other create holds:
+	// apply tries them in turn when Slack says the chosen one was taken
+	// since the plan was made.
+	UserNameFallbacks []string `json:"user_name_fallbacks,omitempty"`
 	// Level orders creates so managers exist before their reports.
 	Level int `json:"level,omitempty"`
 

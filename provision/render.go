@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/slackprov/slackprov/scim"
 )
 
 // RenderOptions tune the text rendering of a plan.
@@ -160,6 +162,9 @@ func RenderJSON(w io.Writer, p *Plan) error {
 		shown.Operations = make([]Operation, len(p.Operations))
 		for i, op := range p.Operations {
 			op.Desired = r.Values(op.Desired)
+			if r.Redacted(scim.AttrUserName) {
+				op.UserNameFallbacks = nil
+			}
 			shown.Operations[i] = op
 		}
 		p = &shown
