@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/slackprov/slackprov/wire"
 )
 
 // Client calls the Slack Web API methods the token lifecycle needs:
@@ -79,11 +81,10 @@ func (c *Client) now() time.Time {
 	return time.Now()
 }
 
+// httpClient is the configured client, guarded: every Web API call carries
+// a secret (a token, a code, a client secret), so none goes out in clear.
 func (c *Client) httpClient() *http.Client {
-	if c.HTTPClient != nil {
-		return c.HTTPClient
-	}
-	return http.DefaultClient
+	return wire.Guard(c.HTTPClient)
 }
 
 func (c *Client) methodURL(method string) string {
@@ -100,6 +101,9 @@ func (c *Client) call(ctx context.Context, method, bearer string, form url.Value
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	if bearer != "" {
+		if err := wire.CheckToken(bearer); err != nil {
+			return nil, fmt.Errorf("Slack %s: %w", method, err)
+		}
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
 	if basic {

@@ -149,9 +149,10 @@ func (f *Flow) Run(ctx context.Context) (*Credential, error) {
 	defer cancel()
 
 	results := make(chan delivery, 2)
+	ignored := make(chan string, 16)
 	var srv *loopbackServer
 	if port, path, ok := loopbackTarget(f.RedirectURL); ok {
-		srv, err = startLoopback(port, path, results)
+		srv, err = startLoopback(port, path, state, results, ignored)
 		if err != nil {
 			return nil, err
 		}
@@ -181,13 +182,27 @@ func (f *Flow) Run(ctx context.Context) (*Credential, error) {
 	}
 
 	var d delivery
-	select {
-	case d = <-results:
-	case <-waitCtx.Done():
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+	var denied string
+wait:
+	for {
+		select {
+		case d = <-results:
+			break wait
+		case code := <-ignored:
+			if code != "" && denied == "" {
+				denied = code
+			}
+			fmt.Fprintf(messages, "Ignored a redirect to %s that did not carry this run's state (an old browser tab or a forged link); still waiting for Slack's…\n", f.RedirectURL)
+		case <-waitCtx.Done():
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			msg := fmt.Sprintf("timed out after %s waiting for the browser to return to %s", timeout, f.RedirectURL)
+			if denied != "" {
+				msg += fmt.Sprintf(" (a redirect saying %q came without this run's state and was ignored; if you clicked Cancel, that was it)", denied)
+			}
+			return nil, errors.New(msg + ": run `slackprov authorize` again (use --timeout for more time, or --no-browser to paste the redirected URL)")
 		}
-		return nil, fmt.Errorf("timed out after %s waiting for the browser to return to %s: run `slackprov authorize` again (use --timeout for more time, or --no-browser to paste the redirected URL)", timeout, f.RedirectURL)
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -199,8 +214,13 @@ func (f *Flow) Run(ctx context.Context) (*Credential, error) {
 	return cred, err
 }
 
+// sameState compares a callback's state with this run's in constant time.
+func sameState(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
 func (f *Flow) finish(ctx context.Context, cb callback, state, verifier string) (*Credential, error) {
-	if subtle.ConstantTimeCompare([]byte(cb.state), []byte(state)) != 1 {
+	if !sameState(cb.state, state) {
 		if cb.errCode != "" && cb.state == "" {
 			return nil, &DeniedError{Code: cb.errCode}
 		}

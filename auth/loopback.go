@@ -53,8 +53,11 @@ type loopbackServer struct {
 }
 
 // startLoopback listens on 127.0.0.1 and, where the machine has IPv6, ::1:
-// browsers resolve "localhost" to either.
-func startLoopback(port int, path string, results chan<- delivery) (*loopbackServer, error) {
+// browsers resolve "localhost" to either. Only a callback carrying this
+// run's state is delivered: any web page can send the browser to this
+// address, and a forged callback must not end the wait for the genuine one.
+// Each ignored callback's error code ("" when it had none) goes to ignored.
+func startLoopback(port int, path, state string, results chan<- delivery, ignored chan<- string) (*loopbackServer, error) {
 	var lns []net.Listener
 	for _, addr := range []string{"127.0.0.1", "::1"} {
 		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
@@ -83,6 +86,15 @@ func startLoopback(port int, path string, results chan<- delivery) (*loopbackSer
 		if !ok {
 			writeResultPage(w, http.StatusBadRequest, false, "Not an authorization callback",
 				"This address only receives Slack's redirect after you click Allow.")
+			return
+		}
+		if !sameState(cb.state, state) {
+			select {
+			case ignored <- cb.errCode:
+			default:
+			}
+			writeResultPage(w, http.StatusBadRequest, false, "Not this authorization",
+				"This link does not belong to the authorization slackprov is waiting for, so it was ignored. Finish the authorization in the browser tab slackprov opened.")
 			return
 		}
 		first := false

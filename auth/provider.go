@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/slackprov/slackprov/wire"
 )
 
 // RefreshMargin is how long before expiry a rotating token is refreshed, so
@@ -112,6 +114,13 @@ func (p *TokenProvider) load(ctx context.Context) error {
 	cred, src, err := p.store.Load(ctx)
 	if err != nil {
 		return err
+	}
+	if err := wire.CheckToken(cred.AccessToken); err != nil {
+		fix := "run `slackprov authorize` (or `slackprov authorize --token-stdin`) to store it again"
+		if src == SourceEnv {
+			fix = "set " + EnvToken + " again without it"
+		}
+		return fmt.Errorf("the Slack token from %s: %w: %s", p.store.Location(src), err, fix)
 	}
 	p.cred, p.source = cred, src
 	return nil

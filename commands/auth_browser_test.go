@@ -183,13 +183,15 @@ func TestBrowserAuthorizeFailures(t *testing.T) {
 		name     string
 		button   string
 		edit     func(*url.URL)
+		args     []string
 		setup    func(t *testing.T, w *authWorld) func()
 		wantCode int
 		want     string
 		wantPage string
 	}{
 		{name: "cancel", button: "#cancel", wantCode: ExitAuth, want: "cancelled in the browser", wantPage: "Authorization failed"},
-		{name: "wrong state", button: "#allow", edit: forgeState, wantCode: ExitAuth, want: "state does not match", wantPage: "Authorization failed"},
+		{name: "wrong state is ignored until the timeout", button: "#allow", edit: forgeState, args: []string{"--timeout", "3s"},
+			wantCode: ExitError, want: "timed out after 3s", wantPage: "Not this authorization"},
 		{
 			name: "expired code", button: "#allow", wantCode: ExitAuth, want: "older than 10 minutes", wantPage: "Authorization failed",
 			setup: func(t *testing.T, w *authWorld) func() {
@@ -217,7 +219,7 @@ func TestBrowserAuthorizeFailures(t *testing.T) {
 				defer tt.setup(t, w)()
 			}
 			browser.reset()
-			code, out, errOut := w.run("", browser.opener(tt.button, tt.edit), "authorize")
+			code, out, errOut := w.run("", browser.opener(tt.button, tt.edit), append([]string{"authorize"}, tt.args...)...)
 			if code != tt.wantCode || !strings.Contains(errOut, tt.want) {
 				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s\nwant %q", code, tt.wantCode, out, errOut, tt.want)
 			}

@@ -125,8 +125,11 @@ func TestAuthorizeFailures(t *testing.T) {
 					u.RawQuery = q.Encode()
 				})
 			},
-			wantCode: ExitAuth,
-			want:     "state does not match",
+			// A forged callback is ignored: the flow waits for the genuine
+			// one, which never comes here.
+			args:     []string{"--timeout", "2s"},
+			wantCode: ExitError,
+			want:     "timed out after 2s",
 		},
 		{
 			name:    "expired code",

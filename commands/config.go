@@ -5,11 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/slackprov/slackprov/auth"
+	"github.com/slackprov/slackprov/wire"
 )
 
 // Config is one profile's settings, read from the YAML config file.
@@ -117,9 +122,15 @@ func LoadConfig(path, profile string, explicit bool) (*Config, error) {
 	case err != nil:
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
+	return parseConfig(path, data, profile)
+}
+
+// parseConfig is LoadConfig for a file already read.
+func parseConfig(path string, data []byte, profile string) (*Config, error) {
+	cfg := defaultConfig()
 	file := configFile{Config: cfg}
-	if err := decodeStrict(data, &file); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+	if err := decodeChecked(path, data, &file); err != nil {
+		return nil, err
 	}
 	cfg = file.Config
 	if profile != "default" {
@@ -133,19 +144,38 @@ func LoadConfig(path, profile string, explicit bool) (*Config, error) {
 	}
 	cfg.Profile = profile
 	if err := cfg.validate(); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		where := path
+		if profile != "default" {
+			where += " (profile " + profile + ")"
+		}
+		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	cfg.finish(path)
 	return &cfg, nil
 }
 
-func decodeStrict(data []byte, v any) error {
+// decodeChecked decodes a config file after checking every key and value
+// kind, the profiles' included, so a typo is an error with its line rather
+// than a setting silently left at its default.
+func decodeChecked(path string, data []byte, file *configFile) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	return dec.Decode(v)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil
+	}
+	root := doc.Content[0]
+	if errs := checkKeys(path, root, reflect.TypeOf(configFile{}), ""); len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	if err := root.Decode(file); err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	return nil
 }
 
 func (c *Config) validate() error {
@@ -153,6 +183,11 @@ func (c *Config) validate() error {
 	case "file", "entra":
 	default:
 		return fmt.Errorf("source.type %q: use file or entra", c.Source.Type)
+	}
+	switch strings.ToLower(strings.TrimSpace(c.Source.Entra.Scope)) {
+	case "assigned", "all":
+	default:
+		return fmt.Errorf("source.entra.scope %q: use assigned (users and groups assigned to the Slack app) or all", c.Source.Entra.Scope)
 	}
 	if c.Safety.MaxDeactivations != nil && *c.Safety.MaxDeactivations < 0 {
 		return fmt.Errorf("safety.max_deactivations must be 0 or more, not %d", *c.Safety.MaxDeactivations)
@@ -162,10 +197,37 @@ func (c *Config) validate() error {
 		// relies on it; say so until notifications exist.
 		return fmt.Errorf("notify: this version of slackprov sends no notifications yet; remove the notify section, and watch `slackprov runs` or the exit status instead")
 	}
-	if c.Slack.RateShare <= 0 {
-		return fmt.Errorf("slack.rate_share must be above 0, not %g", c.Slack.RateShare)
+	if p := c.Slack.RedirectPort; p < 1 || p > 65535 {
+		return fmt.Errorf("slack.redirect_port %d is not a port (1 to 65535); the default is %d", p, auth.DefaultRedirectPort)
+	}
+	for _, u := range []struct{ key, url string }{
+		{"slack.scim_url", c.Slack.SCIMURL},
+		{"slack.api_url", c.Slack.APIURL},
+		{"slack.authorize_url", c.Slack.AuthorizeURL},
+		{"slack.redirect_url", c.Slack.RedirectURL},
+		{"source.entra.graph_url", c.Source.Entra.GraphURL},
+		{"source.entra.authority_host", c.Source.Entra.AuthorityHost},
+	} {
+		if u.url == "" && u.key == "slack.redirect_url" {
+			continue
+		}
+		if err := wire.CheckRawURL(u.url); err != nil {
+			return fmt.Errorf("%s: %w", u.key, err)
+		}
+	}
+	// Above 1 the client would spend more than Slack's whole published
+	// budget; only an emulator on a sped-up clock, on this machine, wants that.
+	share := c.Slack.RateShare
+	if share <= 0 || share > 1 && !loopbackURL(c.Slack.SCIMURL) {
+		return fmt.Errorf("slack.rate_share %g: use a share of Slack's published limits above 0 and at most 1 (default 0.8; values above 1 only for an emulator on this machine)", share)
 	}
 	return nil
+}
+
+// loopbackURL reports whether raw points at this machine (an emulator).
+func loopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && wire.Loopback(u.Hostname())
 }
 
 // finish resolves relative paths against the config file's folder and fills

@@ -47,7 +47,37 @@ func TestLoadConfig(t *testing.T) {
 				}
 			}},
 		{name: "an unknown profile lists the known ones", profile: "prod", body: "profiles:\n  staging: {}\n", wantErr: `no profile "prod" (profiles here: staging)`},
-		{name: "a typo names the line", profile: "default", body: "slack:\n  scim_ulr: x\n", wantErr: "line 2: field scim_ulr not found"},
+		{name: "a typo names the file, the line and the key", profile: "default", body: "slack:\n  scim_ulr: x\n", wantErr: "cfg.yaml:2: slack.scim_ulr: unknown key; did you mean scim_url?"},
+		{name: "a top-level typo speaks the user's terms", profile: "default", body: "statedir: x\n", wantErr: "cfg.yaml:1: statedir: unknown key; did you mean state_dir?"},
+		{name: "a typo inside a profile is refused", profile: "prod",
+			body: "profiles:\n  prod:\n    slack:\n      scimurl: https://prod/\n", wantErr: "cfg.yaml:4: profiles.prod.slack.scimurl: unknown key; did you mean scim_url?"},
+		{name: "a typo in another profile is refused too", profile: "default",
+			body: "profiles:\n  prod:\n    safety:\n      max_deactivation: 5\n", wantErr: "cfg.yaml:4: profiles.prod.safety.max_deactivation: unknown key; did you mean max_deactivations?"},
+		{name: "a key nothing resembles lists the known ones", profile: "default", body: "safety:\n  colour: red\n", wantErr: "safety.colour: unknown key; known keys here: max_deactivations"},
+		{name: "every typo is reported", profile: "default", body: "slack:\n  scimurl: x\n  apiurl: y\n", wantErr: "cfg.yaml:3: slack.apiurl: unknown key; did you mean api_url?"},
+		{name: "a value of the wrong kind", profile: "staging", body: "profiles:\n  staging:\n    safety:\n      max_deactivations: many\n", wantErr: `cfg.yaml:4: profiles.staging.safety.max_deactivations: expected a whole number, got "many"`},
+		{name: "a section where a value belongs", profile: "default", body: "state_dir:\n  a: b\n", wantErr: "cfg.yaml:2: state_dir: expected a single value, got a section"},
+		{name: "merge keys are checked like the rest", profile: "default",
+			body: "x-base: &base\n  scim_url: https://a/\nslack:\n  <<: *base\n", wantErr: "x-base: unknown key"},
+		{name: "merged keys apply", profile: "p",
+			body: "profiles:\n  base: &base\n    slack:\n      scim_url: https://merged/\n  p:\n    <<: *base\n",
+			check: func(t *testing.T, c *Config) {
+				if c.Slack.SCIMURL != "https://merged/" {
+					t.Errorf("scim_url = %q", c.Slack.SCIMURL)
+				}
+			}},
+		{name: "a negative threshold in a profile", profile: "p", body: "profiles:\n  p:\n    safety:\n      max_deactivations: -3\n", wantErr: "(profile p): safety.max_deactivations must be 0 or more, not -3"},
+		{name: "rate_share above 1 against Slack", profile: "default", body: "slack:\n  rate_share: 1.5\n", wantErr: "slack.rate_share 1.5: use a share of Slack's published limits above 0 and at most 1"},
+		{name: "rate_share of 0", profile: "default", body: "slack:\n  rate_share: 0\n", wantErr: "slack.rate_share 0:"},
+		{name: "rate_share above 1 for an emulator here", profile: "default", body: "slack:\n  scim_url: http://127.0.0.1:8080/scim/v2/\n  rate_share: 60\n",
+			check: func(t *testing.T, c *Config) {
+				if c.Slack.RateShare != 60 {
+					t.Errorf("rate_share = %g", c.Slack.RateShare)
+				}
+			}},
+		{name: "a port out of range", profile: "default", body: "slack:\n  redirect_port: 70000\n", wantErr: "slack.redirect_port 70000 is not a port"},
+		{name: "a negative port", profile: "default", body: "slack:\n  redirect_port: -1\n", wantErr: "slack.redirect_port -1 is not a port"},
+		{name: "an unknown Entra scope", profile: "default", body: "source:\n  entra:\n    scope: everyone\n", wantErr: `source.entra.scope "everyone"`},
 		{name: "a bad source type", profile: "default", body: "source:\n  type: ldap\n", wantErr: `source.type "ldap": use file or entra`},
 		{name: "a negative threshold", profile: "default", body: "safety:\n  max_deactivations: -1\n", wantErr: "max_deactivations must be 0 or more"},
 		{name: "notify is refused, not ignored", profile: "default", body: "notify:\n  webhook_url: https://x\n", wantErr: "sends no notifications yet"},
@@ -70,5 +100,45 @@ func TestLoadConfig(t *testing.T) {
 			}
 			tt.check(t, c)
 		})
+	}
+}
+
+// Every URL a token, a code or a secret is sent to must be https, or plain
+// http to this machine; no setting turns the rule off.
+func TestConfigRefusesCleartextURLs(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ section, key string }{
+		{"slack", "scim_url"}, {"slack", "api_url"}, {"slack", "authorize_url"}, {"slack", "redirect_url"},
+		{"source.entra", "graph_url"}, {"source.entra", "authority_host"},
+	} {
+		for _, host := range []string{"slack.example:8080", "10.1.2.3", "localhost.example"} {
+			raw := "http://" + host + "/x/"
+			body := tt.section + ":\n  " + tt.key + ": " + raw + "\n"
+			if tt.section == "source.entra" {
+				body = "source:\n  entra:\n    " + tt.key + ": " + raw + "\n"
+			}
+			path := filepath.Join(dir, "cfg.yaml")
+			if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadConfig(path, "default", true)
+			want := tt.section + "." + tt.key + ": refusing " + raw + ": a token must not travel in clear: use https"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s = %s: err = %v, want %q", tt.key, raw, err, want)
+			}
+		}
+		for _, raw := range []string{"http://127.0.0.1:9/x/", "http://localhost:9/x/", "http://[::1]:9/x/", "https://slack.example/x/"} {
+			body := "slack:\n  " + tt.key + ": " + raw + "\n"
+			if tt.section == "source.entra" {
+				body = "source:\n  entra:\n    " + tt.key + ": " + raw + "\n"
+			}
+			path := filepath.Join(dir, "cfg.yaml")
+			if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := LoadConfig(path, "default", true); err != nil {
+				t.Errorf("%s = %s refused: %v", tt.key, raw, err)
+			}
+		}
 	}
 }

@@ -207,7 +207,7 @@ func (a *applier) run(ctx context.Context, op *Operation) {
 		}
 		if scim.IsAuth(err) {
 			a.mu.Lock()
-			a.authErr = fmt.Errorf("%w: %v", ErrAuth, err)
+			a.authErr = fmt.Errorf("%w: %w", ErrAuth, err)
 			a.mu.Unlock()
 		}
 	}

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/slackprov/slackprov/wire"
 )
 
 // Options configures a Client. Only BaseURL and Token are required.
@@ -119,12 +121,18 @@ func New(opts Options) (*Client, error) {
 	if base.RawQuery != "" || base.Fragment != "" || base.User != nil {
 		return nil, fmt.Errorf("scim: base URL %q must not carry a query, fragment or credentials; expected something like https://api.slack.com/scim/v2/", base.Redacted())
 	}
+	if err := wire.CheckURL(base); err != nil {
+		return nil, fmt.Errorf("scim: base URL: %w", err)
+	}
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
 		base.RawPath = ""
 	}
 	if opts.Token == "" && opts.TokenFunc == nil {
 		return nil, errors.New("scim: no token; the client needs a Slack user token with the admin scope")
+	}
+	if err := wire.CheckToken(opts.Token); err != nil {
+		return nil, fmt.Errorf("scim: %w", err)
 	}
 	c := &Client{
 		base:       base,
@@ -142,6 +150,7 @@ func New(opts Options) (*Client, error) {
 	if c.http == nil {
 		c.http = &http.Client{Timeout: defaultTimeout}
 	}
+	c.http = wire.Guard(c.http)
 	if c.userAgent == "" {
 		c.userAgent = defaultUserAgent
 	}
@@ -321,10 +330,14 @@ type answer struct {
 
 // bearer returns the token for the next request.
 func (c *Client) bearer(ctx context.Context) (string, error) {
-	if c.tokenFunc == nil {
-		return c.token, nil
+	tok := c.token
+	if c.tokenFunc != nil {
+		var err error
+		if tok, err = c.tokenFunc(ctx); err != nil {
+			return "", err
+		}
 	}
-	return c.tokenFunc(ctx)
+	return tok, wire.CheckToken(tok)
 }
 
 func (c *Client) send(ctx context.Context, method, target, token string, payload []byte) (int, answer, []byte, error) {

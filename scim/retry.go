@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/slackprov/slackprov/wire"
 )
 
 const (
@@ -61,7 +63,7 @@ func retryableTransportError(err error) bool {
 	var invalid x509.CertificateInvalidError
 	var verify *tls.CertificateVerificationError
 	if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
-		errors.As(err, &invalid) || errors.As(err, &verify) {
+		errors.As(err, &invalid) || errors.As(err, &verify) || errors.Is(err, wire.ErrCleartext) {
 		return false
 	}
 	return true

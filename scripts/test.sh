@@ -39,3 +39,7 @@ dbus-run-session -- sh -c '
   printf %s "slackprov-test-keyring" | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec go test -count=1 -timeout 20m "$@" ./...
 ' "$keyring_home" "$@"
+
+# Fuzz targets, briefly, from their committed seed corpora (testdata/fuzz/);
+# one line per target.
+go test -run '^$' -fuzz '^FuzzLoadConfig$' -fuzztime 10s ./commands/

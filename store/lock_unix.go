@@ -17,9 +17,9 @@ import (
 // run never leaves a stale lock behind.
 func (s *Store) Lock() (unlock func(), err error) {
 	path := s.path + ".lock"
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := openPrivate(path, os.O_RDWR|os.O_CREATE)
 	if err != nil {
-		return nil, fmt.Errorf("opening the run lock %s: %w", path, err)
+		return nil, fmt.Errorf("opening the run lock: %w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		holder, _ := os.ReadFile(path)

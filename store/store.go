@@ -46,8 +46,17 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return nil, fmt.Errorf("create state directory for %s: %w", abs, err)
 	}
+	if err := checkPrivateDir(filepath.Dir(abs)); err != nil {
+		return nil, err
+	}
 	if err := createPrivate(abs); err != nil {
 		return nil, err
+	}
+	// SQLite opens its side files itself; none may be a planted link.
+	for _, side := range []string{"-wal", "-shm", "-journal"} {
+		if info, err := os.Lstat(abs + side); err == nil && info.Mode()&os.ModeSymlink != 0 {
+			return nil, symlinkError(abs + side)
+		}
 	}
 
 	db, err := sql.Open("sqlite", dsn(abs))
@@ -76,23 +85,26 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // createPrivate makes sure the state file exists with owner-only permissions
 // before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
 func createPrivate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := openPrivate(path, os.O_RDWR|os.O_CREATE)
 	if err != nil {
-		return fmt.Errorf("open state file %s: %w", path, err)
+		return fmt.Errorf("open state file: %w", err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("open state file %s: %w", path, err)
+	info, err := f.Stat()
+	if err == nil && info.Mode().Perm()&0o077 != 0 {
+		err = f.Chmod(0o600)
 	}
-	info, err := os.Stat(path)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
-		return fmt.Errorf("open state file %s: %w", path, err)
-	}
-	if info.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(path, 0o600); err != nil {
-			return fmt.Errorf("restrict permissions of state file %s: %w", path, err)
-		}
+		return fmt.Errorf("restrict permissions of state file %s: %w", path, err)
 	}
 	return nil
+}
+
+// symlinkError refuses a state file that is a symbolic link.
+func symlinkError(path string) error {
+	return fmt.Errorf("%s is a symbolic link; slackprov does not follow links for its state files, so that no file elsewhere is overwritten: remove the link (slackprov recreates the file)", path)
 }
 
 // dsn builds a file: URI so that paths containing '?', '#' or '%' reach

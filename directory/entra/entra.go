@@ -29,6 +29,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
 	"github.com/slackprov/slackprov/directory"
+	"github.com/slackprov/slackprov/wire"
 )
 
 // Watermarks keeps delta links and assignment state between runs.
@@ -129,9 +130,14 @@ func New(opts Options) (*Source, error) {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, fmt.Errorf("entra: graph_url %q is not an absolute URL such as %s", opts.GraphURL, defaultGraphURL)
 	}
+	if err := wire.CheckURL(base); err != nil {
+		return nil, fmt.Errorf("entra: graph_url: %w", err)
+	}
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{Timeout: 2 * time.Minute}
 	}
+	// Graph requests carry a bearer token and token requests a secret.
+	opts.HTTPClient = wire.Guard(opts.HTTPClient)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
