@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -479,21 +480,33 @@ var (
 	userFields = []string{"id", "userName", "active", "emails", "name", "displayName", "title", "externalId",
 		SchemaEnterprise, "phoneNumbers", "nickName", "profileUrl", "timezone", "locale", "preferredLanguage",
 		"userType", "groups", "meta", "schemas"}
+	// userFieldsV1 is userFields with SCIM 1.1's enterprise URN.
+	userFieldsV1     = v1UserFields()
 	nameFields       = []string{"givenName", "familyName", "honorificPrefix"}
 	multiValueFields = []string{"value", "type", "primary"}
 	enterpriseFields = []string{"employeeNumber", "costCenter", "organization", "division", "department", "manager"}
-	managerFields    = []string{"managerId"}
+	managerFields    = []string{"managerId", "value"}
 	refFields        = []string{"value", "display"}
 	metaFields       = []string{"created", "location"}
 	groupFields      = []string{"id", "displayName", "members", "externalId", "meta", "schemas"}
 )
 
-func decodeUser(r *pageReader, u *User) error {
+func v1UserFields() []string {
+	out := slices.Clone(userFields)
+	out[slices.Index(out, SchemaEnterprise)] = SchemaEnterpriseV1
+	return out
+}
+
+func decodeUser(r *pageReader, u *User) error { return decodeUserWith(r, u, userFields) }
+
+func decodeUserV1(r *pageReader, u *User) error { return decodeUserWith(r, u, userFieldsV1) }
+
+func decodeUserWith(r *pageReader, u *User, fields []string) error {
 	if err := r.open('{', "a user object"); err != nil {
 		return err
 	}
 	for first := true; ; first = false {
-		name, done, err := r.field(first, userFields)
+		name, done, err := r.field(first, fields)
 		if err != nil || done {
 			return err
 		}
@@ -508,7 +521,7 @@ func decodeUser(r *pageReader, u *User) error {
 			err = r.multiValues(&u.PhoneNumbers)
 		case "name":
 			err = r.name(&u.Name)
-		case SchemaEnterprise:
+		case SchemaEnterprise, SchemaEnterpriseV1:
 			err = r.enterprise(&u.Enterprise)
 		case "groups":
 			err = r.refs(&u.Groups)
@@ -648,9 +661,12 @@ func (r *pageReader) manager(dst **Manager) error {
 		if err != nil || done {
 			return err
 		}
-		if name == "" {
+		switch name {
+		case "":
 			err = r.skip(1)
-		} else {
+		case "value":
+			err = r.stringInto(&(*dst).Value)
+		default:
 			err = r.stringInto(&(*dst).ManagerID)
 		}
 		if err != nil {
