@@ -11,8 +11,10 @@ import (
 // An incremental snapshot holds only what changed: the plan must touch
 // exactly those objects, read Slack only for them, and treat absence as
 // "unchanged".
-func TestIncrementalPlan(t *testing.T) {
-	r := newRig(t, 100, nil)
+func TestIncrementalPlan(t *testing.T) { forVersions(t, testIncrementalPlan) }
+
+func testIncrementalPlan(t *testing.T, version string) {
+	r := newRigAs(t, version, 100, nil)
 	full := company(50, 2)
 	r.sync(full)
 
