@@ -130,6 +130,9 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkTargetMapping(cfg, client, m); err != nil {
+		return err
+	}
 	fp, err := fingerprint(cfg, spec)
 	if err != nil {
 		return err

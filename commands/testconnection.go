@@ -113,7 +113,11 @@ func testConnectionRun(ctx context.Context, opts *TestConnectionOptions) error {
 		return err
 	}
 	rep := &connectionReport{}
-	checkSlack(ctx, opts, cfg, rep)
+	if cfg.GenericTarget() {
+		checkTarget(ctx, opts, cfg, rep)
+	} else {
+		checkSlack(ctx, opts, cfg, rep)
+	}
 	checkSource(ctx, cfg, opts.HTTPClient, rep)
 
 	code := ExitOK
@@ -249,7 +253,7 @@ var scimExplanations = map[string][2]string{
 	},
 	scim.CodeUnsupportedVersion: {
 		"this org does not accept this SCIM version at slack.scim_url",
-		"check slack.scim_url (https://api.slack.com/scim/v2/); some orgs still answer only v1",
+		"some orgs answer only v1: remove slack.scim_version (slackprov then tries v2 and moves to v1 by itself), or set it to v1",
 	},
 }
 
@@ -272,7 +276,7 @@ func checkSCIM(ctx context.Context, opts *TestConnectionOptions, cfg *Config, to
 	var limited int
 	var waited time.Duration
 	client, err := scim.New(scim.Options{
-		BaseURL: cfg.Slack.SCIMURL, Token: token, HTTPClient: opts.HTTPClient, RateShare: cfg.Slack.RateShare,
+		BaseURL: cfg.Slack.SCIMURL, Version: cfg.Slack.SCIMVersion, Token: token, HTTPClient: opts.HTTPClient, RateShare: cfg.Slack.RateShare,
 		MaxRetryAfterWaits: 1,
 		OnRequest: func(ri scim.RequestInfo) {
 			mu.Lock()
@@ -302,8 +306,8 @@ func checkSCIM(ctx context.Context, opts *TestConnectionOptions, cfg *Config, to
 		rep.fail(nameSCIM, detail, fix, creds)
 		rep.skip(nameVersion, later)
 	default:
-		rep.pass(nameSCIM, "Slack answered at "+cfg.Slack.SCIMURL)
-		rep.pass(nameVersion, describeSPC(cfg.Slack.SCIMURL, spc))
+		rep.pass(nameSCIM, "Slack answered at "+client.BaseURL())
+		rep.pass(nameVersion, describeVersion(cfg, client, spc))
 	}
 	if err != nil {
 		rep.skip(nameReadUser, later)
@@ -336,11 +340,18 @@ func checkSCIM(ctx context.Context, opts *TestConnectionOptions, cfg *Config, to
 	rep.pass(nameRateLimit, fmt.Sprintf("no 429 answers; Slack publishes no remaining-quota header, so slackprov paces itself at %.0f%% of the org-wide limits (slack.rate_share)", cfg.Slack.RateShare*100))
 }
 
-func describeSPC(url string, spc map[string]any) string {
-	version := "v2"
-	if strings.Contains(url, "/v1") {
-		version = "v1"
+// describeVersion says which SCIM version the org answers, and why when it
+// is not the configured one.
+func describeVersion(cfg *Config, c *scim.Client, spc map[string]any) string {
+	d := describeSPC(c.Version(), spc)
+	if c.BaseURL() != cfg.Slack.SCIMURL && !strings.HasSuffix(cfg.Slack.SCIMURL, "/scim/v1/") && c.Version() == "v1" {
+		d = "this org answers SCIM v1 only: " + cfg.Slack.SCIMURL + " said unsupported_version, so slackprov uses " +
+			c.BaseURL() + " for it (sync does the same; set slack.scim_version: v1 to skip the v2 attempt); " + d
 	}
+	return d
+}
+
+func describeSPC(version string, spc map[string]any) string {
 	var features []string
 	for _, f := range []string{"patch", "filter", "bulk"} {
 		if m, ok := spc[f].(map[string]any); ok {

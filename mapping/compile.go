@@ -34,7 +34,24 @@ type Compiled struct {
 	// now and rand feed Now(), Guid() and RandomString(); tests replace them.
 	now  func() time.Time
 	rand io.Reader
+	// rules are the target's validation rules; Slack's by default.
+	rules Rules
 }
+
+// Rules are the validation rules evaluated values are checked against.
+type Rules int
+
+const (
+	// RulesSlack are Slack's (reference slack-api.md §2): userName length
+	// and characters, display name, emoji, required names.
+	RulesSlack Rules = iota
+	// RulesSCIM are RFC 7643's only, for any other SCIM 2.0 app: a user has
+	// a userName, a group a displayName.
+	RulesSCIM
+)
+
+// SetRules chooses the rules EvalUser and EvalGroup check against.
+func (c *Compiled) SetRules(r Rules) { c.rules = r }
 
 // Compile validates the mapping and parses its expressions. Every problem
 // is reported, each as "file:line:col: problem" when the mapping came from

@@ -45,6 +45,10 @@ func (r Result) HasErrors() bool {
 // defaults fill null values. Slack's checks run on the result.
 func (c *Compiled) EvalUser(o Object, create bool) Result {
 	r := c.eval(c.users, o, create)
+	if c.rules == RulesSCIM {
+		r.Problems = append(r.Problems, checkSCIMUser(r.Values, create || !c.OnCreateOnly(AttrUserName))...)
+		return r
+	}
 	failed := map[string]bool{}
 	for _, p := range r.Problems {
 		failed[p.Target] = true
@@ -68,7 +72,12 @@ func (c *Compiled) EvalUser(o Object, create bool) Result {
 // mapped values: the engine reads them from the directory.
 func (c *Compiled) EvalGroup(o Object, create bool) Result {
 	r := c.eval(c.groups, o, create)
-	r.Problems = append(r.Problems, checkGroup(r.Values, create || !c.GroupOnCreateOnly(AttrDisplayName))...)
+	requireName := create || !c.GroupOnCreateOnly(AttrDisplayName)
+	if c.rules == RulesSCIM {
+		r.Problems = append(r.Problems, requiredProblem(r.Values, AttrDisplayName, requireName, "group displayName is empty; SCIM (RFC 7643) requires one")...)
+		return r
+	}
+	r.Problems = append(r.Problems, checkGroup(r.Values, requireName)...)
 	return r
 }
 
