@@ -39,7 +39,9 @@ func DefaultProfile() Profile { return Profile{PageSize: 100} }
 // Supports reports whether the server's schemas declare the attribute that a
 // mapping target path writes; true when the schemas are unknown.
 func (p *Profile) Supports(path string) bool {
-	if p.UserAttributes == nil {
+	if p.UserAttributes == nil || path == AttrExternalID {
+		// externalId is common to every resource (RFC 7643 §3.1), so
+		// schemas do not list it.
 		return true
 	}
 	top := path
@@ -88,13 +90,9 @@ func (c *Client) Discover(ctx context.Context) (*Profile, error) {
 	} else if !wrongPath(err) {
 		return nil, err
 	}
-	body, err := c.do(ctx, request{method: "GET", resource: "Schemas"})
+	attrs, err := c.schemaAttributes(ctx)
 	switch {
 	case err == nil:
-		attrs, derr := schemaAttributes(body)
-		if derr != nil {
-			return nil, fmt.Errorf("SCIM GET /Schemas: %w", derr)
-		}
 		p.UserAttributes = attrs
 		p.Discovered = append(p.Discovered, "Schemas")
 	case !wrongPath(err):
@@ -104,46 +102,59 @@ func (c *Client) Discover(ctx context.Context) (*Profile, error) {
 	return &p, nil
 }
 
+// schemaPage is one page of a /Schemas answer: a ListResponse, or a bare
+// array as some servers send.
+type schemaPage struct {
+	Resources []struct {
+		ID         string       `json:"id"`
+		Attributes []schemaAttr `json:"attributes"`
+	} `json:"Resources"`
+	TotalResults int `json:"totalResults"`
+}
+
+type schemaAttr struct {
+	Name          string       `json:"name"`
+	SubAttributes []schemaAttr `json:"subAttributes"`
+}
+
 // schemaAttributes lists the attribute paths of the User schema and its
-// enterprise extension from a /Schemas answer (a ListResponse, or a bare
-// array as some servers send).
-func schemaAttributes(body []byte) (map[string]bool, error) {
-	type attr struct {
-		Name          string `json:"name"`
-		SubAttributes []attr `json:"subAttributes"`
-	}
-	type schema struct {
-		ID         string `json:"id"`
-		Attributes []attr `json:"attributes"`
-	}
-	var list struct {
-		Resources []schema `json:"Resources"`
-	}
-	if err := json.Unmarshal(body, &list); err != nil {
-		var bare []schema
-		if json.Unmarshal(body, &bare) != nil {
+// enterprise extension from /Schemas, which servers may page like any list.
+func (c *Client) schemaAttributes(ctx context.Context) (map[string]bool, error) {
+	out := map[string]bool{}
+	for start := 1; ; {
+		r := request{method: "GET", resource: "Schemas", query: c.endpoint().dialect.listQuery(start, c.pageSize(), "")}
+		body, err := c.do(ctx, r)
+		if err != nil {
 			return nil, err
 		}
-		list.Resources = bare
-	}
-	out := map[string]bool{}
-	for _, s := range list.Resources {
-		prefix := ""
-		switch s.ID {
-		case SchemaUser:
-		case SchemaEnterprise:
-			prefix = SchemaEnterprise + ":"
-		default:
-			continue
+		var page schemaPage
+		if err := json.Unmarshal(body, &page); err != nil {
+			if json.Unmarshal(body, &page.Resources) != nil {
+				return nil, fmt.Errorf("SCIM GET %s: %w", r.path(), err)
+			}
+			page.TotalResults = len(page.Resources)
 		}
-		for _, a := range s.Attributes {
-			out[prefix+a.Name] = true
-			for _, sub := range a.SubAttributes {
-				out[prefix+a.Name+"."+sub.Name] = true
+		for _, s := range page.Resources {
+			prefix := ""
+			switch s.ID {
+			case SchemaUser:
+			case SchemaEnterprise:
+				prefix = SchemaEnterprise + ":"
+			default:
+				continue
+			}
+			for _, a := range s.Attributes {
+				out[prefix+a.Name] = true
+				for _, sub := range a.SubAttributes {
+					out[prefix+a.Name+"."+sub.Name] = true
+				}
 			}
 		}
+		start += len(page.Resources)
+		if len(page.Resources) == 0 || start > page.TotalResults {
+			return out, nil
+		}
 	}
-	return out, nil
 }
 
 // Profile returns the generic target's profile, nil for Slack.
