@@ -362,3 +362,27 @@ func testGroupDeletionsCountTowardThreshold(t *testing.T, version string) {
 		t.Errorf("%d Slack groups left, want 2", n)
 	}
 }
+
+// An org whose token gets unsupported_version from /scim/v2 is found to
+// answer v1: test-connection says so, and sync provisions it over v1.
+func TestV1OnlyOrgDetectedAndSynced(t *testing.T) {
+	w := newFileWorld(t, emulator.SlackOptions{V2Unsupported: true})
+	w.directory(people(3), nil)
+	// auth.test is not part of this (test-connection asks slack.com for it);
+	// the SCIM checks are.
+	code, out, errOut := w.run("test-connection")
+	if !strings.Contains(out+errOut, "✓ SCIM version answering: this org answers SCIM v1 only") || !strings.Contains(out+errOut, "uses "+w.srv.URL+"/scim/v1/") {
+		t.Fatalf("test-connection exit %d:\n%s%s", code, out, errOut)
+	}
+	w.mustRun(ExitOK, "sync", "--yes")
+	if n := len(w.slack.Users()); n != 3 {
+		t.Fatalf("Slack has %d users after sync, want 3", n)
+	}
+	if p, code := w.plan("--detailed-exitcode"); code != ExitOK || p.HasChanges() {
+		t.Fatalf("second dry run plans changes (exit %d)", code)
+	}
+	st := w.slack.Stats()
+	if st.AppliedWrites != 3 {
+		t.Errorf("%d writes applied, want 3 creates", st.AppliedWrites)
+	}
+}
