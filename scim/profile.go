@@ -44,17 +44,28 @@ func (p *Profile) Supports(path string) bool {
 		// schemas do not list it.
 		return true
 	}
-	top := path
 	if rest, ok := strings.CutPrefix(path, SchemaEnterprise+":"); ok {
 		return p.UserAttributes[SchemaEnterprise+":"+rest]
 	}
-	if i := strings.IndexAny(top, "[."); i >= 0 {
-		if top[i] == '.' && p.UserAttributes[top] {
-			return true
-		}
-		top = top[:i]
+	i := strings.IndexAny(path, "[.")
+	if i < 0 {
+		return p.UserAttributes[path]
+	}
+	top := path[:i]
+	if path[i] == '.' && p.hasSubAttributes(top) {
+		return p.UserAttributes[path]
 	}
 	return p.UserAttributes[top]
+}
+
+// hasSubAttributes reports whether the schemas list sub-attributes of top.
+func (p *Profile) hasSubAttributes(top string) bool {
+	for a := range p.UserAttributes {
+		if strings.HasPrefix(a, top+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // Discover reads the server's /ServiceProviderConfig and /Schemas into the
