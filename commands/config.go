@@ -114,7 +114,7 @@ func defaultConfig() Config {
 			APIURL:       "https://slack.com/api/",
 			AuthorizeURL: "https://slack.com/oauth/v2/authorize",
 			RedirectPort: 53682,
-			RateShare:    0.8,
+			RateShare:    1,
 		},
 		Source: SourceConfig{Type: "file", Entra: EntraSourceConfig{
 			Scope:         "assigned",

@@ -105,8 +105,8 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	cfg.Profile = "demo"
 	cfg.Slack.SCIMURL = "http://" + ln.Addr().String() + "/scim/v2/"
 	// The emulator's clock runs TimeScale times faster, so its limits are that
-	// much higher; keep the same 80% share of them.
-	cfg.Slack.RateShare = 0.8 * opts.TimeScale
+	// much higher.
+	cfg.Slack.RateShare = opts.TimeScale
 	cfg.StateDir = filepath.Join(dir, "state")
 	httpClient := &http.Client{Timeout: 30 * time.Second}
 

@@ -334,10 +334,10 @@ func checkSCIM(ctx context.Context, opts *TestConnectionOptions, cfg *Config, to
 	defer mu.Unlock()
 	if limited > 0 {
 		rep.fail(nameRateLimit, fmt.Sprintf("Slack answered 429 to %d of these checks' requests", limited),
-			"Slack's SCIM limits are shared by every SCIM app in the org (Entra, Okta, scripts): wait a minute, or lower slack.rate_share", false)
+			"Slack's SCIM limits are shared by every SCIM app in the org (Entra, Okta, scripts): wait a minute; slackprov slows down to what they leave, and slack.rate_share caps it lower still", false)
 		return
 	}
-	rep.pass(nameRateLimit, fmt.Sprintf("no 429 answers; Slack publishes no remaining-quota header, so slackprov paces itself at %.0f%% of the org-wide limits (slack.rate_share)", cfg.Slack.RateShare*100))
+	rep.pass(nameRateLimit, fmt.Sprintf("no 429 answers; Slack publishes no remaining-quota header, so slackprov paces itself at up to %.0f%% of the org-wide limits (slack.rate_share) and slows down to what other SCIM apps leave when Slack answers 429", cfg.Slack.RateShare*100))
 }
 
 // describeVersion says which SCIM version the org answers, and why when it

@@ -29,8 +29,13 @@ type Compiled struct {
 	userScope, groupScope []compiledFilter
 	sources               []string
 	pool                  sync.Pool
-	// values holds maps handed back by Recycle for the next evaluation.
-	values sync.Pool
+	// spare holds maps handed back by Recycle for the next evaluations. Not
+	// a sync.Pool: a pool is emptied at every garbage collection, and
+	// planning a million users collects often enough that most evaluations
+	// would find it empty and allocate a map, which makes collections more
+	// frequent still.
+	spareMu sync.Mutex
+	spare   []map[string]string
 	// now and rand feed Now(), Guid() and RandomString(); tests replace them.
 	now  func() time.Time
 	rand io.Reader

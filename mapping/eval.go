@@ -49,13 +49,10 @@ func (c *Compiled) EvalUser(o Object, create bool) Result {
 		r.Problems = append(r.Problems, checkSCIMUser(r.Values, create || !c.OnCreateOnly(AttrUserName))...)
 		return r
 	}
-	failed := map[string]bool{}
-	for _, p := range r.Problems {
-		failed[p.Target] = true
-	}
+	evalProblems := r.Problems
 	r.Problems = append(r.Problems, checkUser(r.Values, func(target string) bool {
 		a := findAttr(c.users, target)
-		return !failed[target] && a.Target != "" && (create || !a.OnCreate())
+		return !hasTarget(evalProblems, target) && a.Target != "" && (create || !a.OnCreate())
 	})...)
 	// Slack refuses a new account with no name at all (invalid_name_required);
 	// on update a null name is simply not sent.
@@ -66,6 +63,17 @@ func (c *Compiled) EvalUser(o Object, create bool) Result {
 			Message: "given name and family name are both empty; Slack needs at least one for a new account"})
 	}
 	return r
+}
+
+// hasTarget reports whether a problem concerns target. Problems are few,
+// most often none, so a scan beats building a set for every user.
+func hasTarget(ps []Problem, target string) bool {
+	for _, p := range ps {
+		if p.Target == target {
+			return true
+		}
+	}
+	return false
 }
 
 // EvalGroup maps a directory group's own attributes. Members are not
@@ -89,7 +97,7 @@ func (c *Compiled) eval(attrs []compiledAttr, o Object, create bool) Result {
 		e.stack = e.stack[:0]
 		c.pool.Put(e)
 	}()
-	values, _ := c.values.Get().(map[string]string)
+	values := c.spareValues()
 	if values == nil {
 		values = make(map[string]string, len(attrs))
 	}
@@ -173,5 +181,26 @@ func (c *Compiled) candidates(e *evaluator, a *compiledAttr, r *Result) value {
 // 100k maps to the garbage collector, most of them for users with no change.
 func (c *Compiled) Recycle(values map[string]string) {
 	clear(values)
-	c.values.Put(values)
+	c.spareMu.Lock()
+	if len(c.spare) < maxSpare {
+		c.spare = append(c.spare, values)
+	}
+	c.spareMu.Unlock()
+}
+
+// maxSpare bounds the recycled maps kept: one per concurrent evaluation is
+// all that is ever reused.
+const maxSpare = 64
+
+// spareValues returns a recycled map, or nil.
+func (c *Compiled) spareValues() map[string]string {
+	c.spareMu.Lock()
+	defer c.spareMu.Unlock()
+	n := len(c.spare)
+	if n == 0 {
+		return nil
+	}
+	m := c.spare[n-1]
+	c.spare = c.spare[:n-1]
+	return m
 }

@@ -2,7 +2,7 @@ package provision
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,8 +59,10 @@ type planner struct {
 	linkedTo map[string]string
 	// diffTargets are the attributes an update compares, computed once.
 	diffTargets []string
-	// managerOnly are matched users to recheck once managers resolve.
+	// managerOnly are matched users to recheck once managers resolve, and
+	// waiting holds their mapped values.
 	managerOnly []managerCheck
+	waiting     valueStore
 	// delta is the incremental read's removals; nil on a full read.
 	delta   *directory.Delta
 	removed map[string]bool
@@ -76,8 +78,6 @@ func Build(in Input) *Plan {
 		},
 		byID:        make(map[string]*scim.User, len(in.SlackUsers)),
 		byExternal:  make(map[string]*scim.User, len(in.SlackUsers)),
-		byEmail:     make(map[string]*scim.User, len(in.SlackUsers)),
-		byUserName:  make(map[string]*scim.User, len(in.SlackUsers)),
 		claimed:     make(map[string]string, len(in.SlackUsers)),
 		target:      make(map[string]string, len(in.Snapshot.Users)),
 		creating:    make(map[string]int),
@@ -114,15 +114,6 @@ func (p *planner) index() {
 		if u.ExternalID != "" {
 			p.byExternal[u.ExternalID] = u
 		}
-		for _, e := range u.Emails {
-			if e.Value != "" {
-				key := strings.ToLower(e.Value)
-				if _, dup := p.byEmail[key]; !dup || e.Primary {
-					p.byEmail[key] = u
-				}
-			}
-		}
-		p.byUserName[strings.ToLower(u.UserName)] = u
 	}
 	for src, id := range p.in.UserLinks {
 		p.linkedTo[id] = src
@@ -137,6 +128,28 @@ func (p *planner) index() {
 	}
 }
 
+// indexNames builds byEmail and byUserName the first time a directory user
+// has neither link nor externalId to go by: on a re-sync every user has one,
+// and the two maps would hold every Slack account for nothing.
+func (p *planner) indexNames() {
+	if p.byEmail != nil {
+		return
+	}
+	p.byEmail = make(map[string]*scim.User, len(p.in.SlackUsers))
+	p.byUserName = make(map[string]*scim.User, len(p.in.SlackUsers))
+	for _, u := range p.in.SlackUsers {
+		for _, e := range u.Emails {
+			if e.Value != "" {
+				key := strings.ToLower(e.Value)
+				if _, dup := p.byEmail[key]; !dup || e.Primary {
+					p.byEmail[key] = u
+				}
+			}
+		}
+		p.byUserName[strings.ToLower(u.UserName)] = u
+	}
+}
+
 // users matches and diffs every directory user.
 func (p *planner) users() {
 	snap := p.in.Snapshot
@@ -144,13 +157,12 @@ func (p *planner) users() {
 	for i := range snap.Users {
 		users[i] = &snap.Users[i]
 	}
-	sort.Slice(users, func(i, j int) bool { return users[i].ID < users[j].ID })
+	slices.SortStableFunc(users, func(a, b *directory.User) int { return strings.Compare(a.ID, b.ID) })
 
 	// Two directory users computing the same userName or email cannot both
 	// exist in Slack: the second one fails, by id order, so the outcome is stable.
 	seenUserName := make(map[string]string, len(users))
 	seenEmail := make(map[string]string, len(users))
-	seenID := make(map[string]bool, len(users))
 
 	for _, e := range snap.Problems {
 		if e.Kind == "user" {
@@ -158,11 +170,11 @@ func (p *planner) users() {
 		}
 	}
 
-	for _, du := range users {
-		if seenID[du.ID] {
+	for i, du := range users {
+		// Sorted, a repeated id follows its first: only the first counts.
+		if i > 0 && users[i-1].ID == du.ID {
 			continue
 		}
-		seenID[du.ID] = true
 		// A user outside the scoping filters is deprovisioned like a
 		// disabled one, as Entra does: IsSoftDeleted reads True.
 		var obj mapping.Object = du
@@ -191,6 +203,7 @@ func (p *planner) users() {
 			res = p.in.Mapping.EvalUser(obj, true)
 			vals = res.Values
 			if len(res.Candidates) > 0 {
+				p.indexNames()
 				taken := func(target, v string) bool {
 					key := strings.ToLower(v)
 					switch target {
@@ -307,6 +320,7 @@ func (p *planner) match(sourceID string, vals map[string]string) (u *scim.User, 
 		if v == "" {
 			continue
 		}
+		p.indexNames()
 		var u *scim.User
 		switch attr {
 		case scim.AttrWorkEmail:

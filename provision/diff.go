@@ -80,7 +80,9 @@ func (p *planner) planExisting(op Operation, u *scim.User, vals map[string]strin
 	case len(op.Changes) == 0 && len(problems) == 0:
 		// Only the manager may differ, and that is known once every user is
 		// matched; most users have a manager, so keep this check small.
-		p.managerOnly = append(p.managerOnly, managerCheck{sourceID: op.SourceID, targetID: u.ID, userName: op.UserName, matchedBy: op.MatchedBy, vals: vals})
+		p.managerOnly = append(p.managerOnly, managerCheck{sourceID: op.SourceID, targetID: u.ID, userName: op.UserName,
+			matchedBy: op.MatchedBy, manager: vals[scim.AttrManager], vals: p.waiting.keep(vals)})
+		p.in.Mapping.Recycle(vals)
 		return
 	default:
 		op.Action = ActionUpdate
@@ -141,26 +143,66 @@ func sameValue(attr, a, b string) bool {
 // managerCheck is a matched user whose only possible change is the manager.
 type managerCheck struct {
 	sourceID, targetID, userName, matchedBy string
-	vals                                    map[string]string
+	manager                                 string
+	vals                                    keptValues
+}
+
+// valueStore keeps the mapped values of users waiting for the manager check
+// as key, value pairs in large chunks: most of them turn out unchanged, and a
+// map kept for each of a million users was most of planning's memory and of
+// the collector's work. Each user's map goes back to the mapping at once.
+type valueStore struct {
+	chunks [][]string
+}
+
+// keptValues locates one user's pairs in a valueStore.
+type keptValues struct {
+	chunk, start, end int32
+}
+
+const valueChunk = 1 << 16
+
+func (s *valueStore) keep(vals map[string]string) keptValues {
+	n := len(s.chunks)
+	if n == 0 || len(s.chunks[n-1])+2*len(vals) > cap(s.chunks[n-1]) {
+		s.chunks = append(s.chunks, make([]string, 0, max(valueChunk, 2*len(vals))))
+		n++
+	}
+	c := s.chunks[n-1]
+	start := len(c)
+	for k, v := range vals {
+		c = append(c, k, v)
+	}
+	s.chunks[n-1] = c
+	return keptValues{chunk: int32(n - 1), start: int32(start), end: int32(len(c))}
+}
+
+// values rebuilds the map kept at k.
+func (s *valueStore) values(k keptValues) map[string]string {
+	pairs := s.chunks[k.chunk][k.start:k.end]
+	m := make(map[string]string, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		m[pairs[i]] = pairs[i+1]
+	}
+	return m
 }
 
 // managers resolves each manager reference to a Slack id now that every user
 // is matched, and drops the operations that turn out to change nothing.
 func (p *planner) managers() {
 	for _, c := range p.managerOnly {
-		mgr := c.vals[scim.AttrManager]
-		want, known := p.slackID(mgr)
-		_, pending := p.creating[mgr]
+		want, known := p.slackID(c.manager)
+		_, pending := p.creating[c.manager]
 		if !pending && (!known || p.byID[c.targetID].Get(scim.AttrManager) == want) {
 			p.plan.Users.Unchanged++
-			p.in.Mapping.Recycle(c.vals)
 			continue
 		}
 		p.plan.Operations = append(p.plan.Operations, Operation{
 			Action: ActionUpdate, Kind: KindUser, SourceID: c.sourceID, TargetID: c.targetID, UserName: c.userName,
-			MatchedBy: c.matchedBy, Status: StatusPlanned, Desired: c.vals, ManagerSourceID: c.vals[scim.AttrManager],
+			MatchedBy: c.matchedBy, Status: StatusPlanned, Desired: p.waiting.values(c.vals), ManagerSourceID: c.manager,
 		})
 	}
+	p.managerOnly, p.waiting = nil, valueStore{}
 	ops := p.plan.Operations[:0]
 	for _, op := range p.plan.Operations {
 		if op.Kind != KindUser || op.Status != StatusPlanned || op.ManagerSourceID == "" {
@@ -240,21 +282,26 @@ func (p *planner) deactivations() {
 			unreadable++
 		}
 	}
+	// Only the absent are sorted: on a full read that is a handful of a
+	// million links.
 	var srcs []string
 	if p.delta != nil {
 		// Absence from an incremental read means "unchanged"; only what
 		// the source saw leave is gone.
-		srcs = append(srcs, p.delta.RemovedUsers...)
+		for _, src := range p.delta.RemovedUsers {
+			if !p.present[src] {
+				srcs = append(srcs, src)
+			}
+		}
 	} else {
 		for src := range p.in.UserLinks {
-			srcs = append(srcs, src)
+			if !p.present[src] {
+				srcs = append(srcs, src)
+			}
 		}
 	}
 	sort.Strings(srcs)
 	for _, src := range srcs {
-		if p.present[src] {
-			continue
-		}
 		id, linked := p.in.UserLinks[src]
 		u := p.byID[id]
 		if !linked || u == nil || p.claimed[u.ID] != "" {

@@ -26,10 +26,12 @@ type Options struct {
 	// instead of Token, so a rotating token can be refreshed mid-run.
 	TokenFunc  func(ctx context.Context) (string, error)
 	HTTPClient *http.Client
-	// RateShare is the share of Slack's published org-wide limits this client
-	// allows itself, since every SCIM app in the org spends the same budget.
-	// Default 0.8. Values above 1 suit an emulator running a sped-up clock:
-	// they raise rates, while bursts stay at Slack's published sizes.
+	// RateShare caps this client at a share of Slack's published org-wide
+	// limits. Default 1: every SCIM app in the org spends the same budget,
+	// and the client finds its part from the 429s Slack returns (see
+	// ratelimit.go); a lower share keeps headroom free for the others at all
+	// times. Values above 1 suit an emulator running a sped-up clock: they
+	// raise rates, while bursts stay at Slack's published sizes.
 	RateShare float64
 	// MaxRetries bounds retries of 5xx answers, dropped connections and
 	// Slack's transient errors. Default 4; negative means none.
