@@ -3,27 +3,18 @@ package auth
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/slackprov/slackprov/wire"
+	"github.com/slackprov/slackprov/wire/wiretest"
 )
-
-// netRecorder stands for the network: it notes every request that would
-// have left the process and sends nothing.
-type netRecorder struct{ seen []string }
-
-func (r *netRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	r.seen = append(r.seen, req.URL.String())
-	return nil, errors.New("the test network carries nothing")
-}
 
 // Every Web API call carries a secret, so a plain-http API URL elsewhere is
 // refused before anything is sent.
 func TestWebAPINeverInClear(t *testing.T) {
-	rec := &netRecorder{}
-	c := &Client{APIURL: "http://slack.example/api/", ClientID: "1.2", HTTPClient: &http.Client{Transport: rec}}
+	rec := &wiretest.Network{}
+	c := &Client{APIURL: "http://slack.example/api/", ClientID: "1.2", HTTPClient: rec.Client()}
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
 		"exchange": func() error {
@@ -38,8 +29,8 @@ func TestWebAPINeverInClear(t *testing.T) {
 			t.Errorf("%s: err = %v, want the cleartext rule naming the URL", name, err)
 		}
 	}
-	if len(rec.seen) != 0 {
-		t.Fatalf("requests sent: %v", rec.seen)
+	if len(rec.Requests()) != 0 {
+		t.Fatalf("requests sent: %v", rec.Requests())
 	}
 }
 

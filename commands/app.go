@@ -81,13 +81,23 @@ func NewApp(f *Factory) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		Commands:       commandList(f),
 	}
+	guardFlagRanges(app.Commands, "")
 	return app
 }
 
 // Run executes args (without the program name handling: args[0] is the program)
 // and returns the exit code, printing the error if any.
 func Run(ctx context.Context, f *Factory, args []string) int {
-	err := NewApp(f).RunContext(ctx, args)
+	return runApp(ctx, f, NewApp(f), args)
+}
+
+// runApp runs app on args as they were meant (arrangeArgs) and maps the
+// outcome to an exit code.
+func runApp(ctx context.Context, f *Factory, app *cli.App, args []string) int {
+	args, err := arrangeArgs(app, args)
+	if err == nil {
+		err = app.RunContext(ctx, args)
+	}
 	code := exitCodeOf(err)
 	if err != nil && ctx.Err() != nil && code == ExitError {
 		code = ExitInterrupted

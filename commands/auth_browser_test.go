@@ -190,8 +190,8 @@ func TestBrowserAuthorizeFailures(t *testing.T) {
 		wantPage string
 	}{
 		{name: "cancel", button: "#cancel", wantCode: ExitAuth, want: "cancelled in the browser", wantPage: "Authorization failed"},
-		{name: "wrong state is ignored until the timeout", button: "#allow", edit: forgeState, args: []string{"--timeout", "3s"},
-			wantCode: ExitError, want: "timed out after 3s", wantPage: "Not this authorization"},
+		{name: "wrong state is ignored until the timeout", button: "#allow", edit: forgeState, args: []string{"--timeout", "10s"},
+			wantCode: ExitError, want: "timed out after 10s", wantPage: "Not this authorization"},
 		{
 			name: "expired code", button: "#allow", wantCode: ExitAuth, want: "older than 10 minutes", wantPage: "Authorization failed",
 			setup: func(t *testing.T, w *authWorld) func() {

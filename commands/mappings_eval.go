@@ -53,9 +53,6 @@ Examples:
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return fmt.Errorf("unexpected argument %q; pass the expression with --expr", c.Args().First())
-			}
 			attrs := c.Generic("attr").(*attrFlag)
 			return mappingsEvalRun(&MappingsEvalOptions{IO: f.IO, Expr: c.String("expr"), Attrs: attrs.values, Output: c.String("output")})
 		},

@@ -3,7 +3,6 @@ package commands
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -37,9 +36,6 @@ Examples:
 			&cli.BoolFlag{Name: "force", Usage: "overwrite an existing file"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 1 && strings.HasPrefix(c.Args().Get(1), "-") {
-				return fmt.Errorf("options go before FILE: slackprov mappings import-entra %s %s", strings.Join(c.Args().Tail(), " "), c.Args().First())
-			}
 			if c.NArg() != 1 {
 				return fmt.Errorf("give one schema export FILE, e.g. slackprov mappings import-entra slack-schema.json")
 			}

@@ -3,47 +3,32 @@ package scim
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/slackprov/slackprov/wire"
+	"github.com/slackprov/slackprov/wire/wiretest"
 )
 
-// netRecorder stands for the network: every request that would have left
-// the process is noted and refused, so nothing is ever sent anywhere.
-type netRecorder struct {
-	mu   sync.Mutex
-	seen []string
-}
-
-func (r *netRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.seen = append(r.seen, req.Method+" "+req.URL.String())
-	return nil, errors.New("the test network carries nothing")
-}
-
 func TestNoTokenOverPlainHTTPElsewhere(t *testing.T) {
-	rec := &netRecorder{}
-	_, err := New(Options{BaseURL: "http://slack.example:8080/scim/v2/", Token: "xoxp-secret", HTTPClient: &http.Client{Transport: rec}})
+	rec := &wiretest.Network{}
+	_, err := New(Options{BaseURL: "http://slack.example:8080/scim/v2/", Token: "xoxp-secret", HTTPClient: rec.Client()})
 	if !errors.Is(err, wire.ErrCleartext) || !strings.Contains(err.Error(), "http://slack.example:8080/scim/v2/") {
 		t.Fatalf("err = %v, want the cleartext rule naming the URL", err)
 	}
 	if _, err := New(Options{BaseURL: "http://127.0.0.1:8080/scim/v2/", Token: "xoxp-secret"}); err != nil {
 		t.Fatalf("loopback refused: %v", err)
 	}
-	if len(rec.seen) != 0 {
-		t.Fatalf("requests sent: %v", rec.seen)
+	if len(rec.Requests()) != 0 {
+		t.Fatalf("requests sent: %v", rec.Requests())
 	}
 }
 
 // A token with a newline (pasted with the token, say) is refused before any
 // request and without retries, whichever way the client gets it.
 func TestTokenWithAControlCharacterIsRefusedAtOnce(t *testing.T) {
-	rec := &netRecorder{}
-	hc := &http.Client{Transport: rec}
+	rec := &wiretest.Network{}
+	hc := rec.Client()
 	if _, err := New(Options{BaseURL: "https://api.slack.com/scim/v2/", Token: "xoxp-1\n", HTTPClient: hc}); !errors.Is(err, wire.ErrBadToken) {
 		t.Fatalf("static token: err = %v", err)
 	}
@@ -59,7 +44,7 @@ func TestTokenWithAControlCharacterIsRefusedAtOnce(t *testing.T) {
 	if !errors.Is(err, wire.ErrBadToken) || !IsAuth(err) {
 		t.Fatalf("err = %v, want a credentials error for the bad token", err)
 	}
-	if asked != 1 || len(rec.seen) != 0 {
-		t.Fatalf("token asked %d times, requests sent %v; want 1 and none", asked, rec.seen)
+	if asked != 1 || len(rec.Requests()) != 0 {
+		t.Fatalf("token asked %d times, requests sent %v; want 1 and none", asked, rec.Requests())
 	}
 }

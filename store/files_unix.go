@@ -14,6 +14,7 @@ import (
 // write its state or PID over whatever file the link names.
 func openPrivate(path string, flag int) (*os.File, error) {
 	f, err := os.OpenFile(path, flag|syscall.O_NOFOLLOW, 0o600)
+	// Linux and macOS say ELOOP for a link; FreeBSD says EMLINK.
 	if errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.EMLINK) {
 		return nil, symlinkError(path)
 	}

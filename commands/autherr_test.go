@@ -1,0 +1,33 @@
+package commands
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/slackprov/slackprov/emulator"
+)
+
+// A token that reads but is refused once the writes start (revoked between
+// plan and apply) stops with exit 4 and still says where the token came from.
+func TestApplyTime401SaysWhereTheTokenCameFrom(t *testing.T) {
+	slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, TimeScale: 100})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			r.Header.Del("Authorization")
+		}
+		slack.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	e := &syncEnv{t: t, dir: t.TempDir(), slack: slack, token: EmulatorToken}
+	e.cfg = filepath.Join(e.dir, "cfg.yaml")
+	e.write("cfg.yaml", fmt.Sprintf("slack:\n  scim_url: %s/scim/v2/\n  rate_share: 80\nsource:\n  type: file\n  file:\n    path: people.json\nstate_dir: state\n", srv.URL))
+	e.people(3, 0)
+	code, _, stderr := e.run("sync", "--yes")
+	if code != ExitAuth || !strings.Contains(stderr, "token from the SLACKPROV_SLACK_TOKEN environment variable") {
+		t.Fatalf("exit %d, want %d with the token's source named:\n%s", code, ExitAuth, stderr)
+	}
+}
