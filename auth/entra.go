@@ -54,14 +54,18 @@ func (s *Store) loadSecret(ctx context.Context, service, what string) (secret st
 // DeleteEntraSecret removes the profile's Entra client secret; a missing one
 // is not an error.
 func (s *Store) DeleteEntraSecret(ctx context.Context) (deleted bool, err error) {
+	return s.deleteSecret(ctx, EntraKeyringService, "Entra client secret")
+}
+
+func (s *Store) deleteSecret(ctx context.Context, service, what string) (deleted bool, err error) {
 	err = withTimeout(ctx, s.opts.Timeout, "delete", func() error {
-		return s.opts.Keyring.Delete(EntraKeyringService, s.profile)
+		return s.opts.Keyring.Delete(service, s.profile)
 	})
 	switch {
 	case errors.Is(err, ErrKeyringNotFound):
 		return false, nil
 	case err != nil:
-		return false, fmt.Errorf("could not delete the Entra client secret from the OS keychain: %s", keychainReason(err))
+		return false, fmt.Errorf("could not delete the %s from the OS keychain: %s", what, keychainReason(err))
 	}
 	return true, nil
 }

@@ -18,3 +18,9 @@ func (s *Store) SaveTargetToken(ctx context.Context, token string) error {
 func (s *Store) LoadTargetToken(ctx context.Context) (token string, ok bool, err error) {
 	return s.loadSecret(ctx, TargetKeyringService, "SCIM target token")
 }
+
+// DeleteTargetToken removes the profile's SCIM target token; a missing one
+// is not an error.
+func (s *Store) DeleteTargetToken(ctx context.Context) (deleted bool, err error) {
+	return s.deleteSecret(ctx, TargetKeyringService, "SCIM target token")
+}

@@ -377,3 +377,47 @@ func testGenericSCIMTarget(t *testing.T, patch, filter bool) {
 		t.Errorf("the server offers no PATCH, yet %d user and %d group PATCHes were sent", app.users.patches, app.groups.patches)
 	}
 }
+
+// The SCIM target's token kept by `authorize --target --token-stdin` in the
+// real OS keychain is found by test-connection, and logout removes it.
+func TestTargetTokenInKeychain(t *testing.T) {
+	if os.Getenv("SLACKPROV_TEST_KEYRING") != "1" {
+		t.Skip("set SLACKPROV_TEST_KEYRING=1 and run under dbus-run-session with gnome-keyring unlocked to test the real OS keychain")
+	}
+	t.Setenv(EnvTargetToken, "")
+	app := startSCIMApp(t, true, true)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "cfg.yaml")
+	profile := fmt.Sprintf("target-%d", os.Getpid())
+	body := "profiles:\n  " + profile + ":\n    target:\n      type: scim\n      base_url: " + app.url +
+		"\n    source:\n      type: file\n      file:\n        path: people.json\n    state_dir: state\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "people.json"), []byte(`{"users":[{"id":"p1","userPrincipalName":"a@example.com","mail":"a@example.com","givenName":"A","accountEnabled":true}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(stdin string, args ...string) (int, string) {
+		ios, in, out, errOut := TestStreams()
+		in.WriteString(stdin)
+		f := NewFactory()
+		f.IO = ios
+		code := Run(t.Context(), f, append([]string{"slackprov", "--config", cfg, "--profile", profile}, args...))
+		return code, out.String() + errOut.String()
+	}
+	if code, out := run("", "test-connection"); code != ExitAuth {
+		t.Fatalf("test-connection without a token: exit %d, want 4: %s", code, out)
+	}
+	if code, out := run(targetTestToken+"\n", "authorize", "--target", "--token-stdin"); code != ExitOK || strings.Contains(out, targetTestToken) {
+		t.Fatalf("authorize --target --token-stdin: exit %d: %s", code, out)
+	}
+	if code, out := run("", "test-connection"); code != ExitOK || !strings.Contains(out, "slackprov-target") {
+		t.Fatalf("test-connection with the stored token: exit %d: %s", code, out)
+	}
+	if code, out := run("", "logout"); code != ExitOK || !strings.Contains(out, "Removed the SCIM target token") {
+		t.Fatalf("logout: exit %d: %s", code, out)
+	}
+	if code, _ := run("", "test-connection"); code != ExitAuth {
+		t.Fatalf("test-connection after logout: exit %d, want 4", code)
+	}
+}
