@@ -137,13 +137,9 @@ func checkTarget(ctx context.Context, opts *TestConnectionOptions, cfg *Config, 
 		return
 	}
 	rep.pass(nameTargetProfile, describeProfile(cfg.Target.BaseURL, client.Profile()))
-	var first *scim.User
-	err = client.ListUsers(ctx, func(u *scim.User) error {
-		first = u
-		return errFirstUser
-	})
+	first, err := firstUser(ctx, client)
 	switch {
-	case err != nil && !errors.Is(err, errFirstUser):
+	case err != nil:
 		rep.fail(nameReadUser, err.Error(), "check the token's permissions in the app", scim.IsAuth(err))
 	case first == nil:
 		rep.pass(nameReadUser, "the app has no users yet")

@@ -249,17 +249,6 @@ func (a *scimApp) groupMembers(t *testing.T, name string) []string {
 	return names
 }
 
-type targetPerson struct {
-	ID                string `json:"id"`
-	UserPrincipalName string `json:"userPrincipalName"`
-	Mail              string `json:"mail"`
-	GivenName         string `json:"givenName"`
-	Surname           string `json:"surname"`
-	DisplayName       string `json:"displayName"`
-	JobTitle          string `json:"jobTitle"`
-	Department        string `json:"department"`
-	AccountEnabled    bool   `json:"accountEnabled"`
-}
 
 // TestGenericSCIMTarget provisions a SCIM 2.0 app served by a library we did
 // not write: a full first sync, an update, a deactivation and a group
@@ -292,10 +281,10 @@ func testGenericSCIMTarget(t *testing.T, patch, filter bool) {
 		}
 	}
 	write("cfg.yaml", "target:\n  type: scim\n  base_url: "+app.url+"\nsource:\n  type: file\n  file:\n    path: people.json\nstate_dir: state\n")
-	var people []targetPerson
+	var people []dirUser
 	for i := range 6 {
 		mail := fmt.Sprintf("person%d@example.com", i)
-		people = append(people, targetPerson{ID: fmt.Sprintf("p%d", i), UserPrincipalName: mail, Mail: mail, GivenName: "Person",
+		people = append(people, dirUser{ID: fmt.Sprintf("p%d", i), UserPrincipalName: mail, Mail: mail, GivenName: "Person",
 			Surname: fmt.Sprint(i), DisplayName: fmt.Sprintf("Person %d", i), JobTitle: "Engineer", Department: "R&D", AccountEnabled: true})
 	}
 	members := []string{"p0", "p1", "p2"}

@@ -270,6 +270,19 @@ func explainSCIM(err error, where string) (detail, fix string, credentials bool)
 
 var errFirstUser = errors.New("first user read")
 
+// firstUser reads the first user of the first list page; nil when there is none.
+func firstUser(ctx context.Context, c *scim.Client) (*scim.User, error) {
+	var first *scim.User
+	err := c.ListUsers(ctx, func(u *scim.User) error {
+		first = u
+		return errFirstUser
+	})
+	if errors.Is(err, errFirstUser) {
+		err = nil
+	}
+	return first, err
+}
+
 func checkSCIM(ctx context.Context, opts *TestConnectionOptions, cfg *Config, token, where string, rep *connectionReport) {
 	const later = "skipped: an earlier check failed"
 	var mu sync.Mutex
@@ -315,13 +328,9 @@ func checkSCIM(ctx context.Context, opts *TestConnectionOptions, cfg *Config, to
 		return
 	}
 
-	var first *scim.User
-	err = client.ListUsers(ctx, func(u *scim.User) error {
-		first = u
-		return errFirstUser
-	})
+	first, err := firstUser(ctx, client)
 	switch {
-	case err != nil && !errors.Is(err, errFirstUser):
+	case err != nil:
 		detail, fix, creds := explainSCIM(err, where)
 		rep.fail(nameReadUser, detail, fix, creds)
 	case first == nil:

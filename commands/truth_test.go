@@ -34,7 +34,9 @@ type dirUser struct {
 	Mail              string `json:"mail"`
 	GivenName         string `json:"givenName"`
 	Surname           string `json:"surname"`
+	DisplayName       string `json:"displayName,omitempty"`
 	JobTitle          string `json:"jobTitle,omitempty"`
+	Department        string `json:"department,omitempty"`
 	AccountEnabled    bool   `json:"accountEnabled"`
 }
 
