@@ -249,7 +249,6 @@ func (a *scimApp) groupMembers(t *testing.T, name string) []string {
 	return names
 }
 
-
 // TestGenericSCIMTarget provisions a SCIM 2.0 app served by a library we did
 // not write: a full first sync, an update, a deactivation and a group
 // membership change, each followed by a dry run that plans nothing. It runs
