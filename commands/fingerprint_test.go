@@ -15,7 +15,9 @@ import (
 // mapping change that reads the same attributes, or a new scoping filter,
 // makes the very next sync (no --full) plan exactly what --full plans, and
 // say why in one line.
-func TestMappingChangesReadEverythingAgain(t *testing.T) {
+func TestMappingChangesReadEverythingAgain(t *testing.T) { forSCIMVersions(t, testMappingChangesReadEverythingAgain) }
+
+func testMappingChangesReadEverythingAgain(t *testing.T, version string) {
 	tests := []struct {
 		name   string
 		change func(m *mapping.Mapping)
@@ -45,7 +47,7 @@ func TestMappingChangesReadEverythingAgain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newEntraWorld(t, 120, 4)
+			w := newEntraWorldAs(t, version, 120, 4)
 			limit := 1000
 			w.cfg.Safety.MaxDeactivations = &limit
 			w.sync(false)
