@@ -15,7 +15,9 @@ import (
 // mapping change that reads the same attributes, or a new scoping filter,
 // makes the very next sync (no --full) plan exactly what --full plans, and
 // say why in one line.
-func TestMappingChangesReadEverythingAgain(t *testing.T) { forSCIMVersions(t, testMappingChangesReadEverythingAgain) }
+func TestMappingChangesReadEverythingAgain(t *testing.T) {
+	forSCIMVersions(t, testMappingChangesReadEverythingAgain)
+}
 
 func testMappingChangesReadEverythingAgain(t *testing.T, version string) {
 	tests := []struct {

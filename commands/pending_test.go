@@ -11,7 +11,9 @@ import (
 // planning (no email), one in Slack (a userName Slack refuses) — are still
 // reported, marked as retried, and tried again in Slack by the next
 // incremental run, although nothing about them changed in the directory.
-func TestFailedUsersRetriedByIncrementalRuns(t *testing.T) { forSCIMVersions(t, testFailedUsersRetriedByIncrementalRuns) }
+func TestFailedUsersRetriedByIncrementalRuns(t *testing.T) {
+	forSCIMVersions(t, testFailedUsersRetriedByIncrementalRuns)
+}
 
 func testFailedUsersRetriedByIncrementalRuns(t *testing.T, version string) {
 	w := newEntraWorldAs(t, version, 30, 2)
