@@ -237,7 +237,9 @@ func (p *planner) users() {
 		}
 		p.claimed[match.ID] = du.ID
 		p.target[du.ID] = match.ID
-		p.link(KindUser, du.ID, match.ID, op.UserName, how, p.in.UserLinks)
+		if how != "link" { // found through its link: nothing new to record
+			p.link(KindUser, du.ID, match.ID, op.UserName, how, p.in.UserLinks)
+		}
 		op.TargetID = match.ID
 		p.planExisting(op, match, vals, res.Problems, active)
 	}

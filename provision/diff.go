@@ -80,7 +80,7 @@ func (p *planner) planExisting(op Operation, u *scim.User, vals map[string]strin
 	case len(op.Changes) == 0 && len(problems) == 0:
 		// Only the manager may differ, and that is known once every user is
 		// matched; most users have a manager, so keep this check small.
-		p.managerOnly = append(p.managerOnly, managerCheck{sourceID: op.SourceID, targetID: u.ID, userName: op.UserName,
+		p.managerOnly = append(p.managerOnly, managerCheck{sourceID: op.SourceID, target: u, userName: op.UserName,
 			matchedBy: op.MatchedBy, manager: vals[scim.AttrManager], vals: p.waiting.keep(vals)})
 		p.in.Mapping.Recycle(vals)
 		return
@@ -142,9 +142,10 @@ func sameValue(attr, a, b string) bool {
 
 // managerCheck is a matched user whose only possible change is the manager.
 type managerCheck struct {
-	sourceID, targetID, userName, matchedBy string
-	manager                                 string
-	vals                                    keptValues
+	sourceID, userName, matchedBy string
+	target                        *scim.User
+	manager                       string
+	vals                          keptValues
 }
 
 // valueStore keeps the mapped values of users waiting for the manager check
@@ -193,12 +194,12 @@ func (p *planner) managers() {
 	for _, c := range p.managerOnly {
 		want, known := p.slackID(c.manager)
 		_, pending := p.creating[c.manager]
-		if !pending && (!known || p.byID[c.targetID].Get(scim.AttrManager) == want) {
+		if !pending && (!known || c.target.Get(scim.AttrManager) == want) {
 			p.plan.Users.Unchanged++
 			continue
 		}
 		p.plan.Operations = append(p.plan.Operations, Operation{
-			Action: ActionUpdate, Kind: KindUser, SourceID: c.sourceID, TargetID: c.targetID, UserName: c.userName,
+			Action: ActionUpdate, Kind: KindUser, SourceID: c.sourceID, TargetID: c.target.ID, UserName: c.userName,
 			MatchedBy: c.matchedBy, Status: StatusPlanned, Desired: p.waiting.values(c.vals), ManagerSourceID: c.manager,
 		})
 	}

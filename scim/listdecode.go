@@ -452,13 +452,62 @@ func (r *pageReader) stringInto(dst *string) error {
 	return err
 }
 
-func (r *pageReader) strings(dst *[]string) error {
+// The readers below take their per-member work as plain functions, not
+// closures, so reading a million users allocates nothing but the values.
+
+// members reads the members of an object whose '{' is consumed: set reads
+// the value of each member named in names; the others are skipped.
+func members[T any](r *pageReader, v *T, names []string, set func(*pageReader, *T, string) error) error {
+	for first := true; ; first = false {
+		name, done, err := r.field(first, names)
+		if err != nil || done {
+			return err
+		}
+		if name == "" {
+			err = r.skip(1)
+		} else {
+			err = set(r, v, name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// objectInto reads an object into *dst, allocating it if nil, and into the
+// existing value otherwise, as encoding/json does when a member repeats;
+// null sets nil.
+func objectInto[T any](r *pageReader, dst **T, names []string, set func(*pageReader, *T, string) error) error {
+	isNull, err := r.openObject()
+	if isNull || err != nil {
+		*dst = nil
+		return err
+	}
+	if *dst == nil {
+		*dst = new(T)
+	}
+	return members(r, *dst, names, set)
+}
+
+// element reads an array element that is an object; null leaves the zero
+// value.
+func element[T any](r *pageReader, v *T, names []string, set func(*pageReader, *T, string) error) error {
+	isNull, err := r.openObject()
+	if isNull || err != nil {
+		return err
+	}
+	return members(r, v, names, set)
+}
+
+// arrayInto reads an array, each element with elem; null sets nil and an
+// empty array an empty, non-nil slice, as encoding/json does.
+func arrayInto[T any](r *pageReader, dst *[]T, elem func(*pageReader, *T) error) error {
 	isNull, err := r.openArray()
 	if isNull || err != nil {
 		*dst = nil
 		return err
 	}
-	out := []string{}
+	out := []T{}
 	for first := true; ; first = false {
 		done, err := r.element(first)
 		if err != nil {
@@ -468,11 +517,12 @@ func (r *pageReader) strings(dst *[]string) error {
 			*dst = out
 			return nil
 		}
-		s, err := r.string()
-		if err != nil {
+		// Decoded in place: a local passed to elem would escape.
+		var zero T
+		out = append(out, zero)
+		if err := elem(r, &out[len(out)-1]); err != nil {
 			return err
 		}
-		out = append(out, s)
 	}
 }
 
@@ -505,37 +555,36 @@ func decodeUserWith(r *pageReader, u *User, fields []string) error {
 	if err := r.open('{', "a user object"); err != nil {
 		return err
 	}
-	for first := true; ; first = false {
-		name, done, err := r.field(first, fields)
-		if err != nil || done {
-			return err
-		}
-		switch name {
-		case "":
-			err = r.skip(1)
-		case "active":
-			err = r.optionalBool(&u.Active)
-		case "emails":
-			err = r.multiValues(&u.Emails)
-		case "phoneNumbers":
-			err = r.multiValues(&u.PhoneNumbers)
-		case "name":
-			err = r.name(&u.Name)
-		case SchemaEnterprise, SchemaEnterpriseV1:
-			err = r.enterprise(&u.Enterprise)
-		case "groups":
-			err = r.refs(&u.Groups)
-		case "meta":
-			err = r.meta(&u.Meta)
-		case "schemas":
-			err = r.strings(&u.Schemas)
-		default:
-			err = r.stringInto(userString(u, name))
-		}
-		if err != nil {
-			return err
-		}
+	return members(r, u, fields, setUser)
+}
+
+func decodeGroup(r *pageReader, g *Group) error {
+	if err := r.open('{', "a group object"); err != nil {
+		return err
 	}
+	return members(r, g, groupFields, setGroup)
+}
+
+func setUser(r *pageReader, u *User, name string) error {
+	switch name {
+	case "active":
+		return r.optionalBool(&u.Active)
+	case "emails":
+		return arrayInto(r, &u.Emails, readMultiValue)
+	case "phoneNumbers":
+		return arrayInto(r, &u.PhoneNumbers, readMultiValue)
+	case "name":
+		return objectInto(r, &u.Name, nameFields, setName)
+	case SchemaEnterprise, SchemaEnterpriseV1:
+		return objectInto(r, &u.Enterprise, enterpriseFields, setEnterprise)
+	case "groups":
+		return arrayInto(r, &u.Groups, readRef)
+	case "meta":
+		return objectInto(r, &u.Meta, metaFields, setMeta)
+	case "schemas":
+		return arrayInto(r, &u.Schemas, readString)
+	}
+	return r.stringInto(userString(u, name))
 }
 
 // userString is the string field of u that name holds.
@@ -577,254 +626,88 @@ func (r *pageReader) optionalBool(dst **bool) error {
 	return r.boolean(*dst)
 }
 
-// name, enterprise and meta decode into an existing value, as encoding/json
-// does when a member repeats; null sets nil.
-func (r *pageReader) name(dst **Name) error {
-	isNull, err := r.openObject()
-	if isNull || err != nil {
-		*dst = nil
-		return err
-	}
-	if *dst == nil {
-		*dst = &Name{}
-	}
-	n := *dst
-	for first := true; ; first = false {
-		name, done, err := r.field(first, nameFields)
-		if err != nil || done {
-			return err
-		}
-		switch name {
-		case "":
-			err = r.skip(1)
-		case "givenName":
-			err = r.stringInto(&n.GivenName)
-		case "familyName":
-			err = r.stringInto(&n.FamilyName)
-		default:
-			err = r.stringInto(&n.HonorificPrefix)
-		}
-		if err != nil {
-			return err
-		}
-	}
+func readString(r *pageReader, s *string) error {
+	v, err := r.string()
+	*s = v
+	return err
 }
 
-func (r *pageReader) enterprise(dst **Enterprise) error {
-	isNull, err := r.openObject()
-	if isNull || err != nil {
-		*dst = nil
-		return err
+func setName(r *pageReader, n *Name, name string) error {
+	switch name {
+	case "givenName":
+		return r.stringInto(&n.GivenName)
+	case "familyName":
+		return r.stringInto(&n.FamilyName)
 	}
-	if *dst == nil {
-		*dst = &Enterprise{}
-	}
-	e := *dst
-	for first := true; ; first = false {
-		name, done, err := r.field(first, enterpriseFields)
-		if err != nil || done {
-			return err
-		}
-		switch name {
-		case "":
-			err = r.skip(1)
-		case "employeeNumber":
-			err = r.stringInto(&e.EmployeeNumber)
-		case "costCenter":
-			err = r.stringInto(&e.CostCenter)
-		case "organization":
-			err = r.stringInto(&e.Organization)
-		case "division":
-			err = r.stringInto(&e.Division)
-		case "department":
-			err = r.stringInto(&e.Department)
-		default:
-			err = r.manager(&e.Manager)
-		}
-		if err != nil {
-			return err
-		}
-	}
+	return r.stringInto(&n.HonorificPrefix)
 }
 
-func (r *pageReader) manager(dst **Manager) error {
-	isNull, err := r.openObject()
-	if isNull || err != nil {
-		*dst = nil
-		return err
+func setEnterprise(r *pageReader, e *Enterprise, name string) error {
+	switch name {
+	case "employeeNumber":
+		return r.stringInto(&e.EmployeeNumber)
+	case "costCenter":
+		return r.stringInto(&e.CostCenter)
+	case "organization":
+		return r.stringInto(&e.Organization)
+	case "division":
+		return r.stringInto(&e.Division)
+	case "department":
+		return r.stringInto(&e.Department)
 	}
-	if *dst == nil {
-		*dst = &Manager{}
-	}
-	for first := true; ; first = false {
-		name, done, err := r.field(first, managerFields)
-		if err != nil || done {
-			return err
-		}
-		switch name {
-		case "":
-			err = r.skip(1)
-		case "value":
-			err = r.stringInto(&(*dst).Value)
-		default:
-			err = r.stringInto(&(*dst).ManagerID)
-		}
-		if err != nil {
-			return err
-		}
-	}
+	return objectInto(r, &e.Manager, managerFields, setManager)
 }
 
-func (r *pageReader) meta(dst **Meta) error {
-	isNull, err := r.openObject()
-	if isNull || err != nil {
-		*dst = nil
-		return err
+// setManager reads Slack's managerId, or RFC 7643's value.
+func setManager(r *pageReader, m *Manager, name string) error {
+	if name == "value" {
+		return r.stringInto(&m.Value)
 	}
-	if *dst == nil {
-		*dst = &Meta{}
-	}
-	m := *dst
-	for first := true; ; first = false {
-		name, done, err := r.field(first, metaFields)
-		if err != nil || done {
-			return err
-		}
-		switch name {
-		case "":
-			err = r.skip(1)
-		case "created":
-			err = r.stringInto(&m.Created)
-		default:
-			err = r.stringInto(&m.Location)
-		}
-		if err != nil {
-			return err
-		}
-	}
+	return r.stringInto(&m.ManagerID)
 }
 
-// multiValues reads emails or phoneNumbers; a null element is a zero value.
-func (r *pageReader) multiValues(dst *[]MultiValue) error {
-	isNull, err := r.openArray()
-	if isNull || err != nil {
-		*dst = nil
-		return err
+func setMeta(r *pageReader, m *Meta, name string) error {
+	if name == "created" {
+		return r.stringInto(&m.Created)
 	}
-	out := []MultiValue{}
-	for first := true; ; first = false {
-		done, err := r.element(first)
-		if err != nil {
-			return err
-		}
-		if done {
-			*dst = out
-			return nil
-		}
-		var m MultiValue
-		isNull, err := r.openObject()
-		if err != nil {
-			return err
-		}
-		for first := true; !isNull; first = false {
-			name, done, err := r.field(first, multiValueFields)
-			if err != nil {
-				return err
-			}
-			if done {
-				break
-			}
-			switch name {
-			case "":
-				err = r.skip(1)
-			case "value":
-				err = r.stringInto(&m.Value)
-			case "type":
-				err = r.stringInto(&m.Type)
-			default:
-				err = r.boolean(&m.Primary)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		out = append(out, m)
-	}
+	return r.stringInto(&m.Location)
 }
 
-// refs reads groups or members; a null element is a zero value.
-func (r *pageReader) refs(dst *[]Ref) error {
-	isNull, err := r.openArray()
-	if isNull || err != nil {
-		*dst = nil
-		return err
-	}
-	out := []Ref{}
-	for first := true; ; first = false {
-		done, err := r.element(first)
-		if err != nil {
-			return err
-		}
-		if done {
-			*dst = out
-			return nil
-		}
-		var ref Ref
-		isNull, err := r.openObject()
-		if err != nil {
-			return err
-		}
-		for first := true; !isNull; first = false {
-			name, done, err := r.field(first, refFields)
-			if err != nil {
-				return err
-			}
-			if done {
-				break
-			}
-			switch name {
-			case "":
-				err = r.skip(1)
-			case "value":
-				err = r.stringInto(&ref.Value)
-			default:
-				err = r.stringInto(&ref.Display)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		out = append(out, ref)
-	}
+func readMultiValue(r *pageReader, m *MultiValue) error {
+	return element(r, m, multiValueFields, setMultiValue)
 }
 
-func decodeGroup(r *pageReader, g *Group) error {
-	if err := r.open('{', "a group object"); err != nil {
-		return err
+func setMultiValue(r *pageReader, m *MultiValue, name string) error {
+	switch name {
+	case "value":
+		return r.stringInto(&m.Value)
+	case "type":
+		return r.stringInto(&m.Type)
 	}
-	for first := true; ; first = false {
-		name, done, err := r.field(first, groupFields)
-		if err != nil || done {
-			return err
-		}
-		switch name {
-		case "":
-			err = r.skip(1)
-		case "id":
-			err = r.stringInto(&g.ID)
-		case "displayName":
-			err = r.stringInto(&g.DisplayName)
-		case "externalId":
-			err = r.stringInto(&g.ExternalID)
-		case "members":
-			err = r.refs(&g.Members)
-		case "meta":
-			err = r.meta(&g.Meta)
-		default:
-			err = r.strings(&g.Schemas)
-		}
-		if err != nil {
-			return err
-		}
+	return r.boolean(&m.Primary)
+}
+
+func readRef(r *pageReader, ref *Ref) error { return element(r, ref, refFields, setRef) }
+
+func setRef(r *pageReader, ref *Ref, name string) error {
+	if name == "value" {
+		return r.stringInto(&ref.Value)
 	}
+	return r.stringInto(&ref.Display)
+}
+
+func setGroup(r *pageReader, g *Group, name string) error {
+	switch name {
+	case "id":
+		return r.stringInto(&g.ID)
+	case "displayName":
+		return r.stringInto(&g.DisplayName)
+	case "externalId":
+		return r.stringInto(&g.ExternalID)
+	case "members":
+		return arrayInto(r, &g.Members, readRef)
+	case "meta":
+		return objectInto(r, &g.Meta, metaFields, setMeta)
+	}
+	return arrayInto(r, &g.Schemas, readString)
 }

@@ -3,70 +3,10 @@ package scim
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/slackprov/slackprov/emulator"
 )
-
-// emulatorPages serves an org of users (every attribute slackprov maps set on
-// some of them, managers, groups) from the emulator and returns its raw user
-// and group list pages, as Slack's shapes reach the decoder.
-func emulatorPages(t testing.TB, users int) (userPages, groupPages [][]byte) {
-	t.Helper()
-	seed := &emulator.SlackSeed{}
-	for i := range users {
-		su := emulator.SeedUser{UserName: fmt.Sprintf("user%05d", i), Email: fmt.Sprintf("user%05d@example.com", i),
-			GivenName: "Given", FamilyName: fmt.Sprintf("Fam\u00e9ly \"%d\"", i)}
-		if i%2 == 0 {
-			su.Title, su.Department, su.EmployeeNumber = "Engineer", "R&D <lab>", fmt.Sprint(10000+i)
-			su.ExternalID, su.DisplayName = fmt.Sprintf("ext-%d", i), fmt.Sprintf("User \\ %d", i)
-		}
-		if i > 0 && i%3 == 0 {
-			su.ManagerID = "user00000"
-		}
-		if i%7 == 0 {
-			inactive := false
-			su.Active = &inactive
-		}
-		seed.Users = append(seed.Users, su)
-	}
-	for g := range users/100 + 1 {
-		sg := emulator.SeedGroup{DisplayName: fmt.Sprintf("group %d", g)}
-		for m := g * 100; m < min(users, g*100+100); m++ {
-			sg.Members = append(sg.Members, fmt.Sprintf("user%05d", m))
-		}
-		seed.Groups = append(seed.Groups, sg)
-	}
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, DisableRateLimits: true, Seed: seed, Plan: "enterprise"})
-	srv := httptest.NewServer(slack)
-	defer srv.Close()
-	get := func(resource string, start int) []byte {
-		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/scim/v2/%s?startIndex=%d&count=1000", srv.URL, resource, start), nil)
-		req.Header.Set("Authorization", "Bearer "+testToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("GET %s: %d %v", resource, resp.StatusCode, err)
-		}
-		return body
-	}
-	for start := 1; start <= users; start += 1000 {
-		userPages = append(userPages, get("Users", start))
-	}
-	for start := 1; start <= len(seed.Groups); start += 1000 {
-		groupPages = append(groupPages, get("Groups", start))
-	}
-	return userPages, groupPages
-}
 
 // samplePageUser is the reference's sample v2 user (slack-api.md §2.5).
 const samplePageUser = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User",
