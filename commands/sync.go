@@ -126,7 +126,7 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if err != nil {
 		return err
 	}
-	m, err := spec.Compile()
+	m, err := compileMapping(cfg, spec)
 	if err != nil {
 		return err
 	}

@@ -53,14 +53,21 @@ func applyProfileConfig(p *scim.Profile, pc TargetProfileConfig) {
 	p.DeleteDeactivates = pc.DeleteDeactivates
 }
 
-// checkTargetMapping refuses mappings that write attributes the target's
-// schemas do not declare, and switches the mapping's checks from Slack's
-// rules to RFC 7643's for a generic target.
+// compileMapping compiles the mapping under the target's rules: Slack's, or
+// RFC 7643's for a generic SCIM app.
+func compileMapping(cfg *Config, spec *mapping.Mapping) (*mapping.Compiled, error) {
+	if cfg.GenericTarget() {
+		return spec.CompileFor(mapping.RulesSCIM)
+	}
+	return spec.Compile()
+}
+
+// checkTargetMapping refuses mappings that write attributes a generic
+// target's schemas do not declare.
 func checkTargetMapping(cfg *Config, c *scim.Client, m *mapping.Compiled) error {
 	if !cfg.GenericTarget() {
 		return nil
 	}
-	m.SetRules(mapping.RulesSCIM)
 	p := c.Profile()
 	var missing []string
 	for _, t := range m.UserTargets() {

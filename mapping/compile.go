@@ -55,13 +55,29 @@ const (
 	RulesSCIM
 )
 
-// SetRules chooses the rules EvalUser and EvalGroup check against.
-func (c *Compiled) SetRules(r Rules) { c.rules = r }
 
 // Compile validates the mapping and parses its expressions. Every problem
 // is reported, each as "file:line:col: problem" when the mapping came from
 // a file.
-func (m *Mapping) Compile() (*Compiled, error) {
+func (m *Mapping) Compile() (*Compiled, error) { return m.CompileFor(RulesSlack) }
+
+// CompileFor compiles the mapping for a target with rules r: Slack's need a
+// work email mapped, RFC 7643's only a userName; the same rules then check
+// every evaluated value.
+func (m *Mapping) CompileFor(r Rules) (*Compiled, error) {
+	c, err := m.compile(r)
+	if err != nil {
+		return nil, err
+	}
+	c.rules = r
+	return c, nil
+}
+
+func (m *Mapping) compile(r Rules) (*Compiled, error) {
+	userKind := userKind
+	if r == RulesSCIM {
+		userKind.required = []string{AttrUserName}
+	}
 	users, uerr := validate(userKind, m.Users)
 	groups, gerr := validate(groupKind, m.Groups)
 	var errs []error

@@ -25,11 +25,10 @@ func TestRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := m.Compile()
+			c, err := m.CompileFor(tt.rules)
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.SetRules(tt.rules)
 			var got []string
 			for _, p := range c.EvalUser(tt.user, true).Problems {
 				got = append(got, p.Code)
@@ -43,5 +42,16 @@ func TestRules(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A generic SCIM app need not have emails; Slack must.
+func TestEmailRequiredBySlackOnly(t *testing.T) {
+	m := &Mapping{Version: Version, Users: []Attribute{{Target: AttrUserName, Type: TypeDirect, Source: "userPrincipalName", Match: 1}}}
+	if _, err := m.CompileFor(RulesSlack); err == nil {
+		t.Error("Slack rules compiled a mapping without a work email")
+	}
+	if _, err := m.CompileFor(RulesSCIM); err != nil {
+		t.Errorf("SCIM rules refused a mapping without a work email: %v", err)
 	}
 }
