@@ -55,7 +55,6 @@ const (
 	RulesSCIM
 )
 
-
 // Compile validates the mapping and parses its expressions. Every problem
 // is reported, each as "file:line:col: problem" when the mapping came from
 // a file.
