@@ -27,10 +27,6 @@ type rig struct {
 	store  *store.Store
 }
 
-func newRig(t *testing.T, scale float64, seed *emulator.SlackSeed) *rig {
-	return newRigAs(t, "v2", scale, seed)
-}
-
 // scimVersions are Slack's SCIM dialects; every end-to-end sync runs on
 // both, side by side: the runs wait on the emulators' rate limits far more
 // than they use the CPU, so the second dialect costs little wall time.
@@ -45,19 +41,16 @@ func forVersions(t *testing.T, test func(t *testing.T, version string)) {
 	}
 }
 
-// newRigAs is newRig speaking SCIM version ("v1" or "v2").
+// newRigAs is a rig speaking SCIM version ("v1" or "v2").
 func newRigAs(t *testing.T, version string, scale float64, seed *emulator.SlackSeed) *rig {
 	t.Helper()
 	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, TimeScale: scale, Seed: seed})
 	return rigAt(t, version, slack, slack, 0.8*scale)
 }
 
-// rigOver serves slack through front, which may change what goes over the
-// wire, to a client pacing itself at rateShare of Slack's limits.
-func rigOver(t *testing.T, front http.Handler, slack *emulator.Slack, rateShare float64) *rig {
-	return rigAt(t, "v2", front, slack, rateShare)
-}
-
+// rigAt serves slack through front, which may change what goes over the
+// wire, to a client speaking version and pacing itself at rateShare of
+// Slack's limits.
 func rigAt(t *testing.T, version string, front http.Handler, slack *emulator.Slack, rateShare float64) *rig {
 	t.Helper()
 	srv := httptest.NewServer(front)
