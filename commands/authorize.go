@@ -39,6 +39,8 @@ type AuthorizeOptions struct {
 	Team            string
 	// EntraSecretStdin stores the Entra app's client secret instead.
 	EntraSecretStdin bool
+	// Target stores the bearer token of a generic SCIM target (with TokenStdin).
+	Target bool
 }
 
 func newAuthorizeCmd(f *Factory) *cli.Command {
@@ -60,7 +62,11 @@ See docs/slack-app.md for creating the Slack app.
 
 The directory side: with source.type entra and a client secret, keep the
 secret in the keychain once instead of in AZURE_CLIENT_SECRET:
-  slackprov authorize --entra-secret-stdin < secret.txt`,
+  slackprov authorize --entra-secret-stdin < secret.txt
+
+Another SCIM 2.0 app as the target (target.type scim, docs/targets.md):
+keep its bearer token in the keychain instead of SLACKPROV_TARGET_TOKEN:
+  slackprov authorize --target --token-stdin < token.txt`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "no-browser", Usage: "print the URL instead of opening a browser, and accept the redirected URL pasted back"},
 			&cli.BoolFlag{Name: "token-stdin", Usage: "read a Slack user token from standard input instead of running the browser flow"},
@@ -69,6 +75,7 @@ secret in the keychain once instead of in AZURE_CLIENT_SECRET:
 			&cli.DurationFlag{Name: "timeout", Value: auth.DefaultFlowTimeout, Usage: "how long to wait for the browser"},
 			&cli.StringFlag{Name: "team", Usage: "Slack workspace or org `ID` to pre-select on the consent page"},
 			&cli.BoolFlag{Name: "entra-secret-stdin", Usage: "read the Entra app registration's client secret from standard input and keep it in the OS keychain"},
+			&cli.BoolFlag{Name: "target", Usage: "with --token-stdin: keep the bearer token of the SCIM target (target.type scim) in the OS keychain"},
 		},
 		Action: func(c *cli.Context) error {
 			opts := &AuthorizeOptions{
@@ -82,12 +89,19 @@ secret in the keychain once instead of in AZURE_CLIENT_SECRET:
 				Team:            c.String("team"),
 
 				EntraSecretStdin: c.Bool("entra-secret-stdin"),
+				Target:           c.Bool("target"),
+			}
+			if opts.Target {
+				if !opts.TokenStdin || c.NumFlags() > 2 {
+					return errors.New("--target stores a SCIM target's bearer token: use it as `slackprov authorize --target --token-stdin < token.txt`")
+				}
+				return storeSecretRun(c.Context, opts, "the SCIM target token", auth.TargetKeyringService, (*auth.Store).SaveTargetToken)
 			}
 			if opts.EntraSecretStdin {
 				if c.NumFlags() > 1 {
 					return errors.New("--entra-secret-stdin only stores the Entra secret: run it on its own, and `slackprov authorize` for Slack")
 				}
-				return entraSecretRun(c.Context, opts)
+				return storeSecretRun(c.Context, opts, "the Entra client secret", auth.EntraKeyringService, (*auth.Store).SaveEntraSecret)
 			}
 			if opts.TokenStdin && (opts.NoBrowser || c.IsSet("port") || c.IsSet("team")) {
 				return withCode(ExitError, errors.New("--token-stdin reads a finished token: it cannot be combined with --no-browser, --port or --team"))
@@ -268,22 +282,23 @@ func printAuthorized(ctx context.Context, out io.Writer, client *auth.Client, cr
 	return nil
 }
 
-// entraSecretRun keeps the Entra app registration's client secret in the OS
-// keychain (service slackprov-entra, account <profile>), where the Entra
-// source finds it when AZURE_CLIENT_SECRET is not set.
-func entraSecretRun(ctx context.Context, opts *AuthorizeOptions) error {
+// storeSecretRun keeps a secret read from standard input in the OS keychain
+// (service, account <profile>): the Entra app registration's client secret,
+// found by the Entra source when AZURE_CLIENT_SECRET is not set, or a SCIM
+// target's token, found when SLACKPROV_TARGET_TOKEN is not set.
+func storeSecretRun(ctx context.Context, opts *AuthorizeOptions, what, service string, save func(*auth.Store, context.Context, string) error) error {
 	data, err := io.ReadAll(io.LimitReader(opts.IO.In, 64<<10))
 	if err != nil {
 		return err
 	}
 	secret := strings.TrimSpace(string(data))
 	if secret == "" {
-		return errors.New("--entra-secret-stdin: standard input was empty; pipe in the client secret of the Entra app registration")
+		return fmt.Errorf("standard input was empty; pipe in %s", what)
 	}
 	store := newCredentialStore(opts.ConfigPath, opts.Profile, opts.Getenv)
-	if err := store.SaveEntraSecret(ctx, secret); err != nil {
+	if err := save(store, ctx, secret); err != nil {
 		return withCode(ExitAuth, err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Stored the Entra client secret in the OS keychain (service %q, account %q).\n", auth.EntraKeyringService, opts.Profile)
+	fmt.Fprintf(opts.IO.ErrOut, "Stored %s in the OS keychain (service %q, account %q).\n", what, service, opts.Profile)
 	return nil
 }

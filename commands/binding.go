@@ -30,6 +30,9 @@ func (o slackOrg) String() string {
 // whichOrg asks auth.test which Slack org the token reaches: the
 // enterprise on Enterprise Grid, else the workspace (team).
 func whichOrg(ctx context.Context, cfg *Config, hc *http.Client, ts TokenSource) (slackOrg, error) {
+	if cfg.GenericTarget() {
+		return targetOrg(cfg), nil
+	}
 	token, err := ts.Token(ctx)
 	if err != nil {
 		return slackOrg{}, withCode(ExitAuth, err)

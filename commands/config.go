@@ -21,6 +21,7 @@ import (
 // Every URL can be overridden so the emulators can stand in for Slack and Entra.
 type Config struct {
 	Slack    SlackConfig    `yaml:"slack"`
+	Target   TargetConfig   `yaml:"target"`
 	Source   SourceConfig   `yaml:"source"`
 	Mappings string         `yaml:"mappings"`
 	Safety   SafetyConfig   `yaml:"safety"`
@@ -41,7 +42,33 @@ type SlackConfig struct {
 	RedirectPort int     `yaml:"redirect_port"`
 	RedirectURL  string  `yaml:"redirect_url"`
 	RateShare    float64 `yaml:"rate_share"`
+	// SCIMVersion is v1 or v2; empty follows scim_url, and a v2 URL moves
+	// to v1 by itself when the org answers unsupported_version.
+	SCIMVersion string `yaml:"scim_version"`
 }
+
+// TargetConfig names the app slackprov provisions: Slack when the section
+// is absent, or any SCIM 2.0 service provider (docs/targets.md).
+type TargetConfig struct {
+	Type    string `yaml:"type"`
+	BaseURL string `yaml:"base_url"`
+	// Profile overrides what discovery reads from the server.
+	Profile TargetProfileConfig `yaml:"profile"`
+}
+
+// TargetProfileConfig states what a SCIM server supports where its
+// /ServiceProviderConfig is missing or wrong. Unset keys follow discovery.
+type TargetProfileConfig struct {
+	Filter   *bool `yaml:"filter"`
+	Patch    *bool `yaml:"patch"`
+	PageSize int   `yaml:"page_size"`
+	// DeleteDeactivates: the app documents DELETE /Users as deactivation
+	// only; without it slackprov never sends DELETE for a user.
+	DeleteDeactivates bool `yaml:"delete_deactivates"`
+}
+
+// GenericTarget reports whether the profile provisions a SCIM 2.0 app other than Slack.
+func (c *Config) GenericTarget() bool { return c.Target.Type == "scim" }
 
 // SourceConfig says where the directory comes from.
 type SourceConfig struct {
@@ -197,6 +224,9 @@ func (c *Config) validate() error {
 		// relies on it; say so until notifications exist.
 		return fmt.Errorf("notify: this version of slackprov sends no notifications yet; remove the notify section, and watch `slackprov runs` or the exit status instead")
 	}
+	if err := c.validateTarget(); err != nil {
+		return err
+	}
 	if p := c.Slack.RedirectPort; p < 1 || p > 65535 {
 		return fmt.Errorf("slack.redirect_port %d is not a port (1 to 65535); the default is %d", p, auth.DefaultRedirectPort)
 	}
@@ -220,6 +250,36 @@ func (c *Config) validate() error {
 	share := c.Slack.RateShare
 	if share <= 0 || share > 1 && !loopbackURL(c.Slack.SCIMURL) {
 		return fmt.Errorf("slack.rate_share %g: use a share of Slack's published limits above 0 and at most 1 (default 0.8; values above 1 only for an emulator on this machine)", share)
+	}
+	return nil
+}
+
+func (c *Config) validateTarget() error {
+	switch c.Slack.SCIMVersion {
+	case "", "v1", "v2":
+	default:
+		return fmt.Errorf("slack.scim_version %q: use v1 or v2, or leave it out to follow slack.scim_url", c.Slack.SCIMVersion)
+	}
+	switch c.Target.Type {
+	case "", "slack":
+		if c.Target.BaseURL != "" {
+			return errors.New("target.base_url is set but target.type is not scim; add `type: scim` for another SCIM app, or remove target for Slack (slack.scim_url)")
+		}
+	case "scim":
+		if c.Target.BaseURL == "" {
+			return errors.New("target.type scim needs target.base_url, the app's SCIM 2.0 base such as https://app.example.com/scim/v2/")
+		}
+		if err := wire.CheckRawURL(c.Target.BaseURL); err != nil {
+			return fmt.Errorf("target.base_url: %w", err)
+		}
+		if c.Slack.SCIMVersion != "" {
+			return errors.New("slack.scim_version applies to Slack; a target of type scim speaks SCIM 2.0 — remove one of them")
+		}
+	default:
+		return fmt.Errorf("target.type %q: use scim for a SCIM 2.0 app, or leave target out for Slack", c.Target.Type)
+	}
+	if c.Target.Profile.PageSize < 0 {
+		return fmt.Errorf("target.profile.page_size must be 1 or more, not %d", c.Target.Profile.PageSize)
 	}
 	return nil
 }

@@ -80,6 +80,25 @@ func TestLoadConfig(t *testing.T) {
 		{name: "an unknown Entra scope", profile: "default", body: "source:\n  entra:\n    scope: everyone\n", wantErr: `source.entra.scope "everyone"`},
 		{name: "a bad source type", profile: "default", body: "source:\n  type: ldap\n", wantErr: `source.type "ldap": use file or entra`},
 		{name: "a negative threshold", profile: "default", body: "safety:\n  max_deactivations: -1\n", wantErr: "max_deactivations must be 0 or more"},
+		{name: "a SCIM target", profile: "default", body: "target:\n  type: scim\n  base_url: https://app.example.com/scim/v2/\n  profile:\n    patch: false\n    page_size: 50\n",
+			check: func(t *testing.T, c *Config) {
+				if !c.GenericTarget() || c.Target.BaseURL != "https://app.example.com/scim/v2/" || c.Target.Profile.Patch == nil || *c.Target.Profile.Patch || c.Target.Profile.PageSize != 50 {
+					t.Errorf("target = %+v", c.Target)
+				}
+			}},
+		{name: "a SCIM target without a URL", profile: "default", body: "target:\n  type: scim\n", wantErr: "target.type scim needs target.base_url"},
+		{name: "a SCIM target in clear", profile: "default", body: "target:\n  type: scim\n  base_url: http://app.example.com/scim/v2/\n", wantErr: "target.base_url: refusing"},
+		{name: "an unknown target type", profile: "default", body: "target:\n  type: ldap\n", wantErr: `target.type "ldap": use scim`},
+		{name: "a target key typo", profile: "default", body: "target:\n  type: scim\n  base_ulr: https://a/\n", wantErr: "target.base_ulr: unknown key"},
+		{name: "a base URL without type scim", profile: "default", body: "target:\n  base_url: https://a/scim/v2/\n", wantErr: "target.type is not scim"},
+		{name: "scim_version v1", profile: "default", body: "slack:\n  scim_version: v1\n  scim_url: https://api.slack.com/scim/v1/\n",
+			check: func(t *testing.T, c *Config) {
+				if c.Slack.SCIMVersion != "v1" || c.GenericTarget() {
+					t.Errorf("slack = %+v", c.Slack)
+				}
+			}},
+		{name: "an unknown scim_version", profile: "default", body: "slack:\n  scim_version: \"1.1\"\n", wantErr: `slack.scim_version "1.1": use v1 or v2`},
+		{name: "scim_version with a SCIM target", profile: "default", body: "slack:\n  scim_version: v1\ntarget:\n  type: scim\n  base_url: https://a/scim/v2/\n", wantErr: "slack.scim_version applies to Slack"},
 		{name: "notify is refused, not ignored", profile: "default", body: "notify:\n  webhook_url: https://x\n", wantErr: "sends no notifications yet"},
 	}
 	for _, tt := range tests {

@@ -132,21 +132,27 @@ func openLockedStore(ctx context.Context, cfg *Config) (*store.Store, func(), er
 	return st, unlock, nil
 }
 
-// scimClient builds a SCIM client for the configured Slack org. It asks ts
-// for the token before each request, so a sync that outlives a rotating
-// token's 12 hours keeps working; it fails early when there is no token.
+// scimClient builds a SCIM client for the configured Slack org or SCIM
+// target. It asks ts for the token before each request, so a sync that
+// outlives a rotating token's 12 hours keeps working; it fails early when
+// there is no token. A generic target's profile is discovered here.
 func scimClient(ctx context.Context, cfg *Config, hc *http.Client, ts TokenSource, observe func(scim.RequestInfo)) (*scim.Client, error) {
 	if _, err := ts.Token(ctx); err != nil {
 		return nil, withCode(ExitAuth, err)
 	}
-	return scim.New(scim.Options{
+	opts := scim.Options{
 		BaseURL:    cfg.Slack.SCIMURL,
+		Version:    cfg.Slack.SCIMVersion,
 		TokenFunc:  ts.Token,
 		HTTPClient: hc,
 		RateShare:  cfg.Slack.RateShare,
 		OnRequest:  observe,
 		UserAgent:  "slackprov",
-	})
+	}
+	if !cfg.GenericTarget() {
+		return scim.New(opts)
+	}
+	return targetClient(ctx, cfg, opts)
 }
 
 func configName(cfg *Config) string {
@@ -159,5 +165,8 @@ func configName(cfg *Config) string {
 // slackToken returns the profile's token source: the environment, then the
 // keychain, then the --insecure-storage file.
 func (f *Factory) slackToken(cfg *Config) TokenSource {
+	if cfg.GenericTarget() {
+		return targetToken{getenv: f.Getenv, profile: f.Profile}
+	}
 	return newSlackTokenProvider(f, cfg)
 }

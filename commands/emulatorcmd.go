@@ -21,6 +21,7 @@ type EmulatorOptions struct {
 	Token        string
 	TimeScale    float64
 	NoRateLimits bool
+	V1Only       bool
 	Plan         string
 	FaultRate    float64
 	Ready        func(baseURL string)
@@ -49,13 +50,14 @@ Example:
 			&cli.StringFlag{Name: "token", Value: EmulatorToken, EnvVars: []string{"SLACKPROV_EMULATOR_TOKEN"}, Usage: "the bearer `TOKEN` to accept"},
 			&cli.Float64Flag{Name: "time-scale", Value: 1, Usage: "run Slack's rate limits `X` times faster"},
 			&cli.BoolFlag{Name: "no-rate-limits", Usage: "turn Slack's rate limits off"},
+			&cli.BoolFlag{Name: "v1-only", Usage: "answer /scim/v2 with unsupported_version, as some orgs do; /scim/v1 works"},
 			&cli.StringFlag{Name: "plan", Value: "business_plus", Usage: "Slack plan: business_plus, enterprise, or pro (every call fails, as on Pro)"},
 			&cli.Float64Flag{Name: "fault-rate", Usage: "share of requests answered with a 500 (0 to 1)"},
 		},
 		Action: func(c *cli.Context) error {
 			return emulatorRun(c.Context, &EmulatorOptions{
 				IO: f.IO, Addr: fmt.Sprintf("127.0.0.1:%d", c.Int("port")), SeedPath: c.String("seed"),
-				Token: c.String("token"), TimeScale: c.Float64("time-scale"), NoRateLimits: c.Bool("no-rate-limits"),
+				Token: c.String("token"), TimeScale: c.Float64("time-scale"), NoRateLimits: c.Bool("no-rate-limits"), V1Only: c.Bool("v1-only"),
 				Plan: c.String("plan"), FaultRate: c.Float64("fault-rate"),
 			})
 		},
@@ -83,7 +85,7 @@ func emulatorRun(ctx context.Context, opts *EmulatorOptions) error {
 	slack := emulator.NewSlack(emulator.SlackOptions{
 		AcceptToken: oauth.SCIMAuth(),
 		Plan:        opts.Plan, TimeScale: opts.TimeScale, DisableRateLimits: opts.NoRateLimits,
-		Seed: seed, Faults: emulator.Faults{ErrorRate: opts.FaultRate},
+		Seed: seed, Faults: emulator.Faults{ErrorRate: opts.FaultRate}, V2Unsupported: opts.V1Only,
 	})
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {

@@ -27,6 +27,10 @@ type entraWorld struct {
 }
 
 func newEntraWorld(t *testing.T, users, groups int) *entraWorld {
+	return newEntraWorldAs(t, "v2", users, groups)
+}
+
+func newEntraWorldAs(t *testing.T, version string, users, groups int) *entraWorld {
 	tenant := emulator.NewEntraSample(emulator.EntraOptions{TenantID: "t1", ClientSecret: "test-secret"},
 		emulator.SampleOptions{Users: users, Groups: groups, Seed: 11})
 	graph := httptest.NewUnstartedServer(tenant)
@@ -37,7 +41,7 @@ func newEntraWorld(t *testing.T, users, groups int) *entraWorld {
 	t.Cleanup(srv.Close)
 	cfg := defaultConfig()
 	cfg.Profile = "e2e"
-	cfg.Slack.SCIMURL = srv.URL + "/scim/v2/"
+	cfg.Slack.SCIMURL = srv.URL + "/scim/" + version + "/"
 	cfg.Slack.RateShare = 0.8 * 300
 	cfg.Source.Type = "entra"
 	cfg.Source.Entra = EntraSourceConfig{TenantID: "t1", ClientID: "c1", AppID: tenant.AppID(), Scope: "assigned",
@@ -86,11 +90,13 @@ func userActions(p *provision.Plan) map[provision.Action]int {
 	return got
 }
 
-func TestEntraFullThenIncremental(t *testing.T) {
+func TestEntraFullThenIncremental(t *testing.T) { forSCIMVersions(t, testEntraFullThenIncremental) }
+
+func testEntraFullThenIncremental(t *testing.T, version string) {
 	if testing.Short() {
 		t.Skip("5,000-user tenant; run without -short")
 	}
-	w := newEntraWorld(t, 5000, 50)
+	w := newEntraWorldAs(t, version, 5000, 50)
 	first := w.sync(false)
 	if first.Users.Create < 4500 || first.Groups.Create != 50 {
 		t.Fatalf("full sync: %s", provision.Summary(first))

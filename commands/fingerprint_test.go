@@ -16,6 +16,10 @@ import (
 // makes the very next sync (no --full) plan exactly what --full plans, and
 // say why in one line.
 func TestMappingChangesReadEverythingAgain(t *testing.T) {
+	forSCIMVersions(t, testMappingChangesReadEverythingAgain)
+}
+
+func testMappingChangesReadEverythingAgain(t *testing.T, version string) {
 	tests := []struct {
 		name   string
 		change func(m *mapping.Mapping)
@@ -48,7 +52,7 @@ func TestMappingChangesReadEverythingAgain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newEntraWorld(t, 120, 4)
+			w := newEntraWorldAs(t, version, 120, 4)
 			limit := 1000
 			w.cfg.Safety.MaxDeactivations = &limit
 			w.sync(false)

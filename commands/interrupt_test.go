@@ -14,8 +14,10 @@ import (
 
 // An interrupted sync stops after the requests in flight, exits 130, records
 // the run as interrupted, and the next run converges.
-func TestInterruptedSync(t *testing.T) {
-	e := newSyncEnv(t, 200, "")
+func TestInterruptedSync(t *testing.T) { forSCIMVersions(t, testInterruptedSync) }
+
+func testInterruptedSync(t *testing.T, version string) {
+	e := newSyncEnvAs(t, version, 200, "")
 	cfg, err := LoadConfig(e.cfg, "default", true)
 	if err != nil {
 		t.Fatal(err)

@@ -92,11 +92,15 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	return nil
 }
 
-// forgetEntraSecret deletes the profile's Entra client secret from the
-// keychain, if `authorize --entra-secret-stdin` stored one.
+// forgetEntraSecret deletes the profile's Entra client secret and SCIM
+// target token from the keychain, if `authorize --entra-secret-stdin` or
+// `authorize --target --token-stdin` stored them.
 func forgetEntraSecret(ctx context.Context, store *auth.Store, out io.Writer) {
 	if deleted, err := store.DeleteEntraSecret(ctx); deleted && err == nil {
 		fmt.Fprintln(out, "✓ Removed the Entra client secret from the OS keychain")
+	}
+	if deleted, err := store.DeleteTargetToken(ctx); deleted && err == nil {
+		fmt.Fprintln(out, "✓ Removed the SCIM target token from the OS keychain")
 	}
 }
 

@@ -12,7 +12,11 @@ import (
 // reported, marked as retried, and tried again in Slack by the next
 // incremental run, although nothing about them changed in the directory.
 func TestFailedUsersRetriedByIncrementalRuns(t *testing.T) {
-	w := newEntraWorld(t, 30, 2)
+	forSCIMVersions(t, testFailedUsersRetriedByIncrementalRuns)
+}
+
+func testFailedUsersRetriedByIncrementalRuns(t *testing.T, version string) {
+	w := newEntraWorldAs(t, version, 30, 2)
 	for _, u := range []emulator.EntraUser{
 		{UserPrincipalName: "no.mail@example.com", GivenName: "No", Surname: "Mail", DisplayName: "No Mail", AccountEnabled: true},
 		// "general" is a channel, and channel names share Slack's

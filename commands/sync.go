@@ -126,8 +126,11 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	if err != nil {
 		return err
 	}
-	m, err := spec.Compile()
+	m, err := compileMapping(cfg, spec)
 	if err != nil {
+		return err
+	}
+	if err := checkTargetMapping(cfg, client, m); err != nil {
 		return err
 	}
 	fp, err := fingerprint(cfg, spec)

@@ -22,13 +22,33 @@ type syncEnv struct {
 }
 
 func newSyncEnv(t *testing.T, users int, extraConfig string) *syncEnv {
+	return newSyncEnvAs(t, "v2", users, extraConfig)
+}
+
+// scimVersions are Slack's SCIM dialects: every end-to-end sync against the
+// Slack emulator runs on both.
+var scimVersions = []string{"v2", "v1"}
+
+// forSCIMVersions runs test once per version, side by side: the syncs wait
+// on the emulators' rate limits far more than they use the CPU.
+func forSCIMVersions(t *testing.T, test func(t *testing.T, version string)) {
+	for _, v := range scimVersions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			test(t, v)
+		})
+	}
+}
+
+// newSyncEnvAs is newSyncEnv reaching the emulator over SCIM version.
+func newSyncEnvAs(t *testing.T, version string, users int, extraConfig string) *syncEnv {
 	t.Helper()
 	slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, TimeScale: 100})
 	srv := httptest.NewServer(slack)
 	t.Cleanup(srv.Close)
 	e := &syncEnv{t: t, dir: t.TempDir(), slack: slack, token: EmulatorToken}
 	e.cfg = filepath.Join(e.dir, "cfg.yaml")
-	e.write("cfg.yaml", fmt.Sprintf("slack:\n  scim_url: %s/scim/v2/\n  rate_share: 80\nsource:\n  type: file\n  file:\n    path: people.json\nstate_dir: state\n%s", srv.URL, extraConfig))
+	e.write("cfg.yaml", fmt.Sprintf("slack:\n  scim_url: %s/scim/%s/\n  rate_share: 80\nsource:\n  type: file\n  file:\n    path: people.json\nstate_dir: state\n%s", srv.URL, version, extraConfig))
 	e.people(users, 0)
 	return e
 }
@@ -68,8 +88,10 @@ func (e *syncEnv) run(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
-func TestSyncExitCodes(t *testing.T) {
-	e := newSyncEnv(t, 10, "safety:\n  max_deactivations: 2\n")
+func TestSyncExitCodes(t *testing.T) { forSCIMVersions(t, testSyncExitCodes) }
+
+func testSyncExitCodes(t *testing.T, version string) {
+	e := newSyncEnvAs(t, version, 10, "safety:\n  max_deactivations: 2\n")
 
 	if code, _, stderr := e.run("sync", "--dry-run", "--detailed-exitcode"); code != ExitChanges {
 		t.Fatalf("plan with changes: exit %d, want 2: %s", code, stderr)
@@ -126,8 +148,10 @@ func countActive(s *emulator.Slack) int {
 	return n
 }
 
-func TestBadInputNamesFileAndLine(t *testing.T) {
-	e := newSyncEnv(t, 2, "")
+func TestBadInputNamesFileAndLine(t *testing.T) { forSCIMVersions(t, testBadInputNamesFileAndLine) }
+
+func testBadInputNamesFileAndLine(t *testing.T, version string) {
+	e := newSyncEnvAs(t, version, 2, "")
 	tests := []struct {
 		name, file, content, want string
 	}{

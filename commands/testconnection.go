@@ -113,7 +113,11 @@ func testConnectionRun(ctx context.Context, opts *TestConnectionOptions) error {
 		return err
 	}
 	rep := &connectionReport{}
-	checkSlack(ctx, opts, cfg, rep)
+	if cfg.GenericTarget() {
+		checkTarget(ctx, opts, cfg, rep)
+	} else {
+		checkSlack(ctx, opts, cfg, rep)
+	}
 	checkSource(ctx, cfg, opts.HTTPClient, rep)
 
 	code := ExitOK
@@ -249,7 +253,7 @@ var scimExplanations = map[string][2]string{
 	},
 	scim.CodeUnsupportedVersion: {
 		"this org does not accept this SCIM version at slack.scim_url",
-		"check slack.scim_url (https://api.slack.com/scim/v2/); some orgs still answer only v1",
+		"some orgs answer only v1: remove slack.scim_version (slackprov then tries v2 and moves to v1 by itself), or set it to v1",
 	},
 }
 
@@ -266,13 +270,26 @@ func explainSCIM(err error, where string) (detail, fix string, credentials bool)
 
 var errFirstUser = errors.New("first user read")
 
+// firstUser reads the first user of the first list page; nil when there is none.
+func firstUser(ctx context.Context, c *scim.Client) (*scim.User, error) {
+	var first *scim.User
+	err := c.ListUsers(ctx, func(u *scim.User) error {
+		first = u
+		return errFirstUser
+	})
+	if errors.Is(err, errFirstUser) {
+		err = nil
+	}
+	return first, err
+}
+
 func checkSCIM(ctx context.Context, opts *TestConnectionOptions, cfg *Config, token, where string, rep *connectionReport) {
 	const later = "skipped: an earlier check failed"
 	var mu sync.Mutex
 	var limited int
 	var waited time.Duration
 	client, err := scim.New(scim.Options{
-		BaseURL: cfg.Slack.SCIMURL, Token: token, HTTPClient: opts.HTTPClient, RateShare: cfg.Slack.RateShare,
+		BaseURL: cfg.Slack.SCIMURL, Version: cfg.Slack.SCIMVersion, Token: token, HTTPClient: opts.HTTPClient, RateShare: cfg.Slack.RateShare,
 		MaxRetryAfterWaits: 1,
 		OnRequest: func(ri scim.RequestInfo) {
 			mu.Lock()
@@ -302,8 +319,8 @@ func checkSCIM(ctx context.Context, opts *TestConnectionOptions, cfg *Config, to
 		rep.fail(nameSCIM, detail, fix, creds)
 		rep.skip(nameVersion, later)
 	default:
-		rep.pass(nameSCIM, "Slack answered at "+cfg.Slack.SCIMURL)
-		rep.pass(nameVersion, describeSPC(cfg.Slack.SCIMURL, spc))
+		rep.pass(nameSCIM, "Slack answered at "+client.BaseURL())
+		rep.pass(nameVersion, describeVersion(cfg, client, spc))
 	}
 	if err != nil {
 		rep.skip(nameReadUser, later)
@@ -311,13 +328,9 @@ func checkSCIM(ctx context.Context, opts *TestConnectionOptions, cfg *Config, to
 		return
 	}
 
-	var first *scim.User
-	err = client.ListUsers(ctx, func(u *scim.User) error {
-		first = u
-		return errFirstUser
-	})
+	first, err := firstUser(ctx, client)
 	switch {
-	case err != nil && !errors.Is(err, errFirstUser):
+	case err != nil:
 		detail, fix, creds := explainSCIM(err, where)
 		rep.fail(nameReadUser, detail, fix, creds)
 	case first == nil:
@@ -336,11 +349,18 @@ func checkSCIM(ctx context.Context, opts *TestConnectionOptions, cfg *Config, to
 	rep.pass(nameRateLimit, fmt.Sprintf("no 429 answers; Slack publishes no remaining-quota header, so slackprov paces itself at up to %.0f%% of the org-wide limits (slack.rate_share) and slows down to what other SCIM apps leave when Slack answers 429", cfg.Slack.RateShare*100))
 }
 
-func describeSPC(url string, spc map[string]any) string {
-	version := "v2"
-	if strings.Contains(url, "/v1") {
-		version = "v1"
+// describeVersion says which SCIM version the org answers, and why when it
+// is not the configured one.
+func describeVersion(cfg *Config, c *scim.Client, spc map[string]any) string {
+	d := describeSPC(c.Version(), spc)
+	if c.BaseURL() != cfg.Slack.SCIMURL && !strings.HasSuffix(cfg.Slack.SCIMURL, "/scim/v1/") && c.Version() == "v1" {
+		d = "this org answers SCIM v1 only: " + cfg.Slack.SCIMURL + " said unsupported_version, so slackprov uses " +
+			c.BaseURL() + " for it (sync does the same; set slack.scim_version: v1 to skip the v2 attempt); " + d
 	}
+	return d
+}
+
+func describeSPC(version string, spc map[string]any) string {
 	var features []string
 	for _, f := range []string{"patch", "filter", "bulk"} {
 		if m, ok := spc[f].(map[string]any); ok {

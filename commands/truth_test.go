@@ -24,6 +24,8 @@ type fileWorld struct {
 	cfg   string
 	slack *emulator.Slack
 	srv   *httptest.Server
+	// version is the SCIM version the profile speaks.
+	version string
 }
 
 type dirUser struct {
@@ -32,7 +34,9 @@ type dirUser struct {
 	Mail              string `json:"mail"`
 	GivenName         string `json:"givenName"`
 	Surname           string `json:"surname"`
+	DisplayName       string `json:"displayName,omitempty"`
 	JobTitle          string `json:"jobTitle,omitempty"`
+	Department        string `json:"department,omitempty"`
 	AccountEnabled    bool   `json:"accountEnabled"`
 }
 
@@ -54,9 +58,13 @@ func people(n int) []dirUser {
 }
 
 func newFileWorld(t *testing.T, opts emulator.SlackOptions) *fileWorld {
+	return newFileWorldAs(t, "v2", opts)
+}
+
+func newFileWorldAs(t *testing.T, version string, opts emulator.SlackOptions) *fileWorld {
 	t.Helper()
 	opts.Token, opts.DisableRateLimits = EmulatorToken, true
-	w := &fileWorld{t: t, dir: t.TempDir()}
+	w := &fileWorld{t: t, dir: t.TempDir(), version: version}
 	w.slack = emulator.NewSlack(opts)
 	w.srv = httptest.NewServer(w.slack)
 	t.Cleanup(w.srv.Close)
@@ -68,7 +76,7 @@ func newFileWorld(t *testing.T, opts emulator.SlackOptions) *fileWorld {
 // pointAt writes the profile's config for the Slack at url.
 func (w *fileWorld) pointAt(url string) {
 	w.t.Helper()
-	cfg := "slack:\n  scim_url: " + url + "/scim/v2/\n  rate_share: 100\n" +
+	cfg := "slack:\n  scim_url: " + url + "/scim/" + w.version + "/\n  rate_share: 100\n" +
 		"source:\n  type: file\n  file:\n    path: people.json\nstate_dir: state\n"
 	if err := os.WriteFile(w.cfg, []byte(cfg), 0o600); err != nil {
 		w.t.Fatal(err)
@@ -148,13 +156,17 @@ func (w *fileWorld) groupMembers() map[string][]string {
 // have Slack accounts, the first sync puts all 20 in their groups, and the
 // next dry run plans nothing.
 func TestBrownfieldFirstSyncFillsGroups(t *testing.T) {
+	forSCIMVersions(t, testBrownfieldFirstSyncFillsGroups)
+}
+
+func testBrownfieldFirstSyncFillsGroups(t *testing.T, version string) {
 	users := people(20)
 	seed := &emulator.SlackSeed{}
 	for _, u := range users[:5] {
 		// Their own handles, so only the email matches them.
 		seed.Users = append(seed.Users, emulator.SeedUser{UserName: "old." + u.ID, Email: u.Mail, GivenName: "Old", FamilyName: u.ID})
 	}
-	w := newFileWorld(t, emulator.SlackOptions{Seed: seed})
+	w := newFileWorldAs(t, version, emulator.SlackOptions{Seed: seed})
 	var a, b dirGroup
 	a = dirGroup{ID: "g1", DisplayName: "Engineering"}
 	b = dirGroup{ID: "g2", DisplayName: "Sales"}
@@ -190,8 +202,10 @@ func TestBrownfieldFirstSyncFillsGroups(t *testing.T) {
 
 // TestSecondOrgStops: the same profile pointed at another Slack org stops
 // before writing, with exit 3, naming both orgs and the way out.
-func TestSecondOrgStops(t *testing.T) {
-	w := newFileWorld(t, emulator.SlackOptions{})
+func TestSecondOrgStops(t *testing.T) { forSCIMVersions(t, testSecondOrgStops) }
+
+func testSecondOrgStops(t *testing.T, version string) {
+	w := newFileWorldAs(t, version, emulator.SlackOptions{})
 	w.directory(people(3), []dirGroup{{ID: "g1", DisplayName: "Everyone", Members: []string{"u00", "u01", "u02"}}})
 	w.mustRun(ExitOK, "sync", "--yes")
 
@@ -225,8 +239,10 @@ func TestSecondOrgStops(t *testing.T) {
 
 // TestSavedPlanAppliesOnce: the same saved plan applied twice sends its
 // writes once; the second apply is refused and writes nothing.
-func TestSavedPlanAppliesOnce(t *testing.T) {
-	w := newFileWorld(t, emulator.SlackOptions{})
+func TestSavedPlanAppliesOnce(t *testing.T) { forSCIMVersions(t, testSavedPlanAppliesOnce) }
+
+func testSavedPlanAppliesOnce(t *testing.T, version string) {
+	w := newFileWorldAs(t, version, emulator.SlackOptions{})
 	w.directory(people(4), nil)
 	plan := filepath.Join(w.dir, "plan.json")
 	w.mustRun(ExitOK, "sync", "--dry-run", "--plan-out", plan)
@@ -254,7 +270,11 @@ func TestSavedPlanAppliesOnce(t *testing.T) {
 // TestSavedPlanTargetChangedInSlack: a plan whose target changed in Slack
 // since it was made is refused, naming the object, and nothing is written.
 func TestSavedPlanTargetChangedInSlack(t *testing.T) {
-	w := newFileWorld(t, emulator.SlackOptions{})
+	forSCIMVersions(t, testSavedPlanTargetChangedInSlack)
+}
+
+func testSavedPlanTargetChangedInSlack(t *testing.T, version string) {
+	w := newFileWorldAs(t, version, emulator.SlackOptions{})
 	users := people(3)
 	w.directory(users, nil)
 	w.mustRun(ExitOK, "sync", "--yes")
@@ -293,7 +313,11 @@ func TestSavedPlanTargetChangedInSlack(t *testing.T) {
 // TestSavedPlanRefusedFieldRemoved: apply runs the safety checks itself, so
 // deleting the "refused" key from a refused plan file changes nothing.
 func TestSavedPlanRefusedFieldRemoved(t *testing.T) {
-	w := newFileWorld(t, emulator.SlackOptions{})
+	forSCIMVersions(t, testSavedPlanRefusedFieldRemoved)
+}
+
+func testSavedPlanRefusedFieldRemoved(t *testing.T, version string) {
+	w := newFileWorldAs(t, version, emulator.SlackOptions{})
 	w.directory(people(6), nil)
 	w.mustRun(ExitOK, "sync", "--yes")
 	w.directory(people(2), nil)
@@ -322,7 +346,11 @@ func TestSavedPlanRefusedFieldRemoved(t *testing.T) {
 // TestGroupDeletionsCountTowardThreshold: removing every group with the
 // threshold at 0 is refused with exit 3 and no group is deleted.
 func TestGroupDeletionsCountTowardThreshold(t *testing.T) {
-	w := newFileWorld(t, emulator.SlackOptions{})
+	forSCIMVersions(t, testGroupDeletionsCountTowardThreshold)
+}
+
+func testGroupDeletionsCountTowardThreshold(t *testing.T, version string) {
+	w := newFileWorldAs(t, version, emulator.SlackOptions{})
 	users := people(4)
 	w.directory(users, []dirGroup{{ID: "g1", DisplayName: "Red", Members: []string{"u00", "u01"}},
 		{ID: "g2", DisplayName: "Blue", Members: []string{"u02", "u03"}}})
@@ -334,5 +362,29 @@ func TestGroupDeletionsCountTowardThreshold(t *testing.T) {
 	}
 	if n := len(w.slack.Groups()); n != 2 {
 		t.Errorf("%d Slack groups left, want 2", n)
+	}
+}
+
+// An org whose token gets unsupported_version from /scim/v2 is found to
+// answer v1: test-connection says so, and sync provisions it over v1.
+func TestV1OnlyOrgDetectedAndSynced(t *testing.T) {
+	w := newFileWorld(t, emulator.SlackOptions{V2Unsupported: true})
+	w.directory(people(3), nil)
+	// auth.test is not part of this (test-connection asks slack.com for it);
+	// the SCIM checks are.
+	code, out, errOut := w.run("test-connection")
+	if !strings.Contains(out+errOut, "✓ SCIM version answering: this org answers SCIM v1 only") || !strings.Contains(out+errOut, "uses "+w.srv.URL+"/scim/v1/") {
+		t.Fatalf("test-connection exit %d:\n%s%s", code, out, errOut)
+	}
+	w.mustRun(ExitOK, "sync", "--yes")
+	if n := len(w.slack.Users()); n != 3 {
+		t.Fatalf("Slack has %d users after sync, want 3", n)
+	}
+	if p, code := w.plan("--detailed-exitcode"); code != ExitOK || p.HasChanges() {
+		t.Fatalf("second dry run plans changes (exit %d)", code)
+	}
+	st := w.slack.Stats()
+	if st.AppliedWrites != 3 {
+		t.Errorf("%d writes applied, want 3 creates", st.AppliedWrites)
 	}
 }

@@ -58,6 +58,10 @@ type SlackOptions struct {
 	// "Emulated Org"); with EnterpriseID set it is an Enterprise Grid org.
 	TeamID, TeamName             string
 	EnterpriseID, EnterpriseName string
+	// V2Unsupported makes the org answer every /scim/v2 call with
+	// unsupported_version while /scim/v1 works, as reported for some org
+	// tokens (reference §1, unconfirmed).
+	V2Unsupported bool
 }
 
 // Slack is an in-memory Slack org served over SCIM v2. It implements
@@ -171,7 +175,7 @@ func (s *Slack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if e.status == http.StatusTooManyRequests {
 			s.count(func(st *SlackStats) { st.TooManyRequests++ })
 		}
-		scimWriteError(w, e)
+		scimWriteError(w, rt, e)
 	}
 
 	switch s.faults.before() {
@@ -192,6 +196,16 @@ func (s *Slack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rt.err != nil {
 		fail(rt.err)
 		return
+	}
+	if !rt.v1 && s.opts.V2Unsupported {
+		fail(scimBadRequest("unsupported_version"))
+		return
+	}
+	if rt.v1 && r.Body != nil && (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) {
+		if e := scimV1Request(rt, r); e != nil {
+			fail(e)
+			return
+		}
 	}
 	if s.opts.RateLimits {
 		if ok, wait := s.limiter.take(rt); !ok {
@@ -220,8 +234,11 @@ func (s *Slack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	status, body, e := s.dispatch(rt, r)
 	if e != nil {
-		scimWriteError(w, e)
+		scimWriteError(w, rt, e)
 		return
+	}
+	if rt.v1 && body != nil {
+		body = scimV1Response(body)
 	}
 	if rt.isWrite() {
 		s.count(func(st *SlackStats) { st.AppliedWrites++ })

@@ -38,9 +38,23 @@ type scimErrorBody struct {
 	Status  int      `json:"status"`
 }
 
-func scimWriteError(w http.ResponseWriter, e *scimError) {
+// scimV1ErrorBody is Slack's v1 error shape: one Errors object, not a list.
+type scimV1ErrorBody struct {
+	Errors struct {
+		Description string `json:"description"`
+		Code        int    `json:"code"`
+	} `json:"Errors"`
+}
+
+func scimWriteError(w http.ResponseWriter, rt scimRoute, e *scimError) {
 	if e.retryAfter != "" {
 		w.Header().Set("Retry-After", e.retryAfter)
+	}
+	if rt.v1 {
+		var b scimV1ErrorBody
+		b.Errors.Description, b.Errors.Code = e.detail, e.status
+		scimWriteJSON(w, e.status, b)
+		return
 	}
 	scimWriteJSON(w, e.status, scimErrorBody{Schemas: []string{scimErrorSchema}, Detail: e.detail, Status: e.status})
 }

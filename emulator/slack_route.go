@@ -8,7 +8,8 @@ import (
 // scimRoute is what a request path and method mean to the emulator.
 type scimRoute struct {
 	method   string
-	prefix   string // path up to and including "/scim/v2/", for meta.location
+	prefix   string // path up to and including "/scim/v2/" (or v1), for meta.location
+	v1       bool   // SCIM 1.1: v1 URNs, partial-resource PATCH, v1 error bodies
 	resource string // "Users", "Groups", "ServiceProviderConfig", "ResourceTypes", "Schemas"; "" when unknown
 	id       string
 	hasID    bool
@@ -48,7 +49,7 @@ func scimParseRoute(r *http.Request) scimRoute {
 	}
 	rest := path[i+len("/scim/"):]
 	version, tail, _ := strings.Cut(rest, "/")
-	if version != "v2" {
+	if version != "v2" && version != "v1" {
 		if strings.HasPrefix(version, "v") && len(version) > 1 {
 			rt.err = scimBadRequest("unsupported_version")
 		} else {
@@ -56,14 +57,19 @@ func scimParseRoute(r *http.Request) scimRoute {
 		}
 		return rt
 	}
-	rt.prefix = path[:i] + "/scim/v2/"
+	rt.prefix = path[:i] + "/scim/" + version + "/"
+	rt.v1 = version == "v1"
 	tail = strings.TrimSuffix(tail, "/")
 	name, id, hasID := strings.Cut(tail, "/")
-	switch name {
-	case "Users", "Groups", "ResourceTypes", "Schemas":
+	switch {
+	case name == "Users" || name == "Groups":
 		rt.resource = name
-	case "ServiceProviderConfig", "ServiceProviderConfigs":
-		// Slack's docs name both spellings for v2; the Java SDK uses the plural.
+	case !rt.v1 && (name == "ResourceTypes" || name == "Schemas"):
+		// Only v2 serves these (reference §1, difference 4).
+		rt.resource = name
+	case name == "ServiceProviderConfigs" || (!rt.v1 && name == "ServiceProviderConfig"):
+		// v1 has only the plural; Slack's docs name both spellings for v2 and
+		// the Java SDK uses the plural.
 		rt.resource = "ServiceProviderConfig"
 	default:
 		rt.err = scimErr(http.StatusNotFound, "bad_endpoint")

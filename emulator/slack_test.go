@@ -182,7 +182,7 @@ func TestSlackRouting(t *testing.T) {
 	}{
 		{"GET", "/scim/v2/Nope", 404, "bad_endpoint"},
 		{"GET", "/elsewhere", 404, "bad_endpoint"},
-		{"GET", "/scim/v1/Users", 400, "unsupported_version"},
+		{"GET", "/scim/v3/Users", 400, "unsupported_version"},
 		{"POST", "/scim/v2/Users/U0000000001", 405, "method_not_allowed"},
 		{"OPTIONS", "/scim/v2/Users", 405, "method_not_allowed"},
 		{"DELETE", "/scim/v2/Users", 400, "missing_user_id"},

@@ -19,7 +19,7 @@ const scimMaxBody = 16 << 20
 func (s *Slack) serveUsers(rt scimRoute, r *http.Request, base string) (int, any, *scimError) {
 	if !rt.hasID {
 		if r.Method == http.MethodGet {
-			return s.listUsers(r, base)
+			return s.listUsers(rt, r, base)
 		}
 		body, err := scimReadBody(r)
 		if err != nil {
@@ -170,8 +170,19 @@ func (s *Slack) commitEdit(u, draft *scimUser, requireName bool) *scimError {
 	return nil
 }
 
-func (s *Slack) listUsers(r *http.Request, base string) (int, any, *scimError) {
-	return scimListMatching(s, r, scimUserFilterAttrs, &s.users, func(page []*scimUser) []any {
+// scimV1UserFilterAttrs adds the guest filters Slack documents as "not
+// applicable to SCIM v2.0".
+var scimV1UserFilterAttrs = map[string]bool{
+	"username": true, "email": true, "emails": true, "emails.value": true, "externalid": true,
+	"restricted": true, "ultra_restricted": true,
+}
+
+func (s *Slack) listUsers(rt scimRoute, r *http.Request, base string) (int, any, *scimError) {
+	attrs := scimUserFilterAttrs
+	if rt.v1 {
+		attrs = scimV1UserFilterAttrs
+	}
+	return scimListMatching(s, r, attrs, &s.users, func(page []*scimUser) []any {
 		memberships := s.membershipIndex()
 		out := make([]any, 0, len(page))
 		for _, u := range page {
@@ -189,6 +200,11 @@ func (u *scimUser) filterAttr(attr string) ([]string, bool) {
 		return u.Emails, false
 	case "externalid":
 		return []string{u.ExternalID}, true
+	case "restricted":
+		return []string{scimFlag(u.Guest != nil)}, true
+	case "ultra_restricted":
+		// Single-channel guests cannot be provisioned over SCIM at all.
+		return []string{"0"}, true
 	}
 	return nil, false
 }

@@ -87,6 +87,27 @@ func checkUser(values map[string]string, required func(target string) bool) []Pr
 	return ps
 }
 
+// CheckUser runs the target's rules (Slack's, or RFC 7643's) on values.
+func (c *Compiled) CheckUser(values map[string]string) []Problem {
+	if c.rules == RulesSCIM {
+		return checkSCIMUser(values, false)
+	}
+	return CheckUser(values)
+}
+
+// checkSCIMUser is RFC 7643's one rule for a user: a userName.
+func checkSCIMUser(values map[string]string, requireName bool) []Problem {
+	return requiredProblem(values, AttrUserName, requireName, "userName is empty; SCIM (RFC 7643) requires one — check the source attribute of the userName mapping")
+}
+
+// requiredProblem reports target as empty when it is present, or required, and blank.
+func requiredProblem(values map[string]string, target string, required bool, message string) []Problem {
+	if v, ok := values[target]; (ok || required) && strings.TrimSpace(v) == "" {
+		return []Problem{{Target: target, Code: "required", Severity: SeverityError, Message: message}}
+	}
+	return nil
+}
+
 // checkGroup checks a group's values; requireName is false on an update
 // that does not send displayName.
 func checkGroup(values map[string]string, requireName bool) []Problem {

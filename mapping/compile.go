@@ -43,12 +43,44 @@ type Compiled struct {
 	// now and rand feed Now(), Guid() and RandomString(); tests replace them.
 	now  func() time.Time
 	rand io.Reader
+	// rules are the target's validation rules; Slack's by default.
+	rules Rules
 }
+
+// Rules are the validation rules evaluated values are checked against.
+type Rules int
+
+const (
+	// RulesSlack are Slack's (reference slack-api.md §2): userName length
+	// and characters, display name, emoji, required names.
+	RulesSlack Rules = iota
+	// RulesSCIM are RFC 7643's only, for any other SCIM 2.0 app: a user has
+	// a userName, a group a displayName.
+	RulesSCIM
+)
 
 // Compile validates the mapping and parses its expressions. Every problem
 // is reported, each as "file:line:col: problem" when the mapping came from
 // a file.
-func (m *Mapping) Compile() (*Compiled, error) {
+func (m *Mapping) Compile() (*Compiled, error) { return m.CompileFor(RulesSlack) }
+
+// CompileFor compiles the mapping for a target with rules r: Slack's need a
+// work email mapped, RFC 7643's only a userName; the same rules then check
+// every evaluated value.
+func (m *Mapping) CompileFor(r Rules) (*Compiled, error) {
+	c, err := m.compile(r)
+	if err != nil {
+		return nil, err
+	}
+	c.rules = r
+	return c, nil
+}
+
+func (m *Mapping) compile(r Rules) (*Compiled, error) {
+	userKind := userKind
+	if r == RulesSCIM {
+		userKind.required = []string{AttrUserName}
+	}
 	users, uerr := validate(userKind, m.Users)
 	groups, gerr := validate(groupKind, m.Groups)
 	var errs []error

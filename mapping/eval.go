@@ -93,6 +93,10 @@ func (r Result) HasErrors() bool {
 // defaults fill null values. Slack's checks run on the result.
 func (c *Compiled) EvalUser(o Object, create bool) Result {
 	r := c.eval(c.users, o, create)
+	if c.rules == RulesSCIM {
+		r.Problems = append(r.Problems, checkSCIMUser(r.Values, create || !c.OnCreateOnly(AttrUserName))...)
+		return r
+	}
 	evalProblems := r.Problems
 	r.Problems = append(r.Problems, checkUser(r.Values, func(target string) bool {
 		a := findAttr(c.users, target)
@@ -127,7 +131,12 @@ func hasTarget(ps []Problem, target string) bool {
 // mapped values: the engine reads them from the directory.
 func (c *Compiled) EvalGroup(o Object, create bool) Result {
 	r := c.eval(c.groups, o, create)
-	r.Problems = append(r.Problems, checkGroup(r.Values, create || !c.GroupOnCreateOnly(AttrDisplayName))...)
+	requireName := create || !c.GroupOnCreateOnly(AttrDisplayName)
+	if c.rules == RulesSCIM {
+		r.Problems = append(r.Problems, requiredProblem(r.Values, AttrDisplayName, requireName, "group displayName is empty; SCIM (RFC 7643) requires one")...)
+		return r
+	}
+	r.Problems = append(r.Problems, checkGroup(r.Values, requireName)...)
 	return r
 }
 

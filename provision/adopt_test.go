@@ -16,7 +16,9 @@ import (
 
 // A create that Slack refuses with email_taken links the existing account
 // and brings it in line, whichever error format and status Slack uses.
-func TestCreateAdoptsExistingAccount(t *testing.T) {
+func TestCreateAdoptsExistingAccount(t *testing.T) { forVersions(t, testCreateAdoptsExistingAccount) }
+
+func testCreateAdoptsExistingAccount(t *testing.T, version string) {
 	for _, tc := range []struct {
 		status int
 		detail bool
@@ -27,7 +29,7 @@ func TestCreateAdoptsExistingAccount(t *testing.T) {
 				ConflictStatus: tc.status, EmailTakenDetail: tc.detail})
 			srv := httptest.NewServer(slack)
 			defer srv.Close()
-			client, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/v2/", Token: testToken})
+			client, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/" + version + "/", Token: testToken})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,13 +69,15 @@ func TestCreateAdoptsExistingAccount(t *testing.T) {
 
 // Creates whose answers are lost after Slack applied them are retried by the
 // client, refused as duplicates, and adopted: no duplicates, nothing lost.
-func TestLostAnswersConverge(t *testing.T) {
+func TestLostAnswersConverge(t *testing.T) { forVersions(t, testLostAnswersConverge) }
+
+func testLostAnswersConverge(t *testing.T, version string) {
 	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, DisableRateLimits: true,
 		Faults: emulator.Faults{DropAfterWriteRate: 0.3, ErrorRate: 0.05, Rand: rand.New(rand.NewPCG(1, 2))}})
 	srv := httptest.NewServer(slack)
 	defer srv.Close()
 	// The emulator runs without limits here, so let the client pace freely.
-	client, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/v2/", Token: testToken, MaxRetries: 8, RateShare: 100})
+	client, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/" + version + "/", Token: testToken, MaxRetries: 8, RateShare: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -223,7 +223,7 @@ func (p *planner) users() {
 					}
 					return false
 				}
-				if msg := pickUnique(&res, taken); msg != "" {
+				if msg := pickUnique(&res, taken, p.in.Mapping.CheckUser); msg != "" {
 					p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "no_unique_value", msg)
 					continue
 				}
@@ -284,8 +284,9 @@ func laterFree(res *mapping.Result, target string, taken func(target, value stri
 
 // pickUnique settles each SelectUniqueValue mapping on its first candidate
 // that taken says no Slack account or other planned user has, and redoes the
-// Slack checks for the value chosen. It says why when every one is taken.
-func pickUnique(res *mapping.Result, taken func(target, value string) bool) string {
+// target's checks (check) for the value chosen. It says why when every one is
+// taken.
+func pickUnique(res *mapping.Result, taken func(target, value string) bool, check func(map[string]string) []mapping.Problem) string {
 	for target, cands := range res.Candidates {
 		chosen := slices.IndexFunc(cands, func(c string) bool { return !taken(target, c) })
 		if chosen < 0 {
@@ -299,7 +300,7 @@ func pickUnique(res *mapping.Result, taken func(target, value string) bool) stri
 				kept = append(kept, pr)
 			}
 		}
-		for _, pr := range mapping.CheckUser(map[string]string{target: cands[chosen]}) {
+		for _, pr := range check(map[string]string{target: cands[chosen]}) {
 			if pr.Target == target {
 				kept = append(kept, pr)
 			}

@@ -27,19 +27,35 @@ type rig struct {
 	store  *store.Store
 }
 
-func newRig(t *testing.T, scale float64, seed *emulator.SlackSeed) *rig {
-	t.Helper()
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, TimeScale: scale, Seed: seed})
-	return rigOver(t, slack, slack, 0.8*scale)
+// scimVersions are Slack's SCIM dialects; every end-to-end sync runs on
+// both, side by side: the runs wait on the emulators' rate limits far more
+// than they use the CPU, so the second dialect costs little wall time.
+var scimVersions = []string{"v2", "v1"}
+
+func forVersions(t *testing.T, test func(t *testing.T, version string)) {
+	for _, v := range scimVersions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			test(t, v)
+		})
+	}
 }
 
-// rigOver serves slack through front, which may change what goes over the
-// wire, to a client pacing itself at rateShare of Slack's limits.
-func rigOver(t *testing.T, front http.Handler, slack *emulator.Slack, rateShare float64) *rig {
+// newRigAs is a rig speaking SCIM version ("v1" or "v2").
+func newRigAs(t *testing.T, version string, scale float64, seed *emulator.SlackSeed) *rig {
+	t.Helper()
+	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, TimeScale: scale, Seed: seed})
+	return rigAt(t, version, slack, slack, 0.8*scale)
+}
+
+// rigAt serves slack through front, which may change what goes over the
+// wire, to a client speaking version and pacing itself at rateShare of
+// Slack's limits.
+func rigAt(t *testing.T, version string, front http.Handler, slack *emulator.Slack, rateShare float64) *rig {
 	t.Helper()
 	srv := httptest.NewServer(front)
 	t.Cleanup(srv.Close)
-	client, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/v2/", Token: testToken, RateShare: rateShare})
+	client, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/" + version + "/", Token: testToken, RateShare: rateShare})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,11 +136,13 @@ func userOps(p *Plan) map[Action]int {
 	return out
 }
 
-func TestEndToEndCompanySync(t *testing.T) {
+func TestEndToEndCompanySync(t *testing.T) { forVersions(t, testEndToEndCompanySync) }
+
+func testEndToEndCompanySync(t *testing.T, version string) {
 	if testing.Short() {
 		t.Skip("end-to-end sync of 2,000 users; run without -short")
 	}
-	r := newRig(t, 100, nil)
+	r := newRigAs(t, version, 100, nil)
 	snap := company(2000, 20)
 
 	first := r.sync(snap)
@@ -183,8 +201,12 @@ func TestEndToEndCompanySync(t *testing.T) {
 }
 
 func TestReturningEmployeeAndSlackOnlyAccount(t *testing.T) {
+	forVersions(t, testReturningEmployeeAndSlackOnlyAccount)
+}
+
+func testReturningEmployeeAndSlackOnlyAccount(t *testing.T, version string) {
 	inactive := false
-	r := newRig(t, 100, &emulator.SlackSeed{Users: []emulator.SeedUser{
+	r := newRigAs(t, version, 100, &emulator.SlackSeed{Users: []emulator.SeedUser{
 		{UserName: "helpdesk", Email: "helpdesk@example.com", GivenName: "Help", FamilyName: "Desk"},
 		{UserName: "alice.old", Email: "alice.smith@example.com", GivenName: "Alice", FamilyName: "Smith", Active: &inactive},
 	}})
@@ -216,8 +238,10 @@ func TestReturningEmployeeAndSlackOnlyAccount(t *testing.T) {
 	}
 }
 
-func TestBadRecordsFailAlone(t *testing.T) {
-	r := newRig(t, 100, &emulator.SlackSeed{Users: []emulator.SeedUser{
+func TestBadRecordsFailAlone(t *testing.T) { forVersions(t, testBadRecordsFailAlone) }
+
+func testBadRecordsFailAlone(t *testing.T, version string) {
+	r := newRigAs(t, version, 100, &emulator.SlackSeed{Users: []emulator.SeedUser{
 		{UserName: "owner", Email: "owner@example.com", GivenName: "Org", FamilyName: "Owner"},
 	}})
 	good := person("g1", "Good", "Person")

@@ -18,6 +18,10 @@ import (
 // because the name exists: Apply adopts the group it created, links it and
 // gives it its members, instead of failing the run.
 func TestGroupCreateAdoptsAfterLostAnswer(t *testing.T) {
+	forVersions(t, testGroupCreateAdoptsAfterLostAnswer)
+}
+
+func testGroupCreateAdoptsAfterLostAnswer(t *testing.T, version string) {
 	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, DisableRateLimits: true})
 	var once sync.Once
 	// The first POST /Groups reaches Slack and is applied; the answer that
@@ -34,9 +38,13 @@ func TestGroupCreateAdoptsAfterLostAnswer(t *testing.T) {
 		slack.ServeHTTP(httptest.NewRecorder(), r)
 		w.Header().Set("Content-Type", "application/scim+json")
 		w.WriteHeader(http.StatusConflict)
-		w.Write([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"name_taken","status":"409"}`))
+		body := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"name_taken","status":"409"}`
+		if version == "v1" {
+			body = `{"Errors":{"description":"name_taken","code":409}}`
+		}
+		w.Write([]byte(body))
 	})
-	r := rigOver(t, front, slack, 100)
+	r := rigAt(t, version, front, slack, 100)
 	snap := &directory.Snapshot{Users: []directory.User{person("a1", "Alice", "Smith"), person("b2", "Bob", "Jones")},
 		Groups: []directory.Group{{ID: "g1", DisplayName: "Engineering", Members: []string{"a1", "b2"}}}}
 	plan := Build(Input{Snapshot: snap, Mapping: defaults(t), MaxDeactivations: 50, Now: time.Now()})
@@ -60,7 +68,11 @@ func TestGroupCreateAdoptsAfterLostAnswer(t *testing.T) {
 // A group update whose only change is members that could not be created
 // sends nothing, and is recorded as skipped, not as applied.
 func TestGroupUpdateThatSendsNothingIsNotApplied(t *testing.T) {
-	r := newRig(t, 100, &emulator.SlackSeed{Groups: []emulator.SeedGroup{{DisplayName: "Engineering"}}})
+	forVersions(t, testGroupUpdateThatSendsNothingIsNotApplied)
+}
+
+func testGroupUpdateThatSendsNothingIsNotApplied(t *testing.T, version string) {
+	r := newRigAs(t, version, 100, &emulator.SlackSeed{Groups: []emulator.SeedGroup{{DisplayName: "Engineering"}}})
 	// "general" is a channel name, which Slack refuses as a userName.
 	general := person("c3", "Gen", "Eral")
 	general.UserPrincipalName, general.Mail = "general@example.com", "general@example.com"

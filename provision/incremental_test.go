@@ -15,8 +15,10 @@ import (
 // An incremental snapshot holds only what changed: the plan must touch
 // exactly those objects, read Slack only for them, and treat absence as
 // "unchanged".
-func TestIncrementalPlan(t *testing.T) {
-	r := newRig(t, 100, nil)
+func TestIncrementalPlan(t *testing.T) { forVersions(t, testIncrementalPlan) }
+
+func testIncrementalPlan(t *testing.T, version string) {
+	r := newRigAs(t, version, 100, nil)
 	full := company(50, 2)
 	r.sync(full)
 
@@ -76,7 +78,11 @@ func TestIncrementalPlan(t *testing.T) {
 // ask Slack about the SelectUniqueValue candidates, and choose the "_2" one as
 // a full read does, rather than planning a create Slack refuses on every run.
 func TestIncrementalCreatePicksFreeCandidate(t *testing.T) {
-	r := newRig(t, 100, nil)
+	forVersions(t, testIncrementalCreatePicksFreeCandidate)
+}
+
+func testIncrementalCreatePicksFreeCandidate(t *testing.T, version string) {
+	r := newRigAs(t, version, 100, nil)
 	full := company(5, 0)
 	r.sync(full)
 	ctx := context.Background()
@@ -155,7 +161,7 @@ func TestCreateFallsBackToNextCandidate(t *testing.T) {
 		{name: "all taken", taken: 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t, 100, nil)
+			r := newRigAs(t, "v2", 100, nil)
 			ctx := context.Background()
 			hire, cands := longNamedHire(t)
 			snap := company(2, 0)

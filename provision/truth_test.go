@@ -99,10 +99,12 @@ func TestPlanCheck(t *testing.T) {
 
 // Stale finds the objects that changed in Slack after the plan was made,
 // whether it reads them one by one or lists the whole org.
-func TestStaleFindsChangedTargets(t *testing.T) {
+func TestStaleFindsChangedTargets(t *testing.T) { forVersions(t, testStaleFindsChangedTargets) }
+
+func testStaleFindsChangedTargets(t *testing.T, version string) {
 	for _, n := range []int{3, listThreshold + 10} {
 		t.Run(fmt.Sprint(n, " users"), func(t *testing.T) {
-			r := newRig(t, 1000, nil)
+			r := newRigAs(t, version, 1000, nil)
 			snap := company(n, 2)
 			r.sync(snap)
 			for i := range snap.Users {

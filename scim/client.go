@@ -48,6 +48,12 @@ type Options struct {
 	// is called synchronously from whichever goroutine made the call.
 	OnRequest func(RequestInfo)
 	UserAgent string
+	// Version is Slack's SCIM version, "v1" or "v2". Empty means the one the
+	// base URL names, and for a /scim/v2/ URL a switch to /scim/v1/ when the
+	// org answers unsupported_version (reference §1).
+	Version string
+	// Profile describes a generic SCIM 2.0 service provider; nil means Slack.
+	Profile *Profile
 }
 
 // String leaves the token out, so printing Options with %v is safe.
@@ -93,7 +99,12 @@ type Client struct {
 	sleep      func(context.Context, time.Duration) error
 	onRequest  func(RequestInfo)
 	limits     *limiters
-	dialect    dialect
+	profile    *Profile
+	// ep is the base URL and dialect in use; it changes once at most, when a
+	// v2 org turns out to answer only v1.
+	ep       atomic.Pointer[endpoint]
+	epMu     sync.Mutex
+	fallback bool // ep may still move from v2 to v1
 
 	randMu sync.Mutex
 	rand   *rand.Rand
@@ -136,6 +147,10 @@ func New(opts Options) (*Client, error) {
 	if err := wire.CheckToken(opts.Token); err != nil {
 		return nil, fmt.Errorf("scim: %w", err)
 	}
+	version, err := versionOf(opts.Version, base.Path, opts.Profile)
+	if err != nil {
+		return nil, err
+	}
 	c := &Client{
 		base:       base,
 		token:      opts.Token,
@@ -147,8 +162,10 @@ func New(opts Options) (*Client, error) {
 		sleep:      opts.Sleep,
 		onRequest:  opts.OnRequest,
 		rand:       opts.Rand,
-		dialect:    v2{},
+		profile:    opts.Profile,
+		fallback:   opts.Version == "" && opts.Profile == nil && version == "v2" && strings.HasSuffix(base.Path, "/scim/v2/"),
 	}
+	c.ep.Store(newEndpoint(base, version))
 	if c.http == nil {
 		c.http = &http.Client{Timeout: defaultTimeout}
 	}
@@ -176,7 +193,7 @@ func New(opts Options) (*Client, error) {
 
 // String leaves the token out, so printing a Client is safe.
 func (c *Client) String() string {
-	return fmt.Sprintf("scim.Client{BaseURL: %q, Token: %s}", c.base.String(), redacted(c.token))
+	return fmt.Sprintf("scim.Client{BaseURL: %q, Token: %s}", c.endpoint().base.String(), redacted(c.token))
 }
 
 // GoString covers %#v.
@@ -197,7 +214,8 @@ type request struct {
 	resource string // "Users", "Groups", "ServiceProviderConfig"
 	id       string
 	query    url.Values
-	body     any
+	// encode builds the body in the dialect the request is sent in.
+	encode func(dialect) any
 }
 
 // relative is the request's path below the SCIM base, without a leading
@@ -230,19 +248,30 @@ func (r request) path() string {
 	return p
 }
 
-// do sends r, sitting out 429s and retrying transient failures, and returns
-// the body of the first 2xx answer.
+// do sends r and, when a v2 org turns out to answer only v1, sends it again
+// in v1.
+func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
+	ep := c.endpoint()
+	body, err := c.doAt(ctx, ep, r)
+	if err != nil && c.switchToV1(ep, err) {
+		return c.doAt(ctx, c.endpoint(), r)
+	}
+	return body, err
+}
+
+// doAt sends r to ep, sitting out 429s and retrying transient failures, and
+// returns the body of the first 2xx answer.
 //
 // Retrying a write whose answer was lost can repeat it; see CreateUser.
-func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
+func (c *Client) doAt(ctx context.Context, ep *endpoint, r request) ([]byte, error) {
 	var payload []byte
-	if r.body != nil {
+	if r.encode != nil {
 		var err error
-		if payload, err = json.Marshal(r.body); err != nil {
+		if payload, err = json.Marshal(r.encode(ep.dialect)); err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: encoding request body: %w", r.method, r.path(), err)
 		}
 	}
-	target := c.base.String() + r.relative()
+	target := ep.base.String() + r.relative()
 	class := endpointClass(r.method, r.resource, r.id != "")
 	set := setOf(r.method)
 

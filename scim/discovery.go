@@ -12,7 +12,7 @@ import (
 // one spelling and serves another in places, so both are tried.
 func (c *Client) ServiceProviderConfig(ctx context.Context) (map[string]any, error) {
 	var lastErr error
-	for _, p := range c.dialect.serviceProviderConfigPaths() {
+	for _, p := range c.endpoint().dialect.serviceProviderConfigPaths() {
 		body, err := c.do(ctx, request{method: "GET", resource: p})
 		if err != nil {
 			if !wrongPath(err) {

@@ -17,12 +17,38 @@ const emuToken = "xoxp-emulator-token"
 // startEmulator serves a Slack emulator and returns a client for it. share is
 // the client's RateShare; 0 keeps the default.
 func startEmulator(t *testing.T, opts emulator.SlackOptions, share float64) (*emulator.Slack, *scim.Client) {
+	return startEmulatorAs(t, emuDialects[0], opts, share)
+}
+
+// emuDialect is one way an org can be reached: v2, v1, or a v2 URL for an
+// org that answers only v1 (the client must switch by itself).
+type emuDialect struct {
+	name, path    string
+	v2Unsupported bool
+	want          string // the version the client ends up speaking
+}
+
+var emuDialects = []emuDialect{
+	{name: "v2", path: "/scim/v2/", want: "v2"},
+	{name: "v1", path: "/scim/v1/", want: "v1"},
+	{name: "v2-unsupported", path: "/scim/v2/", v2Unsupported: true, want: "v1"},
+}
+
+// forDialects runs a test once per dialect.
+func forDialects(t *testing.T, test func(t *testing.T, d emuDialect)) {
+	for _, d := range emuDialects {
+		t.Run(d.name, func(t *testing.T) { test(t, d) })
+	}
+}
+
+func startEmulatorAs(t *testing.T, d emuDialect, opts emulator.SlackOptions, share float64) (*emulator.Slack, *scim.Client) {
 	t.Helper()
 	opts.Token = emuToken
+	opts.V2Unsupported = d.v2Unsupported
 	slack := emulator.NewSlack(opts)
 	srv := httptest.NewServer(slack)
 	t.Cleanup(srv.Close)
-	c, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/v2/", Token: emuToken, RateShare: share})
+	c, err := scim.New(scim.Options{BaseURL: srv.URL + d.path, Token: emuToken, RateShare: share})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +66,10 @@ func newPerson(i int) *scim.User {
 	})
 }
 
-func TestEmulatorUserLifecycle(t *testing.T) {
-	_, c := startEmulator(t, emulator.SlackOptions{DisableRateLimits: true, EmailTakenDetail: true}, 0)
+func TestEmulatorUserLifecycle(t *testing.T) { forDialects(t, testUserLifecycle) }
+
+func testUserLifecycle(t *testing.T, d emuDialect) {
+	_, c := startEmulatorAs(t, d, emulator.SlackOptions{DisableRateLimits: true, EmailTakenDetail: true}, 0)
 	ctx := context.Background()
 
 	created, err := c.CreateUser(ctx, newPerson(1))
@@ -133,10 +161,15 @@ func TestEmulatorUserLifecycle(t *testing.T) {
 	if _, err := c.ServiceProviderConfig(ctx); err != nil {
 		t.Errorf("ServiceProviderConfig: %v", err)
 	}
+	if c.Version() != d.want {
+		t.Errorf("client speaks %s, want %s", c.Version(), d.want)
+	}
 }
 
-func TestEmulatorUserNameTooLong(t *testing.T) {
-	_, c := startEmulator(t, emulator.SlackOptions{DisableRateLimits: true}, 0)
+func TestEmulatorUserNameTooLong(t *testing.T) { forDialects(t, testUserNameTooLong) }
+
+func testUserNameTooLong(t *testing.T, d emuDialect) {
+	_, c := startEmulatorAs(t, d, emulator.SlackOptions{DisableRateLimits: true}, 0)
 	u := newPerson(1)
 	u.UserName = "a-very-long-username-over-21"
 	_, err := c.CreateUser(context.Background(), u)
@@ -145,11 +178,13 @@ func TestEmulatorUserNameTooLong(t *testing.T) {
 	}
 }
 
-func TestEmulatorWrongToken(t *testing.T) {
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: emuToken, DisableRateLimits: true})
+func TestEmulatorWrongToken(t *testing.T) { forDialects(t, testWrongToken) }
+
+func testWrongToken(t *testing.T, d emuDialect) {
+	slack := emulator.NewSlack(emulator.SlackOptions{Token: emuToken, DisableRateLimits: true, V2Unsupported: d.v2Unsupported})
 	srv := httptest.NewServer(slack)
 	defer srv.Close()
-	c, err := scim.New(scim.Options{BaseURL: srv.URL + "/scim/v2/", Token: "xoxp-wrong"})
+	c, err := scim.New(scim.Options{BaseURL: srv.URL + d.path, Token: "xoxp-wrong"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +194,10 @@ func TestEmulatorWrongToken(t *testing.T) {
 	}
 }
 
-func TestEmulatorGroups(t *testing.T) {
-	_, c := startEmulator(t, emulator.SlackOptions{DisableRateLimits: true}, 0)
+func TestEmulatorGroups(t *testing.T) { forDialects(t, testGroups) }
+
+func testGroups(t *testing.T, d emuDialect) {
+	_, c := startEmulatorAs(t, d, emulator.SlackOptions{DisableRateLimits: true}, 0)
 	ctx := context.Background()
 	var ids []string
 	for i := range 4 {

@@ -99,6 +99,9 @@ type Error struct {
 	// ExistingUserID is the account that already holds an email or userName,
 	// when Slack names it ("existing_user=U…").
 	ExistingUserID string
+	// ScimType is RFC 7644's error keyword (invalidFilter, uniqueness…),
+	// which generic SCIM servers send and Slack does not.
+	ScimType string
 }
 
 func (e *Error) Error() string {
@@ -173,8 +176,9 @@ var hints = map[string]string{
 // as number or string, v1 {"Errors":{"description","code"}} and the array
 // form {"Errors":[{"description"}]} some clients guard against.
 type errorBody struct {
-	Detail string          `json:"detail"`
-	Errors json.RawMessage `json:"Errors"`
+	Detail   string          `json:"detail"`
+	ScimType string          `json:"scimType"`
+	Errors   json.RawMessage `json:"Errors"`
 }
 
 type errorItem struct {
@@ -192,6 +196,7 @@ func parseError(status int, method, path string, body []byte) *Error {
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err == nil {
 		e.Detail = strings.TrimSpace(eb.Detail)
+		e.ScimType = eb.ScimType
 		if e.Detail == "" && len(eb.Errors) > 0 {
 			var one errorItem
 			var many []errorItem
@@ -288,7 +293,7 @@ func IsUserNameTooLong(err error) bool {
 // isFilterProblem reports Slack's family of "we could not run that filter" errors.
 func isFilterProblem(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.Status == http.StatusBadRequest &&
+	return errors.As(err, &e) && e.Status == http.StatusBadRequest && (e.ScimType == "invalidFilter" ||
 		IsCode(err, CodeInvalidQuery, CodeIncompleteFilter, CodeInvalidFilterGroup,
-			CodeNoFilters, CodeQueryBuildingFailed)
+			CodeNoFilters, CodeQueryBuildingFailed))
 }

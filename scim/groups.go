@@ -13,7 +13,7 @@ const memberBatch = 5000
 // ListGroups calls fn once for every group, in pages of 1000. It stops at the
 // first error fn returns and returns that error unchanged.
 func (c *Client) ListGroups(ctx context.Context, fn func(*Group) error) error {
-	return listAll(ctx, c, "Groups", "", c.dialect.decodeGroupList, func(g *Group) string { return g.ID }, fn)
+	return listAll(ctx, c, "Groups", "", dialect.decodeGroupList, func(g *Group) string { return g.ID }, fn)
 }
 
 // GetGroup fetches one group with its members. A group that does not exist
@@ -38,7 +38,7 @@ func (c *Client) CreateGroup(ctx context.Context, g *Group) (*Group, error) {
 	if len(g.Members) > memberBatch {
 		first.Members, rest = g.Members[:memberBatch], g.Members[memberBatch:]
 	}
-	body, err := c.do(ctx, request{method: "POST", resource: "Groups", body: c.dialect.encodeGroup(&first)})
+	body, err := c.do(ctx, request{method: "POST", resource: "Groups", encode: func(d dialect) any { return d.encodeGroup(&first) }})
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,18 @@ func (c *Client) patchGroup(ctx context.Context, id string, ops []PatchOp) ([]by
 	if len(ops) == 0 {
 		return nil, fmt.Errorf("scim: PATCH /Groups/%s: no operations to send", id)
 	}
-	return c.do(ctx, request{method: "PATCH", resource: "Groups", id: id, body: c.dialect.encodePatch(ops)})
+	if c.usesPut() {
+		g, err := c.GetGroup(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := applyGroupOps(g, ops); err != nil {
+			return nil, err
+		}
+		return nil, c.putGroup(ctx, g)
+	}
+	return c.do(ctx, request{method: "PATCH", resource: "Groups", id: id,
+		encode: func(d dialect) any { return d.encodePatch(ops) }})
 }
 
 // AddGroupMembers adds users to the group, at most 5,000 per request. On a
@@ -104,7 +115,7 @@ func (c *Client) RemoveGroupMembers(ctx context.Context, id string, userIDs []st
 		batch := userIDs[start:min(start+memberBatch, len(userIDs))]
 		ops := make([]PatchOp, len(batch))
 		for i, u := range batch {
-			ops[i] = PatchOp{Op: "remove", Path: c.dialect.memberPath(u)}
+			ops[i] = PatchOp{Op: "remove", Path: c.endpoint().dialect.memberPath(u)}
 		}
 		if _, err := c.patchGroup(ctx, id, ops); err != nil {
 			return fmt.Errorf("removing members %d-%d of %d: %w", start+1, start+len(batch), len(userIDs), err)
@@ -124,7 +135,7 @@ func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 }
 
 func (c *Client) decodeGroupAnswer(call string, body []byte) (*Group, error) {
-	g, err := c.dialect.decodeGroup(body)
+	g, err := c.endpoint().dialect.decodeGroup(body)
 	if err != nil {
 		return nil, fmt.Errorf("slack SCIM %s: %w", call, err)
 	}

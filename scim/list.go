@@ -13,16 +13,16 @@ const pageSize = 1000
 // accounts change, so an entry can show up on two pages: each id is delivered
 // once.
 func listAll[T any](ctx context.Context, c *Client, resource, filter string,
-	decode func([]byte) (*ListPage[T], error), idOf func(*T) string, fn func(*T) error) error {
+	decode func(dialect, []byte) (*ListPage[T], error), idOf func(*T) string, fn func(*T) error) error {
 	seen := map[string]bool{}
 	start := 1
 	for {
-		r := request{method: "GET", resource: resource, query: c.dialect.listQuery(start, pageSize, filter)}
+		r := request{method: "GET", resource: resource, query: c.endpoint().dialect.listQuery(start, c.pageSize(), filter)}
 		body, err := c.do(ctx, r)
 		if err != nil {
 			return err
 		}
-		page, err := decode(body)
+		page, err := decode(c.endpoint().dialect, body)
 		if err != nil {
 			return fmt.Errorf("slack SCIM GET %s: %w", r.path(), err)
 		}

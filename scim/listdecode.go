@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -529,20 +530,32 @@ var (
 	userFields = []string{"id", "userName", "active", "emails", "name", "displayName", "title", "externalId",
 		SchemaEnterprise, "phoneNumbers", "nickName", "profileUrl", "timezone", "locale", "preferredLanguage",
 		"userType", "groups", "meta", "schemas"}
+	// userFieldsV1 is userFields with SCIM 1.1's enterprise URN.
+	userFieldsV1     = v1UserFields()
 	nameFields       = []string{"givenName", "familyName", "honorificPrefix"}
 	multiValueFields = []string{"value", "type", "primary"}
 	enterpriseFields = []string{"employeeNumber", "costCenter", "organization", "division", "department", "manager"}
-	managerFields    = []string{"managerId"}
+	managerFields    = []string{"managerId", "value"}
 	refFields        = []string{"value", "display"}
 	metaFields       = []string{"created", "location"}
 	groupFields      = []string{"id", "displayName", "members", "externalId", "meta", "schemas"}
 )
 
-func decodeUser(r *pageReader, u *User) error {
+func v1UserFields() []string {
+	out := slices.Clone(userFields)
+	out[slices.Index(out, SchemaEnterprise)] = SchemaEnterpriseV1
+	return out
+}
+
+func decodeUser(r *pageReader, u *User) error { return decodeUserWith(r, u, userFields) }
+
+func decodeUserV1(r *pageReader, u *User) error { return decodeUserWith(r, u, userFieldsV1) }
+
+func decodeUserWith(r *pageReader, u *User, fields []string) error {
 	if err := r.open('{', "a user object"); err != nil {
 		return err
 	}
-	return members(r, u, userFields, setUser)
+	return members(r, u, fields, setUser)
 }
 
 func decodeGroup(r *pageReader, g *Group) error {
@@ -562,7 +575,7 @@ func setUser(r *pageReader, u *User, name string) error {
 		return arrayInto(r, &u.PhoneNumbers, readMultiValue)
 	case "name":
 		return objectInto(r, &u.Name, nameFields, setName)
-	case SchemaEnterprise:
+	case SchemaEnterprise, SchemaEnterpriseV1:
 		return objectInto(r, &u.Enterprise, enterpriseFields, setEnterprise)
 	case "groups":
 		return arrayInto(r, &u.Groups, readRef)
@@ -645,7 +658,13 @@ func setEnterprise(r *pageReader, e *Enterprise, name string) error {
 	return objectInto(r, &e.Manager, managerFields, setManager)
 }
 
-func setManager(r *pageReader, m *Manager, _ string) error { return r.stringInto(&m.ManagerID) }
+// setManager reads Slack's managerId, or RFC 7643's value.
+func setManager(r *pageReader, m *Manager, name string) error {
+	if name == "value" {
+		return r.stringInto(&m.Value)
+	}
+	return r.stringInto(&m.ManagerID)
+}
 
 func setMeta(r *pageReader, m *Meta, name string) error {
 	if name == "created" {

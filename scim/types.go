@@ -109,9 +109,12 @@ type Enterprise struct {
 	Manager        *Manager `json:"manager,omitempty"`
 }
 
-// Manager references another user; Slack accepts an id, primary email or userName.
+// Manager references another user; Slack accepts an id, primary email or
+// userName in managerId. RFC 7643 servers use value instead; the generic
+// dialect moves it to ManagerID and back.
 type Manager struct {
 	ManagerID string `json:"managerId,omitempty"`
+	Value     string `json:"value,omitempty"`
 }
 
 // Ref is a reference to another resource, as in a user's groups or a group's members.

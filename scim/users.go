@@ -10,13 +10,18 @@ import (
 // included, in pages of 1000. It stops at the first error fn returns and
 // returns that error unchanged.
 func (c *Client) ListUsers(ctx context.Context, fn func(*User) error) error {
-	return listAll(ctx, c, "Users", "", c.dialect.decodeUserList, func(u *User) string { return u.ID }, fn)
+	return listAll(ctx, c, "Users", "", dialect.decodeUserList, func(u *User) string { return u.ID }, fn)
 }
 
 // FindUsers returns every user matching a raw SCIM filter expression.
 func (c *Client) FindUsers(ctx context.Context, filter string) ([]*User, error) {
 	var out []*User
-	err := listAll(ctx, c, "Users", filter, c.dialect.decodeUserList, func(u *User) string { return u.ID },
+	if c.generic() && !c.profile.Filter {
+		// The server cannot filter: every lookup lists everyone, and the
+		// callers keep only the exact match.
+		filter = ""
+	}
+	err := listAll(ctx, c, "Users", filter, dialect.decodeUserList, func(u *User) string { return u.ID },
 		func(u *User) error { out = append(out, u); return nil })
 	return out, err
 }
@@ -50,6 +55,10 @@ const (
 // that as a bad query, on "email", and remembers the spelling that worked.
 func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, error) {
 	attrs := []string{emailFilterPlural, emailFilterSingular}
+	if c.generic() {
+		// RFC 7644's spelling first; "emails" as Slack takes it second.
+		attrs = []string{"emails.value", emailFilterPlural}
+	}
 	if known, _ := c.emailFilter.Load().(string); known != "" {
 		attrs = []string{known}
 	}
@@ -95,7 +104,7 @@ func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 // is returned as is, not hidden: the caller recovers by looking the user up
 // by email or userName (Error.ExistingUserID names it when Slack does).
 func (c *Client) CreateUser(ctx context.Context, u *User) (*User, error) {
-	body, err := c.do(ctx, request{method: "POST", resource: "Users", body: c.dialect.encodeUser(u)})
+	body, err := c.do(ctx, request{method: "POST", resource: "Users", encode: func(d dialect) any { return d.encodeUser(u) }})
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +119,18 @@ func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOp) (*User
 	if len(ops) == 0 {
 		return nil, fmt.Errorf("scim: PATCH /Users/%s: no operations to send", id)
 	}
-	body, err := c.do(ctx, request{method: "PATCH", resource: "Users", id: id, body: c.dialect.encodePatch(ops)})
+	if c.usesPut() {
+		u, err := c.GetUser(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := applyUserOps(u, ops); err != nil {
+			return nil, err
+		}
+		return c.putUser(ctx, u)
+	}
+	body, err := c.do(ctx, request{method: "PATCH", resource: "Users", id: id,
+		encode: func(d dialect) any { return d.encodePatch(ops) }})
 	if err != nil {
 		return nil, err
 	}
@@ -122,10 +142,16 @@ func (c *Client) PatchUser(ctx context.Context, id string, ops []PatchOp) (*User
 	return c.decodeUserAnswer("PATCH /Users/"+id, body)
 }
 
-// DeactivateUser deactivates the user (DELETE /Users/{id}). Slack never
-// deletes accounts through SCIM; ReactivateUser undoes this.
+// DeactivateUser deactivates the user. On Slack that is DELETE
+// /Users/{id}, which never deletes accounts; on a generic target it is
+// active:false, and DELETE only when its profile says DELETE deactivates.
+// ReactivateUser undoes it.
 func (c *Client) DeactivateUser(ctx context.Context, id string) error {
 	if err := validID("user", id); err != nil {
+		return err
+	}
+	if c.generic() && !c.profile.DeleteDeactivates {
+		_, err := c.PatchUser(ctx, id, []PatchOp{{Op: "replace", Path: AttrActive, Value: false}})
 		return err
 	}
 	_, err := c.do(ctx, request{method: "DELETE", resource: "Users", id: id})
@@ -138,7 +164,7 @@ func (c *Client) ReactivateUser(ctx context.Context, id string) (*User, error) {
 }
 
 func (c *Client) decodeUserAnswer(call string, body []byte) (*User, error) {
-	u, err := c.dialect.decodeUser(body)
+	u, err := c.endpoint().dialect.decodeUser(body)
 	if err != nil {
 		return nil, fmt.Errorf("slack SCIM %s: %w", call, err)
 	}
