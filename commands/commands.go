@@ -5,6 +5,7 @@ import "github.com/urfave/cli/v2"
 // commandList is the command tree, in the order `slackprov --help` shows it.
 func commandList(f *Factory) []*cli.Command {
 	return []*cli.Command{
+		newInitCmd(f),
 		newAuthorizeCmd(f),
 		newTestConnectionCmd(f),
 		newLogoutCmd(f),
@@ -15,5 +16,9 @@ func commandList(f *Factory) []*cli.Command {
 		newRunsCmd(f),
 		newDemoCmd(f),
 		newEmulatorCmd(f),
+		newCompletionCmd(f),
+		newManCmd(f),
+		newVersionCmd(f),
+		newCompleteCmd(f),
 	}
 }

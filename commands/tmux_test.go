@@ -128,5 +128,3 @@ func editRegistered() bool {
 	}
 	return false
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
