@@ -91,6 +91,7 @@ func Build(in Input) *Plan {
 	p.managers()
 	p.deactivations()
 	p.groups()
+	p.memberNames()
 	p.unmanaged()
 	p.order()
 	p.redact()
@@ -214,6 +215,9 @@ func (p *planner) users() {
 		p.claimed[match.ID] = du.ID
 		p.target[du.ID] = match.ID
 		op.TargetID = match.ID
+		if !active {
+			op.Reason = deactivationReason(inScope)
+		}
 		p.planExisting(op, match, vals, res.Problems, active)
 	}
 }

@@ -60,6 +60,8 @@ type Operation struct {
 	Error       string   `json:"error,omitempty"`
 	ErrorCode   string   `json:"error_code,omitempty"`
 	MatchedBy   string   `json:"matched_by,omitempty"`
+	// Reason says why a user is deactivated (Reason* constants).
+	Reason string `json:"reason,omitempty"`
 
 	// Desired is every mapped value for a user create, update or reactivation;
 	// PATCH needs the values that share a path with a changed one.
@@ -87,6 +89,15 @@ func (o *Operation) Name() string {
 	}
 	return o.SourceID
 }
+
+// Why a user is deactivated.
+const (
+	ReasonDisabled   = "disabled in the directory"
+	ReasonOutOfScope = "out of scope of the scoping filters"
+	// ReasonRemoved: the source no longer returns the user. Graph does not
+	// say whether the assignment went or the account was deleted.
+	ReasonRemoved = "unassigned or deleted in the directory"
+)
 
 // Unmanaged is a Slack account no assigned directory object maps to. It is
 // reported, never changed.
@@ -143,6 +154,9 @@ type Plan struct {
 	Refused string `json:"refused,omitempty"`
 	// Redacted lists the attributes whose values are never shown (Redact()).
 	Redacted []string `json:"redacted,omitempty"`
+	// MemberNames maps the directory and Slack ids in group member changes
+	// to user names, so people read names rather than ids.
+	MemberNames map[string]string `json:"member_names,omitempty"`
 }
 
 // RedactedValue is what people see instead of a Redact()ed value.

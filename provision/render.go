@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/slackprov/slackprov/scim"
 )
 
 // RenderOptions tune the text rendering of a plan.
@@ -16,6 +20,8 @@ type RenderOptions struct {
 	// Limit caps how many operations are listed (0: all); failures are
 	// always listed, since each needs someone's attention.
 	Limit int
+	// Width wraps error messages to the terminal (0: no wrapping).
+	Width int
 }
 
 const (
@@ -36,7 +42,8 @@ var symbols = map[Action]struct{ sym, color string }{
 }
 
 // RenderText writes the plan the way Terraform writes one: a line per
-// operation with its attribute diff, then a summary line.
+// operation with its attribute diff under short attribute names, users
+// sorted by name within each action, then one summary line.
 func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 	paint := func(color, s string) string {
 		if !opt.Color {
@@ -46,8 +53,7 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 	}
 	var b strings.Builder
 	shown, hidden := 0, 0
-	for i := range p.Operations {
-		op := &p.Operations[i]
+	for _, op := range displayOrder(p.Operations) {
 		if opt.Limit > 0 && op.Status != StatusFailed {
 			if shown >= opt.Limit {
 				hidden++
@@ -57,28 +63,32 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 		}
 		sym := symbols[op.Action]
 		head := fmt.Sprintf("%s %s %s", sym.sym, op.Kind, op.Name())
-		switch {
-		case op.Status == StatusFailed:
-			fmt.Fprintf(&b, "%s  %s\n", paint(ansiRed, fmt.Sprintf("! %s %s", op.Kind, nameOrID(op))), paint(ansiRed, "failed to "+string(op.Action)+": "+op.Error))
+		if op.Status == StatusFailed {
+			fmt.Fprintf(&b, "%s\n", paint(ansiRed, fmt.Sprintf("! %s %s  failed to %s:", op.Kind, nameOrID(op), op.Action)))
+			for _, line := range wrap(op.Error, opt.Width-6) {
+				fmt.Fprintf(&b, "      %s\n", paint(ansiRed, line))
+			}
 			continue
-		case op.Action == ActionCreate || op.Action == ActionDelete || op.Action == ActionDeactivate:
-			fmt.Fprintf(&b, "%s\n", paint(sym.color, head+"  ("+string(op.Action)+statusNote(op)+")"))
-		default:
-			fmt.Fprintf(&b, "%s\n", paint(sym.color, head+"  ("+string(op.Action)+matched(op)+statusNote(op)+")"))
 		}
+		note := string(op.Action)
+		switch {
+		case op.Action == ActionDeactivate && op.Reason != "":
+			note += ": " + op.Reason
+		case op.Action == ActionUpdate || op.Action == ActionReactivate:
+			note += matched(op)
+		}
+		fmt.Fprintf(&b, "%s\n", paint(sym.color, head+"  ("+note+statusNote(op)+")"))
 		for _, c := range op.Changes {
-			if c.Attribute == "active" {
+			if c.Attribute == scim.AttrActive || c.Attribute == scim.AttrMembers {
 				continue
 			}
 			if op.Action == ActionCreate {
-				fmt.Fprintf(&b, "      %s: %s\n", c.Attribute, strconv.Quote(c.New))
+				fmt.Fprintf(&b, "      %s: %s\n", ShortAttribute(c.Attribute), strconv.Quote(c.New))
 				continue
 			}
-			fmt.Fprintf(&b, "      %s: %s → %s\n", c.Attribute, strconv.Quote(c.Old), strconv.Quote(c.New))
+			fmt.Fprintf(&b, "      %s: %s → %s\n", ShortAttribute(c.Attribute), strconv.Quote(c.Old), strconv.Quote(c.New))
 		}
-		if op.Status == StatusFailed && op.Error != "" {
-			fmt.Fprintf(&b, "      %s\n", paint(ansiRed, "error: "+op.Error))
-		}
+		writeMembers(&b, p, op, opt.Verbose, paint)
 	}
 	if hidden > 0 {
 		fmt.Fprintf(&b, "  … and %d more operations (all are in --output json and --plan-out)\n", hidden)
@@ -110,6 +120,134 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// membersShown caps the member lines of one group unless --verbose.
+const membersShown = 20
+
+// writeMembers lists a group's member changes by user name.
+func writeMembers(b *strings.Builder, p *Plan, op *Operation, verbose bool, paint func(color, s string) string) {
+	if op.Kind != KindGroup {
+		return
+	}
+	type line struct{ sign, color, name string }
+	var lines []line
+	for _, ids := range []struct {
+		sign, color string
+		ids         []string
+	}{{"+", ansiGreen, op.AddMembers}, {"-", ansiRed, op.RemoveMembers}} {
+		var names []string
+		for _, id := range ids.ids {
+			if n := p.MemberNames[id]; n != "" {
+				names = append(names, n)
+			} else {
+				names = append(names, id)
+			}
+		}
+		sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
+		for _, n := range names {
+			lines = append(lines, line{ids.sign, ids.color, n})
+		}
+	}
+	for i, l := range lines {
+		if i == membersShown && !verbose {
+			fmt.Fprintf(b, "      … and %d more members (--verbose lists them all)\n", len(lines)-i)
+			return
+		}
+		fmt.Fprintf(b, "      %s\n", paint(l.color, l.sign+" "+l.name))
+	}
+}
+
+// displayOrder is the order people read a plan in: users, then groups;
+// within each, creates, updates, reactivations, deactivations, deletions,
+// each sorted by name; failures last. Apply's order is the plan's own.
+func displayOrder(ops []Operation) []*Operation {
+	rank := map[Action]int{ActionCreate: 0, ActionUpdate: 1, ActionReactivate: 2, ActionDeactivate: 3, ActionDelete: 4}
+	key := func(op *Operation) (int, int, int) {
+		failed, kind := 0, 0
+		if op.Status == StatusFailed {
+			failed = 1
+		}
+		if op.Kind == KindGroup {
+			kind = 1
+		}
+		return failed, kind, rank[op.Action]
+	}
+	out := make([]*Operation, len(ops))
+	for i := range ops {
+		out[i] = &ops[i]
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		af, ak, ar := key(a)
+		bf, bk, br := key(b)
+		if af != bf {
+			return af < bf
+		}
+		if ak != bk {
+			return ak < bk
+		}
+		if ar != br {
+			return ar < br
+		}
+		an, bn := strings.ToLower(nameOrID(a)), strings.ToLower(nameOrID(b))
+		if an != bn {
+			return an < bn
+		}
+		return a.SourceID < b.SourceID
+	})
+	return out
+}
+
+// shortAttributes is the one table of the names plans show for SCIM
+// attributes whose full names are URNs or filters.
+var shortAttributes = map[string]string{
+	scim.AttrWorkEmail:      "emails.work",
+	scim.AttrMobilePhone:    "phoneNumbers.mobile",
+	scim.AttrWorkPhone:      "phoneNumbers.work",
+	scim.AttrDepartment:     "enterprise:department",
+	scim.AttrEmployeeNumber: "enterprise:employeeNumber",
+	scim.AttrCostCenter:     "enterprise:costCenter",
+	scim.AttrOrganization:   "enterprise:organization",
+	scim.AttrDivision:       "enterprise:division",
+	scim.AttrManager:        "enterprise:manager",
+}
+
+// ShortAttribute is how a plan shows a SCIM attribute: `emails.work` for
+// emails[type eq "work"].value, `enterprise:department` for the enterprise
+// schema's department.
+func ShortAttribute(attr string) string {
+	if s, ok := shortAttributes[attr]; ok {
+		return s
+	}
+	if base, rest, ok := strings.Cut(attr, `[type eq "`); ok {
+		if kind, _, ok := strings.Cut(rest, `"]`); ok {
+			return base + "." + kind
+		}
+	}
+	return attr
+}
+
+// wrap breaks text into lines of at most width columns at spaces; a
+// width under 20 leaves it whole.
+func wrap(text string, width int) []string {
+	if width < 20 {
+		return []string{text}
+	}
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width:
+			lines = append(lines, line)
+			line = word
+		default:
+			line += " " + word
+		}
+	}
+	return append(lines, line)
 }
 
 func nameOrID(op *Operation) string {
