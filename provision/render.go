@@ -271,28 +271,84 @@ func statusNote(op *Operation) string {
 	return ""
 }
 
-// RenderJSON writes the plan as DESIGN.md's JSON object, with Redact()ed
-// values hidden (a plan saved with Save keeps them, for apply).
+// RenderJSON writes the plan as one JSON object for programs: the
+// operations' changes carry JSON values (booleans for active, null for an
+// absent old value), and Redact()ed values are hidden (a plan saved with
+// Save keeps them, for apply).
 func RenderJSON(w io.Writer, p *Plan) error {
-	if len(p.Redacted) > 0 {
-		shown := *p
-		shown.Operations = make([]Operation, len(p.Operations))
-		for i, op := range p.Operations {
-			if op.Desired != nil {
-				d := make(map[string]string, len(op.Desired))
-				for k, v := range op.Desired {
-					if p.isRedacted(k) {
-						v = redactValue(v)
-					}
-					d[k] = v
+	type jsonOperation struct {
+		Operation
+		Changes []jsonChange `json:"changes,omitempty"`
+	}
+	view := struct {
+		*Plan
+		Operations []jsonOperation `json:"operations"`
+	}{Plan: p, Operations: make([]jsonOperation, len(p.Operations))}
+	for i, op := range p.Operations {
+		if op.Desired != nil && len(p.Redacted) > 0 {
+			d := make(map[string]string, len(op.Desired))
+			for k, v := range op.Desired {
+				if p.isRedacted(k) {
+					v = redactValue(v)
 				}
-				op.Desired = d
+				d[k] = v
 			}
-			shown.Operations[i] = op
+			op.Desired = d
 		}
-		p = &shown
+		jo := jsonOperation{Operation: op}
+		for _, c := range op.Changes {
+			jo.Changes = append(jo.Changes, jsonChange{Attribute: c.Attribute, Old: jsonValue(c.Attribute, c.Old), New: jsonValue(c.Attribute, c.New)})
+		}
+		view.Operations[i] = jo
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(p)
+	return enc.Encode(view)
+}
+
+type jsonChange struct {
+	Attribute string `json:"attribute"`
+	Old       any    `json:"old"`
+	New       any    `json:"new"`
+}
+
+// jsonValue is a change's value as JSON: null when absent, a boolean for
+// the active flag, a string otherwise.
+func jsonValue(attr, v string) any {
+	if v == "" {
+		return nil
+	}
+	if attr == scim.AttrActive {
+		if b, err := strconv.ParseBool(strings.ToLower(v)); err == nil {
+			return b
+		}
+	}
+	return v
+}
+
+// UnmarshalJSON reads a change from a saved plan or from RenderJSON's
+// output, where values may be null or booleans.
+func (c *Change) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Attribute string `json:"attribute"`
+		Old       any    `json:"old"`
+		New       any    `json:"new"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	text := func(v any) string {
+		switch v := v.(type) {
+		case nil:
+			return ""
+		case string:
+			return v
+		case bool:
+			return strconv.FormatBool(v)
+		default:
+			return fmt.Sprint(v)
+		}
+	}
+	c.Attribute, c.Old, c.New = raw.Attribute, text(raw.Old), text(raw.New)
+	return nil
 }
