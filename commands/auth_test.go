@@ -45,13 +45,20 @@ func TestAuthorizeTestConnectionLogoutWithFileStorage(t *testing.T) {
 	}
 	var rep struct {
 		OK     bool
-		Checks []struct{ Name, Status, Detail, Fix string }
+		Checks []struct{ ID, Name, Status, Detail, Fix string }
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("test-connection --output json is not JSON: %v\n%s", err, out)
 	}
 	if !rep.OK || len(rep.Checks) != 8 {
 		t.Fatalf("report %+v", rep)
+	}
+	var ids []string
+	for _, c := range rep.Checks {
+		ids = append(ids, c.ID)
+	}
+	if got, want := strings.Join(ids, " "), "slack.token slack.auth_test slack.scope slack.scim slack.scim_version slack.scim_read slack.rate_limit source"; got != want {
+		t.Errorf("check ids = %s, want %s", got, want)
 	}
 	for _, c := range rep.Checks {
 		if c.Status != "pass" {
@@ -77,6 +84,15 @@ func TestAuthorizeTestConnectionLogoutWithFileStorage(t *testing.T) {
 	code, out, _ = w.run("", nil, "test-connection")
 	if code != ExitAuth || !strings.Contains(out, "✗ Slack token found") || !strings.Contains(out, "slackprov authorize") {
 		t.Fatalf("test-connection after logout: exit %d\n%s", code, out)
+	}
+	// With a keychain (CI runs one) nothing is stored anywhere now; without
+	// one, the keychain's absence is what stops the token lookup.
+	want := "OS keychain"
+	if os.Getenv("SLACKPROV_TEST_KEYRING") == "1" {
+		want = "not signed in to Slack (profile \"default\") — run `slackprov authorize`"
+	}
+	if code, _, errOut := w.run("", nil, "sync", "--dry-run"); code != ExitAuth || !strings.Contains(errOut, want) {
+		t.Fatalf("sync after logout: exit %d, want %q in\n%s", code, want, errOut)
 	}
 	w.assertNoTokenPrinted()
 }
@@ -203,6 +219,14 @@ func TestWithoutKeychain(t *testing.T) {
 		}
 		if opened {
 			t.Error("the browser was opened although the token could not have been kept")
+		}
+	})
+	t.Run("sync says it in one line, once", func(t *testing.T) {
+		w := newAuthWorld(t, "")
+		code, _, errOut := w.run("", nil, "sync", "--dry-run")
+		lines := strings.Split(strings.TrimSpace(errOut), "\n")
+		if code != ExitAuth || len(lines) != 1 || strings.Count(errOut, "--insecure-storage") != 1 || !strings.Contains(errOut, "Fix: set SLACKPROV_SLACK_TOKEN") {
+			t.Fatalf("exit %d, want one line with the fix:\n%s", code, errOut)
 		}
 	})
 	t.Run("logout says the keychain is unreachable", func(t *testing.T) {

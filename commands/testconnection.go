@@ -68,6 +68,9 @@ const (
 
 // connectionCheck is one checklist line.
 type connectionCheck struct {
+	// ID names the check for programs; it stays the same when Name's
+	// wording changes.
+	ID     string `json:"id"`
 	Name   string `json:"name"`
 	Status string `json:"status"`
 	Detail string `json:"detail,omitempty"`
@@ -82,7 +85,33 @@ type connectionReport struct {
 	Checks []connectionCheck `json:"checks"`
 }
 
-func (r *connectionReport) add(c connectionCheck) { r.Checks = append(r.Checks, c) }
+func (r *connectionReport) add(c connectionCheck) {
+	c.ID = checkID(c.Name)
+	r.Checks = append(r.Checks, c)
+}
+
+var checkIDs = map[string]string{
+	nameToken:     "slack.token",
+	nameAuthTest:  "slack.auth_test",
+	nameScope:     "slack.scope",
+	nameSCIM:      "slack.scim",
+	nameVersion:   "slack.scim_version",
+	nameReadUser:  "slack.scim_read",
+	nameRateLimit: "slack.rate_limit",
+	nameSource:    "source",
+}
+
+// checkID is a check's stable id: from the table, or for the Entra
+// source's own checks "entra." and the check's name in lower case.
+func checkID(name string) string {
+	if id, ok := checkIDs[name]; ok {
+		return id
+	}
+	if rest, ok := strings.CutPrefix(name, "Entra: "); ok {
+		return "entra." + strings.ReplaceAll(strings.ToLower(rest), " ", "_")
+	}
+	return strings.ReplaceAll(strings.ToLower(name), " ", "_")
+}
 
 func (r *connectionReport) pass(name, detail string) {
 	r.add(connectionCheck{Name: name, Status: checkPass, Detail: detail})
@@ -172,11 +201,10 @@ func checkSlack(ctx context.Context, opts *TestConnectionOptions, cfg *Config, r
 		var ke *auth.KeychainError
 		switch {
 		case errors.Is(err, auth.ErrNoCredential):
-			rep.fail(nameToken, "none in "+auth.EnvToken+", the OS keychain or "+store.FilePath(),
+			rep.fail(nameToken, "not signed in: none in "+auth.EnvToken+", the OS keychain or "+store.FilePath(),
 				"run `slackprov authorize`, or set "+auth.EnvToken, true)
 		case errors.As(err, &ke):
-			rep.fail(nameToken, err.Error(),
-				"start a Secret Service for this session (for example `dbus-run-session` with `gnome-keyring-daemon --unlock`), or use one of the alternatives above", true)
+			rep.fail(nameToken, "the OS keychain cannot be reached: "+ke.Reason(), strings.TrimPrefix(ke.Fix(), "Fix: "), true)
 		default:
 			rep.fail(nameToken, err.Error(), "run `slackprov authorize` again", true)
 		}
@@ -195,7 +223,7 @@ func checkSlack(ctx context.Context, opts *TestConnectionOptions, cfg *Config, r
 
 	id, err := client.Test(ctx, token)
 	if err != nil {
-		rep.fail(nameAuthTest, fmt.Sprintf("the token from %s: %v", where, err), "run `slackprov authorize` again as a Slack Owner or Admin", auth.IsAPIError(err))
+		rep.fail(nameAuthTest, fmt.Sprintf("the token from %s: %v", where, err), tokenFix(where), auth.IsAPIError(err))
 	} else {
 		team := id.Team
 		if team == "" {
