@@ -2,6 +2,7 @@ package commands
 
 import (
 	"encoding/json"
+	"errors"
 	"net"
 	"net/url"
 	"os"
@@ -248,40 +249,58 @@ func TestWithoutKeychain(t *testing.T) {
 	})
 }
 
-func TestAuthorizeNoBrowserPasteBack(t *testing.T) {
-	w := newAuthWorld(t, "")
-	// Authorize once in the "remote browser" to learn where Slack redirects,
-	// then paste that address. Stdin is read while the flow waits.
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
+// TestAuthorizePasteBack covers both ways to the paste-back flow:
+// --no-browser, and a browser that cannot be opened (pkg/browser's error),
+// where authorize must not just wait for a callback that never comes.
+func TestAuthorizePasteBack(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		browser func(t *testing.T) func(string) error
+	}{
+		{"no-browser", []string{"--no-browser"}, func(t *testing.T) func(string) error {
+			return func(string) error { t.Error("--no-browser opened a browser"); return nil }
+		}},
+		{"browser cannot be opened", nil, func(*testing.T) func(string) error {
+			return func(string) error { return errors.New(`exec: "xdg-open": executable file not found in $PATH`) }
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newAuthWorld(t, "")
+			// Authorize once in the "remote browser" to learn where Slack
+			// redirects, then paste that address. Stdin is read while the flow waits.
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			ios, _, out, errOut := TestStreams()
+			ios.In = pr
+			catcher := &authURLCatcher{w: errOut, found: make(chan string, 1)}
+			ios.ErrOut = catcher
+			go func() {
+				defer pw.Close()
+				authURL := <-catcher.found
+				loc, err := authConsentLocation(authURL, "allow")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				pw.WriteString(loc + "\n")
+			}()
+			f := &Factory{IO: ios, HTTPClient: w.server.Client(), Now: w.now, Getenv: func(k string) string { return w.env[k] },
+				OpenBrowser: tc.browser(t)}
+			args := append([]string{"slackprov", "--config", w.config, "authorize", "--insecure-storage", "--timeout", "1m"}, tc.args...)
+			if code := Run(t.Context(), f, args); code != 0 || !strings.Contains(out.String(), "Authorized slackprov") {
+				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+			}
+			if !strings.Contains(errOut.String(), "paste the URL") {
+				t.Errorf("no paste-back instructions:\n%s", errOut)
+			}
+			w.printed.WriteString(out.String() + errOut.String())
+			w.assertNoTokenPrinted()
+		})
 	}
-	defer pr.Close()
-	ios, _, out, errOut := TestStreams()
-	ios.In = pr
-	catcher := &authURLCatcher{w: errOut, found: make(chan string, 1)}
-	ios.ErrOut = catcher
-	go func() {
-		defer pw.Close()
-		authURL := <-catcher.found
-		loc, err := authConsentLocation(authURL, "allow")
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		pw.WriteString(loc + "\n")
-	}()
-	f := &Factory{IO: ios, HTTPClient: w.server.Client(), Now: w.now, Getenv: func(k string) string { return w.env[k] },
-		OpenBrowser: func(string) error { t.Error("--no-browser opened a browser"); return nil }}
-	code := Run(t.Context(), f, []string{"slackprov", "--config", w.config, "authorize", "--no-browser", "--insecure-storage"})
-	if code != 0 || !strings.Contains(out.String(), "Authorized slackprov") {
-		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
-	}
-	if !strings.Contains(errOut.String(), "paste the URL") {
-		t.Errorf("no paste-back instructions:\n%s", errOut)
-	}
-	w.printed.WriteString(out.String() + errOut.String())
-	w.assertNoTokenPrinted()
 }
 
 func TestAuthorizeTokenStdin(t *testing.T) {
