@@ -18,9 +18,19 @@ if ! "$bin" --version 2>/dev/null | grep -Eq "GitVersion: +v?${GORELEASER_VERSIO
 fi
 
 "$bin" check
+
+# GoReleaser reads the commit only where git has a remote (a clone does; a
+# bare `git init` or some worktrees do not): build from a local clone then.
+src=.
+if [ -z "$(git remote)" ]; then
+  src=$(mktemp -d)
+  trap 'rm -rf "$src"' EXIT
+  git clone -q . "$src"
+  git -C "$src" checkout -q "$(git rev-parse HEAD)"
+fi
 # A clean clone has no tag: the snapshot version is derived from v0.0.0.
-GOOS=linux GOARCH=amd64 "$bin" build --snapshot --clean --single-target --id slackprov >/dev/null
-out=$(dist/slackprov_linux_amd64*/slackprov --version)
+(cd "$src" && GOOS=linux GOARCH=amd64 "$bin" build --snapshot --clean --single-target >/dev/null)
+out=$("$src"/dist/slackprov_linux_amd64*/slackprov --version)
 echo "$out"
 case "$out" in
   "slackprov 0.0.1-next+"*" (commit "*", built "*")") ;;
