@@ -1,0 +1,209 @@
+package commands
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+// TestEveryCommandAndFlagHasHelp walks the command tree: every visible
+// command says what it does, and every flag what it is for.
+func TestEveryCommandAndFlagHasHelp(t *testing.T) {
+	app := NewApp(NewFactory())
+	checkFlags := func(where string, flags []cli.Flag) {
+		for _, fl := range flags {
+			if v, ok := fl.(cli.VisibleFlag); ok && !v.IsVisible() {
+				continue
+			}
+			d, ok := fl.(cli.DocGenerationFlag)
+			if !ok || strings.TrimSpace(d.GetUsage()) == "" {
+				t.Errorf("%s: flag --%s has no help text", where, fl.Names()[0])
+			}
+		}
+	}
+	checkFlags("slackprov", app.Flags)
+	commands := 0
+	walkCommands(app.Commands, "slackprov", func(path string, c *cli.Command) {
+		commands++
+		if strings.TrimSpace(c.Usage) == "" {
+			t.Errorf("%s has no help text (Usage)", path)
+		}
+		checkFlags(path, c.Flags)
+	})
+	if commands < 20 {
+		t.Errorf("walked only %d commands; the tree is larger", commands)
+	}
+}
+
+// TestExamplesParse parses every example, from the commands' help and from
+// the docs' code blocks, with the real command tree: each must name existing
+// commands and flags, with values of the right type. Nothing is run.
+func TestExamplesParse(t *testing.T) {
+	examples := map[string]string{} // example → where it was found
+	walkCommands(NewApp(NewFactory()).Commands, "slackprov", func(path string, c *cli.Command) {
+		inExamples := false
+		for _, line := range strings.Split(c.Description, "\n") {
+			trimmed := strings.TrimSpace(line)
+			if trimmed == "Examples:" {
+				inExamples = true
+				continue
+			}
+			if strings.HasPrefix(trimmed, "slackprov ") && (inExamples || strings.HasPrefix(line, "  ")) {
+				examples[trimmed] = path + " --help"
+			}
+		}
+	})
+	docs, _ := filepath.Glob("../docs/*.md")
+	for _, doc := range append(docs, "../README.md") {
+		fh, err := os.Open(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		inCode, n := false, 0
+		for sc.Scan() {
+			n++
+			line := strings.TrimSpace(sc.Text())
+			if strings.HasPrefix(line, "```") {
+				inCode = !inCode
+				continue
+			}
+			if inCode && strings.HasPrefix(line, "slackprov ") {
+				examples[line] = strings.TrimPrefix(doc, "../") + ":" + strconv.Itoa(n)
+			}
+		}
+		fh.Close()
+	}
+	if len(examples) < 30 {
+		t.Errorf("found only %d examples; the help and docs have more", len(examples))
+	}
+	for ex, where := range examples {
+		for _, cmd := range shellCommands(ex) {
+			if len(cmd) == 0 || cmd[0] != "slackprov" {
+				continue
+			}
+			if err := parseOnly(cmd); err != nil {
+				t.Errorf("%s: %q does not parse: %v", where, strings.Join(cmd, " "), err)
+			}
+		}
+	}
+}
+
+// parseOnly runs args through the real command tree with every action
+// replaced by one that does nothing, so only parsing is tested.
+func parseOnly(args []string) error {
+	ios, _, _, _ := TestStreams()
+	app := NewApp(&Factory{IO: ios, Getenv: func(string) string { return "" }})
+	app.Action = func(c *cli.Context) error {
+		if c.NArg() > 0 {
+			return cli.Exit("unknown command "+c.Args().First(), 1)
+		}
+		return nil
+	}
+	walkCommands(app.Commands, "slackprov", func(_ string, c *cli.Command) {
+		if len(c.Subcommands) > 0 {
+			c.Action = func(c *cli.Context) error {
+				if c.NArg() > 0 {
+					return cli.Exit("unknown subcommand "+c.Args().First(), 1)
+				}
+				return nil
+			}
+			return
+		}
+		c.Action = func(*cli.Context) error { return nil }
+	})
+	return app.Run(args)
+}
+
+func walkCommands(cmds []*cli.Command, path string, visit func(string, *cli.Command)) {
+	for _, c := range cmds {
+		if c.Hidden || c.Name == "help" {
+			continue
+		}
+		p := path + " " + c.Name
+		visit(p, c)
+		walkCommands(c.Subcommands, p, visit)
+	}
+}
+
+// shellCommands splits a shell line into its simple commands' words: quotes
+// are honoured, a comment ends the line, and |, &&, ||, ; separate commands;
+// redirections and their targets are dropped.
+func shellCommands(line string) [][]string {
+	var cmds [][]string
+	var words []string
+	var word strings.Builder
+	inWord, quote, skipNext := false, rune(0), false
+	flush := func() {
+		if inWord {
+			if !skipNext {
+				words = append(words, word.String())
+			}
+			skipNext = false
+		}
+		word.Reset()
+		inWord = false
+	}
+	endCommand := func() {
+		flush()
+		if len(words) > 0 {
+			cmds = append(cmds, words)
+		}
+		words = nil
+	}
+	runes := []rune(line)
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else {
+				word.WriteRune(r)
+			}
+		case r == '\'' || r == '"':
+			quote, inWord = r, true
+		case r == '\\' && i+1 < len(runes):
+			i++
+			word.WriteRune(runes[i])
+			inWord = true
+		case r == ' ' || r == '\t':
+			flush()
+		case r == '#' && !inWord:
+			endCommand()
+			return cmds
+		case r == '|' || r == ';' || r == '&':
+			endCommand()
+		case r == '>' || r == '<':
+			flush()
+			skipNext = true
+		default:
+			word.WriteRune(r)
+			inWord = true
+		}
+	}
+	endCommand()
+	return cmds
+}
+
+func TestShellCommands(t *testing.T) {
+	got := shellCommands(`slackprov sync --dry-run --plan-out "my plan.json" && slackprov apply plan.json > out.txt # done`)
+	want := [][]string{{"slackprov", "sync", "--dry-run", "--plan-out", "my plan.json"}, {"slackprov", "apply", "plan.json"}}
+	if len(got) != len(want) || strings.Join(got[0], "|") != strings.Join(want[0], "|") || strings.Join(got[1], "|") != strings.Join(want[1], "|") {
+		t.Errorf("shellCommands = %q, want %q", got, want)
+	}
+	if err := parseOnly([]string{"slackprov", "sync", "--dry-rn"}); err == nil {
+		t.Error("a misspelt flag parses")
+	}
+	if err := parseOnly([]string{"slackprov", "mappings", "shwo"}); err == nil {
+		t.Error("a misspelt subcommand parses")
+	}
+	if err := parseOnly([]string{"slackprov", "synk"}); err == nil {
+		t.Error("a misspelt command parses")
+	}
+}
