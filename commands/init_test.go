@@ -118,3 +118,15 @@ func TestMissingConfigIsOneLine(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedEnvTokenSaysChangeTheVariable: a token from
+// SLACKPROV_SLACK_TOKEN that Slack refuses is fixed by changing the
+// variable; authorizing again would not help while it is set.
+func TestRefusedEnvTokenSaysChangeTheVariable(t *testing.T) {
+	w := newAuthWorld(t, "")
+	w.env[auth.EnvToken] = "xoxp-not-issued"
+	code, out, errOut := w.run("", nil, "test-connection")
+	if code != ExitAuth || !strings.Contains(out, "fix: change SLACKPROV_SLACK_TOKEN to a valid Slack user token") || strings.Contains(out, "authorize` again") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/store"
 )
 
@@ -87,7 +88,7 @@ func logsRun(ctx context.Context, opts *LogsOptions) error {
 	for _, e := range entries {
 		var ch []string
 		for _, c := range e.Changes {
-			ch = append(ch, fmt.Sprintf("%s: %q → %q", c.Attribute, c.Old, c.New))
+			ch = append(ch, fmt.Sprintf("%s: %q → %q", provision.ShortAttribute(c.Attribute), c.Old, c.New))
 		}
 		t.add(e.Time.Local().Format(time.DateTime), fmt.Sprint(e.RunID), e.Action, e.Kind, e.Name, e.SourceID, e.TargetID,
 			e.Status, strings.Join(ch, "; "), e.Error)

@@ -2,11 +2,8 @@ package commands
 
 import (
 	"io"
-	"os"
 	"os/exec"
 	"strings"
-
-	"github.com/charmbracelet/x/term"
 )
 
 // EnvPager names the pager for long output on a terminal (default
@@ -47,14 +44,4 @@ func (s *IOStreams) startPager(getenv func(string) string) (w io.Writer, done fu
 }
 
 // TerminalWidth is stdout's width in columns, or 0 when it is not a terminal.
-func (s *IOStreams) TerminalWidth() int {
-	if !s.StdoutTTY {
-		return 0
-	}
-	if f, ok := s.Out.(*os.File); ok {
-		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
-			return w
-		}
-	}
-	return 80
-}
+func (s *IOStreams) TerminalWidth() int { return writerWidth(s.Out) }
