@@ -285,7 +285,11 @@ func explainSCIM(err error, where string) (detail, fix string, credentials bool)
 	var se *scim.Error
 	if errors.As(err, &se) {
 		if ex, ok := scimExplanations[se.Code]; ok {
-			return fmt.Sprintf("%s (Slack said %s; token from %s)", ex[0], se.Code, where), ex[1], scim.IsAuth(err)
+			fix := ex[1]
+			if se.Code == scim.CodeInvalidAuthentication && fromEnv(where) {
+				fix = tokenFix(where)
+			}
+			return fmt.Sprintf("%s (Slack said %s; token from %s)", ex[0], se.Code, where), fix, scim.IsAuth(err)
 		}
 		return err.Error(), "check slack.scim_url and the token's role", scim.IsAuth(err)
 	}
