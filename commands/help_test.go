@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -205,5 +206,56 @@ func TestShellCommands(t *testing.T) {
 	}
 	if err := parseOnly([]string{"slackprov", "synk"}); err == nil {
 		t.Error("a misspelt command parses")
+	}
+}
+
+// TestReferencedDocsExist: every file a message points people to exists,
+// and no message points to DESIGN.md, which is not shipped.
+func TestReferencedDocsExist(t *testing.T) {
+	ref := regexp.MustCompile(`docs/[A-Za-z0-9_-]+\.(md|yaml)|DESIGN\.md`)
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "//") {
+				continue
+			}
+			for _, m := range ref.FindAllString(line, -1) {
+				if _, err := os.Stat(filepath.Join("..", m)); err != nil {
+					t.Errorf("%s:%d points people to %s, which is not in the repository", path, i+1, m)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTroubleshootingCoversSCIMCodes: every Slack SCIM error code slackprov
+// knows has a row in docs/troubleshooting.md.
+func TestTroubleshootingCoversSCIMCodes(t *testing.T) {
+	doc, err := os.ReadFile("../docs/troubleshooting.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../scim/errors.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := regexp.MustCompile(`(?m)^\tCode\w+\s+= "([a-z_]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(codes) < 60 {
+		t.Fatalf("found only %d codes in scim/errors.go", len(codes))
+	}
+	for _, c := range codes {
+		if !strings.Contains(string(doc), "`"+c[1]+"`") {
+			t.Errorf("docs/troubleshooting.md does not explain %s", c[1])
+		}
 	}
 }

@@ -399,7 +399,7 @@ func checkSource(ctx context.Context, cfg *Config, hc *http.Client, rep *connect
 		return
 	}
 	if cfg.Source.File.Path == "" {
-		rep.fail(nameSource, "source.file.path is not set", "set source.file.path to a JSON or CSV file of users (see DESIGN.md, file source)", false)
+		rep.fail(nameSource, "source.file.path is not set", "set source.file.path to a JSON or CSV file of users (docs/file-format.md)", false)
 		return
 	}
 	snap, err := file.New(cfg.Source.File.Path).Read(ctx)
