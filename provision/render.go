@@ -261,7 +261,7 @@ func matched(op *Operation) string {
 	if op.MatchedBy == "" || op.MatchedBy == "link" {
 		return ""
 	}
-	return ", matched by " + op.MatchedBy
+	return ", matched by " + ShortAttribute(op.MatchedBy)
 }
 
 func statusNote(op *Operation) string {
