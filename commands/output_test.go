@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/slackprov/slackprov/provision"
 )
 
 // TestTableFitsWidth: at a terminal's width every line fits, the widest
@@ -26,5 +28,32 @@ func TestTableFitsWidth(t *testing.T) {
 	}
 	if out := tb.text(0); strings.Contains(out, "…") || !strings.Contains(out, "lacks the admin scope") {
 		t.Errorf("without a width nothing is cut:\n%s", out)
+	}
+}
+
+// TestPlanGoesThroughThePager: on a terminal the text plan is piped through
+// SLACKPROV_PAGER; --no-pager and pipes print it directly.
+func TestPlanGoesThroughThePager(t *testing.T) {
+	t.Setenv(EnvPager, "sed s/^/PAGED:/")
+	plan := &provision.Plan{Version: provision.PlanVersion, DryRun: true, Operations: []provision.Operation{
+		{Action: provision.ActionCreate, Kind: provision.KindUser, SourceID: "a1", UserName: "ada", Status: provision.StatusPlanned},
+	}}
+	for _, tc := range []struct {
+		name         string
+		tty, noPager bool
+		paged        bool
+	}{
+		{"terminal", true, false, true},
+		{"terminal with --no-pager", true, true, false},
+		{"pipe", false, false, false},
+	} {
+		ios, _, out, _ := TestStreams()
+		ios.StdoutTTY, ios.NoPager = tc.tty, tc.noPager
+		if err := renderPlan(ios, plan, "text", false, 0); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.HasPrefix(out.String(), "PAGED:+ user ada"); got != tc.paged {
+			t.Errorf("%s: paged = %v, want %v:\n%s", tc.name, got, tc.paged, out)
+		}
 	}
 }
