@@ -42,9 +42,6 @@ type InitOptions struct {
 	APIURL        string
 	GraphURL      string
 	AuthorityHost string
-
-	// ask runs the interactive form; tests may replace it.
-	ask func(*InitOptions) error
 }
 
 func newInitCmd(f *Factory) *cli.Command {
@@ -112,11 +109,7 @@ func initRun(opts *InitOptions) error {
 		if !opts.IO.CanPrompt() {
 			return errors.New("init asks its questions on a terminal; here, pass --non-interactive and the answers as flags (slackprov init --help lists them)")
 		}
-		ask := opts.ask
-		if ask == nil {
-			ask = askInit
-		}
-		if err := ask(opts); err != nil {
+		if err := askInit(opts); err != nil {
 			if errors.Is(err, huh.ErrUserAborted) {
 				fmt.Fprintln(opts.IO.ErrOut, "Nothing was written.")
 				return withCode(ExitInterrupted, nil)

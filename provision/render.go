@@ -278,7 +278,7 @@ func statusNote(op *Operation) string {
 func RenderJSON(w io.Writer, p *Plan) error {
 	type jsonOperation struct {
 		Operation
-		Changes []jsonChange `json:"changes,omitempty"`
+		Changes []ChangeJSON `json:"changes,omitempty"`
 	}
 	view := struct {
 		*Plan
@@ -297,7 +297,7 @@ func RenderJSON(w io.Writer, p *Plan) error {
 		}
 		jo := jsonOperation{Operation: op}
 		for _, c := range op.Changes {
-			jo.Changes = append(jo.Changes, jsonChange{Attribute: c.Attribute, Old: jsonValue(c.Attribute, c.Old), New: jsonValue(c.Attribute, c.New)})
+			jo.Changes = append(jo.Changes, JSONChange(c.Attribute, c.Old, c.New))
 		}
 		view.Operations[i] = jo
 	}
@@ -306,14 +306,19 @@ func RenderJSON(w io.Writer, p *Plan) error {
 	return enc.Encode(view)
 }
 
-type jsonChange struct {
+// ChangeJSON is an attribute change as programs read it.
+type ChangeJSON struct {
 	Attribute string `json:"attribute"`
 	Old       any    `json:"old"`
 	New       any    `json:"new"`
 }
 
-// jsonValue is a change's value as JSON: null when absent, a boolean for
+// JSONChange gives a change JSON values: null when absent, a boolean for
 // the active flag, a string otherwise.
+func JSONChange(attr, old, now string) ChangeJSON {
+	return ChangeJSON{Attribute: attr, Old: jsonValue(attr, old), New: jsonValue(attr, now)}
+}
+
 func jsonValue(attr, v string) any {
 	if v == "" {
 		return nil
