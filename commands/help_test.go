@@ -259,3 +259,24 @@ func TestTroubleshootingCoversSCIMCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestMistypedNamesSuggestTheClosest: a mistyped command, subcommand or
+// flag is one line naming the closest one, not a page of help.
+func TestMistypedNamesSuggestTheClosest(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"synk"}, `Did you mean "sync"?`},
+		{[]string{"mappings", "shwo"}, `Did you mean "show"?`},
+		{[]string{"sync", "--dry-rn"}, "error: unknown flag --dry-rn for `slackprov sync`; did you mean --dry-run? (see `slackprov sync --help`)\n"},
+		{[]string{"--verbos", "runs"}, "did you mean --verbose?"},
+	} {
+		ios, _, out, errOut := TestStreams()
+		f := &Factory{IO: ios, Getenv: func(string) string { return "" }}
+		code := Run(t.Context(), f, append([]string{"slackprov", "--config", filepath.Join(t.TempDir(), "none.yaml")}, tc.args...))
+		if code == 0 || !strings.Contains(errOut.String(), tc.want) || strings.Count(errOut.String(), "\n") != 1 || out.Len() != 0 {
+			t.Errorf("%v: exit %d, want one line with %q\nstdout: %s\nstderr: %s", tc.args, code, tc.want, out, errOut)
+		}
+	}
+}
