@@ -102,6 +102,7 @@ func Build(in Input) *Plan {
 	p.deactivations()
 	p.groups()
 	p.dropSwitchedOff(n)
+	p.memberNames()
 	p.unmanaged()
 	p.order()
 	p.redact()
@@ -251,6 +252,9 @@ func (p *planner) users() {
 			p.link(KindUser, du.ID, match.ID, op.UserName, how, p.in.UserLinks)
 		}
 		op.TargetID = match.ID
+		if !active {
+			op.Reason = deactivationReason(inScope)
+		}
 		n := len(p.plan.Operations)
 		p.planExisting(op, match, vals, res.Problems, active)
 		p.dropSwitchedOff(n)
