@@ -100,6 +100,7 @@ Examples:
 func newCompleteCmd(f *Factory) *cli.Command {
 	return &cli.Command{
 		Name:            "__complete",
+		ArgsUsage:       "-- WORD...",
 		Hidden:          true,
 		SkipFlagParsing: true,
 		Action: func(c *cli.Context) error {
