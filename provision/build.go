@@ -72,7 +72,6 @@ func Build(in Input) *Plan {
 			Version: PlanVersion, CreatedAt: in.Now.UTC(), Source: in.Source, DryRun: true,
 			Operations: []Operation{}, DirectoryUsers: len(in.Snapshot.Users), Incremental: in.Snapshot.Delta != nil,
 		},
-		byExternal:  make(map[string]*scim.User, len(in.SlackUsers)),
 		slackIdx:    make(map[string]int32, len(in.SlackUsers)),
 		slack:       make([]slackState, 0, len(in.SlackUsers)),
 		dirIdx:      make(map[string]int32, len(in.Snapshot.Users)),
@@ -136,9 +135,6 @@ func (p *planner) index() {
 			p.slackIdx[u.ID] = int32(len(p.slack))
 			p.slack = append(p.slack, slackState{user: u})
 		}
-		if u.ExternalID != "" {
-			p.byExternal[u.ExternalID] = u
-		}
 	}
 	for src, id := range p.in.UserLinks {
 		if s := p.slackOf(id); s != nil {
@@ -192,6 +188,21 @@ func (p *planner) byID(id string) *scim.User {
 		return s.user
 	}
 	return nil
+}
+
+// external returns the Slack account whose externalId is a directory id.
+// Its index is built the first time a directory user has no link: on a
+// re-sync every user has one.
+func (p *planner) external(sourceID string) *scim.User {
+	if p.byExternal == nil {
+		p.byExternal = make(map[string]*scim.User, len(p.in.SlackUsers))
+		for _, u := range p.in.SlackUsers {
+			if u.ExternalID != "" {
+				p.byExternal[u.ExternalID] = u
+			}
+		}
+	}
+	return p.byExternal[sourceID]
 }
 
 // indexNames builds byEmail and byUserName the first time a directory user
@@ -424,7 +435,7 @@ func (p *planner) match(sourceID string, vals map[string]string) (u *scim.User, 
 			return p.claim(sourceID, s, "link")
 		}
 	}
-	if u := p.byExternal[sourceID]; u != nil {
+	if u := p.external(sourceID); u != nil {
 		return p.claim(sourceID, p.slackOf(u.ID), "externalId")
 	}
 	for _, attr := range p.in.Mapping.UserMatching() {

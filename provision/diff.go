@@ -359,8 +359,16 @@ func (p *planner) unmanaged() {
 		// An incremental run reads only the accounts it may change.
 		return
 	}
-	for _, u := range p.in.SlackUsers {
-		if p.slackOf(u.ID).claimed != "" {
+	// Without repeated ids, account i has slot i.
+	distinct := len(p.slack) == len(p.in.SlackUsers)
+	for i, u := range p.in.SlackUsers {
+		var s *slackState
+		if distinct {
+			s = &p.slack[i]
+		} else {
+			s = p.slackOf(u.ID)
+		}
+		if s.claimed != "" {
 			continue
 		}
 		p.plan.Unmanaged = append(p.plan.Unmanaged, Unmanaged{ID: u.ID, UserName: u.UserName, Email: u.PrimaryEmail(), Active: u.IsActive()})
