@@ -41,6 +41,8 @@ type Flow struct {
 	// Paste, when set, is read for the URL the browser was redirected to
 	// (for SSH sessions, containers and HTTPS redirects).
 	Paste io.Reader
+	// PasteFallback becomes Paste when the browser cannot be opened.
+	PasteFallback io.Reader
 	// Messages receives instructions for the person at the terminal.
 	Messages io.Writer
 }
@@ -167,7 +169,12 @@ func (f *Flow) Run(ctx context.Context) (*Credential, error) {
 	default:
 		fmt.Fprintf(messages, "Opening Slack in your browser to authorize slackprov…\n")
 		if err := f.OpenBrowser(authURL); err != nil {
-			fmt.Fprintf(messages, "Could not open a browser (%v). Open this URL yourself:\n\n  %s\n\n", err, authURL)
+			fmt.Fprintf(messages, "Could not open a browser (%v). Open this URL in a browser where you are signed in to Slack:\n\n  %s\n\n", err, authURL)
+			// The browser may well be on another machine now: take the
+			// redirected URL pasted back as well as the loopback callback.
+			if f.Paste == nil {
+				f.Paste = f.PasteFallback
+			}
 		}
 	}
 	if f.Paste != nil {

@@ -55,7 +55,6 @@ type KeychainError struct {
 }
 
 func (e *KeychainError) Error() string {
-	var b strings.Builder
 	what := map[string]string{
 		"read":   "could not read the Slack token from",
 		"write":  "could not store the Slack token in",
@@ -64,15 +63,20 @@ func (e *KeychainError) Error() string {
 	if what == "" {
 		what = "could not reach"
 	}
-	fmt.Fprintf(&b, "slackprov %s the OS keychain (service %q, account %q): %s. ",
-		what, KeyringService, e.Account, keychainReason(e.Err))
-	b.WriteString("Instead: set " + EnvToken + ", or pass the token on stdin with `slackprov authorize --token-stdin`")
+	return fmt.Sprintf("slackprov %s the OS keychain (service %q, account %q): %s. %s", what, KeyringService, e.Account, e.Reason(), e.Fix())
+}
+
+// Reason is why the keychain failed, in plain words.
+func (e *KeychainError) Reason() string { return keychainReason(e.Err) }
+
+// Fix is what to do instead of using the keychain.
+func (e *KeychainError) Fix() string {
+	file := "a plain-text file (mode 0600)"
 	if e.FilePath != "" {
-		fmt.Fprintf(&b, ", or pass --insecure-storage to keep it in the plain-text file %s (mode 0600)", e.FilePath)
-	} else {
-		b.WriteString(", or pass --insecure-storage to keep it in a plain-text file (mode 0600)")
+		file = e.FilePath + " (mode 0600)"
 	}
-	return b.String()
+	return "Fix: set " + EnvToken + ", or run `slackprov authorize --insecure-storage` to keep the token in " + file +
+		" (with --token-stdin for a token made elsewhere)"
 }
 
 func (e *KeychainError) Unwrap() error { return e.Err }
@@ -85,9 +89,9 @@ func keychainReason(err error) string {
 	case errors.As(err, &te):
 		return msg + " (the Secret Service did not answer; it may be locked and waiting for a password prompt)"
 	case strings.Contains(msg, "dbus-launch"), strings.Contains(msg, "DBUS_SESSION_BUS_ADDRESS"):
-		return "there is no D-Bus session bus, so no Secret Service (usual over SSH, in containers and CI) (" + msg + ")"
+		return "no D-Bus session bus, so no Secret Service (usual over SSH, in containers and CI)"
 	case strings.Contains(msg, "org.freedesktop.secrets"), strings.Contains(msg, "ServiceUnknown"):
-		return "no Secret Service (gnome-keyring or KeePassXC) is running on the session bus (" + msg + ")"
+		return "no Secret Service (gnome-keyring or KeePassXC) is running on the session bus"
 	case strings.Contains(msg, "locked"), strings.Contains(msg, "prompt"):
 		return "the keyring is locked (" + msg + ")"
 	}

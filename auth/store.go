@@ -13,7 +13,7 @@ import (
 )
 
 // ErrNoCredential means no token is configured for the profile anywhere.
-var ErrNoCredential = errors.New("no Slack token")
+var ErrNoCredential = errors.New("not signed in to Slack")
 
 // StoreOptions configures a Store. Zero values pick the real environment.
 type StoreOptions struct {
@@ -87,7 +87,7 @@ func (s *Store) LoadStored(ctx context.Context) (*Credential, Source, error) {
 	if kcErr != nil {
 		return nil, "", kcErr
 	}
-	return nil, "", fmt.Errorf("%w for profile %q: run `slackprov authorize`, or set %s", ErrNoCredential, s.profile, EnvToken)
+	return nil, "", fmt.Errorf("%w (profile %q) — run `slackprov authorize`, or set %s", ErrNoCredential, s.profile, EnvToken)
 }
 
 func (s *Store) loadKeychain(ctx context.Context) (*Credential, error) {

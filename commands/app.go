@@ -46,6 +46,9 @@ func NewFactory() *Factory {
 
 // Config loads the selected profile of the selected config file.
 func (f *Factory) Config() (*Config, error) {
+	if err := requireConfigFile(f.ConfigPath); err != nil {
+		return nil, err
+	}
 	return LoadConfig(f.ConfigPath, f.Profile, f.ConfigExplicit)
 }
 
@@ -58,6 +61,8 @@ func NewApp(f *Factory) *cli.App {
 		ErrWriter:            f.IO.ErrOut,
 		Reader:               f.IO.In,
 		EnableBashCompletion: true,
+		Version:              Build().Version,
+		Suggest:              true,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", EnvVars: []string{"SLACKPROV_CONFIG"}, Usage: "config `FILE` (default: " + DefaultConfigPath() + ")"},
 			&cli.StringFlag{Name: "profile", EnvVars: []string{"SLACKPROV_PROFILE"}, Value: "default", Usage: "config profile `NAME`; also names the keychain entry"},
@@ -82,6 +87,7 @@ func NewApp(f *Factory) *cli.App {
 		Commands:       commandList(f),
 	}
 	guardFlagRanges(app.Commands, "")
+	addUsageHints(app)
 	return app
 }
 

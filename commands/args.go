@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -96,7 +97,11 @@ func checkArgs(chain []*cli.Command, positional []string) error {
 				subs = append(subs, s.Name)
 			}
 		}
-		return fmt.Errorf("%s has no subcommand %q; use one of: %s", path, positional[0], strings.Join(subs, ", "))
+		msg := fmt.Sprintf("%s has no subcommand %q; use one of: %s.", path, positional[0], strings.Join(subs, ", "))
+		if cli.SuggestCommand != nil {
+			msg += " " + cli.SuggestCommand(cmd.Subcommands, positional[0])
+		}
+		return errors.New(msg)
 	}
 	if strings.TrimSpace(cmd.ArgsUsage) == "" {
 		quoted := make([]string, len(positional))

@@ -69,6 +69,7 @@ func newAuthWorld(t *testing.T, plan string) *authWorld {
 		w.oauth.ServeHTTP(rw, r)
 	})
 	mux.Handle("/scim/v2/", w.slack)
+	mux.Handle("/scim/v1/", w.slack)
 	w.server = httptest.NewServer(mux)
 	t.Cleanup(w.server.Close)
 

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"encoding/json"
+	"errors"
 	"net"
 	"net/url"
 	"os"
@@ -45,13 +46,20 @@ func TestAuthorizeTestConnectionLogoutWithFileStorage(t *testing.T) {
 	}
 	var rep struct {
 		OK     bool
-		Checks []struct{ Name, Status, Detail, Fix string }
+		Checks []struct{ ID, Name, Status, Detail, Fix string }
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("test-connection --output json is not JSON: %v\n%s", err, out)
 	}
 	if !rep.OK || len(rep.Checks) != 8 {
 		t.Fatalf("report %+v", rep)
+	}
+	var ids []string
+	for _, c := range rep.Checks {
+		ids = append(ids, c.ID)
+	}
+	if got, want := strings.Join(ids, " "), "slack.token slack.auth_test slack.scope slack.scim slack.scim_version slack.scim_read slack.rate_limit source"; got != want {
+		t.Errorf("check ids = %s, want %s", got, want)
 	}
 	for _, c := range rep.Checks {
 		if c.Status != "pass" {
@@ -77,6 +85,15 @@ func TestAuthorizeTestConnectionLogoutWithFileStorage(t *testing.T) {
 	code, out, _ = w.run("", nil, "test-connection")
 	if code != ExitAuth || !strings.Contains(out, "✗ Slack token found") || !strings.Contains(out, "slackprov authorize") {
 		t.Fatalf("test-connection after logout: exit %d\n%s", code, out)
+	}
+	// With a keychain (CI runs one) nothing is stored anywhere now; without
+	// one, the keychain's absence is what stops the token lookup.
+	want := "OS keychain"
+	if os.Getenv("SLACKPROV_TEST_KEYRING") == "1" {
+		want = "not signed in to Slack (profile \"default\") — run `slackprov authorize`"
+	}
+	if code, _, errOut := w.run("", nil, "sync", "--dry-run"); code != ExitAuth || !strings.Contains(errOut, want) {
+		t.Fatalf("sync after logout: exit %d, want %q in\n%s", code, want, errOut)
 	}
 	w.assertNoTokenPrinted()
 }
@@ -208,6 +225,14 @@ func TestWithoutKeychain(t *testing.T) {
 			t.Error("the browser was opened although the token could not have been kept")
 		}
 	})
+	t.Run("sync says it in one line, once", func(t *testing.T) {
+		w := newAuthWorld(t, "")
+		code, _, errOut := w.run("", nil, "sync", "--dry-run")
+		lines := strings.Split(strings.TrimSpace(errOut), "\n")
+		if code != ExitAuth || len(lines) != 1 || strings.Count(errOut, "--insecure-storage") != 1 || !strings.Contains(errOut, "Fix: set SLACKPROV_SLACK_TOKEN") {
+			t.Fatalf("exit %d, want one line with the fix:\n%s", code, errOut)
+		}
+	})
 	t.Run("logout says the keychain is unreachable", func(t *testing.T) {
 		w := newAuthWorld(t, "")
 		code, out, errOut := w.run("", nil, "logout")
@@ -227,40 +252,58 @@ func TestWithoutKeychain(t *testing.T) {
 	})
 }
 
-func TestAuthorizeNoBrowserPasteBack(t *testing.T) {
-	w := newAuthWorld(t, "")
-	// Authorize once in the "remote browser" to learn where Slack redirects,
-	// then paste that address. Stdin is read while the flow waits.
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
+// TestAuthorizePasteBack covers both ways to the paste-back flow:
+// --no-browser, and a browser that cannot be opened (pkg/browser's error),
+// where authorize must not just wait for a callback that never comes.
+func TestAuthorizePasteBack(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		browser func(t *testing.T) func(string) error
+	}{
+		{"no-browser", []string{"--no-browser"}, func(t *testing.T) func(string) error {
+			return func(string) error { t.Error("--no-browser opened a browser"); return nil }
+		}},
+		{"browser cannot be opened", nil, func(*testing.T) func(string) error {
+			return func(string) error { return errors.New(`exec: "xdg-open": executable file not found in $PATH`) }
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newAuthWorld(t, "")
+			// Authorize once in the "remote browser" to learn where Slack
+			// redirects, then paste that address. Stdin is read while the flow waits.
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			ios, _, out, errOut := TestStreams()
+			ios.In = pr
+			catcher := &authURLCatcher{w: errOut, found: make(chan string, 1)}
+			ios.ErrOut = catcher
+			go func() {
+				defer pw.Close()
+				authURL := <-catcher.found
+				loc, err := authConsentLocation(authURL, "allow")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				pw.WriteString(loc + "\n")
+			}()
+			f := &Factory{IO: ios, HTTPClient: w.server.Client(), Now: w.now, Getenv: func(k string) string { return w.env[k] },
+				OpenBrowser: tc.browser(t)}
+			args := append([]string{"slackprov", "--config", w.config, "authorize", "--insecure-storage", "--timeout", "1m"}, tc.args...)
+			if code := Run(t.Context(), f, args); code != 0 || !strings.Contains(out.String(), "Authorized slackprov") {
+				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+			}
+			if !strings.Contains(errOut.String(), "paste the URL") {
+				t.Errorf("no paste-back instructions:\n%s", errOut)
+			}
+			w.printed.WriteString(out.String() + errOut.String())
+			w.assertNoTokenPrinted()
+		})
 	}
-	defer pr.Close()
-	ios, _, out, errOut := TestStreams()
-	ios.In = pr
-	catcher := &authURLCatcher{w: errOut, found: make(chan string, 1)}
-	ios.ErrOut = catcher
-	go func() {
-		defer pw.Close()
-		authURL := <-catcher.found
-		loc, err := authConsentLocation(authURL, "allow")
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		pw.WriteString(loc + "\n")
-	}()
-	f := &Factory{IO: ios, HTTPClient: w.server.Client(), Now: w.now, Getenv: func(k string) string { return w.env[k] },
-		OpenBrowser: func(string) error { t.Error("--no-browser opened a browser"); return nil }}
-	code := Run(t.Context(), f, []string{"slackprov", "--config", w.config, "authorize", "--no-browser", "--insecure-storage"})
-	if code != 0 || !strings.Contains(out.String(), "Authorized slackprov") {
-		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
-	}
-	if !strings.Contains(errOut.String(), "paste the URL") {
-		t.Errorf("no paste-back instructions:\n%s", errOut)
-	}
-	w.printed.WriteString(out.String() + errOut.String())
-	w.assertNoTokenPrinted()
 }
 
 func TestAuthorizeTokenStdin(t *testing.T) {

@@ -221,6 +221,7 @@ func runBrowserFlow(ctx context.Context, opts *AuthorizeOptions, cfg *Config, cl
 	}
 	if !opts.NoBrowser {
 		flow.OpenBrowser = opts.OpenBrowser
+		flow.PasteFallback = opts.IO.In
 	}
 	if opts.NoBrowser || !strings.HasPrefix(redirect, "http://") {
 		flow.Paste = opts.IO.In

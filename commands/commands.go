@@ -5,6 +5,7 @@ import "github.com/urfave/cli/v2"
 // commandList is the command tree, in the order `slackprov --help` shows it.
 func commandList(f *Factory) []*cli.Command {
 	return []*cli.Command{
+		newInitCmd(f),
 		newAuthorizeCmd(f),
 		newTestConnectionCmd(f),
 		newLogoutCmd(f),
@@ -16,5 +17,9 @@ func commandList(f *Factory) []*cli.Command {
 		newStateCmd(f),
 		newDemoCmd(f),
 		newEmulatorCmd(f),
+		newCompletionCmd(f),
+		newManCmd(f),
+		newVersionCmd(f),
+		newCompleteCmd(f),
 	}
 }

@@ -18,13 +18,15 @@ import (
 
 // DemoOptions is everything `slackprov demo` needs.
 type DemoOptions struct {
-	IO        *IOStreams
-	Now       func() time.Time
-	Source    string // "entra" or "file"
-	Users     int
-	Groups    int
-	TimeScale float64
-	Show      int
+	IO     *IOStreams
+	Now    func() time.Time
+	Source string // "entra" or "file"
+	// SCIMVersion is the Slack SCIM dialect the demo speaks: "v2" or "v1".
+	SCIMVersion string
+	Users       int
+	Groups      int
+	TimeScale   float64
+	Show        int
 	// KeepDir keeps the temporary state dir for inspection.
 	KeepDir bool
 }
@@ -48,10 +50,12 @@ It leaves nothing behind outside a temporary folder, which it removes.`,
 			&cli.Float64Flag{Name: "time-scale", Value: 60, Usage: "run Slack's rate limits `X` times faster"},
 			&cli.IntFlag{Name: "show", Value: 12, Usage: "operations to print per plan"},
 			&cli.BoolFlag{Name: "keep", Usage: "keep the temporary folder (state, directory file) and print its path"},
+			&cli.StringFlag{Name: "scim-version", Value: "v2", Usage: "Slack SCIM dialect to speak: v2 or v1 (what Entra's gallery app uses)"},
 		},
 		Action: func(c *cli.Context) error {
 			return demoRun(c.Context, &DemoOptions{IO: f.IO, Now: f.Now, Source: c.String("source"), Users: c.Int("users"),
-				Groups: c.Int("groups"), TimeScale: c.Float64("time-scale"), Show: c.Int("show"), KeepDir: c.Bool("keep")})
+				Groups: c.Int("groups"), TimeScale: c.Float64("time-scale"), Show: c.Int("show"), KeepDir: c.Bool("keep"),
+				SCIMVersion: c.String("scim-version")})
 		},
 	}
 }
@@ -62,6 +66,12 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	}
 	if opts.Source != "entra" && opts.Source != "file" {
 		return fmt.Errorf("--source %q: use entra or file", opts.Source)
+	}
+	if opts.SCIMVersion == "" {
+		opts.SCIMVersion = "v2"
+	}
+	if opts.SCIMVersion != "v2" && opts.SCIMVersion != "v1" {
+		return fmt.Errorf("--scim-version %q: use v2 or v1", opts.SCIMVersion)
 	}
 	dir, err := os.MkdirTemp("", "slackprov-demo-")
 	if err != nil {
@@ -96,6 +106,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/scim/v2/", slack)
+	mux.Handle("/scim/v1/", slack)
 	mux.Handle("/api/", slack) // auth.test names the org the state is bound to
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
@@ -103,7 +114,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 
 	cfg := defaultConfig()
 	cfg.Profile = "demo"
-	cfg.Slack.SCIMURL = "http://" + ln.Addr().String() + "/scim/v2/"
+	cfg.Slack.SCIMURL = "http://" + ln.Addr().String() + "/scim/" + opts.SCIMVersion + "/"
 	// The emulator's clock runs TimeScale times faster, so its limits are that
 	// much higher.
 	cfg.Slack.RateShare = opts.TimeScale

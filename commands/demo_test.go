@@ -21,16 +21,20 @@ import (
 // The README's first command must work on a fresh machine, from both sources,
 // and leave nothing behind.
 func TestDemo(t *testing.T) {
-	for _, source := range []string{"entra", "file"} {
-		t.Run(source, func(t *testing.T) {
+	for _, tc := range []struct{ source, version string }{{"entra", "v2"}, {"file", "v2"}, {"entra", "v1"}, {"file", "v1"}} {
+		source := tc.source
+		t.Run(source+"/"+tc.version, func(t *testing.T) {
 			tmp := t.TempDir()
 			t.Setenv("TMPDIR", tmp)
 			ios, _, out, errOut := TestStreams()
-			err := demoRun(context.Background(), &DemoOptions{IO: ios, Now: time.Now, Source: source, Users: 60, Groups: 4, TimeScale: 100})
+			err := demoRun(context.Background(), &DemoOptions{IO: ios, Now: time.Now, Source: source, SCIMVersion: tc.version, Users: 60, Groups: 4, TimeScale: 100})
 			if err != nil {
 				t.Fatalf("demo: %v\n%s\n%s", err, out, errOut)
 			}
 			text := out.String()
+			if !strings.Contains(text, "/scim/"+tc.version+"/") {
+				t.Errorf("the demo did not speak SCIM %s:\n%s", tc.version, text)
+			}
 			for _, want := range []string{
 				"1. slackprov sync --dry-run", "Applied: users:", "3. slackprov sync --dry-run",
 				"Plan: users: 0 to create, 0 to update, 0 to reactivate, 0 to deactivate",

@@ -19,6 +19,8 @@ type IOStreams struct {
 	StdoutTTY bool
 	StderrTTY bool
 	NoColor   bool
+	// NoPager keeps long output out of the pager (--no-pager).
+	NoPager bool
 }
 
 // System returns the process's real streams.

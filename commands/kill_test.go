@@ -19,8 +19,12 @@ import (
 // nothing but the records that fail by design.
 func TestKilledFirstSyncConverges(t *testing.T) {
 	if testing.Short() {
-		t.Skip("kills a dozen subprocess syncs; run without -short")
+		t.Skip("kills a dozen subprocess syncs per SCIM version; run without -short")
 	}
+	forSCIMVersions(t, testKilledFirstSyncConverges)
+}
+
+func testKilledFirstSyncConverges(t *testing.T, version string) {
 	const trials = 12
 	rng := rand.New(rand.NewPCG(9, uint64(time.Now().UnixNano())))
 	self, err := os.Executable()
@@ -32,7 +36,7 @@ func TestKilledFirstSyncConverges(t *testing.T) {
 		// Each request takes 10 ms, so a first sync (38 writes, four at a
 		// time) lasts long enough for the kill to land anywhere in it:
 		// user creates, group creates and membership, or before any write.
-		w := newFileWorld(t, emulator.SlackOptions{Faults: emulator.Faults{Latency: 10 * time.Millisecond}})
+		w := newFileWorldAs(t, version, emulator.SlackOptions{Faults: emulator.Faults{Latency: 10 * time.Millisecond}})
 		if err := os.WriteFile(filepath.Join(w.dir, "people.json"), data, 0o600); err != nil {
 			t.Fatal(err)
 		}

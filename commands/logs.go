@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/store"
 )
 
@@ -70,28 +71,30 @@ func logsRun(ctx context.Context, opts *LogsOptions) error {
 	}
 	t := &table{header: []string{"time", "run", "action", "kind", "name", "source_id", "target_id", "status", "changes", "error"}}
 	type jsonEntry struct {
-		ID        int64          `json:"id"`
-		RunID     int64          `json:"run"`
-		Time      time.Time      `json:"time"`
-		Action    string         `json:"action"`
-		Kind      string         `json:"kind"`
-		Name      string         `json:"name"`
-		SourceID  string         `json:"source_id"`
-		TargetID  string         `json:"target_id"`
-		Changes   []store.Change `json:"changes"`
-		Status    string         `json:"status"`
-		ErrorCode string         `json:"error_code,omitempty"`
-		Error     string         `json:"error,omitempty"`
+		ID        int64                  `json:"id"`
+		RunID     int64                  `json:"run"`
+		Time      time.Time              `json:"time"`
+		Action    string                 `json:"action"`
+		Kind      string                 `json:"kind"`
+		Name      string                 `json:"name"`
+		SourceID  string                 `json:"source_id"`
+		TargetID  string                 `json:"target_id"`
+		Changes   []provision.ChangeJSON `json:"changes"`
+		Status    string                 `json:"status"`
+		ErrorCode string                 `json:"error_code,omitempty"`
+		Error     string                 `json:"error,omitempty"`
 	}
 	out := make([]jsonEntry, 0, len(entries))
 	for _, e := range entries {
 		var ch []string
+		changes := make([]provision.ChangeJSON, 0, len(e.Changes))
 		for _, c := range e.Changes {
-			ch = append(ch, fmt.Sprintf("%s: %q → %q", c.Attribute, c.Old, c.New))
+			ch = append(ch, fmt.Sprintf("%s: %q → %q", provision.ShortAttribute(c.Attribute), c.Old, c.New))
+			changes = append(changes, provision.JSONChange(c.Attribute, c.Old, c.New))
 		}
 		t.add(e.Time.Local().Format(time.DateTime), fmt.Sprint(e.RunID), e.Action, e.Kind, e.Name, e.SourceID, e.TargetID,
 			e.Status, strings.Join(ch, "; "), e.Error)
-		out = append(out, jsonEntry{e.ID, e.RunID, e.Time, e.Action, e.Kind, e.Name, e.SourceID, e.TargetID, e.Changes, e.Status, e.ErrorCode, e.Error})
+		out = append(out, jsonEntry{e.ID, e.RunID, e.Time, e.Action, e.Kind, e.Name, e.SourceID, e.TargetID, changes, e.Status, e.ErrorCode, e.Error})
 	}
 	if len(entries) == 0 && opts.Output == "text" {
 		fmt.Fprintln(opts.IO.ErrOut, "No provisioning log entries match.")

@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/term"
 )
 
 // table is rows of text with a header, printable as aligned text or CSV;
@@ -26,17 +30,83 @@ func (t *table) write(w io.Writer, output string, value any) error {
 	case "csv":
 		return writeCSV(w, append([][]string{t.header}, t.rows...))
 	case "text":
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for _, r := range append([][]string{t.header}, t.rows...) {
-			for i, c := range r {
-				if i > 0 {
-					fmt.Fprint(tw, "\t")
-				}
-				fmt.Fprint(tw, c)
-			}
-			fmt.Fprintln(tw)
-		}
-		return tw.Flush()
+		_, err := io.WriteString(w, t.text(writerWidth(w)))
+		return err
 	}
 	return fmt.Errorf("--output %q: use text, json or csv", output)
+}
+
+// tableGap is the space between columns.
+const tableGap = 2
+
+// text lays the table out in aligned columns. With a width, the widest
+// columns are cut (ending in …) until every line fits; 0 means no limit.
+func (t *table) text(width int) string {
+	rows := append([][]string{t.header}, t.rows...)
+	cols := len(t.header)
+	widths := make([]int, cols)
+	for _, r := range rows {
+		for i, c := range r {
+			if i < cols {
+				widths[i] = max(widths[i], ansi.StringWidth(c))
+			}
+		}
+	}
+	if width > 0 {
+		fitColumns(widths, t.header, width)
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		var line strings.Builder
+		for i, c := range r {
+			if i >= cols {
+				break
+			}
+			if ansi.StringWidth(c) > widths[i] {
+				c = ansi.Truncate(c, widths[i], "…")
+			}
+			line.WriteString(c)
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+tableGap))
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// fitColumns narrows the widest columns, one column at a time, until the
+// row fits in width; no column gets narrower than its header or 8.
+func fitColumns(widths []int, header []string, width int) {
+	total := tableGap * (len(widths) - 1)
+	for _, w := range widths {
+		total += w
+	}
+	for total > width {
+		widest := -1
+		for i, w := range widths {
+			if w > max(ansi.StringWidth(header[i]), 8) && (widest < 0 || w > widths[widest]) {
+				widest = i
+			}
+		}
+		if widest < 0 {
+			return
+		}
+		widths[widest]--
+		total--
+	}
+}
+
+// writerWidth is the terminal width when w is a terminal, else 0.
+func writerWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return 0
+	}
+	width, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0
+	}
+	return width
 }

@@ -11,9 +11,11 @@ import (
 // A sync that outlives its 12-hour rotating token keeps working: the SCIM
 // client asks for the token before every request, the provider refreshes
 // it, and the stored refresh token is the latest one Slack issued.
-func TestSyncAcrossTokenExpiry(t *testing.T) {
+func TestSyncAcrossTokenExpiry(t *testing.T) { forSCIMVersions(t, testSyncAcrossTokenExpiry) }
+
+func testSyncAcrossTokenExpiry(t *testing.T, version string) {
 	w := newAuthWorld(t, "")
-	w.writeConfig("profiles:\n  fast:\n    slack:\n      rate_share: 100\n")
+	w.writeConfig(fmt.Sprintf("profiles:\n  fast:\n    slack:\n      scim_url: %s/scim/%s/\n      rate_share: 100\n", w.server.URL, version))
 	w.profile = "fast"
 	if code, out, errOut := w.run("", authGoBrowser(t, "allow", nil), "authorize", "--insecure-storage"); code != 0 {
 		t.Fatalf("authorize exit %d\n%s\n%s", code, out, errOut)

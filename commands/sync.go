@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/slackprov/slackprov/auth"
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/directory/entra"
 	"github.com/slackprov/slackprov/mapping"
@@ -70,6 +72,7 @@ Examples:
 			&cli.IntFlag{Name: "max-deactivations", Value: -1, Usage: "refuse plans deactivating more than `N` users (default: safety.max_deactivations, else 50)"},
 			&cli.IntFlag{Name: "workers", Value: 4, Usage: "concurrent writes to Slack"},
 			&cli.BoolFlag{Name: "full", Usage: "read the whole directory, not just what changed since the last run (Entra)"},
+			&cli.BoolFlag{Name: "no-pager", Usage: "print a long plan straight to the terminal instead of through the pager (" + EnvPager + ", default less -FRX)"},
 		},
 		Action: func(c *cli.Context) error {
 			cfg, err := f.Config()
@@ -82,6 +85,7 @@ Examples:
 				Output: c.String("output"), PlanOut: c.String("plan-out"), MaxDeactivations: c.Int("max-deactivations"),
 				Verbose: f.Verbose, Workers: c.Int("workers"), Full: c.Bool("full"),
 			}
+			f.IO.NoPager = c.Bool("no-pager")
 			ctx := c.Context
 			if f.IO.StderrTTY && opts.Output == "text" {
 				// On a terminal, a live view; Ctrl-C in it stops the run
@@ -188,6 +192,9 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		opts.pause()
 		if err := renderPlan(opts.IO, plan, opts.Output, opts.Verbose, opts.ShowLimit); err != nil {
 			return err
+		}
+		if opts.PlanOut != "" {
+			savedPlanLine(opts.IO, plan, opts.PlanOut)
 		}
 		if plan.Refused != "" {
 			finishRun(st, runID, store.RunRefused, plan, errors.New(plan.Refused))
@@ -505,7 +512,18 @@ func renderPlan(ios *IOStreams, plan *provision.Plan, output string, verbose boo
 	if output == "json" {
 		return provision.RenderJSON(ios.Out, plan)
 	}
-	return provision.RenderText(ios.Out, plan, provision.RenderOptions{Color: ios.ColorEnabled(), Verbose: verbose, Limit: limit})
+	w, done := ios.startPager(os.Getenv)
+	defer done()
+	return provision.RenderText(w, plan, provision.RenderOptions{Color: ios.ColorEnabled(), Verbose: verbose, Limit: limit, Width: ios.TerminalWidth()})
+}
+
+// savedPlanLine tells where --plan-out put the plan and how to apply it.
+func savedPlanLine(ios *IOStreams, plan *provision.Plan, path string) {
+	if plan.Refused != "" || !plan.HasChanges() {
+		fmt.Fprintf(ios.ErrOut, "Saved the plan to %s.\n", path)
+		return
+	}
+	fmt.Fprintf(ios.ErrOut, "Saved the plan to %s; apply it with `slackprov apply %s`\n", path, shellQuote(path))
 }
 
 func countPlanned(p *provision.Plan) int {
@@ -534,5 +552,26 @@ func authHint(err error, source string) error {
 	if !scim.IsAuth(err) {
 		return err
 	}
+	if fromEnv(source) {
+		// Slack's own hint says to authorize again, which would not help
+		// while the variable overrides the stored token.
+		status := "refused"
+		var se *scim.Error
+		if errors.As(err, &se) {
+			status = strings.TrimSpace(fmt.Sprintf("HTTP %d %s", se.Status, se.Code))
+		}
+		return withCode(ExitAuth, fmt.Errorf("Slack refuses the token in %s (%s): %s", auth.EnvToken, status, tokenFix(source)))
+	}
 	return withCode(ExitAuth, fmt.Errorf("%w (token from %s; run `slackprov test-connection` to see what is wrong)", err, source))
+}
+
+func fromEnv(source string) bool { return strings.Contains(source, auth.EnvToken) }
+
+// tokenFix says what to do about a token Slack refuses: a token from the
+// environment is the variable's to fix, not authorize's.
+func tokenFix(source string) string {
+	if fromEnv(source) {
+		return "change " + auth.EnvToken + " to a valid Slack user token with the admin scope, or unset it to use the token `slackprov authorize` stored"
+	}
+	return "run `slackprov authorize` again as a Slack Owner or Admin"
 }

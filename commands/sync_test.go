@@ -126,10 +126,11 @@ func testSyncExitCodes(t *testing.T, version string) {
 		t.Fatalf("empty source: exit %d: %s", code, stdout)
 	}
 
-	// Bad credentials: exit 4, and the error says where the token came from.
+	// Bad credentials: exit 4, and the fix is the variable's, not authorize's.
 	e.token = "xoxp-wrong"
 	code, _, stderr = e.run("sync", "--dry-run")
-	if code != ExitAuth || !strings.Contains(stderr, "token from the SLACKPROV_SLACK_TOKEN environment variable") || strings.Contains(stderr, "xoxp-wrong") {
+	if code != ExitAuth || !strings.Contains(stderr, "Slack refuses the token in SLACKPROV_SLACK_TOKEN") ||
+		!strings.Contains(stderr, "change SLACKPROV_SLACK_TOKEN") || strings.Contains(stderr, "authorize` again") || strings.Contains(stderr, "xoxp-wrong") {
 		t.Fatalf("bad token: exit %d: %s", code, stderr)
 	}
 	e.token = ""

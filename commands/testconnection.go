@@ -68,6 +68,9 @@ const (
 
 // connectionCheck is one checklist line.
 type connectionCheck struct {
+	// ID names the check for programs; it stays the same when Name's
+	// wording changes.
+	ID     string `json:"id"`
 	Name   string `json:"name"`
 	Status string `json:"status"`
 	Detail string `json:"detail,omitempty"`
@@ -82,7 +85,33 @@ type connectionReport struct {
 	Checks []connectionCheck `json:"checks"`
 }
 
-func (r *connectionReport) add(c connectionCheck) { r.Checks = append(r.Checks, c) }
+func (r *connectionReport) add(c connectionCheck) {
+	c.ID = checkID(c.Name)
+	r.Checks = append(r.Checks, c)
+}
+
+var checkIDs = map[string]string{
+	nameToken:     "slack.token",
+	nameAuthTest:  "slack.auth_test",
+	nameScope:     "slack.scope",
+	nameSCIM:      "slack.scim",
+	nameVersion:   "slack.scim_version",
+	nameReadUser:  "slack.scim_read",
+	nameRateLimit: "slack.rate_limit",
+	nameSource:    "source",
+}
+
+// checkID is a check's stable id: from the table, or for the Entra
+// source's own checks "entra." and the check's name in lower case.
+func checkID(name string) string {
+	if id, ok := checkIDs[name]; ok {
+		return id
+	}
+	if rest, ok := strings.CutPrefix(name, "Entra: "); ok {
+		return "entra." + strings.ReplaceAll(strings.ToLower(rest), " ", "_")
+	}
+	return strings.ReplaceAll(strings.ToLower(name), " ", "_")
+}
 
 func (r *connectionReport) pass(name, detail string) {
 	r.add(connectionCheck{Name: name, Status: checkPass, Detail: detail})
@@ -176,11 +205,10 @@ func checkSlack(ctx context.Context, opts *TestConnectionOptions, cfg *Config, r
 		var ke *auth.KeychainError
 		switch {
 		case errors.Is(err, auth.ErrNoCredential):
-			rep.fail(nameToken, "none in "+auth.EnvToken+", the OS keychain or "+store.FilePath(),
+			rep.fail(nameToken, "not signed in: none in "+auth.EnvToken+", the OS keychain or "+store.FilePath(),
 				"run `slackprov authorize`, or set "+auth.EnvToken, true)
 		case errors.As(err, &ke):
-			rep.fail(nameToken, err.Error(),
-				"start a Secret Service for this session (for example `dbus-run-session` with `gnome-keyring-daemon --unlock`), or use one of the alternatives above", true)
+			rep.fail(nameToken, "the OS keychain cannot be reached: "+ke.Reason(), strings.TrimPrefix(ke.Fix(), "Fix: "), true)
 		default:
 			rep.fail(nameToken, err.Error(), "run `slackprov authorize` again", true)
 		}
@@ -199,7 +227,7 @@ func checkSlack(ctx context.Context, opts *TestConnectionOptions, cfg *Config, r
 
 	id, err := client.Test(ctx, token)
 	if err != nil {
-		rep.fail(nameAuthTest, fmt.Sprintf("the token from %s: %v", where, err), "run `slackprov authorize` again as a Slack Owner or Admin", auth.IsAPIError(err))
+		rep.fail(nameAuthTest, fmt.Sprintf("the token from %s: %v", where, err), tokenFix(where), auth.IsAPIError(err))
 	} else {
 		team := id.Team
 		if team == "" {
@@ -261,7 +289,11 @@ func explainSCIM(err error, where string) (detail, fix string, credentials bool)
 	var se *scim.Error
 	if errors.As(err, &se) {
 		if ex, ok := scimExplanations[se.Code]; ok {
-			return fmt.Sprintf("%s (Slack said %s; token from %s)", ex[0], se.Code, where), ex[1], scim.IsAuth(err)
+			fix := ex[1]
+			if se.Code == scim.CodeInvalidAuthentication && fromEnv(where) {
+				fix = tokenFix(where)
+			}
+			return fmt.Sprintf("%s (Slack said %s; token from %s)", ex[0], se.Code, where), fix, scim.IsAuth(err)
 		}
 		return err.Error(), "check slack.scim_url and the token's role", scim.IsAuth(err)
 	}
@@ -387,7 +419,7 @@ func checkSource(ctx context.Context, cfg *Config, hc *http.Client, rep *connect
 		return
 	}
 	if cfg.Source.File.Path == "" {
-		rep.fail(nameSource, "source.file.path is not set", "set source.file.path to a JSON or CSV file of users (see DESIGN.md, file source)", false)
+		rep.fail(nameSource, "source.file.path is not set", "set source.file.path to a JSON or CSV file of users (docs/file-format.md)", false)
 		return
 	}
 	snap, err := file.New(cfg.Source.File.Path).Read(ctx)

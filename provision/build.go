@@ -94,6 +94,7 @@ func Build(in Input) *Plan {
 	p.deactivations()
 	p.groups()
 	p.dropSwitchedOff(n)
+	p.memberNames()
 	p.unmanaged()
 	p.order()
 	p.redact()
@@ -326,6 +327,9 @@ func (p *planner) users() {
 			p.link(KindUser, du.ID, match.ID, op.UserName, how, p.in.UserLinks)
 		}
 		op.TargetID = match.ID
+		if !active {
+			op.Reason = deactivationReason(inScope)
+		}
 		n := len(p.plan.Operations)
 		p.planExisting(op, d, match, vals, res.Problems, active)
 		p.dropSwitchedOff(n)

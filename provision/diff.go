@@ -343,7 +343,7 @@ func (p *planner) deactivations() {
 		}
 		op := Operation{
 			Action: ActionDeactivate, Kind: KindUser, SourceID: src, TargetID: u.ID, UserName: u.UserName,
-			Status: StatusPlanned, MatchedBy: "link",
+			Status: StatusPlanned, MatchedBy: "link", Reason: ReasonRemoved,
 			Changes: []Change{{Attribute: scim.AttrActive, Old: "true", New: "false"}},
 		}
 		if unreadable > 0 {

@@ -67,6 +67,8 @@ type Operation struct {
 	// Notes say what the mapping did that the admin should know, such as a
 	// userName shortened to Slack's 21 characters.
 	Notes []string `json:"notes,omitempty"`
+	// Reason says why a user is deactivated (Reason* constants).
+	Reason string `json:"reason,omitempty"`
 
 	// Desired is every mapped value for a user create, update or reactivation;
 	// PATCH needs the values that share a path with a changed one.
@@ -117,6 +119,15 @@ func (o *Operation) Name() string {
 	}
 	return o.SourceID
 }
+
+// Why a user is deactivated.
+const (
+	ReasonDisabled   = "disabled in the directory"
+	ReasonOutOfScope = "out of scope of the scoping filters"
+	// ReasonRemoved: the source no longer returns the user. Graph does not
+	// say whether the assignment went or the account was deleted.
+	ReasonRemoved = "unassigned or deleted in the directory"
+)
 
 // Unmanaged is a Slack account no assigned directory object maps to. It is
 // reported, never changed.
@@ -188,6 +199,9 @@ type Plan struct {
 	// SwitchedOff lists the mapping's switched-off actions and what they
 	// held back.
 	SwitchedOff []SwitchedOff `json:"switched_off,omitempty"`
+	// MemberNames maps the directory and Slack ids in group member changes
+	// to user names, so people read names rather than ids.
+	MemberNames map[string]string `json:"member_names,omitempty"`
 }
 
 // Redactor hides the values of the plan's Redact() mappings wherever the

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/slackprov/slackprov/scim"
 )
@@ -18,6 +20,8 @@ type RenderOptions struct {
 	// Limit caps how many operations are listed (0: all); failures are
 	// always listed, since each needs someone's attention.
 	Limit int
+	// Width wraps error messages to the terminal (0: no wrapping).
+	Width int
 }
 
 const (
@@ -38,7 +42,8 @@ var symbols = map[Action]struct{ sym, color string }{
 }
 
 // RenderText writes the plan the way Terraform writes one: a line per
-// operation with its attribute diff, then a summary line.
+// operation with its attribute diff under short attribute names, users
+// sorted by name within each action, then one summary line.
 func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 	paint := func(color, s string) string {
 		if !opt.Color {
@@ -48,8 +53,7 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 	}
 	var b strings.Builder
 	shown, hidden := 0, 0
-	for i := range p.Operations {
-		op := &p.Operations[i]
+	for _, op := range displayOrder(p.Operations) {
 		if opt.Limit > 0 && op.Status != StatusFailed {
 			if shown >= opt.Limit {
 				hidden++
@@ -59,31 +63,35 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 		}
 		sym := symbols[op.Action]
 		head := fmt.Sprintf("%s %s %s", sym.sym, op.Kind, op.Name())
-		switch {
-		case op.Status == StatusFailed:
-			fmt.Fprintf(&b, "%s  %s\n", paint(ansiRed, fmt.Sprintf("! %s %s", op.Kind, nameOrID(op))), paint(ansiRed, "failed to "+string(op.Action)+retried(op)+": "+op.Error))
+		if op.Status == StatusFailed {
+			fmt.Fprintf(&b, "%s\n", paint(ansiRed, fmt.Sprintf("! %s %s  failed to %s%s:", op.Kind, nameOrID(op), op.Action, retried(op))))
+			for _, line := range wrap(op.Error, opt.Width-6) {
+				fmt.Fprintf(&b, "      %s\n", paint(ansiRed, line))
+			}
 			continue
-		case op.Action == ActionCreate || op.Action == ActionDelete || op.Action == ActionDeactivate:
-			fmt.Fprintf(&b, "%s\n", paint(sym.color, head+"  ("+string(op.Action)+statusNote(op)+")"))
-		default:
-			fmt.Fprintf(&b, "%s\n", paint(sym.color, head+"  ("+string(op.Action)+matched(op)+statusNote(op)+")"))
 		}
+		note := string(op.Action)
+		switch {
+		case op.Action == ActionDeactivate && op.Reason != "":
+			note += ": " + op.Reason
+		case op.Action == ActionUpdate || op.Action == ActionReactivate:
+			note += matched(op)
+		}
+		fmt.Fprintf(&b, "%s\n", paint(sym.color, head+"  ("+note+statusNote(op)+")"))
 		for _, c := range op.Changes {
-			if c.Attribute == "active" {
+			if c.Attribute == scim.AttrActive || c.Attribute == scim.AttrMembers {
 				continue
 			}
 			if op.Action == ActionCreate {
-				fmt.Fprintf(&b, "      %s: %s\n", c.Attribute, strconv.Quote(c.New))
+				fmt.Fprintf(&b, "      %s: %s\n", ShortAttribute(c.Attribute), strconv.Quote(c.New))
 				continue
 			}
-			fmt.Fprintf(&b, "      %s: %s → %s\n", c.Attribute, strconv.Quote(c.Old), strconv.Quote(c.New))
+			fmt.Fprintf(&b, "      %s: %s → %s\n", ShortAttribute(c.Attribute), strconv.Quote(c.Old), strconv.Quote(c.New))
 		}
 		for _, n := range op.Notes {
 			fmt.Fprintf(&b, "      %s\n", paint(ansiDim, "note: "+n))
 		}
-		if op.Status == StatusFailed && op.Error != "" {
-			fmt.Fprintf(&b, "      %s\n", paint(ansiRed, "error: "+op.Error))
-		}
+		writeMembers(&b, p, op, opt.Verbose, paint)
 	}
 	if hidden > 0 {
 		fmt.Fprintf(&b, "  … and %d more operations (all are in --output json and --plan-out)\n", hidden)
@@ -120,6 +128,134 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 	return err
 }
 
+// membersShown caps the member lines of one group unless --verbose.
+const membersShown = 20
+
+// writeMembers lists a group's member changes by user name.
+func writeMembers(b *strings.Builder, p *Plan, op *Operation, verbose bool, paint func(color, s string) string) {
+	if op.Kind != KindGroup {
+		return
+	}
+	type line struct{ sign, color, name string }
+	var lines []line
+	for _, ids := range []struct {
+		sign, color string
+		ids         []string
+	}{{"+", ansiGreen, op.AddMembers}, {"-", ansiRed, op.RemoveMembers}} {
+		var names []string
+		for _, id := range ids.ids {
+			if n := p.MemberNames[id]; n != "" {
+				names = append(names, n)
+			} else {
+				names = append(names, id)
+			}
+		}
+		sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
+		for _, n := range names {
+			lines = append(lines, line{ids.sign, ids.color, n})
+		}
+	}
+	for i, l := range lines {
+		if i == membersShown && !verbose {
+			fmt.Fprintf(b, "      … and %d more members (--verbose lists them all)\n", len(lines)-i)
+			return
+		}
+		fmt.Fprintf(b, "      %s\n", paint(l.color, l.sign+" "+l.name))
+	}
+}
+
+// displayOrder is the order people read a plan in: users, then groups;
+// within each, creates, updates, reactivations, deactivations, deletions,
+// each sorted by name; failures last. Apply's order is the plan's own.
+func displayOrder(ops []Operation) []*Operation {
+	rank := map[Action]int{ActionCreate: 0, ActionUpdate: 1, ActionReactivate: 2, ActionDeactivate: 3, ActionDelete: 4}
+	key := func(op *Operation) (int, int, int) {
+		failed, kind := 0, 0
+		if op.Status == StatusFailed {
+			failed = 1
+		}
+		if op.Kind == KindGroup {
+			kind = 1
+		}
+		return failed, kind, rank[op.Action]
+	}
+	out := make([]*Operation, len(ops))
+	for i := range ops {
+		out[i] = &ops[i]
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		af, ak, ar := key(a)
+		bf, bk, br := key(b)
+		if af != bf {
+			return af < bf
+		}
+		if ak != bk {
+			return ak < bk
+		}
+		if ar != br {
+			return ar < br
+		}
+		an, bn := strings.ToLower(nameOrID(a)), strings.ToLower(nameOrID(b))
+		if an != bn {
+			return an < bn
+		}
+		return a.SourceID < b.SourceID
+	})
+	return out
+}
+
+// shortAttributes is the one table of the names plans show for SCIM
+// attributes whose full names are URNs or filters.
+var shortAttributes = map[string]string{
+	scim.AttrWorkEmail:      "emails.work",
+	scim.AttrMobilePhone:    "phoneNumbers.mobile",
+	scim.AttrWorkPhone:      "phoneNumbers.work",
+	scim.AttrDepartment:     "enterprise:department",
+	scim.AttrEmployeeNumber: "enterprise:employeeNumber",
+	scim.AttrCostCenter:     "enterprise:costCenter",
+	scim.AttrOrganization:   "enterprise:organization",
+	scim.AttrDivision:       "enterprise:division",
+	scim.AttrManager:        "enterprise:manager",
+}
+
+// ShortAttribute is how a plan shows a SCIM attribute: `emails.work` for
+// emails[type eq "work"].value, `enterprise:department` for the enterprise
+// schema's department.
+func ShortAttribute(attr string) string {
+	if s, ok := shortAttributes[attr]; ok {
+		return s
+	}
+	if base, rest, ok := strings.Cut(attr, `[type eq "`); ok {
+		if kind, _, ok := strings.Cut(rest, `"]`); ok {
+			return base + "." + kind
+		}
+	}
+	return attr
+}
+
+// wrap breaks text into lines of at most width columns at spaces; a
+// width under 20 leaves it whole.
+func wrap(text string, width int) []string {
+	if width < 20 {
+		return []string{text}
+	}
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width:
+			lines = append(lines, line)
+			line = word
+		default:
+			line += " " + word
+		}
+	}
+	return append(lines, line)
+}
+
 func nameOrID(op *Operation) string {
 	if n := op.Name(); n != "" {
 		return n
@@ -131,7 +267,7 @@ func matched(op *Operation) string {
 	if op.MatchedBy == "" || op.MatchedBy == "link" {
 		return ""
 	}
-	return ", matched by " + op.MatchedBy
+	return ", matched by " + ShortAttribute(op.MatchedBy)
 }
 
 func statusNote(op *Operation) string {
@@ -153,23 +289,84 @@ func retried(op *Operation) string {
 	return ""
 }
 
-// RenderJSON writes the plan as DESIGN.md's JSON object, with Redact()ed
-// values hidden (a plan saved with Save keeps them, for apply).
+// RenderJSON writes the plan as one JSON object for programs: the
+// operations' changes carry JSON values (booleans for active, null for an
+// absent old value), and Redact()ed values are hidden (a plan saved with
+// Save keeps them, for apply).
 func RenderJSON(w io.Writer, p *Plan) error {
-	if len(p.Redacted) > 0 {
-		r := p.Redactor()
-		shown := *p
-		shown.Operations = make([]Operation, len(p.Operations))
-		for i, op := range p.Operations {
-			op.Desired = r.Values(op.Desired)
-			if r.Redacted(scim.AttrUserName) {
-				op.UserNameFallbacks = nil
-			}
-			shown.Operations[i] = op
+	type jsonOperation struct {
+		Operation
+		Changes []ChangeJSON `json:"changes,omitempty"`
+	}
+	view := struct {
+		*Plan
+		Operations []jsonOperation `json:"operations"`
+	}{Plan: p, Operations: make([]jsonOperation, len(p.Operations))}
+	r := p.Redactor()
+	for i, op := range p.Operations {
+		op.Desired = r.Values(op.Desired)
+		if r.Redacted(scim.AttrUserName) {
+			op.UserNameFallbacks = nil
 		}
-		p = &shown
+		jo := jsonOperation{Operation: op}
+		for _, c := range op.Changes {
+			jo.Changes = append(jo.Changes, JSONChange(c.Attribute, c.Old, c.New))
+		}
+		view.Operations[i] = jo
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(p)
+	return enc.Encode(view)
+}
+
+// ChangeJSON is an attribute change as programs read it.
+type ChangeJSON struct {
+	Attribute string `json:"attribute"`
+	Old       any    `json:"old"`
+	New       any    `json:"new"`
+}
+
+// JSONChange gives a change JSON values: null when absent, a boolean for
+// the active flag, a string otherwise.
+func JSONChange(attr, old, now string) ChangeJSON {
+	return ChangeJSON{Attribute: attr, Old: jsonValue(attr, old), New: jsonValue(attr, now)}
+}
+
+func jsonValue(attr, v string) any {
+	if v == "" {
+		return nil
+	}
+	if attr == scim.AttrActive {
+		if b, err := strconv.ParseBool(strings.ToLower(v)); err == nil {
+			return b
+		}
+	}
+	return v
+}
+
+// UnmarshalJSON reads a change from a saved plan or from RenderJSON's
+// output, where values may be null or booleans.
+func (c *Change) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Attribute string `json:"attribute"`
+		Old       any    `json:"old"`
+		New       any    `json:"new"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	text := func(v any) string {
+		switch v := v.(type) {
+		case nil:
+			return ""
+		case string:
+			return v
+		case bool:
+			return strconv.FormatBool(v)
+		default:
+			return fmt.Sprint(v)
+		}
+	}
+	c.Attribute, c.Old, c.New = raw.Attribute, text(raw.Old), text(raw.New)
+	return nil
 }

@@ -105,7 +105,7 @@ func (v1) encodePatch(ops []PatchOp) any {
 			for _, r := range refs {
 				res[AttrMembers] = append(entries(AttrMembers), r)
 			}
-		case op.Path == "emails" || op.Path == "phoneNumbers" || op.Path == AttrMembers:
+		case op.Path == "emails" || op.Path == "phoneNumbers" || op.Path == "addresses" || op.Path == "roles" || op.Path == AttrMembers:
 			removals = append(removals, op.Path)
 			res[op.Path] = op.Value
 		default:

@@ -529,11 +529,12 @@ func arrayInto[T any](r *pageReader, dst *[]T, elem func(*pageReader, *T) error)
 var (
 	userFields = []string{"id", "userName", "active", "emails", "name", "displayName", "title", "externalId",
 		SchemaEnterprise, "phoneNumbers", "nickName", "profileUrl", "timezone", "locale", "preferredLanguage",
-		"userType", "groups", "meta", "schemas"}
+		"userType", "groups", "meta", "schemas", "addresses", "roles"}
 	// userFieldsV1 is userFields with SCIM 1.1's enterprise URN.
 	userFieldsV1     = v1UserFields()
 	nameFields       = []string{"givenName", "familyName", "honorificPrefix"}
 	multiValueFields = []string{"value", "type", "primary"}
+	addressFields    = []string{"type", "primary", "streetAddress", "locality", "region", "postalCode", "country"}
 	enterpriseFields = []string{"employeeNumber", "costCenter", "organization", "division", "department", "manager"}
 	managerFields    = []string{"managerId", "value"}
 	refFields        = []string{"value", "display"}
@@ -573,6 +574,10 @@ func setUser(r *pageReader, u *User, name string) error {
 		return arrayInto(r, &u.Emails, readMultiValue)
 	case "phoneNumbers":
 		return arrayInto(r, &u.PhoneNumbers, readMultiValue)
+	case "addresses":
+		return arrayInto(r, &u.Addresses, readAddress)
+	case "roles":
+		return readRoles(r, &u.Roles)
 	case "name":
 		return objectInto(r, &u.Name, nameFields, setName)
 	case SchemaEnterprise, SchemaEnterpriseV1:
@@ -685,6 +690,47 @@ func setMultiValue(r *pageReader, m *MultiValue, name string) error {
 		return r.stringInto(&m.Type)
 	}
 	return r.boolean(&m.Primary)
+}
+
+func readAddress(r *pageReader, a *Address) error {
+	return element(r, a, addressFields, setAddress)
+}
+
+func setAddress(r *pageReader, a *Address, name string) error {
+	switch name {
+	case "primary":
+		return r.boolean(&a.Primary)
+	case "type":
+		return r.stringInto(&a.Type)
+	case "streetAddress":
+		return r.stringInto(&a.StreetAddress)
+	case "locality":
+		return r.stringInto(&a.Locality)
+	case "region":
+		return r.stringInto(&a.Region)
+	case "postalCode":
+		return r.stringInto(&a.PostalCode)
+	}
+	return r.stringInto(&a.Country)
+}
+
+// readRoles reads roles as Roles.UnmarshalJSON does: objects or bare
+// strings, and an empty list as nil.
+func readRoles(r *pageReader, dst *Roles) error {
+	if err := arrayInto(r, (*[]MultiValue)(dst), readRole); err != nil {
+		return err
+	}
+	if len(*dst) == 0 {
+		*dst = nil
+	}
+	return nil
+}
+
+func readRole(r *pageReader, m *MultiValue) error {
+	if r.peek() == '"' {
+		return r.stringInto(&m.Value)
+	}
+	return readMultiValue(r, m)
 }
 
 func readRef(r *pageReader, ref *Ref) error { return element(r, ref, refFields, setRef) }

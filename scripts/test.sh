@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The test command: vets, then runs every test, the real-keychain and
-# real-browser ones included. It installs what those need on a Debian machine
+# real-browser ones included, and checks the release configuration
+# (scripts/release-check.sh). It installs what those need on a Debian machine
 # (as root) and runs the suite inside a private D-Bus session with an
 # unlocked gnome-keyring, so go-keyring talks to the real Secret Service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages="gnome-keyring dbus dbus-user-session libsecret-tools chromium tmux openssl"
+packages="gnome-keyring dbus dbus-user-session libsecret-tools chromium tmux openssl man-db groff-base"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -28,6 +29,10 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change: $unformatted" >&2
   exit 1
 fi
+
+# The release configuration: `goreleaser check` and a linux/amd64 snapshot
+# that prints its injected version (about 45 s warm; see docs/releasing.md).
+bash scripts/release-check.sh
 
 export SLACKPROV_TEST_KEYRING=1
 export SLACKPROV_TEST_BROWSER=/usr/bin/chromium
