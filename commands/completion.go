@@ -99,16 +99,11 @@ Examples:
 // a line, or completeFiles.
 func newCompleteCmd(f *Factory) *cli.Command {
 	return &cli.Command{
-		Name:            "__complete",
-		ArgsUsage:       "-- WORD...",
-		Hidden:          true,
-		SkipFlagParsing: true,
+		Name:      "__complete",
+		ArgsUsage: "-- WORD...",
+		Hidden:    true,
 		Action: func(c *cli.Context) error {
-			args := c.Args().Slice()
-			if len(args) > 0 && args[0] == "--" {
-				args = args[1:]
-			}
-			for _, s := range complete(c.App, args) {
+			for _, s := range complete(c.App, c.Args().Slice()) {
 				fmt.Fprintln(f.IO.Out, s)
 			}
 			return nil

@@ -132,6 +132,18 @@ func (w *fileWorld) mustRun(want int, args ...string) (stdout, stderr string) {
 	return out, errOut
 }
 
+// mustRefuse runs a command that must stop with exit 3 and send Slack no
+// write; it returns stderr, which says why.
+func (w *fileWorld) mustRefuse(args ...string) string {
+	w.t.Helper()
+	before := w.slack.Stats().Writes
+	_, errOut := w.mustRun(ExitSafety, args...)
+	if got := w.slack.Stats().Writes; got != before {
+		w.t.Errorf("slackprov %s was refused but sent %d writes", strings.Join(args, " "), got-before)
+	}
+	return errOut
+}
+
 // groupMembers maps each Slack group's name to its members' emails, sorted.
 func (w *fileWorld) groupMembers() map[string][]string {
 	email := map[string]string{}
@@ -247,23 +259,16 @@ func testSavedPlanAppliesOnce(t *testing.T, version string) {
 	plan := filepath.Join(w.dir, "plan.json")
 	w.mustRun(ExitOK, "sync", "--dry-run", "--plan-out", plan)
 	w.mustRun(ExitOK, "apply", "--yes", plan)
-	before := w.slack.Stats().Writes
-	_, errOut := w.mustRun(ExitSafety, "apply", "--yes", plan)
-	if !strings.Contains(errOut, "already applied by run") {
+	if errOut := w.mustRefuse("apply", "--yes", plan); !strings.Contains(errOut, "already applied by run") {
 		t.Errorf("the second apply does not say why it is refused:\n%s", errOut)
-	}
-	if got := w.slack.Stats().Writes; got != before {
-		t.Errorf("the second apply sent %d writes", got-before)
 	}
 
 	// A plan made before another run applied is out of date too.
 	w.directory(people(5), nil)
 	w.mustRun(ExitOK, "sync", "--dry-run", "--plan-out", plan)
 	w.mustRun(ExitOK, "sync", "--yes")
-	before = w.slack.Stats().Writes
-	_, errOut = w.mustRun(ExitSafety, "apply", "--yes", plan)
-	if !strings.Contains(errOut, "after this plan was made") || w.slack.Stats().Writes != before {
-		t.Errorf("an out-of-date plan was not refused, or wrote:\n%s", errOut)
+	if errOut := w.mustRefuse("apply", "--yes", plan); !strings.Contains(errOut, "after this plan was made") {
+		t.Errorf("an out-of-date plan was not refused:\n%s", errOut)
 	}
 }
 
@@ -300,13 +305,9 @@ func testSavedPlanTargetChangedInSlack(t *testing.T, version string) {
 	}
 	resp.Body.Close()
 
-	before := w.slack.Stats().Writes
-	_, errOut := w.mustRun(ExitSafety, "apply", "--yes", plan)
+	errOut := w.mustRefuse("apply", "--yes", plan)
 	if !strings.Contains(errOut, "person01") || !strings.Contains(errOut, "changed in Slack since the plan was made") {
 		t.Errorf("the refusal does not name the changed account:\n%s", errOut)
-	}
-	if got := w.slack.Stats().Writes; got != before {
-		t.Errorf("the refused apply sent %d writes", got-before)
 	}
 }
 
@@ -333,13 +334,9 @@ func testSavedPlanRefusedFieldRemoved(t *testing.T, version string) {
 	data, _ = json.Marshal(raw)
 	os.WriteFile(plan, data, 0o600)
 
-	before := w.slack.Stats().Writes
-	_, errOut := w.mustRun(ExitSafety, "apply", "--yes", "--max-deactivations", "2", plan)
+	errOut := w.mustRefuse("apply", "--yes", "--max-deactivations", "2", plan)
 	if !strings.Contains(errOut, "deactivates 4 users") {
 		t.Errorf("the refusal does not say why:\n%s", errOut)
-	}
-	if got := w.slack.Stats().Writes; got != before {
-		t.Errorf("the refused apply sent %d writes", got-before)
 	}
 }
 
