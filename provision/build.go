@@ -40,29 +40,24 @@ type planner struct {
 	in   Input
 	plan *Plan
 
-	byID       map[string]*scim.User
 	byExternal map[string]*scim.User
 	byEmail    map[string]*scim.User
 	byUserName map[string]*scim.User
 
-	// claimed maps a Slack user id to the directory user matched to it.
-	claimed map[string]string
-	// target maps a directory user id to its Slack id (matched users).
-	target map[string]string
+	// Every Slack id and every directory id gets one small number, once:
+	// the per-id state then lives in slices, and each user costs one
+	// lookup in a big string-keyed map per side instead of one per fact.
+	slackIdx map[string]int32
+	slack    []slackState
+	dirIdx   map[string]int32
+	dirs     []dirState
 	// creating maps a directory user id to its create operation's index.
 	creating map[string]int
-	// present holds every directory id the source returned, readable or not:
-	// none of them may be deactivated for being absent.
-	present map[string]bool
-	// enabled holds directory users that are, or will be, active members.
-	enabled map[string]bool
-	// linkedTo is the store's links reversed: Slack id → directory id.
-	linkedTo map[string]string
 	// diffTargets are the attributes an update compares, computed once.
 	diffTargets []string
 	// managerOnly are matched users to recheck once managers resolve, and
 	// waiting holds their mapped values.
-	managerOnly []managerCheck
+	managerOnly checkList
 	waiting     valueStore
 	// delta is the incremental read's removals; nil on a full read.
 	delta   *directory.Delta
@@ -77,14 +72,11 @@ func Build(in Input) *Plan {
 			Version: PlanVersion, CreatedAt: in.Now.UTC(), Source: in.Source, DryRun: true,
 			Operations: []Operation{}, DirectoryUsers: len(in.Snapshot.Users), Incremental: in.Snapshot.Delta != nil,
 		},
-		byID:        make(map[string]*scim.User, len(in.SlackUsers)),
-		byExternal:  make(map[string]*scim.User, len(in.SlackUsers)),
-		claimed:     make(map[string]string, len(in.SlackUsers)),
-		target:      make(map[string]string, len(in.Snapshot.Users)),
+		slackIdx:    make(map[string]int32, len(in.SlackUsers)),
+		slack:       make([]slackState, 0, len(in.SlackUsers)),
+		dirIdx:      make(map[string]int32, len(in.Snapshot.Users)),
+		dirs:        make([]dirState, 0, len(in.Snapshot.Users)),
 		creating:    make(map[string]int),
-		present:     make(map[string]bool, len(in.Snapshot.Users)),
-		enabled:     make(map[string]bool, len(in.Snapshot.Users)),
-		linkedTo:    make(map[string]string, len(in.UserLinks)),
 		diffTargets: updatableTargets(in.Mapping),
 		delta:       in.Snapshot.Delta,
 		removed:     map[string]bool{},
@@ -113,24 +105,105 @@ func Build(in Input) *Plan {
 	return p.plan
 }
 
+// slackState is what planning learns about one Slack account.
+type slackState struct {
+	// user is the account; of two listed with one id, the later.
+	user *scim.User
+	// claimed is the directory user matched to the account in this plan.
+	claimed string
+	// linkedTo is the directory user the store links to the account.
+	linkedTo string
+	linked   bool
+}
+
+// dirState is what planning learns about one directory id.
+type dirState struct {
+	// present: the source returned the id, readable or not, so it may not
+	// be deactivated for being absent.
+	present bool
+	// enabled: the user is, or will be, an active member.
+	enabled bool
+	// target is the Slack id of a matched user.
+	target  string
+	matched bool
+}
+
 func (p *planner) index() {
 	for _, u := range p.in.SlackUsers {
-		p.byID[u.ID] = u
-		if u.ExternalID != "" {
-			p.byExternal[u.ExternalID] = u
+		if i, ok := p.slackIdx[u.ID]; ok {
+			p.slack[i].user = u
+		} else {
+			p.slackIdx[u.ID] = int32(len(p.slack))
+			p.slack = append(p.slack, slackState{user: u})
 		}
 	}
 	for src, id := range p.in.UserLinks {
-		p.linkedTo[id] = src
+		if s := p.slackOf(id); s != nil {
+			s.linkedTo, s.linked = src, true
+		}
 	}
-	for _, u := range p.in.Snapshot.Users {
-		p.present[u.ID] = true
+	// Record i of the snapshot has slot i; a repeated id is looked up to
+	// the slot of its first record, the one users() plans.
+	for i := range p.in.Snapshot.Users {
+		if _, ok := p.dirIdx[p.in.Snapshot.Users[i].ID]; !ok {
+			p.dirIdx[p.in.Snapshot.Users[i].ID] = int32(i)
+		}
+		p.dirs = append(p.dirs, dirState{present: true})
 	}
 	for _, e := range p.in.Snapshot.Problems {
 		if e.ID != "" {
-			p.present[e.ID] = true
+			p.addDir(e.ID)
 		}
 	}
+}
+
+// addDir gives a directory id its slot, if it has none yet, and marks it present.
+func (p *planner) addDir(id string) {
+	if _, ok := p.dirIdx[id]; ok {
+		return
+	}
+	p.dirIdx[id] = int32(len(p.dirs))
+	p.dirs = append(p.dirs, dirState{present: true})
+}
+
+// slackOf returns the state of a Slack account, nil for an unknown id.
+func (p *planner) slackOf(id string) *slackState {
+	if i, ok := p.slackIdx[id]; ok {
+		return &p.slack[i]
+	}
+	return nil
+}
+
+// dirOf returns the state of a directory id; an id the source did not
+// return has the zero state.
+func (p *planner) dirOf(id string) dirState {
+	if i, ok := p.dirIdx[id]; ok {
+		return p.dirs[i]
+	}
+	return dirState{}
+}
+
+// byID returns the Slack account with an id, nil for an unknown one.
+func (p *planner) byID(id string) *scim.User {
+	if s := p.slackOf(id); s != nil {
+		return s.user
+	}
+	return nil
+}
+
+// external returns the Slack account whose externalId is a directory id.
+// Its index is built the first time a directory user has no link: on a
+// re-sync every user has one.
+func (p *planner) external(sourceID string) *scim.User {
+	if p.byExternal == nil {
+		p.byExternal = make(map[string]*scim.User, len(p.in.SlackUsers))
+		for _, u := range p.in.SlackUsers {
+			if u.ExternalID != "" {
+				p.byExternal[u.ExternalID] = u
+			}
+		}
+	}
+	return p.byExternal[sourceID]
 }
 
 // indexNames builds byEmail and byUserName the first time a directory user
@@ -158,11 +231,11 @@ func (p *planner) indexNames() {
 // users matches and diffs every directory user.
 func (p *planner) users() {
 	snap := p.in.Snapshot
-	users := make([]*directory.User, len(snap.Users))
+	users := make([]int32, len(snap.Users))
 	for i := range snap.Users {
-		users[i] = &snap.Users[i]
+		users[i] = int32(i)
 	}
-	slices.SortStableFunc(users, func(a, b *directory.User) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortStableFunc(users, func(a, b int32) int { return strings.Compare(snap.Users[a].ID, snap.Users[b].ID) })
 
 	// Two directory users computing the same userName or email cannot both
 	// exist in Slack: the second one fails, by id order, so the outcome is stable.
@@ -176,11 +249,13 @@ func (p *planner) users() {
 		}
 	}
 
-	for i, du := range users {
+	for i, ui := range users {
+		du := &snap.Users[ui]
 		// Sorted, a repeated id follows its first: only the first counts.
-		if i > 0 && users[i-1].ID == du.ID {
+		if i > 0 && snap.Users[users[i-1]].ID == du.ID {
 			continue
 		}
+		d := &p.dirs[ui]
 		// A user outside the scoping filters is deprovisioned like a
 		// disabled one, as Entra does: IsSoftDeleted reads True.
 		var obj mapping.Object = du
@@ -194,7 +269,7 @@ func (p *planner) users() {
 			vals[scim.AttrActive] = "False"
 		}
 		active := activeValue(vals)
-		match, how, conflict := p.match(du.ID, vals)
+		match, ms, how, conflict := p.match(du.ID, vals)
 		if conflict != "" {
 			// The account found is someone else's, so this user has none:
 			// what cannot happen is its create.
@@ -243,11 +318,11 @@ func (p *planner) users() {
 			continue
 		}
 		if match == nil {
-			p.planCreate(op, vals, res.Problems)
+			p.planCreate(op, d, vals, res.Problems)
 			continue
 		}
-		p.claimed[match.ID] = du.ID
-		p.target[du.ID] = match.ID
+		ms.claimed = du.ID
+		d.target, d.matched = match.ID, true
 		if how != "link" { // found through its link: nothing new to record
 			p.link(KindUser, du.ID, match.ID, op.UserName, how, p.in.UserLinks)
 		}
@@ -256,7 +331,7 @@ func (p *planner) users() {
 			op.Reason = deactivationReason(inScope)
 		}
 		n := len(p.plan.Operations)
-		p.planExisting(op, match, vals, res.Problems, active)
+		p.planExisting(op, d, match, vals, res.Problems, active)
 		p.dropSwitchedOff(n)
 	}
 	// A fallback that a later user chose is not free after all.
@@ -358,14 +433,14 @@ func activeValue(vals map[string]string) bool {
 
 // match finds the Slack account for a directory user: the stored link, then
 // externalId, then the mapping's matching attributes in precedence order.
-func (p *planner) match(sourceID string, vals map[string]string) (u *scim.User, how, conflict string) {
+func (p *planner) match(sourceID string, vals map[string]string) (u *scim.User, s *slackState, how, conflict string) {
 	if id, ok := p.in.UserLinks[sourceID]; ok {
-		if u := p.byID[id]; u != nil {
-			return p.claim(sourceID, u, "link")
+		if s := p.slackOf(id); s != nil {
+			return p.claim(sourceID, s, "link")
 		}
 	}
-	if u := p.byExternal[sourceID]; u != nil {
-		return p.claim(sourceID, u, "externalId")
+	if u := p.external(sourceID); u != nil {
+		return p.claim(sourceID, p.slackOf(u.ID), "externalId")
 	}
 	for _, attr := range p.in.Mapping.UserMatching() {
 		v := strings.ToLower(vals[attr])
@@ -381,27 +456,28 @@ func (p *planner) match(sourceID string, vals map[string]string) (u *scim.User, 
 			u = p.byUserName[v]
 		}
 		if u != nil {
-			return p.claim(sourceID, u, attr)
+			return p.claim(sourceID, p.slackOf(u.ID), attr)
 		}
 	}
-	return nil, "", ""
+	return nil, nil, "", ""
 }
 
 // claim accepts a match unless the Slack account already belongs to another
 // directory user, by link, by this run's matching, or by its externalId.
-func (p *planner) claim(sourceID string, u *scim.User, how string) (*scim.User, string, string) {
-	owner := p.claimed[u.ID]
-	if src, ok := p.linkedTo[u.ID]; ok && owner == "" {
-		owner = src
+func (p *planner) claim(sourceID string, s *slackState, how string) (*scim.User, *slackState, string, string) {
+	u := s.user
+	owner := s.claimed
+	if s.linked && owner == "" {
+		owner = s.linkedTo
 	}
-	if owner == "" && u.ExternalID != "" && p.present[u.ExternalID] {
+	if owner == "" && u.ExternalID != "" && u.ExternalID != sourceID && p.dirOf(u.ExternalID).present {
 		owner = u.ExternalID
 	}
 	if owner != "" && owner != sourceID {
-		return nil, "", fmt.Sprintf("Slack account %s (%s) matched by %s already belongs to directory user %s; fix the duplicate in the directory or the mapping",
+		return nil, nil, "", fmt.Sprintf("Slack account %s (%s) matched by %s already belongs to directory user %s; fix the duplicate in the directory or the mapping",
 			u.ID, u.UserName, how, owner)
 	}
-	return u, how, ""
+	return u, s, how, ""
 }
 
 // link records a match that the store does not hold yet, so applying the
@@ -466,10 +542,11 @@ func (p *planner) hide(vals map[string]string, msg string) string {
 // slackID returns the Slack account of a directory user: matched in this
 // plan, or, on an incremental read where unchanged users are not read, linked.
 func (p *planner) slackID(src string) (string, bool) {
-	if id, ok := p.target[src]; ok {
-		return id, true
+	d := p.dirOf(src)
+	if d.matched {
+		return d.target, true
 	}
-	if p.delta != nil && !p.removed[src] && !p.present[src] {
+	if p.delta != nil && !p.removed[src] && !d.present {
 		id, ok := p.in.UserLinks[src]
 		return id, ok
 	}
@@ -480,9 +557,9 @@ func (p *planner) slackID(src string) (string, bool) {
 // user who may be a group member. On an incremental read an unchanged,
 // linked user still is one.
 func (p *planner) member(src string) bool {
-	if p.enabled[src] {
+	if p.dirOf(src).enabled {
 		return true
 	}
 	_, unchanged := p.slackID(src)
-	return unchanged && !p.present[src]
+	return unchanged && !p.dirOf(src).present
 }

@@ -2,6 +2,7 @@ package provision
 
 import (
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 
@@ -27,7 +28,7 @@ func firstError(problems []mapping.Problem) (mapping.Problem, bool) {
 	return mapping.Problem{}, false
 }
 
-func (p *planner) planCreate(op Operation, vals map[string]string, problems []mapping.Problem) {
+func (p *planner) planCreate(op Operation, d *dirState, vals map[string]string, problems []mapping.Problem) {
 	op.Action = ActionCreate
 	if pr, bad := firstError(problems); bad {
 		p.fail(op, pr.Code, pr.Message)
@@ -45,13 +46,13 @@ func (p *planner) planCreate(op Operation, vals map[string]string, problems []ma
 		}
 		op.Changes = append(op.Changes, Change{Attribute: attr, New: vals[attr]})
 	}
-	p.enabled[op.SourceID] = true
+	d.enabled = true
 	p.creating[op.SourceID] = len(p.plan.Operations)
 	p.plan.Operations = append(p.plan.Operations, op)
 }
 
 // planExisting decides what a matched Slack account needs.
-func (p *planner) planExisting(op Operation, u *scim.User, vals map[string]string, problems []mapping.Problem, active bool) {
+func (p *planner) planExisting(op Operation, d *dirState, u *scim.User, vals map[string]string, problems []mapping.Problem, active bool) {
 	if op.UserName == "" {
 		op.UserName = u.UserName
 	}
@@ -66,7 +67,7 @@ func (p *planner) planExisting(op Operation, u *scim.User, vals map[string]strin
 		p.plan.Users.Unchanged++
 		return
 	}
-	p.enabled[op.SourceID] = true
+	d.enabled = true
 	op.Desired = vals
 	op.Changes = p.diffUser(u, vals)
 	switch {
@@ -80,7 +81,7 @@ func (p *planner) planExisting(op Operation, u *scim.User, vals map[string]strin
 	case len(op.Changes) == 0 && len(problems) == 0:
 		// Only the manager may differ, and that is known once every user is
 		// matched; most users have a manager, so keep this check small.
-		p.managerOnly = append(p.managerOnly, managerCheck{sourceID: op.SourceID, target: u, userName: op.UserName,
+		p.managerOnly.add(managerCheck{sourceID: op.SourceID, target: u, userName: op.UserName,
 			matchedBy: op.MatchedBy, manager: vals[scim.AttrManager], vals: p.waiting.keep(vals)})
 		p.in.Mapping.Recycle(vals)
 		return
@@ -148,6 +149,32 @@ type managerCheck struct {
 	vals                          keptValues
 }
 
+// checkList holds the manager checks in fixed chunks: nearly every matched
+// user waits for one, and a single growing slice copied all of them at each
+// doubling.
+type checkList struct{ chunks [][]managerCheck }
+
+func (l *checkList) add(c managerCheck) {
+	if n := len(l.chunks); n == 0 || len(l.chunks[n-1]) == cap(l.chunks[n-1]) {
+		l.chunks = append(l.chunks, make([]managerCheck, 0, 1<<14))
+	}
+	last := &l.chunks[len(l.chunks)-1]
+	*last = append(*last, c)
+}
+
+// all yields the checks in the order added.
+func (l *checkList) all() iter.Seq[*managerCheck] {
+	return func(yield func(*managerCheck) bool) {
+		for _, chunk := range l.chunks {
+			for i := range chunk {
+				if !yield(&chunk[i]) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // valueStore keeps the mapped values of users waiting for the manager check
 // as key, value pairs in large chunks: most of them turn out unchanged, and a
 // map kept for each of a million users was most of planning's memory and of
@@ -191,7 +218,7 @@ func (s *valueStore) values(k keptValues) map[string]string {
 // managers resolves each manager reference to a Slack id now that every user
 // is matched, and drops the operations that turn out to change nothing.
 func (p *planner) managers() {
-	for _, c := range p.managerOnly {
+	for c := range p.managerOnly.all() {
 		want, known := p.slackID(c.manager)
 		_, pending := p.creating[c.manager]
 		if !pending && (!known || c.target.Get(scim.AttrManager) == want) {
@@ -203,7 +230,7 @@ func (p *planner) managers() {
 			MatchedBy: c.matchedBy, Status: StatusPlanned, Desired: p.waiting.values(c.vals), ManagerSourceID: c.manager,
 		})
 	}
-	p.managerOnly, p.waiting = nil, valueStore{}
+	p.managerOnly, p.waiting = checkList{}, valueStore{}
 	ops := p.plan.Operations[:0]
 	for _, op := range p.plan.Operations {
 		if op.Kind != KindUser || op.Status != StatusPlanned || op.ManagerSourceID == "" {
@@ -228,7 +255,7 @@ func (p *planner) managers() {
 		}
 		if op.Action != ActionCreate && want != "" {
 			var old string
-			if u := p.byID[op.TargetID]; u != nil {
+			if u := p.byID(op.TargetID); u != nil {
 				old = u.Get(scim.AttrManager)
 			}
 			if old != want {
@@ -290,13 +317,13 @@ func (p *planner) deactivations() {
 		// Absence from an incremental read means "unchanged"; only what
 		// the source saw leave is gone.
 		for _, src := range p.delta.RemovedUsers {
-			if !p.present[src] {
+			if !p.dirOf(src).present {
 				srcs = append(srcs, src)
 			}
 		}
 	} else {
 		for src := range p.in.UserLinks {
-			if !p.present[src] {
+			if !p.dirOf(src).present {
 				srcs = append(srcs, src)
 			}
 		}
@@ -304,11 +331,12 @@ func (p *planner) deactivations() {
 	sort.Strings(srcs)
 	for _, src := range srcs {
 		id, linked := p.in.UserLinks[src]
-		u := p.byID[id]
-		if !linked || u == nil || p.claimed[u.ID] != "" {
+		s := p.slackOf(id)
+		if !linked || s == nil || s.claimed != "" {
 			continue
 		}
-		p.claimed[u.ID] = src
+		u := s.user
+		s.claimed = src
 		if !u.IsActive() {
 			p.plan.Users.Unchanged++
 			continue
@@ -331,8 +359,16 @@ func (p *planner) unmanaged() {
 		// An incremental run reads only the accounts it may change.
 		return
 	}
-	for _, u := range p.in.SlackUsers {
-		if p.claimed[u.ID] != "" {
+	// Without repeated ids, account i has slot i.
+	distinct := len(p.slack) == len(p.in.SlackUsers)
+	for i, u := range p.in.SlackUsers {
+		var s *slackState
+		if distinct {
+			s = &p.slack[i]
+		} else {
+			s = p.slackOf(u.ID)
+		}
+		if s.claimed != "" {
 			continue
 		}
 		p.plan.Unmanaged = append(p.plan.Unmanaged, Unmanaged{ID: u.ID, UserName: u.UserName, Email: u.PrimaryEmail(), Active: u.IsActive()})

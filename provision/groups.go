@@ -171,7 +171,7 @@ func (p *planner) memberDiff(g *scim.Group, wanted []string) (add, remove []stri
 		// A deactivated account in a group is inert, and whether Slack drops
 		// it by itself is not documented: leaving it keeps full and
 		// incremental runs in agreement either way.
-		if u := p.byID[m.Value]; keep[m.Value] || (u != nil && !u.IsActive()) {
+		if u := p.byID(m.Value); keep[m.Value] || (u != nil && !u.IsActive()) {
 			continue
 		}
 		remove = append(remove, m.Value)

@@ -18,7 +18,7 @@ func (p *planner) memberNames() {
 	}
 	names := map[string]string{}
 	slackName := func(slackID string) string {
-		if u := p.byID[slackID]; u != nil {
+		if u := p.byID(slackID); u != nil {
 			return u.UserName
 		}
 		return ""

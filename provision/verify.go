@@ -26,7 +26,7 @@ func (p *planner) before() {
 		}
 		switch op.Kind {
 		case KindUser:
-			if u := p.byID[op.TargetID]; u != nil {
+			if u := p.byID(op.TargetID); u != nil {
 				op.Before = userDigest(u, op, p.plan)
 			}
 		case KindGroup:
