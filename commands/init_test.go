@@ -17,6 +17,9 @@ import (
 // accepts it against the Slack and Entra emulators.
 func TestInitNonInteractiveThenTestConnection(t *testing.T) {
 	t.Setenv("AZURE_CLIENT_SECRET", "test-secret")
+	// The config init writes keeps its state in the default place, which
+	// must not be this machine's own.
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	tenant := emulator.NewEntraSample(emulator.EntraOptions{TenantID: "t1", ClientID: "c1", ClientSecret: "test-secret"},
 		emulator.SampleOptions{Users: 5, Groups: 1, Seed: 3})
 	graph := httptest.NewUnstartedServer(tenant)
