@@ -75,6 +75,17 @@ CREATE TABLE pending (
 ALTER TABLE runs ADD COLUMN plan_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN applied INTEGER NOT NULL DEFAULT 0;
 `,
+	`
+CREATE TABLE quarantine (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	reason  TEXT    NOT NULL CHECK (reason <> ''),
+	message TEXT    NOT NULL,
+	since   INTEGER NOT NULL,
+	updated INTEGER NOT NULL
+);
+ALTER TABLE pending ADD COLUMN next_retry INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN mode TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrate applies the pending migrations, each in its own transaction that

@@ -20,11 +20,31 @@ type Pending struct {
 	FirstFailed time.Time
 	LastFailed  time.Time
 	Attempts    int
+	NextRetry   time.Time // when an unattended run (watch) tries it again; sync retries every pending object
+}
+
+// RetryDelay is how long after its latest failure an object that has failed
+// attempts times waits before an unattended run retries it. Entra waits 6,
+// 12, then 24 hours; slackprov runs every few minutes, so the first retries
+// come sooner and the tail is the same daily attempt.
+func RetryDelay(attempts int) time.Duration {
+	switch {
+	case attempts <= 1:
+		return 0
+	case attempts == 2:
+		return 10 * time.Minute
+	case attempts == 3:
+		return time.Hour
+	case attempts == 4:
+		return 6 * time.Hour
+	default:
+		return 24 * time.Hour
+	}
 }
 
 // Pending returns every pending failure, by kind and source id.
 func (s *Store) Pending(ctx context.Context) ([]Pending, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT kind, source_id, name, action, error_code, error, first_failed, last_failed, attempts
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, source_id, name, action, error_code, error, first_failed, last_failed, attempts, next_retry
 FROM pending ORDER BY kind, source_id`)
 	if err != nil {
 		return nil, fmt.Errorf("state file %s: read pending failures: %w", s.path, err)
@@ -33,11 +53,11 @@ FROM pending ORDER BY kind, source_id`)
 	var out []Pending
 	for rows.Next() {
 		var p Pending
-		var first, last int64
-		if err := rows.Scan(&p.Kind, &p.SourceID, &p.Name, &p.Action, &p.ErrorCode, &p.Error, &first, &last, &p.Attempts); err != nil {
+		var first, last, next int64
+		if err := rows.Scan(&p.Kind, &p.SourceID, &p.Name, &p.Action, &p.ErrorCode, &p.Error, &first, &last, &p.Attempts, &next); err != nil {
 			return nil, fmt.Errorf("state file %s: read pending failures: %w", s.path, err)
 		}
-		p.FirstFailed, p.LastFailed = fromDB(first), fromDB(last)
+		p.FirstFailed, p.LastFailed, p.NextRetry = fromDB(first), fromDB(last), fromDB(next)
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
@@ -55,21 +75,21 @@ func (s *Store) SavePending(ctx context.Context, failures []Pending, replace boo
 	now := toDB(s.now())
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		old := map[[2]string][2]int64{}
-		if replace {
-			rows, err := tx.QueryContext(ctx, `SELECT kind, source_id, first_failed, attempts FROM pending`)
-			if err != nil {
+		rows, err := tx.QueryContext(ctx, `SELECT kind, source_id, first_failed, attempts FROM pending`)
+		if err != nil {
+			return fmt.Errorf("state file %s: read pending failures: %w", s.path, err)
+		}
+		for rows.Next() {
+			var k, src string
+			var first, attempts int64
+			if err := rows.Scan(&k, &src, &first, &attempts); err != nil {
+				rows.Close()
 				return fmt.Errorf("state file %s: read pending failures: %w", s.path, err)
 			}
-			for rows.Next() {
-				var k, src string
-				var first, attempts int64
-				if err := rows.Scan(&k, &src, &first, &attempts); err != nil {
-					rows.Close()
-					return fmt.Errorf("state file %s: read pending failures: %w", s.path, err)
-				}
-				old[[2]string{k, src}] = [2]int64{first, attempts}
-			}
-			rows.Close()
+			old[[2]string{k, src}] = [2]int64{first, attempts}
+		}
+		rows.Close()
+		if replace {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM pending`); err != nil {
 				return fmt.Errorf("state file %s: clear pending failures: %w", s.path, err)
 			}
@@ -84,15 +104,21 @@ func (s *Store) SavePending(ctx context.Context, failures []Pending, replace boo
 				first, attempts = o[0], o[1]+1
 			}
 			if _, err := tx.ExecContext(ctx, `
-INSERT INTO pending (kind, source_id, name, action, error_code, error, first_failed, last_failed, attempts)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO pending (kind, source_id, name, action, error_code, error, first_failed, last_failed, attempts, next_retry)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (kind, source_id) DO UPDATE SET name = excluded.name, action = excluded.action,
 	error_code = excluded.error_code, error = excluded.error, last_failed = excluded.last_failed,
-	attempts = pending.attempts + 1`,
-				p.Kind, p.SourceID, p.Name, p.Action, p.ErrorCode, p.Error, first, now, attempts); err != nil {
+	attempts = excluded.attempts, next_retry = excluded.next_retry`,
+				p.Kind, p.SourceID, p.Name, p.Action, p.ErrorCode, p.Error, first, now, attempts, retryAt(now, attempts)); err != nil {
 				return fmt.Errorf("state file %s: record pending failure of %s %s: %w", s.path, p.Kind, p.SourceID, err)
 			}
 		}
 		return nil
 	})
+}
+
+// retryAt is the next retry of an object failing for the attempts-th time at
+// now, both as stored.
+func retryAt(now int64, attempts int64) int64 {
+	return toDB(fromDB(now).Add(RetryDelay(int(attempts))))
 }

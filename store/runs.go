@@ -30,7 +30,15 @@ type Run struct {
 	Source   string         // the directory source's description
 	Counts   map[string]int // e.g. "user.create": 3
 	Error    string
+	Mode     string // RunFull, RunIncremental, RunOnDemand; empty for runs recorded before schema 3
 }
+
+// Run modes: what a run read and planned.
+const (
+	RunFull        = "full"        // every object in scope
+	RunIncremental = "incremental" // the directory's changes since the read position
+	RunOnDemand    = "provision"   // one user, `slackprov provision USER`
+)
 
 // StartRun records a new run with status "running" and returns its id.
 func (s *Store) StartRun(ctx context.Context, dryRun bool, source string) (int64, error) {
@@ -91,7 +99,7 @@ func (s *Store) FinishRun(ctx context.Context, id int64, status string, counts m
 
 // Runs returns up to limit runs, newest first; limit <= 0 means all.
 func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
-	q := `SELECT id, started, finished, status, dry_run, source, counts, error FROM runs ORDER BY id DESC`
+	q := `SELECT id, started, finished, status, dry_run, source, counts, error, mode FROM runs ORDER BY id DESC`
 	args := []any{}
 	if limit > 0 {
 		q += ` LIMIT ?`
@@ -127,7 +135,7 @@ func scanRun(sc scanner) (Run, error) {
 	var r Run
 	var started, finished int64
 	var counts string
-	if err := sc.Scan(&r.ID, &started, &finished, &r.Status, &r.DryRun, &r.Source, &counts, &r.Error); err != nil {
+	if err := sc.Scan(&r.ID, &started, &finished, &r.Status, &r.DryRun, &r.Source, &counts, &r.Error, &r.Mode); err != nil {
 		return Run{}, err
 	}
 	r.Started, r.Finished = fromDB(started), fromDB(finished)
@@ -135,6 +143,20 @@ func scanRun(sc scanner) (Run, error) {
 		return Run{}, fmt.Errorf("run %d: counts: %w", r.ID, err)
 	}
 	return r, nil
+}
+
+// SetRunMode records what run id reads: RunFull, RunIncremental or
+// RunOnDemand. It is set once the run knows, after reading its position.
+func (s *Store) SetRunMode(ctx context.Context, id int64, mode string) error {
+	switch mode {
+	case RunFull, RunIncremental, RunOnDemand:
+	default:
+		return fmt.Errorf("run %d: mode %q is not one of full, incremental, provision", id, mode)
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE runs SET mode = ? WHERE id = ?`, mode, id); err != nil {
+		return fmt.Errorf("state file %s: record mode of run %d: %w", s.path, id, err)
+	}
+	return nil
 }
 
 // MarkApplying records that run id starts writing to Slack, executing the
@@ -162,7 +184,7 @@ func (s *Store) RunForPlan(ctx context.Context, planID string) (*Run, error) {
 
 func (s *Store) oneRun(ctx context.Context, where string, args ...any) (*Run, error) {
 	row := s.db.QueryRowContext(ctx,
-		`SELECT id, started, finished, status, dry_run, source, counts, error FROM runs `+where, args...)
+		`SELECT id, started, finished, status, dry_run, source, counts, error, mode FROM runs `+where, args...)
 	r, err := scanRun(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
