@@ -53,7 +53,11 @@ func (f *Factory) Config() (*Config, error) {
 }
 
 // NewApp builds the command tree.
-func NewApp(f *Factory) *cli.App {
+func NewApp(f *Factory) *cli.App { return newApp(f, commandList(f)) }
+
+// newApp builds the app around cmds; tests pass a tree in which one command
+// hands its options to a capturing runF instead of running.
+func newApp(f *Factory, cmds []*cli.Command) *cli.App {
 	app := &cli.App{
 		Name:                 "slackprov",
 		Usage:                "provision Slack from your company directory, with a plan you read first",
@@ -84,7 +88,7 @@ func NewApp(f *Factory) *cli.App {
 		},
 		// Errors are printed and mapped to exit codes by Run, never by urfave's os.Exit.
 		ExitErrHandler: func(*cli.Context, error) {},
-		Commands:       commandList(f),
+		Commands:       cmds,
 	}
 	guardFlagRanges(app.Commands, "")
 	addUsageHints(app)

@@ -43,11 +43,7 @@ type AuthorizeOptions struct {
 	Target bool
 }
 
-func newAuthorizeCmd(f *Factory) *cli.Command {
-	return &cli.Command{
-		Name:  "authorize",
-		Usage: "get a Slack user token with the admin scope and keep it in the OS keychain",
-		Description: `Opens Slack's consent page in your browser. Sign in as a Workspace (or, on
+const authorizeDescription = `Opens Slack's consent page in your browser. Sign in as a Workspace (or, on
 Enterprise Grid, Org) Owner or Admin and click Allow; slackprov receives the
 code on http://localhost:<slack.redirect_port>/callback, exchanges it (PKCE),
 and stores the token in the OS keychain under service "slackprov", account
@@ -66,17 +62,28 @@ secret in the keychain once instead of in AZURE_CLIENT_SECRET:
 
 Another SCIM 2.0 app as the target (target.type scim, docs/targets.md):
 keep its bearer token in the keychain instead of SLACKPROV_TARGET_TOKEN:
-  slackprov authorize --target --token-stdin < token.txt`,
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "no-browser", Usage: "print the URL instead of opening a browser, and accept the redirected URL pasted back"},
-			&cli.BoolFlag{Name: "token-stdin", Usage: "read a Slack user token from standard input instead of running the browser flow"},
-			&cli.BoolFlag{Name: "insecure-storage", Usage: "keep the token in a plain-text 0600 file instead of the OS keychain"},
-			&cli.IntFlag{Name: "port", Usage: "loopback redirect `PORT` (default: slack.redirect_port, 53682); must be registered in the Slack app"},
-			&cli.DurationFlag{Name: "timeout", Value: auth.DefaultFlowTimeout, Usage: "how long to wait for the browser"},
-			&cli.StringFlag{Name: "team", Usage: "Slack workspace or org `ID` to pre-select on the consent page"},
-			&cli.BoolFlag{Name: "entra-secret-stdin", Usage: "read the Entra app registration's client secret from standard input and keep it in the OS keychain"},
-			&cli.BoolFlag{Name: "target", Usage: "with --token-stdin: keep the bearer token of the SCIM target (target.type scim) in the OS keychain"},
-		},
+  slackprov authorize --target --token-stdin < token.txt`
+
+// authorizeFlags are fresh on every call: urfave keeps parse state in them.
+func authorizeFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "no-browser", Usage: "print the URL instead of opening a browser, and accept the redirected URL pasted back"},
+		&cli.BoolFlag{Name: "token-stdin", Usage: "read a Slack user token from standard input instead of running the browser flow"},
+		&cli.BoolFlag{Name: "insecure-storage", Usage: "keep the token in a plain-text 0600 file instead of the OS keychain"},
+		&cli.IntFlag{Name: "port", Usage: "loopback redirect `PORT` (default: slack.redirect_port, 53682); must be registered in the Slack app"},
+		&cli.DurationFlag{Name: "timeout", Value: auth.DefaultFlowTimeout, Usage: "how long to wait for the browser"},
+		&cli.StringFlag{Name: "team", Usage: "Slack workspace or org `ID` to pre-select on the consent page"},
+		&cli.BoolFlag{Name: "entra-secret-stdin", Usage: "read the Entra app registration's client secret from standard input and keep it in the OS keychain"},
+		&cli.BoolFlag{Name: "target", Usage: "with --token-stdin: keep the bearer token of the SCIM target (target.type scim) in the OS keychain"},
+	}
+}
+
+func newAuthorizeCmd(f *Factory, runF func(*AuthorizeOptions) error) *cli.Command {
+	return &cli.Command{
+		Name:        "authorize",
+		Usage:       "get a Slack user token with the admin scope and keep it in the OS keychain",
+		Description: authorizeDescription,
+		Flags:       authorizeFlags(),
 		Action: func(c *cli.Context) error {
 			opts := &AuthorizeOptions{
 				IO: f.IO, HTTPClient: f.HTTPClient, Now: f.Now, Getenv: f.Getenv, OpenBrowser: f.OpenBrowser,
@@ -91,24 +98,33 @@ keep its bearer token in the keychain instead of SLACKPROV_TARGET_TOKEN:
 				EntraSecretStdin: c.Bool("entra-secret-stdin"),
 				Target:           c.Bool("target"),
 			}
-			if opts.Target {
-				if !opts.TokenStdin || c.NumFlags() > 2 {
-					return errors.New("--target stores a SCIM target's bearer token: use it as `slackprov authorize --target --token-stdin < token.txt`")
-				}
-				return storeSecretRun(c.Context, opts, "the SCIM target token", auth.TargetKeyringService, (*auth.Store).SaveTargetToken)
+			if err := checkAuthorizeFlags(c, opts); err != nil {
+				return err
 			}
-			if opts.EntraSecretStdin {
-				if c.NumFlags() > 1 {
-					return errors.New("--entra-secret-stdin only stores the Entra secret: run it on its own, and `slackprov authorize` for Slack")
-				}
-				return storeSecretRun(c.Context, opts, "the Entra client secret", auth.EntraKeyringService, (*auth.Store).SaveEntraSecret)
-			}
-			if opts.TokenStdin && (opts.NoBrowser || c.IsSet("port") || c.IsSet("team")) {
-				return withCode(ExitError, errors.New("--token-stdin reads a finished token: it cannot be combined with --no-browser, --port or --team"))
+			if runF != nil {
+				return runF(opts)
 			}
 			return authorizeRun(c.Context, opts)
 		},
 	}
+}
+
+// checkAuthorizeFlags refuses combinations of flags that ask for two things
+// at once: storing a secret is a run of its own.
+func checkAuthorizeFlags(c *cli.Context, opts *AuthorizeOptions) error {
+	switch {
+	case opts.Target && (!opts.TokenStdin || c.NumFlags() > 2):
+		return errors.New("--target stores a SCIM target's bearer token: use it as `slackprov authorize --target --token-stdin < token.txt`")
+	case opts.Target:
+		return nil
+	case opts.EntraSecretStdin && c.NumFlags() > 1:
+		return errors.New("--entra-secret-stdin only stores the Entra secret: run it on its own, and `slackprov authorize` for Slack")
+	case opts.EntraSecretStdin:
+		return nil
+	case opts.TokenStdin && (opts.NoBrowser || c.IsSet("port") || c.IsSet("team")):
+		return withCode(ExitError, errors.New("--token-stdin reads a finished token: it cannot be combined with --no-browser, --port or --team"))
+	}
+	return nil
 }
 
 // credentialFile is where --insecure-storage keeps a profile's token: beside
@@ -147,6 +163,12 @@ func authExitCode(err error) int {
 }
 
 func authorizeRun(ctx context.Context, opts *AuthorizeOptions) error {
+	switch {
+	case opts.Target:
+		return storeSecretRun(ctx, opts, "the SCIM target token", auth.TargetKeyringService, (*auth.Store).SaveTargetToken)
+	case opts.EntraSecretStdin:
+		return storeSecretRun(ctx, opts, "the Entra client secret", auth.EntraKeyringService, (*auth.Store).SaveEntraSecret)
+	}
 	cfg, err := opts.Config()
 	if err != nil {
 		return err

@@ -70,7 +70,13 @@ complete -c slackprov -f -a '(__slackprov_complete)'
 `,
 }
 
-func newCompletionCmd(f *Factory) *cli.Command {
+// CompletionOptions is everything `slackprov completion` needs.
+type CompletionOptions struct {
+	IO    *IOStreams
+	Shell string
+}
+
+func newCompletionCmd(f *Factory, runF func(*CompletionOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:      "completion",
 		Usage:     "print the shell completion script for bash, zsh or fish",
@@ -83,28 +89,43 @@ Examples:
   slackprov completion zsh > "${fpath[1]}/_slackprov"
   slackprov completion fish > ~/.config/fish/completions/slackprov.fish`,
 		Action: func(c *cli.Context) error {
-			shell := c.Args().First()
-			script, ok := completionScripts[shell]
-			if c.NArg() != 1 || !ok {
+			opts := &CompletionOptions{IO: f.IO, Shell: c.Args().First()}
+			if _, ok := completionScripts[opts.Shell]; c.NArg() != 1 || !ok {
 				return errors.New("completion takes one argument, the shell: bash, zsh or fish")
 			}
-			_, err := fmt.Fprint(f.IO.Out, script)
+			if runF != nil {
+				return runF(opts)
+			}
+			_, err := fmt.Fprint(opts.IO.Out, completionScripts[opts.Shell])
 			return err
 		},
 	}
 }
 
+// CompleteOptions is everything the hidden `slackprov __complete` needs.
+type CompleteOptions struct {
+	IO *IOStreams
+	// App is the command tree to complete against.
+	App *cli.App
+	// Words are the words typed so far, the last one being completed.
+	Words []string
+}
+
 // newCompleteCmd is the hidden command the completion scripts call with the
 // words typed so far, the last one being completed; it prints one candidate
 // a line, or completeFiles.
-func newCompleteCmd(f *Factory) *cli.Command {
+func newCompleteCmd(f *Factory, runF func(*CompleteOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:      "__complete",
 		ArgsUsage: "-- WORD...",
 		Hidden:    true,
 		Action: func(c *cli.Context) error {
-			for _, s := range complete(c.App, c.Args().Slice()) {
-				fmt.Fprintln(f.IO.Out, s)
+			opts := &CompleteOptions{IO: f.IO, App: c.App, Words: c.Args().Slice()}
+			if runF != nil {
+				return runF(opts)
+			}
+			for _, s := range complete(opts.App, opts.Words) {
+				fmt.Fprintln(opts.IO.Out, s)
 			}
 			return nil
 		},

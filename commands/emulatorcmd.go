@@ -34,7 +34,7 @@ const EmulatorToken = "xoxp-emulator-token"
 // EmulatorClientID is the Slack app id the emulator's OAuth side knows.
 const EmulatorClientID = "1000000000.2000000000"
 
-func newEmulatorCmd(f *Factory) *cli.Command {
+func newEmulatorCmd(f *Factory, runF func(*EmulatorOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "emulator",
 		Usage: "serve the built-in Slack emulator (SCIM and OAuth) for manual trials",
@@ -55,11 +55,15 @@ Example:
 			&cli.Float64Flag{Name: "fault-rate", Usage: "share of requests answered with a 500 (0 to 1)"},
 		},
 		Action: func(c *cli.Context) error {
-			return emulatorRun(c.Context, &EmulatorOptions{
+			opts := &EmulatorOptions{
 				IO: f.IO, Addr: fmt.Sprintf("127.0.0.1:%d", c.Int("port")), SeedPath: c.String("seed"),
 				Token: c.String("token"), TimeScale: c.Float64("time-scale"), NoRateLimits: c.Bool("no-rate-limits"), V1Only: c.Bool("v1-only"),
 				Plan: c.String("plan"), FaultRate: c.Float64("fault-rate"),
-			})
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return emulatorRun(c.Context, opts)
 		},
 	}
 }

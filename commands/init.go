@@ -44,7 +44,7 @@ type InitOptions struct {
 	AuthorityHost string
 }
 
-func newInitCmd(f *Factory) *cli.Command {
+func newInitCmd(f *Factory, runF func(*InitOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "init",
 		Usage: "create the config file: the directory source, the Slack app, the safety threshold, the mapping",
@@ -79,7 +79,7 @@ Examples:
 			if f.Profile != "default" {
 				return fmt.Errorf("init writes the default profile; add profile %q by hand under `profiles:` in %s", f.Profile, f.ConfigPath)
 			}
-			return initRun(&InitOptions{
+			opts := &InitOptions{
 				IO: f.IO, ConfigPath: f.ConfigPath, ConfigExplicit: f.ConfigExplicit,
 				NonInteractive: c.Bool("non-interactive"), Force: c.Bool("force"),
 				Source: c.String("source"), TenantID: c.String("tenant-id"), EntraClientID: c.String("entra-client-id"),
@@ -87,7 +87,11 @@ Examples:
 				SlackClientID: c.String("slack-client-id"), MaxDeactivations: c.String("max-deactivations"),
 				Mappings: c.String("mappings"), SCIMURL: c.String("scim-url"), APIURL: c.String("api-url"),
 				GraphURL: c.String("graph-url"), AuthorityHost: c.String("authority-host"),
-			})
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return initRun(opts)
 		},
 	}
 }

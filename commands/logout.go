@@ -27,7 +27,7 @@ type LogoutOptions struct {
 	SkipRevoke bool
 }
 
-func newLogoutCmd(f *Factory) *cli.Command {
+func newLogoutCmd(f *Factory, runF func(*LogoutOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "logout",
 		Usage: "revoke the stored Slack token and delete it from this machine",
@@ -39,11 +39,15 @@ slackprov's to revoke: unset the variable yourself.`,
 			&cli.BoolFlag{Name: "skip-revoke", Usage: "only delete the local copy (when Slack cannot be reached); the token stays valid at Slack"},
 		},
 		Action: func(c *cli.Context) error {
-			return logoutRun(c.Context, &LogoutOptions{
+			opts := &LogoutOptions{
 				IO: f.IO, HTTPClient: f.HTTPClient, Now: f.Now, Getenv: f.Getenv,
 				Config: f.Config, ConfigPath: f.ConfigPath, Profile: f.Profile,
 				SkipRevoke: c.Bool("skip-revoke"),
-			})
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return logoutRun(c.Context, opts)
 		},
 	}
 }

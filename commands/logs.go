@@ -20,7 +20,7 @@ type LogsOptions struct {
 	Output string
 }
 
-func newLogsCmd(f *Factory) *cli.Command {
+func newLogsCmd(f *Factory, runF func(*LogsOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "logs",
 		Usage: "show the provisioning log: one row per operation applied to Slack",
@@ -53,6 +53,9 @@ func newLogsCmd(f *Factory) *cli.Command {
 				} else {
 					opts.Filter.SourceID = id
 				}
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return logsRun(c.Context, opts)
 		},

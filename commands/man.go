@@ -6,7 +6,14 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func newManCmd(f *Factory) *cli.Command {
+// ManOptions is everything `slackprov man` needs.
+type ManOptions struct {
+	IO *IOStreams
+	// App is the command tree the page describes.
+	App *cli.App
+}
+
+func newManCmd(f *Factory, runF func(*ManOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "man",
 		Usage: "print the man page, generated from the command tree",
@@ -16,11 +23,15 @@ Examples:
   slackprov man > /usr/local/share/man/man1/slackprov.1
   slackprov man | man -l -`,
 		Action: func(c *cli.Context) error {
-			page, err := c.App.ToManWithSection(1)
+			opts := &ManOptions{IO: f.IO, App: c.App}
+			if runF != nil {
+				return runF(opts)
+			}
+			page, err := opts.App.ToManWithSection(1)
 			if err != nil {
 				return fmt.Errorf("generating the man page: %w", err)
 			}
-			_, err = fmt.Fprint(f.IO.Out, page)
+			_, err = fmt.Fprint(opts.IO.Out, page)
 			return err
 		},
 	}

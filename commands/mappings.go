@@ -22,12 +22,12 @@ import (
 // one is a change to the call in commands.go only.
 func newMappingsCmd(f *Factory, extra ...*cli.Command) *cli.Command {
 	subs := []*cli.Command{
-		newMappingsShowCmd(f),
-		newMappingsValidateCmd(f),
-		newMappingsPreviewCmd(f),
-		newMappingsEvalCmd(f),
-		newMappingsImportEntraCmd(f),
-		newMappingsResetCmd(f),
+		newMappingsShowCmd(f, nil),
+		newMappingsValidateCmd(f, nil),
+		newMappingsPreviewCmd(f, nil),
+		newMappingsEvalCmd(f, nil),
+		newMappingsImportEntraCmd(f, nil),
+		newMappingsResetCmd(f, nil),
 	}
 	return &cli.Command{
 		Name:  "mappings",
@@ -98,7 +98,7 @@ type MappingsShowOptions struct {
 	Output string
 }
 
-func newMappingsShowCmd(f *Factory) *cli.Command {
+func newMappingsShowCmd(f *Factory, runF func(*MappingsShowOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "show",
 		Usage: "print the mappings in effect",
@@ -113,7 +113,11 @@ func newMappingsShowCmd(f *Factory) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return mappingsShowRun(&MappingsShowOptions{IO: f.IO, Config: cfg, Output: c.String("output")})
+			opts := &MappingsShowOptions{IO: f.IO, Config: cfg, Output: c.String("output")}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mappingsShowRun(opts)
 		},
 	}
 }
@@ -281,7 +285,7 @@ type MappingsResetOptions struct {
 	Yes    bool
 }
 
-func newMappingsResetCmd(f *Factory) *cli.Command {
+func newMappingsResetCmd(f *Factory, runF func(*MappingsResetOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "reset",
 		Usage: "overwrite the configured mappings file with the built-in Slack defaults",
@@ -299,7 +303,11 @@ Examples:
 			if err != nil {
 				return err
 			}
-			return mappingsResetRun(&MappingsResetOptions{IO: f.IO, Config: cfg, Yes: c.Bool("yes")})
+			opts := &MappingsResetOptions{IO: f.IO, Config: cfg, Yes: c.Bool("yes")}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mappingsResetRun(opts)
 		},
 	}
 }

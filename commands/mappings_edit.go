@@ -22,7 +22,7 @@ type MappingsEditOptions struct {
 	File string
 }
 
-func newMappingsEditCmd(f *Factory) *cli.Command {
+func newMappingsEditCmd(f *Factory, runF func(*MappingsEditOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "edit",
 		Usage: "edit the attribute mappings in the terminal, with a live preview on real directory users",
@@ -43,7 +43,11 @@ Examples:
 			if err != nil {
 				return err
 			}
-			return mappingsEditRun(c.Context, &MappingsEditOptions{IO: f.IO, Config: cfg, File: c.String("file")})
+			opts := &MappingsEditOptions{IO: f.IO, Config: cfg, File: c.String("file")}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mappingsEditRun(c.Context, opts)
 		},
 	}
 }

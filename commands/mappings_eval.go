@@ -43,7 +43,7 @@ func (t *takenFlag) Set(s string) error {
 
 func (t *takenFlag) String() string { return strings.Join(t.values, " ") }
 
-func newMappingsEvalCmd(f *Factory) *cli.Command {
+func newMappingsEvalCmd(f *Factory, runF func(*MappingsEvalOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:      "eval",
 		Usage:     "evaluate an expression against attribute values you give",
@@ -70,8 +70,14 @@ Examples:
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
 		},
 		Action: func(c *cli.Context) error {
-			attrs := c.Generic("attr").(*attrFlag)
-			return mappingsEvalRun(&MappingsEvalOptions{IO: f.IO, Expr: c.String("expr"), Attrs: attrs.values, Taken: c.Generic("taken").(*takenFlag).values, Output: c.String("output")})
+			opts := &MappingsEvalOptions{
+				IO: f.IO, Expr: c.String("expr"), Output: c.String("output"),
+				Attrs: c.Generic("attr").(*attrFlag).values, Taken: c.Generic("taken").(*takenFlag).values,
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mappingsEvalRun(opts)
 		},
 	}
 }

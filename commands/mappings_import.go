@@ -18,7 +18,7 @@ type MappingsImportOptions struct {
 	Force  bool
 }
 
-func newMappingsImportEntraCmd(f *Factory) *cli.Command {
+func newMappingsImportEntraCmd(f *Factory, runF func(*MappingsImportOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:      "import-entra",
 		Usage:     "convert an Entra synchronization schema export into a mappings file",
@@ -43,7 +43,11 @@ Examples:
 			if err != nil {
 				return err
 			}
-			return mappingsImportRun(&MappingsImportOptions{IO: f.IO, Config: cfg, File: c.Args().First(), Out: c.String("out"), Force: c.Bool("force")})
+			opts := &MappingsImportOptions{IO: f.IO, Config: cfg, File: c.Args().First(), Out: c.String("out"), Force: c.Bool("force")}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mappingsImportRun(opts)
 		},
 	}
 }

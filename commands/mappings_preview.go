@@ -20,7 +20,7 @@ type MappingsPreviewOptions struct {
 	User string
 }
 
-func newMappingsPreviewCmd(f *Factory) *cli.Command {
+func newMappingsPreviewCmd(f *Factory, runF func(*MappingsPreviewOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:      "preview",
 		Usage:     "show how one directory user is mapped: source values, each mapping, the SCIM payload",
@@ -40,7 +40,11 @@ Examples:
 			if err != nil {
 				return err
 			}
-			return mappingsPreviewRun(c.Context, &MappingsPreviewOptions{IO: f.IO, Config: cfg, User: c.Args().First()})
+			opts := &MappingsPreviewOptions{IO: f.IO, Config: cfg, User: c.Args().First()}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mappingsPreviewRun(c.Context, opts)
 		},
 	}
 }

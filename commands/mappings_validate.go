@@ -24,7 +24,7 @@ type MappingsValidateOptions struct {
 	Output string
 }
 
-func newMappingsValidateCmd(f *Factory) *cli.Command {
+func newMappingsValidateCmd(f *Factory, runF func(*MappingsValidateOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "validate",
 		Usage: "check the mappings file, and optionally every directory user against it",
@@ -46,8 +46,12 @@ Examples:
 			if err != nil {
 				return err
 			}
-			return mappingsValidateRun(c.Context, &MappingsValidateOptions{IO: f.IO, Config: cfg,
-				Directory: c.Bool("directory"), Show: c.Int("show"), Output: c.String("output")})
+			opts := &MappingsValidateOptions{IO: f.IO, Config: cfg,
+				Directory: c.Bool("directory"), Show: c.Int("show"), Output: c.String("output")}
+			if runF != nil {
+				return runF(opts)
+			}
+			return mappingsValidateRun(c.Context, opts)
 		},
 	}
 }

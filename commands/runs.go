@@ -18,7 +18,7 @@ type RunsOptions struct {
 	Output string
 }
 
-func newRunsCmd(f *Factory) *cli.Command {
+func newRunsCmd(f *Factory, runF func(*RunsOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "runs",
 		Usage: "show the history of sync runs",
@@ -31,7 +31,11 @@ func newRunsCmd(f *Factory) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runsRun(c.Context, &RunsOptions{IO: f.IO, Config: cfg, Limit: c.Int("limit"), Output: c.String("output")})
+			opts := &RunsOptions{IO: f.IO, Config: cfg, Limit: c.Int("limit"), Output: c.String("output")}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runsRun(c.Context, opts)
 		},
 	}
 }

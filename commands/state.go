@@ -15,7 +15,7 @@ type StateResetOptions struct {
 	Yes    bool
 }
 
-func newStateCmd(f *Factory) *cli.Command {
+func newStateCmd(f *Factory, runF func(*StateResetOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "state",
 		Usage: "manage this profile's local state",
@@ -40,7 +40,11 @@ accounts again by externalId, email or userName, and links them.`,
 				if err != nil {
 					return err
 				}
-				return stateResetRun(c.Context, &StateResetOptions{IO: f.IO, Config: cfg, Yes: c.Bool("yes")})
+				opts := &StateResetOptions{IO: f.IO, Config: cfg, Yes: c.Bool("yes")}
+				if runF != nil {
+					return runF(opts)
+				}
+				return stateResetRun(c.Context, opts)
 			},
 		}},
 	}

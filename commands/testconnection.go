@@ -33,7 +33,7 @@ type TestConnectionOptions struct {
 	Output string // "text" or "json"
 }
 
-func newTestConnectionCmd(f *Factory) *cli.Command {
+func newTestConnectionCmd(f *Factory, runF func(*TestConnectionOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "test-connection",
 		Usage: "check the Slack token, scope, plan and SCIM access, and the directory source",
@@ -53,6 +53,9 @@ authorization problem, 1 anything else.`,
 			}
 			if opts.Output != "text" && opts.Output != "json" {
 				return withCode(ExitError, fmt.Errorf("--output %q: use text or json", opts.Output))
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return testConnectionRun(c.Context, opts)
 		},

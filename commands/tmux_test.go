@@ -103,7 +103,7 @@ func (p *tmuxPane) waitExit() {
 // expression, saves with ctrl+s, quits, and checks the file on disk.
 func TestMappingsEditInTmux(t *testing.T) {
 	if !editRegistered() {
-		t.Fatal("`slackprov mappings edit` is not in the command tree: register it in commands.go with newMappingsCmd(f, newMappingsEditCmd(f))")
+		t.Fatal("`slackprov mappings edit` is not in the command tree: register it in commands.go with newMappingsCmd(f, newMappingsEditCmd(f, nil))")
 	}
 	dir := t.TempDir()
 	for _, name := range []string{"slack.yaml", "people.json"} {

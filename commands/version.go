@@ -55,7 +55,13 @@ func (b BuildInfo) String() string {
 	return fmt.Sprintf("slackprov %s (commit %s, built %s)", b.Version, b.Commit, b.Date)
 }
 
-func newVersionCmd(f *Factory) *cli.Command {
+// VersionOptions is everything `slackprov version` needs.
+type VersionOptions struct {
+	IO     *IOStreams
+	Output string
+}
+
+func newVersionCmd(f *Factory, runF func(*VersionOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "version",
 		Usage: "print the version, commit and build date",
@@ -69,15 +75,18 @@ Examples:
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
 		},
 		Action: func(c *cli.Context) error {
-			b := Build()
-			switch c.String("output") {
-			case "text":
-				fmt.Fprintln(f.IO.Out, b)
-				return nil
-			case "json":
-				return printJSON(f.IO.Out, b)
+			opts := &VersionOptions{IO: f.IO, Output: c.String("output")}
+			if opts.Output != "text" && opts.Output != "json" {
+				return fmt.Errorf("--output %q: use text or json", opts.Output)
 			}
-			return fmt.Errorf("--output %q: use text or json", c.String("output"))
+			if runF != nil {
+				return runF(opts)
+			}
+			if opts.Output == "json" {
+				return printJSON(opts.IO.Out, Build())
+			}
+			_, err := fmt.Fprintln(opts.IO.Out, Build())
+			return err
 		},
 	}
 }
