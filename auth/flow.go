@@ -127,42 +127,70 @@ func (f *Flow) Run(ctx context.Context) (*Credential, error) {
 	if messages == nil {
 		messages = io.Discard
 	}
-	state, err := newState()
+	state, verifier, authURL, err := f.consent()
 	if err != nil {
 		return nil, err
 	}
-	verifier, challenge := "", ""
-	if f.Client.ClientSecret == "" {
-		if verifier, err = NewVerifier(); err != nil {
-			return nil, err
-		}
-		challenge = Challenge(verifier)
-	}
-	authURL, err := f.AuthorizeURLFor(state, challenge)
+	results := make(chan delivery, 2)
+	ignored := make(chan string, 16)
+	srv, err := f.listen(state, results, ignored)
 	if err != nil {
 		return nil, err
 	}
+	if srv != nil {
+		defer srv.close()
+	}
+	f.announce(messages, authURL, srv != nil, results)
 
 	timeout := f.Timeout
 	if timeout <= 0 {
 		timeout = DefaultFlowTimeout
 	}
-	waitCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	d, err := f.await(ctx, timeout, messages, results, ignored)
+	if err != nil {
+		return nil, err
+	}
+	cred, err := f.finish(ctx, d.cb, state, verifier)
+	if d.reply != nil {
+		d.reply <- err
+	}
+	return cred, err
+}
 
-	results := make(chan delivery, 2)
-	ignored := make(chan string, 16)
-	var srv *loopbackServer
-	if port, path, ok := loopbackTarget(f.RedirectURL); ok {
-		srv, err = startLoopback(port, path, state, results, ignored)
-		if err != nil {
-			return nil, err
+// consent makes this run's state and PKCE verifier (none for a confidential
+// app) and the consent page URL carrying them.
+func (f *Flow) consent() (state, verifier, authURL string, err error) {
+	if state, err = newState(); err != nil {
+		return "", "", "", err
+	}
+	challenge := ""
+	if f.Client.ClientSecret == "" {
+		if verifier, err = NewVerifier(); err != nil {
+			return "", "", "", err
 		}
-		defer srv.close()
-	} else if f.Paste == nil {
+		challenge = Challenge(verifier)
+	}
+	authURL, err = f.AuthorizeURLFor(state, challenge)
+	return state, verifier, authURL, err
+}
+
+// listen serves the loopback redirect when RedirectURL is one; otherwise
+// the redirected URL can only be pasted back, and there must be somewhere
+// to paste it.
+func (f *Flow) listen(state string, results chan<- delivery, ignored chan<- string) (*loopbackServer, error) {
+	port, path, ok := loopbackTarget(f.RedirectURL)
+	if ok {
+		return startLoopback(port, path, state, results, ignored)
+	}
+	if f.Paste == nil {
 		return nil, fmt.Errorf("the redirect URL %s is not served by slackprov, so the redirected URL must be pasted back: run in a terminal", f.RedirectURL)
 	}
+	return nil, nil
+}
 
+// announce opens the consent page (or says where it is) and tells the
+// person what happens next; a pasted URL is read from then on.
+func (f *Flow) announce(messages io.Writer, authURL string, served bool, results chan<- delivery) {
 	switch {
 	case f.OpenBrowser == nil:
 		fmt.Fprintf(messages, "Open this URL in a browser where you are signed in to Slack as an Owner or Admin:\n\n  %s\n\n", authURL)
@@ -177,24 +205,29 @@ func (f *Flow) Run(ctx context.Context) (*Credential, error) {
 			}
 		}
 	}
-	if f.Paste != nil {
-		if srv != nil {
-			fmt.Fprintf(messages, "Waiting for the browser to return to %s.\nIf it cannot reach this machine, paste the URL it was redirected to here and press Enter:\n", f.RedirectURL)
-		} else {
-			fmt.Fprintf(messages, "After you click Allow, the browser goes to %s. Paste that full URL here and press Enter:\n", f.RedirectURL)
-		}
-		go readPasted(f.Paste, results, srv == nil)
-	} else if srv != nil {
+	switch {
+	case f.Paste != nil && served:
+		fmt.Fprintf(messages, "Waiting for the browser to return to %s.\nIf it cannot reach this machine, paste the URL it was redirected to here and press Enter:\n", f.RedirectURL)
+	case f.Paste != nil:
+		fmt.Fprintf(messages, "After you click Allow, the browser goes to %s. Paste that full URL here and press Enter:\n", f.RedirectURL)
+	case served:
 		fmt.Fprintf(messages, "Waiting for the browser to return to %s …\n", f.RedirectURL)
 	}
+	if f.Paste != nil {
+		go readPasted(f.Paste, results, !served)
+	}
+}
 
-	var d delivery
+// await waits for the first redirect carrying this run's state, noting the
+// ones that do not, until the timeout or ctx ends.
+func (f *Flow) await(ctx context.Context, timeout time.Duration, messages io.Writer, results <-chan delivery, ignored <-chan string) (delivery, error) {
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	var denied string
-wait:
 	for {
 		select {
-		case d = <-results:
-			break wait
+		case d := <-results:
+			return d, d.err
 		case code := <-ignored:
 			if code != "" && denied == "" {
 				denied = code
@@ -202,26 +235,17 @@ wait:
 			fmt.Fprintf(messages, "Ignored a redirect to %s that did not carry this run's state (an old browser tab or a forged link); still waiting for Slack's…\n", f.RedirectURL)
 		case <-waitCtx.Done():
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return delivery{}, ctx.Err()
 			}
 			msg := fmt.Sprintf("timed out after %s waiting for the browser to return to %s", timeout, f.RedirectURL)
 			if denied != "" {
 				msg += fmt.Sprintf(" (a redirect saying %q came without this run's state and was ignored; if you clicked Cancel, that was it)", denied)
 			}
-			return nil, errors.New(msg + ": run `slackprov authorize` again (use --timeout for more time, or --no-browser to paste the redirected URL)")
+			return delivery{}, errors.New(msg + ": run `slackprov authorize` again (use --timeout for more time, or --no-browser to paste the redirected URL)")
 		}
 	}
-	if d.err != nil {
-		return nil, d.err
-	}
-	cred, err := f.finish(ctx, d.cb, state, verifier)
-	if d.reply != nil {
-		d.reply <- err
-	}
-	return cred, err
 }
 
-// sameState compares a callback's state with this run's in constant time.
 func sameState(got, want string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
