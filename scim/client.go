@@ -272,18 +272,10 @@ func (c *Client) doAt(ctx context.Context, ep *endpoint, r request) ([]byte, err
 		}
 	}
 	target := ep.base.String() + r.relative()
-	class := endpointClass(r.method, r.resource, r.id != "")
-	set := setOf(r.method)
-
-	var retries, waits429 int
-	// lastToken is the token of the previous attempt: a 401 after the token
-	// source has since handed out a new one (a rotation that landed while
-	// the request was on its way) is retried once with the new token.
-	var lastToken string
-	retriedAuth := false
+	at := attempts{class: endpointClass(r.method, r.resource, r.id != ""), set: setOf(r.method)}
 	var pause time.Duration
 	for attempt := 0; ; attempt++ {
-		waited, err := c.limits.wait(ctx, class, set, c.sleep)
+		waited, err := c.limits.wait(ctx, at.class, at.set, c.sleep)
 		if err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
 		}
@@ -291,66 +283,93 @@ func (c *Client) doAt(ctx context.Context, ep *endpoint, r request) ([]byte, err
 		if err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w: %w", r.method, r.path(), ErrNoToken, err)
 		}
-		lastToken = tok
+		at.lastToken = tok
 		status, ans, body, err := c.send(ctx, r.method, target, tok, payload)
 		if err == nil && status != http.StatusTooManyRequests {
 			// Slack charged it to the budget whatever it answered.
-			c.limits.succeeded(class, set)
+			c.limits.succeeded(at.class, at.set)
 		}
 		if c.onRequest != nil {
-			c.onRequest(RequestInfo{Method: r.method, Endpoint: class, Path: r.path(), Status: status,
+			c.onRequest(RequestInfo{Method: r.method, Endpoint: at.class, Path: r.path(), Status: status,
 				Duration: ans.elapsed, Waited: waited, Paused: pause, Retry: attempt, Err: err})
 		}
-
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), ctx.Err())
-			}
-			if !retryableTransportError(err) || retries >= c.maxRetries {
-				return nil, fmt.Errorf("slack SCIM %s %s: no answer after %d attempts: %w", r.method, r.path(), attempt+1, err)
-			}
-			retries++
-			pause = backoff(retries, c.jitter)
-		} else if status >= 200 && status < 300 {
+		switch {
+		case err != nil:
+			pause, err = c.afterNoAnswer(ctx, r, &at, attempt, err)
+		case status >= 200 && status < 300:
 			return body, nil
-		} else {
-			e := parseError(status, r.method, r.path(), body)
-			if tok != "" {
-				e.Detail = strings.ReplaceAll(e.Detail, tok, "(redacted)")
-			}
-			switch {
-			case status == http.StatusUnauthorized && c.tokenFunc != nil && !retriedAuth:
-				fresh, terr := c.bearer(ctx)
-				if terr != nil || fresh == lastToken {
-					return nil, e
-				}
-				retriedAuth = true
-				pause = 0
-			case status == http.StatusTooManyRequests:
-				ra, ok := parseRetryAfter(ans.retryAfter, time.Now())
-				if !ok {
-					ra = defaultRetryAfter
-				}
-				pause = c.limits.refused(class, set, ra)
-				if waits429 >= c.max429 {
-					e.RetryAfter = ra
-					return nil, e
-				}
-				waits429++
-			case retryableStatus(e):
-				if retries >= c.maxRetries {
-					return nil, e
-				}
-				retries++
-				pause = backoff(retries, c.jitter)
-			default:
-				return nil, e
-			}
+		default:
+			pause, err = c.afterRefusal(ctx, &at, parseError(status, r.method, r.path(), body), ans)
+		}
+		if err != nil {
+			return nil, err
 		}
 		if err := c.sleep(ctx, pause); err != nil {
 			return nil, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), err)
 		}
 	}
+}
+
+// attempts is what one request has used up of its retries so far.
+type attempts struct {
+	class string
+	set   limitSet
+	// retries counts transient failures, waits429 rate-limit refusals.
+	retries, waits429 int
+	// lastToken is the token of the previous attempt: a 401 after the token
+	// source has since handed out a new one (a rotation that landed while
+	// the request was on its way) is retried once with the new token.
+	lastToken   string
+	retriedAuth bool
+}
+
+// afterNoAnswer decides what follows a request that got no answer: a pause
+// before trying again, or the error that ends it.
+func (c *Client) afterNoAnswer(ctx context.Context, r request, at *attempts, attempt int, err error) (time.Duration, error) {
+	if ctx.Err() != nil {
+		return 0, fmt.Errorf("slack SCIM %s %s: %w", r.method, r.path(), ctx.Err())
+	}
+	if !retryableTransportError(err) || at.retries >= c.maxRetries {
+		return 0, fmt.Errorf("slack SCIM %s %s: no answer after %d attempts: %w", r.method, r.path(), attempt+1, err)
+	}
+	at.retries++
+	return backoff(at.retries, c.jitter), nil
+}
+
+// afterRefusal decides what follows an error answer e: a pause before
+// trying again (a rotated token, a 429, a transient failure), or e itself.
+func (c *Client) afterRefusal(ctx context.Context, at *attempts, e *Error, ans answer) (time.Duration, error) {
+	if at.lastToken != "" {
+		e.Detail = strings.ReplaceAll(e.Detail, at.lastToken, "(redacted)")
+	}
+	switch {
+	case e.Status == http.StatusUnauthorized && c.tokenFunc != nil && !at.retriedAuth:
+		fresh, terr := c.bearer(ctx)
+		if terr != nil || fresh == at.lastToken {
+			return 0, e
+		}
+		at.retriedAuth = true
+		return 0, nil
+	case e.Status == http.StatusTooManyRequests:
+		ra, ok := parseRetryAfter(ans.retryAfter, time.Now())
+		if !ok {
+			ra = defaultRetryAfter
+		}
+		pause := c.limits.refused(at.class, at.set, ra)
+		if at.waits429 >= c.max429 {
+			e.RetryAfter = ra
+			return 0, e
+		}
+		at.waits429++
+		return pause, nil
+	case retryableStatus(e):
+		if at.retries >= c.maxRetries {
+			return 0, e
+		}
+		at.retries++
+		return backoff(at.retries, c.jitter), nil
+	}
+	return 0, e
 }
 
 // answer is what send keeps from a response besides status and body.
