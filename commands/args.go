@@ -25,6 +25,7 @@ func arrangeArgs(app *cli.App, args []string) ([]string, error) {
 		levelFlags = [][]string{nil} // [0] is the root's, then one per command in chain
 		positional []string
 		dashdash   bool
+		unknown    error // the first flag no command here has
 	)
 	subcommands := app.Commands
 	for i := 1; i < len(args); i++ {
@@ -37,6 +38,9 @@ func arrangeArgs(app *cli.App, args []string) ([]string, error) {
 		if len(tok) > 1 && tok[0] == '-' {
 			name, _, inline := strings.Cut(strings.TrimLeft(tok, "-"), "=")
 			f, global := lookupFlag(app, chain, name)
+			if f == nil && unknown == nil {
+				unknown = unknownFlag(app, chain, name)
+			}
 			taken := []string{tok}
 			if f != nil && takesValue(f) && !inline && i+1 < len(args) {
 				i++
@@ -64,6 +68,11 @@ func arrangeArgs(app *cli.App, args []string) ([]string, error) {
 		positional = append(positional, tok)
 	}
 	if err := checkArgs(chain, positional); err != nil {
+		// A mistyped flag's value looks like a stray argument: name the
+		// flag, the real mistake.
+		if unknown != nil {
+			return nil, unknown
+		}
 		return nil, err
 	}
 	out := append([]string{args[0]}, globals...)
@@ -126,6 +135,19 @@ func lookupFlag(app *cli.App, chain []*cli.Command, name string) (f cli.Flag, gl
 		return f, true
 	}
 	return nil, false
+}
+
+// unknownFlag is the usage error urfave would give for name on the
+// innermost command of chain, with the closest flag suggested.
+func unknownFlag(app *cli.App, chain []*cli.Command, name string) error {
+	path, flags := app.Name, app.Flags
+	for _, c := range chain {
+		path += " " + c.Name
+	}
+	if len(chain) > 0 {
+		flags = append(append([]cli.Flag{}, chain[len(chain)-1].Flags...), app.Flags...)
+	}
+	return usageError(path, flags, errors.New("flag provided but not defined: -"+name))
 }
 
 func flagNamed(flags []cli.Flag, name string) cli.Flag {

@@ -171,6 +171,7 @@ func TestNewLogsCmd(t *testing.T) {
 		{name: "negative since", argv: argv("logs --since -1h"), wantErr: "--since -1h0m0s: use a value above 0"},
 		{name: "stray argument", argv: argv("logs failed"), wantErr: `logs takes no arguments; got "failed"`},
 		{name: "unknown flag", argv: argv("logs --stauts=failed"), wantErr: "unknown flag --stauts for `slackprov logs`; did you mean --status?"},
+		{name: "unknown flag and its value", argv: argv("logs --stauts failed"), wantErr: "unknown flag --stauts for `slackprov logs`; did you mean --status?"},
 	})
 }
 

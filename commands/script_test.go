@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"flag"
 	"net/http/httptest"
 	"os"
 	"testing"
@@ -9,6 +10,11 @@ import (
 
 	"github.com/slackprov/slackprov/emulator"
 )
+
+// update rewrites the expected output of the scripts' `cmp` checks with
+// what the commands print now: go test ./commands -run TestScripts -update.
+// Review the diff before committing it.
+var update = flag.Bool("update", false, "rewrite the files testdata/script's cmp checks compare with")
 
 // TestMain lets the test binary act as `slackprov` in scripts and subprocesses.
 func TestMain(m *testing.M) {
@@ -49,8 +55,9 @@ func runScripts(t *testing.T, d scriptDialect) {
 		dir = ""
 	}
 	testscript.Run(t, testscript.Params{
-		Dir:   dir,
-		Files: d.files,
+		Dir:           dir,
+		Files:         d.files,
+		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, TimeScale: 100, V2Unsupported: d.v2Unsupported})
 			srv := httptest.NewServer(slack)
