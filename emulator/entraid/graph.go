@@ -96,26 +96,42 @@ func (e *Tenant) serveGraph(w http.ResponseWriter, r *http.Request, path string)
 		s.Graph++
 		n = s.Graph
 	})
-	fail := func(status int, code, msg string) {
-		entraGraphError(w, r, requestID, status, code, msg)
-	}
+	var gerr *entraGraphErr
 	if !ok {
 		first := strings.SplitN(path, "/", 2)[0]
-		fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", first))
+		gerr = entraErr(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '%s'.", first)
+	} else {
+		gerr = e.admit(w, r, rt, n)
+	}
+	var body any
+	if gerr == nil {
+		body, gerr = e.handle(r, rt)
+	}
+	if gerr != nil {
+		if gerr.code == "syncStateNotFound" {
+			e.count(func(s *Stats) { s.Expired++ })
+			if gerr.status == http.StatusGone {
+				w.Header().Set("Location", e.baseURL(r)+"/v1.0/"+strings.SplitN(path, "/", 2)[0]+"/delta?$deltatoken=")
+			}
+		}
+		entraGraphError(w, r, requestID, gerr.status, gerr.code, gerr.msg)
 		return
 	}
+	entraJSON(w, http.StatusOK, body)
+}
+
+// admit is Graph's gate before any work, in its order: the bearer token,
+// throttling (every nth request of the tenant), then the permission.
+func (e *Tenant) admit(w http.ResponseWriter, r *http.Request, rt entraRoute, n int) *entraGraphErr {
 	token, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !hasBearer || token == "" {
-		fail(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.")
-		return
+		return entraErr(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.")
 	}
 	if valid, expired := e.tokenValid(token); !valid {
-		msg := "Access token validation failure. Invalid audience."
 		if expired {
-			msg = "Lifetime validation failed, the token is expired."
+			return entraErr(http.StatusUnauthorized, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")
 		}
-		fail(http.StatusUnauthorized, "InvalidAuthenticationToken", msg)
-		return
+		return entraErr(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
 	}
 	e.mu.Lock()
 	every, retryAfter := e.throttle, e.retryAfter
@@ -129,50 +145,41 @@ func (e *Tenant) serveGraph(w http.ResponseWriter, r *http.Request, path string)
 		w.Header().Set("Retry-After", entraFormatRetryAfter(retryAfter))
 		w.Header().Set("x-ms-throttle-scope", "Tenant_Application/ReadWrite/"+e.opts.AppID+"/"+e.opts.TenantID)
 		w.Header().Set("x-ms-throttle-information", "ResourceUnitLimitExceeded")
-		fail(http.StatusTooManyRequests, "TooManyRequests", "Too many requests.")
-		return
+		return entraErr(http.StatusTooManyRequests, "TooManyRequests", "Too many requests.")
 	}
 	if !granted {
 		e.count(func(s *Stats) { s.Denied++ })
-		fail(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
-		return
+		return entraErr(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 	}
+	return nil
+}
+
+// handle runs the endpoint a route names.
+func (e *Tenant) handle(r *http.Request, rt entraRoute) (any, *entraGraphErr) {
 	q := r.URL.Query()
-	var body any
-	var gerr *entraGraphErr
 	switch rt.class {
 	case "GET /users":
-		body, gerr = e.listUsers(r, q)
+		return e.listUsers(r, q)
 	case "GET /users/{id}":
-		body, gerr = e.getUser(r, rt.id, q)
+		return e.getUser(r, rt.id, q)
 	case "GET /users/delta":
-		body, gerr = e.serveDelta(r, "users", q)
+		return e.serveDelta(r, "users", q)
 	case "GET /groups":
-		body, gerr = e.listGroups(r, q)
+		return e.listGroups(r, q)
 	case "GET /groups/{id}":
-		body, gerr = e.getGroup(r, rt.id, q)
+		return e.getGroup(r, rt.id, q)
 	case "GET /groups/{id}/members":
-		body, gerr = e.listMembers(r, rt.id, q)
+		return e.listMembers(r, rt.id, q)
 	case "GET /groups/delta":
-		body, gerr = e.serveDelta(r, "groups", q)
+		return e.serveDelta(r, "groups", q)
 	case "GET /servicePrincipals/{id}":
-		body, gerr = e.getServicePrincipal(r, rt, q)
+		return e.getServicePrincipal(r, rt, q)
 	case "GET /servicePrincipals/{id}/appRoleAssignedTo":
-		body, gerr = e.listAssignedTo(r, rt, q)
+		return e.listAssignedTo(r, rt, q)
 	case "POST /directoryObjects/getAvailableExtensionProperties":
-		body, gerr = e.listExtensionProperties(r)
+		return e.listExtensionProperties(r)
 	}
-	if gerr != nil {
-		if gerr.code == "syncStateNotFound" {
-			e.count(func(s *Stats) { s.Expired++ })
-			if gerr.status == http.StatusGone {
-				w.Header().Set("Location", e.baseURL(r)+"/v1.0/"+strings.SplitN(path, "/", 2)[0]+"/delta?$deltatoken=")
-			}
-		}
-		fail(gerr.status, gerr.code, gerr.msg)
-		return
-	}
-	entraJSON(w, http.StatusOK, body)
+	return nil, nil
 }
 
 // entraGraphErr is an error a Graph handler returns.

@@ -160,15 +160,7 @@ func (s *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt := scimParseRoute(r)
-	s.count(func(st *Stats) {
-		st.Total++
-		st.Requests[rt.class()]++
-		if rt.isRead() {
-			st.Reads++
-		} else if rt.isWrite() {
-			st.Writes++
-		}
-	})
+	s.countRequest(rt)
 	latency := s.faults.latency()
 	fail := func(e *scimError) {
 		scimSleep(r.Context(), latency)
@@ -189,49 +181,81 @@ func (s *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(scimErr(http.StatusInternalServerError, "internal_error"))
 		return
 	}
-	if e := s.authenticate(r); e != nil {
+	if e := s.admit(rt, r); e != nil {
 		fail(e)
 		return
 	}
-	if rt.err != nil {
-		fail(rt.err)
-		return
-	}
-	if !rt.v1 && s.opts.V2Unsupported {
-		fail(scimBadRequest("unsupported_version"))
-		return
-	}
-	if rt.v1 && r.Body != nil && (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) {
-		if e := scimV1Request(rt, r); e != nil {
-			fail(e)
-			return
-		}
-	}
-	if s.opts.RateLimits {
-		if ok, wait := s.limiter.take(rt); !ok {
-			e := scimErr(http.StatusTooManyRequests, "too_many_requests")
-			e.retryAfter = scimFormatRetryAfter(wait, s.scale)
-			fail(e)
-			return
-		}
-	}
 	if rt.isWrite() && rt.hasID {
-		release, ok := s.locks.acquire(rt.resource + "/" + rt.id)
-		if !ok {
-			detail := "too_many_requests"
-			if rt.resource == "Groups" {
-				detail = "resource_locked"
-			}
-			e := scimErr(http.StatusTooManyRequests, detail)
-			e.retryAfter = scimFormatRetryAfter(time.Duration(float64(time.Second)/s.scale), s.scale)
-			s.count(func(st *Stats) { st.Locked++ })
+		release, e := s.lock(rt)
+		if e != nil {
 			fail(e)
 			return
 		}
 		defer release()
 	}
 	scimSleep(r.Context(), latency)
+	s.respond(w, rt, r)
+}
 
+func (s *Org) countRequest(rt scimRoute) {
+	s.count(func(st *Stats) {
+		st.Total++
+		st.Requests[rt.class()]++
+		if rt.isRead() {
+			st.Reads++
+		} else if rt.isWrite() {
+			st.Writes++
+		}
+	})
+}
+
+// admit is Slack's gate before any work: authentication, routing, the
+// API version, a v1 body's dialect, then the rate limit.
+func (s *Org) admit(rt scimRoute, r *http.Request) *scimError {
+	if e := s.authenticate(r); e != nil {
+		return e
+	}
+	if rt.err != nil {
+		return rt.err
+	}
+	if !rt.v1 && s.opts.V2Unsupported {
+		return scimBadRequest("unsupported_version")
+	}
+	if rt.v1 && r.Body != nil && (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) {
+		if e := scimV1Request(rt, r); e != nil {
+			return e
+		}
+	}
+	if s.opts.RateLimits {
+		if ok, wait := s.limiter.take(rt); !ok {
+			e := scimErr(http.StatusTooManyRequests, "too_many_requests")
+			e.retryAfter = scimFormatRetryAfter(wait, s.scale)
+			return e
+		}
+	}
+	return nil
+}
+
+// lock takes the per-resource write lock, or answers 429 as Slack does
+// while another write to the same resource is in flight.
+func (s *Org) lock(rt scimRoute) (release func(), _ *scimError) {
+	release, ok := s.locks.acquire(rt.resource + "/" + rt.id)
+	if ok {
+		return release, nil
+	}
+	detail := "too_many_requests"
+	if rt.resource == "Groups" {
+		detail = "resource_locked"
+	}
+	e := scimErr(http.StatusTooManyRequests, detail)
+	e.retryAfter = scimFormatRetryAfter(time.Duration(float64(time.Second)/s.scale), s.scale)
+	s.count(func(st *Stats) { st.Locked++ })
+	return nil, e
+}
+
+// respond runs the handler and writes its answer, in v1's dialect for v1
+// calls; a write's answer may be lost after it is applied (faults).
+func (s *Org) respond(w http.ResponseWriter, rt scimRoute, r *http.Request) {
 	status, body, e := s.dispatch(rt, r)
 	if e != nil {
 		scimWriteError(w, rt, e)

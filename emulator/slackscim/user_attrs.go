@@ -74,48 +74,16 @@ func (e *scimUserEdit) apply(op string, p scimPath, v any) *scimError {
 		// Read-only or server-managed: Slack ignores them in requests.
 		return nil
 	case "externalid":
-		// Slack stores externalId on create only; PUT and PATCH cannot change it.
-		if e.mode == scimCreate && op != "remove" {
-			s, ok := scimStringValue(v)
-			if !ok {
-				return scimFormat()
-			}
-			u.ExternalID = scimDeref(s)
-		}
-		return nil
+		return e.applyExternalID(op, v)
 	case "password":
 		if e.mode == scimCreate {
 			return nil // write-only initial password; never stored or returned here
 		}
 		return scimBadRequest("password_change_not_allowed")
 	case "active":
-		if op == "remove" {
-			return scimBadRequest("invalid_request_payload")
-		}
-		b, ok := scimBoolValue(v)
-		if !ok {
-			return scimFormat()
-		}
-		u.Active = b
-		return nil
+		return e.applyActive(op, v)
 	case "username", "nickname":
-		if op == "remove" {
-			return scimBadRequest("username_required")
-		}
-		raw, ok := v.(string)
-		if !ok {
-			return scimFormat()
-		}
-		tooLong := "long_username"
-		if p.attr == "nickname" {
-			tooLong = "long_nickname"
-		}
-		name, err := scimNormalizeUserName(raw, tooLong)
-		if err != nil {
-			return err
-		}
-		u.UserName = name
-		return nil
+		return e.applyUserName(op, p.attr, v)
 	case "displayname":
 		return scimSetString(&u.DisplayName, op, v)
 	case "title":
@@ -143,6 +111,53 @@ func (e *scimUserEdit) apply(op string, p scimPath, v any) *scimError {
 		return scimApplySingle(&u.Role, "roles_invalid", op, p, v)
 	}
 	return scimBadRequest("invalid_request_payload")
+}
+
+// applyExternalID: Slack stores externalId on create only; PUT and PATCH
+// cannot change it.
+func (e *scimUserEdit) applyExternalID(op string, v any) *scimError {
+	if e.mode == scimCreate && op != "remove" {
+		s, ok := scimStringValue(v)
+		if !ok {
+			return scimFormat()
+		}
+		e.u.ExternalID = scimDeref(s)
+	}
+	return nil
+}
+
+func (e *scimUserEdit) applyActive(op string, v any) *scimError {
+	if op == "remove" {
+		return scimBadRequest("invalid_request_payload")
+	}
+	b, ok := scimBoolValue(v)
+	if !ok {
+		return scimFormat()
+	}
+	e.u.Active = b
+	return nil
+}
+
+// applyUserName sets userName from userName or nickName, which mirror each
+// other; each has its own error for a value too long.
+func (e *scimUserEdit) applyUserName(op, attr string, v any) *scimError {
+	if op == "remove" {
+		return scimBadRequest("username_required")
+	}
+	raw, ok := v.(string)
+	if !ok {
+		return scimFormat()
+	}
+	tooLong := "long_username"
+	if attr == "nickname" {
+		tooLong = "long_nickname"
+	}
+	name, err := scimNormalizeUserName(raw, tooLong)
+	if err != nil {
+		return err
+	}
+	e.u.UserName = name
+	return nil
 }
 
 // scimStringValue reads a nullable string; numbers are accepted as their text

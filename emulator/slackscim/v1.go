@@ -123,28 +123,9 @@ func scimV1Blank(v any) bool {
 // operation:"delete" are removed one by one and the others added; a value of
 // " " clears a singular attribute.
 func scimV1Patch(body map[string]any) (map[string]any, *scimError) {
-	var ops []any
-	op := func(name, path string, value any) {
-		o := map[string]any{"op": name, "path": path}
-		if value != nil {
-			o["value"] = value
-		}
-		ops = append(ops, o)
-	}
-	if meta, ok := scimGetCI(body, "meta").(map[string]any); ok {
-		if attrs := scimGetCI(meta, "attributes"); attrs != nil {
-			list, ok := attrs.([]any)
-			if !ok {
-				return nil, scimFormat()
-			}
-			for _, a := range list {
-				name, ok := a.(string)
-				if !ok || name == "" {
-					return nil, scimFormat()
-				}
-				op("remove", scimV1Path(name), nil)
-			}
-		}
+	var ops scimV1Ops
+	if err := ops.metaRemovals(body); err != nil {
+		return nil, err
 	}
 	keys := make([]string, 0, len(body))
 	for k := range body {
@@ -159,59 +140,106 @@ func scimV1Patch(body map[string]any) (map[string]any, *scimError) {
 		key, v := scimV1Key(k), body[k]
 		switch val := v.(type) {
 		case []any:
-			var add []any
-			for _, entry := range val {
-				m, ok := entry.(map[string]any)
-				if !ok {
-					add = append(add, entry)
-					continue
-				}
-				if o, _ := scimGetCI(m, "operation").(string); strings.EqualFold(o, "delete") {
-					value, _ := scimGetCI(m, "value").(string)
-					lit, _ := json.Marshal(value)
-					op("remove", key+"[value eq "+string(lit)+"]", nil)
-					continue
-				}
-				clean := make(map[string]any, len(m))
-				for mk, mv := range m {
-					if !strings.EqualFold(mk, "operation") {
-						clean[mk] = mv
-					}
-				}
-				add = append(add, clean)
-			}
-			if len(add) > 0 {
-				op("add", key, add)
-			}
+			ops.multi(key, val)
 		case map[string]any:
 			sep := "."
 			if key != k || strings.HasPrefix(key, "urn:") {
 				sep = ":"
 			}
-			subs := make([]string, 0, len(val))
-			for sk := range val {
-				subs = append(subs, sk)
-			}
-			slices.Sort(subs)
-			for _, sk := range subs {
-				if scimV1Blank(val[sk]) {
-					op("remove", key+sep+sk, nil)
-				} else {
-					op("replace", key+sep+sk, val[sk])
-				}
-			}
+			ops.complex(key, sep, val)
 		default:
-			if scimV1Blank(v) {
-				op("remove", key, nil)
-			} else {
-				op("replace", key, v)
-			}
+			ops.single(key, v)
 		}
 	}
 	if len(ops) == 0 {
 		return nil, scimBadRequest("invalid_request_payload")
 	}
-	return map[string]any{"schemas": []any{scimPatchSchema}, "Operations": ops}, nil
+	return map[string]any{"schemas": []any{scimPatchSchema}, "Operations": []any(ops)}, nil
+}
+
+// scimV1Ops collects the PatchOp operations a v1 partial resource means.
+type scimV1Ops []any
+
+func (ops *scimV1Ops) add(name, path string, value any) {
+	o := map[string]any{"op": name, "path": path}
+	if value != nil {
+		o["value"] = value
+	}
+	*ops = append(*ops, o)
+}
+
+// metaRemovals turns meta.attributes into removals.
+func (ops *scimV1Ops) metaRemovals(body map[string]any) *scimError {
+	meta, ok := scimGetCI(body, "meta").(map[string]any)
+	if !ok {
+		return nil
+	}
+	attrs := scimGetCI(meta, "attributes")
+	if attrs == nil {
+		return nil
+	}
+	list, ok := attrs.([]any)
+	if !ok {
+		return scimFormat()
+	}
+	for _, a := range list {
+		name, ok := a.(string)
+		if !ok || name == "" {
+			return scimFormat()
+		}
+		ops.add("remove", scimV1Path(name), nil)
+	}
+	return nil
+}
+
+// multi: entries marked operation:"delete" are removed one by one, the
+// others added in one operation.
+func (ops *scimV1Ops) multi(key string, val []any) {
+	var add []any
+	for _, entry := range val {
+		m, ok := entry.(map[string]any)
+		if !ok {
+			add = append(add, entry)
+			continue
+		}
+		if o, _ := scimGetCI(m, "operation").(string); strings.EqualFold(o, "delete") {
+			value, _ := scimGetCI(m, "value").(string)
+			lit, _ := json.Marshal(value)
+			ops.add("remove", key+"[value eq "+string(lit)+"]", nil)
+			continue
+		}
+		clean := make(map[string]any, len(m))
+		for mk, mv := range m {
+			if !strings.EqualFold(mk, "operation") {
+				clean[mk] = mv
+			}
+		}
+		add = append(add, clean)
+	}
+	if len(add) > 0 {
+		ops.add("add", key, add)
+	}
+}
+
+// complex sets or clears each sub-attribute, in sorted order.
+func (ops *scimV1Ops) complex(key, sep string, val map[string]any) {
+	subs := make([]string, 0, len(val))
+	for sk := range val {
+		subs = append(subs, sk)
+	}
+	slices.Sort(subs)
+	for _, sk := range subs {
+		ops.single(key+sep+sk, val[sk])
+	}
+}
+
+// single replaces a singular attribute; a value of " " clears it.
+func (ops *scimV1Ops) single(path string, v any) {
+	if scimV1Blank(v) {
+		ops.add("remove", path, nil)
+	} else {
+		ops.add("replace", path, v)
+	}
 }
 
 // scimV1Response rewrites a v2 answer (a resource, a list or the discovery
