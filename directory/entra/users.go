@@ -65,7 +65,8 @@ func (g *graphUser) UnmarshalJSON(b []byte) error {
 type graphUserExtra struct{ graphUser }
 
 func (g *graphUserExtra) UnmarshalJSON(b []byte) error {
-	if g.graphUser.UnmarshalJSON(b); g.err == nil {
+	_ = g.graphUser.UnmarshalJSON(b)
+	if g.err == nil {
 		_ = json.Unmarshal(b, &g.other) // an object, checked above
 	}
 	return nil
