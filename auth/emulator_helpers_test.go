@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackoauth"
 )
 
 // fakeClock is a settable clock shared by the emulator and the client.
@@ -49,13 +49,13 @@ func freePort(t *testing.T) int {
 }
 
 type emuEnv struct {
-	oauth  *emulator.OAuth
+	oauth  *slackoauth.Server
 	server *httptest.Server
 	clock  *fakeClock
 	port   int
 }
 
-func startEmulator(t *testing.T, opts emulator.OAuthOptions) *emuEnv {
+func startEmulator(t *testing.T, opts slackoauth.Options) *emuEnv {
 	t.Helper()
 	clock := newFakeClock()
 	port := freePort(t)
@@ -67,7 +67,7 @@ func startEmulator(t *testing.T, opts emulator.OAuthOptions) *emuEnv {
 		opts.PKCE = true
 	}
 	opts.Now = clock.Now
-	o := emulator.NewOAuth(opts)
+	o := slackoauth.New(opts)
 	srv := httptest.NewServer(o)
 	t.Cleanup(srv.Close)
 	return &emuEnv{oauth: o, server: srv, clock: clock, port: port}

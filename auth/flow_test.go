@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackoauth"
 )
 
 func TestFlowPKCELoopbackAllow(t *testing.T) {
-	e := startEmulator(t, emulator.OAuthOptions{TeamName: "Acme"})
+	e := startEmulator(t, slackoauth.Options{TeamName: "Acme"})
 	f := e.flow("")
 	rec := &pageRecorder{}
 	f.OpenBrowser = browser("allow", rec)
@@ -37,7 +37,7 @@ func TestFlowPKCELoopbackAllow(t *testing.T) {
 }
 
 func TestFlowCancel(t *testing.T) {
-	e := startEmulator(t, emulator.OAuthOptions{})
+	e := startEmulator(t, slackoauth.Options{})
 	f := e.flow("")
 	rec := &pageRecorder{}
 	f.OpenBrowser = browser("cancel", rec)
@@ -53,7 +53,7 @@ func TestFlowCancel(t *testing.T) {
 // without this run's state, an ?error= included, are answered with a
 // neutral page and ignored; the genuine redirect that follows still works.
 func TestFlowIgnoresForgedCallbacksUntilTheGenuineOne(t *testing.T) {
-	e := startEmulator(t, emulator.OAuthOptions{})
+	e := startEmulator(t, slackoauth.Options{})
 	f := e.flow("")
 	var messages strings.Builder
 	f.Messages = &messages
@@ -146,7 +146,7 @@ func TestLoopbackAcceptsOnlyFirstCallback(t *testing.T) {
 // An ?error= without the state is ignored like any forged callback; if it
 // was Slack's own Cancel, the timeout says so.
 func TestFlowErrorCallbackWithoutState(t *testing.T) {
-	e := startEmulator(t, emulator.OAuthOptions{})
+	e := startEmulator(t, slackoauth.Options{})
 	f := e.flow("")
 	f.Timeout = 500 * time.Millisecond
 	f.OpenBrowser = func(string) error {
@@ -160,7 +160,7 @@ func TestFlowErrorCallbackWithoutState(t *testing.T) {
 }
 
 func TestFlowExpiredCode(t *testing.T) {
-	e := startEmulator(t, emulator.OAuthOptions{})
+	e := startEmulator(t, slackoauth.Options{})
 	f := e.flow("")
 	f.OpenBrowser = func(authURL string) error {
 		go func() {
@@ -196,7 +196,7 @@ func TestFlowPortInUse(t *testing.T) {
 }
 
 func TestFlowTimeout(t *testing.T) {
-	e := startEmulator(t, emulator.OAuthOptions{})
+	e := startEmulator(t, slackoauth.Options{})
 	f := e.flow("")
 	f.Timeout = 50 * time.Millisecond
 	_, err := f.Run(context.Background())
@@ -206,7 +206,7 @@ func TestFlowTimeout(t *testing.T) {
 }
 
 func TestFlowNoBrowserPasteBack(t *testing.T) {
-	e := startEmulator(t, emulator.OAuthOptions{})
+	e := startEmulator(t, slackoauth.Options{})
 	f := e.flow("")
 	pr, pw := io.Pipe()
 	defer pw.Close()
@@ -233,7 +233,7 @@ func TestFlowNoBrowserPasteBack(t *testing.T) {
 
 func TestFlowConfidentialAppHTTPSRedirect(t *testing.T) {
 	redirect := "https://admin.example.com/slack/callback"
-	e := startEmulator(t, emulator.OAuthOptions{ClientSecret: "s3cret", RedirectURLs: []string{"https://admin.example.com/slack"}, Rotation: true})
+	e := startEmulator(t, slackoauth.Options{ClientSecret: "s3cret", RedirectURLs: []string{"https://admin.example.com/slack"}, Rotation: true})
 	f := e.flow("s3cret")
 	f.RedirectURL = redirect
 	pr, pw := io.Pipe()
@@ -271,7 +271,7 @@ func TestFlowConfidentialAppHTTPSRedirect(t *testing.T) {
 }
 
 func TestFlowPasteGarbage(t *testing.T) {
-	e := startEmulator(t, emulator.OAuthOptions{ClientSecret: "s", RedirectURLs: []string{"https://x.example/cb"}})
+	e := startEmulator(t, slackoauth.Options{ClientSecret: "s", RedirectURLs: []string{"https://x.example/cb"}})
 	f := e.flow("s")
 	f.RedirectURL = "https://x.example/cb"
 	f.Paste = strings.NewReader("hello there\n")

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackoauth"
 )
 
 // authorizeInto runs the PKCE flow against the emulator and stores the result.
@@ -26,7 +26,7 @@ func authorizeInto(t *testing.T, e *emuEnv, s *Store) *Credential {
 
 func TestProviderRefreshesAcrossExpiry(t *testing.T) {
 	ctx := context.Background()
-	e := startEmulator(t, emulator.OAuthOptions{TokenTTL: time.Hour})
+	e := startEmulator(t, slackoauth.Options{TokenTTL: time.Hour})
 	kr := newMemKeyring()
 	s := NewStore("default", StoreOptions{Getenv: env(nil), Keyring: kr})
 	authorizeInto(t, e, s)
@@ -63,7 +63,7 @@ func TestProviderRefreshesAcrossExpiry(t *testing.T) {
 
 func TestProviderConcurrentUse(t *testing.T) {
 	ctx := context.Background()
-	e := startEmulator(t, emulator.OAuthOptions{TokenTTL: time.Hour})
+	e := startEmulator(t, slackoauth.Options{TokenTTL: time.Hour})
 	s := NewStore("default", StoreOptions{Getenv: env(nil), Keyring: newMemKeyring()})
 	authorizeInto(t, e, s)
 	p := NewTokenProvider(s, e.client(""))
@@ -92,7 +92,7 @@ func TestProviderConcurrentUse(t *testing.T) {
 
 func TestProviderAdoptsPairRotatedByAnotherProcess(t *testing.T) {
 	ctx := context.Background()
-	e := startEmulator(t, emulator.OAuthOptions{TokenTTL: time.Hour})
+	e := startEmulator(t, slackoauth.Options{TokenTTL: time.Hour})
 	s := NewStore("default", StoreOptions{Getenv: env(nil), Keyring: newMemKeyring()})
 	authorizeInto(t, e, s)
 	p1, p2 := NewTokenProvider(s, e.client("")), NewTokenProvider(s, e.client(""))
@@ -115,7 +115,7 @@ func TestProviderAdoptsPairRotatedByAnotherProcess(t *testing.T) {
 
 func TestProviderCrashBetweenRefreshAndStore(t *testing.T) {
 	ctx := context.Background()
-	e := startEmulator(t, emulator.OAuthOptions{TokenTTL: time.Hour, RefreshGrace: 2 * time.Minute})
+	e := startEmulator(t, slackoauth.Options{TokenTTL: time.Hour, RefreshGrace: 2 * time.Minute})
 	kr := newMemKeyring()
 	s := NewStore("default", StoreOptions{Getenv: env(nil), Keyring: kr})
 	authorizeInto(t, e, s)
@@ -155,7 +155,7 @@ func TestProviderCrashBetweenRefreshAndStore(t *testing.T) {
 
 func TestProviderRefreshTooLate(t *testing.T) {
 	ctx := context.Background()
-	e := startEmulator(t, emulator.OAuthOptions{TokenTTL: time.Hour, RefreshGrace: time.Minute})
+	e := startEmulator(t, slackoauth.Options{TokenTTL: time.Hour, RefreshGrace: time.Minute})
 	s := NewStore("default", StoreOptions{Getenv: env(nil), Keyring: newMemKeyring()})
 	cred := authorizeInto(t, e, s)
 	// Someone used the refresh token long ago and lost the answer.
@@ -171,7 +171,7 @@ func TestProviderRefreshTooLate(t *testing.T) {
 }
 
 func TestProviderEnvTokenIsNeverRefreshed(t *testing.T) {
-	e := startEmulator(t, emulator.OAuthOptions{})
+	e := startEmulator(t, slackoauth.Options{})
 	s := NewStore("default", StoreOptions{Getenv: env(map[string]string{EnvToken: " xoxp-from-env "}), Keyring: newMemKeyring()})
 	p := NewTokenProvider(s, e.client(""))
 	tok, err := p.Token(context.Background())

@@ -19,7 +19,8 @@ import (
 	"time"
 
 	"github.com/slackprov/slackprov/auth"
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackoauth"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 )
 
 // authWorld is a Slack stand-in (OAuth + SCIM emulators on one server), a
@@ -27,8 +28,8 @@ import (
 // can check that no token ever reaches the output.
 type authWorld struct {
 	t       *testing.T
-	oauth   *emulator.OAuth
-	slack   *emulator.Slack
+	oauth   *slackoauth.Server
+	slack   *slackscim.Org
 	server  *httptest.Server
 	port    int
 	dir     string
@@ -49,7 +50,7 @@ func newAuthWorld(t *testing.T, plan string) *authWorld {
 	t.Helper()
 	w := &authWorld{t: t, clock: time.Now(), env: map[string]string{}, profile: "default"}
 	w.port = authFreePort(t)
-	w.oauth = emulator.NewOAuth(emulator.OAuthOptions{
+	w.oauth = slackoauth.New(slackoauth.Options{
 		ClientID:     authTestClientID,
 		RedirectURLs: []string{fmt.Sprintf("http://localhost:%d/callback", w.port)},
 		PKCE:         true,
@@ -59,7 +60,7 @@ func newAuthWorld(t *testing.T, plan string) *authWorld {
 	})
 	// The SCIM side accepts exactly the tokens the OAuth side issued and has
 	// not revoked or expired, as one Slack org would.
-	w.slack = emulator.NewSlack(emulator.SlackOptions{AcceptToken: w.oauth.SCIMAuth(), Plan: plan, DisableRateLimits: true})
+	w.slack = slackscim.New(slackscim.Options{AcceptToken: w.oauth.SCIMAuth(), Plan: plan, DisableRateLimits: true})
 	mux := http.NewServeMux()
 	mux.Handle("/oauth/", w.oauth)
 	mux.HandleFunc("/api/", func(rw http.ResponseWriter, r *http.Request) {

@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 )
 
 // A token that reads but is refused once the writes start (revoked between
 // plan and apply) stops with exit 4 and still says where the token came from.
 func TestApplyTime401SaysWhereTheTokenCameFrom(t *testing.T) {
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, TimeScale: 100})
+	slack := slackscim.New(slackscim.Options{Token: EmulatorToken, TimeScale: 100})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// auth.test (a POST of the Web API) still passes: the SCIM writes
 		// are what the revoked token fails.

@@ -13,7 +13,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/entraid"
+	"github.com/slackprov/slackprov/emulator/sampledir"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 )
 
 // DemoOptions is everything `slackprov demo` needs.
@@ -91,13 +93,13 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		fmt.Fprintf(ios.Out, "\n%s\n\n", line)
 	}
 
-	sample := emulator.SampleOptions{Users: opts.Users, Groups: opts.Groups, Seed: 7}
+	sample := sampledir.Options{Users: opts.Users, Groups: opts.Groups, Seed: 7}
 	var people sampleDirectory
-	if err := json.Unmarshal(emulator.SampleDirectoryJSON(sample), &people); err != nil {
+	if err := json.Unmarshal(sampledir.JSON(sample), &people); err != nil {
 		return fmt.Errorf("built-in sample directory: %w", err)
 	}
 
-	slack := emulator.NewSlack(emulator.SlackOptions{
+	slack := slackscim.New(slackscim.Options{
 		Token: EmulatorToken, TimeScale: opts.TimeScale, Now: opts.Now, Seed: demoSlackSeed(people),
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -137,7 +139,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		}
 	case "entra":
 		const tenant, secret = "demo-tenant", "demo-client-secret"
-		directory := emulator.NewEntraSample(emulator.EntraOptions{TenantID: tenant, ClientSecret: secret}, sample)
+		directory := entraid.NewSample(entraid.Options{TenantID: tenant, ClientSecret: secret}, sampledir.JSON(sample))
 		// azidentity insists on https, as Entra does; the test server's client
 		// trusts its own certificate and serves plain http to Slack too.
 		graph := httptest.NewUnstartedServer(directory)
@@ -292,9 +294,9 @@ func (d *sampleDirectory) apply(c demoChanges) {
 
 // applyEntra makes the changes in the emulated tenant, where the next sync
 // reads them through Graph's delta queries.
-func (c demoChanges) applyEntra(e *emulator.Entra) error {
+func (c demoChanges) applyEntra(e *entraid.Tenant) error {
 	for id, title := range c.promoted {
-		if err := e.UpdateUser(id, func(u *emulator.EntraUser) { u.JobTitle = title }); err != nil {
+		if err := e.UpdateUser(id, func(u *entraid.User) { u.JobTitle = title }); err != nil {
 			return err
 		}
 	}
@@ -307,16 +309,16 @@ func (c demoChanges) applyEntra(e *emulator.Entra) error {
 		return err
 	}
 	h := newHire()
-	id := e.AddUser(emulator.EntraUser{ID: newHireID, UserPrincipalName: h["userPrincipalName"].(string), Mail: h["mail"].(string),
+	id := e.AddUser(entraid.User{ID: newHireID, UserPrincipalName: h["userPrincipalName"].(string), Mail: h["mail"].(string),
 		GivenName: "New", Surname: "Hire", DisplayName: "New Hire", JobTitle: "Engineer", Department: "Engineering", AccountEnabled: true})
 	return e.AssignUser(id)
 }
 
 // demoSlackSeed gives the emulated org a few accounts slackprov does not own,
 // and a deactivated account for one directory user: a returning employee.
-func demoSlackSeed(d sampleDirectory) *emulator.SlackSeed {
+func demoSlackSeed(d sampleDirectory) *slackscim.Seed {
 	inactive := false
-	seed := &emulator.SlackSeed{Users: []emulator.SeedUser{
+	seed := &slackscim.Seed{Users: []slackscim.SeedUser{
 		{UserName: "it.helpdesk", Email: "it.helpdesk@example.com", GivenName: "IT", FamilyName: "Helpdesk", DisplayName: "IT Helpdesk"},
 		{UserName: "contractor.lee", Email: "lee@contractor.example.net", GivenName: "Lee", FamilyName: "Contractor", DisplayName: "Lee (contractor)"},
 	}}
@@ -328,7 +330,7 @@ func demoSlackSeed(d sampleDirectory) *emulator.SlackSeed {
 		}
 		given, _ := u["givenName"].(string)
 		sur, _ := u["surname"].(string)
-		seed.Users = append(seed.Users, emulator.SeedUser{
+		seed.Users = append(seed.Users, slackscim.SeedUser{
 			UserName: "returning.employee", Email: mail, GivenName: given, FamilyName: sur, DisplayName: given + " " + sur, Active: &inactive,
 		})
 		break

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/slackprov/slackprov/directory/file"
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/sampledir"
 	"github.com/slackprov/slackprov/mapping"
 	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/scim"
@@ -65,8 +65,8 @@ func TestDemo(t *testing.T) {
 // The demo's directory, planned with the built-in mapping against the demo's
 // Slack org: no userName is too long or shared, so none fails for it.
 func TestDemoDirectoryUserNamesFit(t *testing.T) {
-	sample := emulator.SampleOptions{Users: 300, Groups: 8, Seed: 7} // the demo's defaults
-	raw := emulator.SampleDirectoryJSON(sample)
+	sample := sampledir.Options{Users: 300, Groups: 8, Seed: 7} // the demo's defaults
+	raw := sampledir.JSON(sample)
 	snap, err := file.Parse("sample.json", raw)
 	if err != nil {
 		t.Fatal(err)

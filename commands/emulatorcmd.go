@@ -10,7 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackoauth"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 )
 
 // EmulatorOptions is everything `slackprov emulator` needs.
@@ -69,10 +70,10 @@ Example:
 }
 
 func emulatorRun(ctx context.Context, opts *EmulatorOptions) error {
-	var seed *emulator.SlackSeed
+	var seed *slackscim.Seed
 	if opts.SeedPath != "" {
 		var err error
-		if seed, err = emulator.LoadSlackSeed(opts.SeedPath); err != nil {
+		if seed, err = slackscim.LoadSeed(opts.SeedPath); err != nil {
 			return err
 		}
 	}
@@ -81,15 +82,15 @@ func emulatorRun(ctx context.Context, opts *EmulatorOptions) error {
 	}
 	// The OAuth side lets `slackprov authorize` run against the emulator too;
 	// SCIM accepts the tokens it issues as well as --token.
-	oauth := emulator.NewOAuth(emulator.OAuthOptions{
+	oauth := slackoauth.New(slackoauth.Options{
 		ClientID: EmulatorClientID, PKCE: true, TeamID: "T0EMULATOR", TeamName: "Emulated Org",
 		RedirectURLs:       []string{fmt.Sprintf("http://localhost:%d/callback", defaultConfig().Slack.RedirectPort)},
 		PreinstalledTokens: []string{opts.Token},
 	})
-	slack := emulator.NewSlack(emulator.SlackOptions{
+	slack := slackscim.New(slackscim.Options{
 		AcceptToken: oauth.SCIMAuth(),
 		Plan:        opts.Plan, TimeScale: opts.TimeScale, DisableRateLimits: opts.NoRateLimits,
-		Seed: seed, Faults: emulator.Faults{ErrorRate: opts.FaultRate}, V2Unsupported: opts.V1Only,
+		Seed: seed, Faults: slackscim.Faults{ErrorRate: opts.FaultRate}, V2Unsupported: opts.V1Only,
 	})
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {

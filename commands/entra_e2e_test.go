@@ -13,15 +13,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/entraid"
+	"github.com/slackprov/slackprov/emulator/sampledir"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/provision"
 )
 
 // entraWorld is a sync from an emulated Entra tenant into the Slack emulator.
 type entraWorld struct {
 	t      *testing.T
-	tenant *emulator.Entra
-	slack  *emulator.Slack
+	tenant *entraid.Tenant
+	slack  *slackscim.Org
 	cfg    Config
 	graph  *httptest.Server
 }
@@ -31,12 +33,12 @@ func newEntraWorld(t *testing.T, users, groups int) *entraWorld {
 }
 
 func newEntraWorldAs(t *testing.T, version string, users, groups int) *entraWorld {
-	tenant := emulator.NewEntraSample(emulator.EntraOptions{TenantID: "t1", ClientSecret: "test-secret"},
-		emulator.SampleOptions{Users: users, Groups: groups, Seed: 11})
+	tenant := entraid.NewSample(entraid.Options{TenantID: "t1", ClientSecret: "test-secret"},
+		sampledir.JSON(sampledir.Options{Users: users, Groups: groups, Seed: 11}))
 	graph := httptest.NewUnstartedServer(tenant)
 	graph.StartTLS()
 	t.Cleanup(graph.Close)
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, TimeScale: 300})
+	slack := slackscim.New(slackscim.Options{Token: EmulatorToken, TimeScale: 300})
 	srv := httptest.NewServer(slack)
 	t.Cleanup(srv.Close)
 	cfg := defaultConfig()
@@ -158,7 +160,7 @@ func testEntraFullThenIncremental(t *testing.T, version string) {
 		}
 	}
 	for _, id := range viaGroup[0:5] {
-		must(w.tenant.UpdateUser(id, func(u *emulator.EntraUser) { u.JobTitle = "Promoted" }))
+		must(w.tenant.UpdateUser(id, func(u *entraid.User) { u.JobTitle = "Promoted" }))
 	}
 	for _, id := range viaGroup[5:8] {
 		must(w.tenant.DisableUser(id))
@@ -167,7 +169,7 @@ func testEntraFullThenIncremental(t *testing.T, version string) {
 		must(w.tenant.Unassign(id))
 	}
 	for i := 0; i < 3; i++ {
-		id := w.tenant.AddUser(emulator.EntraUser{UserPrincipalName: fmt.Sprintf("hire%d@example.com", i), Mail: fmt.Sprintf("hire%d@example.com", i),
+		id := w.tenant.AddUser(entraid.User{UserPrincipalName: fmt.Sprintf("hire%d@example.com", i), Mail: fmt.Sprintf("hire%d@example.com", i),
 			GivenName: "New", Surname: fmt.Sprintf("Hire%d", i), DisplayName: "New Hire", AccountEnabled: true})
 		must(w.tenant.AssignUser(id))
 	}

@@ -9,7 +9,8 @@ import (
 	"testing"
 
 	"github.com/slackprov/slackprov/auth"
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/entraid"
+	"github.com/slackprov/slackprov/emulator/sampledir"
 )
 
 // TestInitNonInteractiveThenTestConnection writes a config with
@@ -20,8 +21,8 @@ func TestInitNonInteractiveThenTestConnection(t *testing.T) {
 	// The config init writes keeps its state in the default place, which
 	// must not be this machine's own.
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	tenant := emulator.NewEntraSample(emulator.EntraOptions{TenantID: "t1", ClientID: "c1", ClientSecret: "test-secret"},
-		emulator.SampleOptions{Users: 5, Groups: 1, Seed: 3})
+	tenant := entraid.NewSample(entraid.Options{TenantID: "t1", ClientID: "c1", ClientSecret: "test-secret"},
+		sampledir.JSON(sampledir.Options{Users: 5, Groups: 1, Seed: 3}))
 	graph := httptest.NewUnstartedServer(tenant)
 	graph.StartTLS()
 	t.Cleanup(graph.Close)

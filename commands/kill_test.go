@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/sampledir"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/provision"
 )
 
@@ -31,12 +32,12 @@ func testKilledFirstSyncConverges(t *testing.T, version string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := emulator.SampleDirectoryJSON(emulator.SampleOptions{Users: 40, Groups: 4, Seed: 3})
+	data := sampledir.JSON(sampledir.Options{Users: 40, Groups: 4, Seed: 3})
 	for trial := range trials {
 		// Each request takes 10 ms, so a first sync (38 writes, four at a
 		// time) lasts long enough for the kill to land anywhere in it:
 		// user creates, group creates and membership, or before any write.
-		w := newFileWorldAs(t, version, emulator.SlackOptions{Faults: emulator.Faults{Latency: 10 * time.Millisecond}})
+		w := newFileWorldAs(t, version, slackscim.Options{Faults: slackscim.Faults{Latency: 10 * time.Millisecond}})
 		if err := os.WriteFile(filepath.Join(w.dir, "people.json"), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +79,7 @@ func testKilledFirstSyncConverges(t *testing.T, version string) {
 
 // checkNoDuplicates fails when two Slack accounts share an email or a
 // directory user, or two groups a name.
-func checkNoDuplicates(t *testing.T, slack *emulator.Slack) {
+func checkNoDuplicates(t *testing.T, slack *slackscim.Org) {
 	t.Helper()
 	seenEmail, seenExternal, seenGroup := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, u := range slack.Users() {

@@ -3,7 +3,7 @@ package commands
 import (
 	"testing"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/entraid"
 	"github.com/slackprov/slackprov/provision"
 )
 
@@ -17,7 +17,7 @@ func TestFailedUsersRetriedByIncrementalRuns(t *testing.T) {
 
 func testFailedUsersRetriedByIncrementalRuns(t *testing.T, version string) {
 	w := newEntraWorldAs(t, version, 30, 2)
-	for _, u := range []emulator.EntraUser{
+	for _, u := range []entraid.User{
 		{UserPrincipalName: "no.mail@example.com", GivenName: "No", Surname: "Mail", DisplayName: "No Mail", AccountEnabled: true},
 		// "general" is a channel, and channel names share Slack's
 		// userName namespace: Slack refuses the create.

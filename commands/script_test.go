@@ -8,7 +8,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 )
 
 // update rewrites the expected output of the scripts' `cmp` checks with
@@ -59,7 +59,7 @@ func runScripts(t *testing.T, d scriptDialect) {
 		Files:         d.files,
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
-			slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, TimeScale: 100, V2Unsupported: d.v2Unsupported})
+			slack := slackscim.New(slackscim.Options{Token: EmulatorToken, TimeScale: 100, V2Unsupported: d.v2Unsupported})
 			srv := httptest.NewServer(slack)
 			env.Defer(srv.Close)
 			env.Setenv("SCIM_URL", srv.URL+d.path)

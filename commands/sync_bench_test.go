@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 )
 
 // BenchmarkSyncDryRun100k is a whole `slackprov sync --dry-run` of a 100k-user
@@ -37,7 +37,7 @@ func BenchmarkSyncDryRun100k(b *testing.B) {
 	var dir struct {
 		Users []user `json:"users"`
 	}
-	seed := &emulator.SlackSeed{}
+	seed := &slackscim.Seed{}
 	for i := 0; i < n; i++ {
 		u := user{ID: fmt.Sprintf("id-%06d", i), UserPrincipalName: fmt.Sprintf("user.%06d@example.com", i),
 			Mail: fmt.Sprintf("user.%06d@example.com", i), GivenName: "User", Surname: fmt.Sprintf("N%06d", i),
@@ -48,7 +48,7 @@ func BenchmarkSyncDryRun100k(b *testing.B) {
 		if i%100 == 0 {
 			title = "Former title"
 		}
-		seed.Users = append(seed.Users, emulator.SeedUser{UserName: fmt.Sprintf("user.%06d", i), Email: u.Mail,
+		seed.Users = append(seed.Users, slackscim.SeedUser{UserName: fmt.Sprintf("user.%06d", i), Email: u.Mail,
 			GivenName: u.GivenName, FamilyName: u.Surname, DisplayName: u.DisplayName, Title: title,
 			ExternalID: u.ID, Department: u.Department, EmployeeNumber: u.EmployeeID})
 	}
@@ -60,7 +60,7 @@ func BenchmarkSyncDryRun100k(b *testing.B) {
 	if err := os.WriteFile(filepath.Join(tmp, "people.json"), data, 0o600); err != nil {
 		b.Fatal(err)
 	}
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, DisableRateLimits: true, Seed: seed})
+	slack := slackscim.New(slackscim.Options{Token: EmulatorToken, DisableRateLimits: true, Seed: seed})
 	srv := httptest.NewServer(slack)
 	defer srv.Close()
 	cfg := defaultConfig()

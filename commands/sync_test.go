@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 )
 
 // syncEnv is a config, a directory file and a Slack emulator in a temp dir.
@@ -17,7 +17,7 @@ type syncEnv struct {
 	t     *testing.T
 	dir   string
 	cfg   string
-	slack *emulator.Slack
+	slack *slackscim.Org
 	token string
 }
 
@@ -43,7 +43,7 @@ func forSCIMVersions(t *testing.T, test func(t *testing.T, version string)) {
 // newSyncEnvAs is newSyncEnv reaching the emulator over SCIM version.
 func newSyncEnvAs(t *testing.T, version string, users int, extraConfig string) *syncEnv {
 	t.Helper()
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, TimeScale: 100})
+	slack := slackscim.New(slackscim.Options{Token: EmulatorToken, TimeScale: 100})
 	srv := httptest.NewServer(slack)
 	t.Cleanup(srv.Close)
 	e := &syncEnv{t: t, dir: t.TempDir(), slack: slack, token: EmulatorToken}
@@ -139,7 +139,7 @@ func testSyncExitCodes(t *testing.T, version string) {
 	}
 }
 
-func countActive(s *emulator.Slack) int {
+func countActive(s *slackscim.Org) int {
 	n := 0
 	for _, u := range s.Users() {
 		if u.Active {

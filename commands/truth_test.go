@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/provision"
 )
 
@@ -22,7 +22,7 @@ type fileWorld struct {
 	t     *testing.T
 	dir   string
 	cfg   string
-	slack *emulator.Slack
+	slack *slackscim.Org
 	srv   *httptest.Server
 	// version is the SCIM version the profile speaks.
 	version string
@@ -57,15 +57,15 @@ func people(n int) []dirUser {
 	return us
 }
 
-func newFileWorld(t *testing.T, opts emulator.SlackOptions) *fileWorld {
+func newFileWorld(t *testing.T, opts slackscim.Options) *fileWorld {
 	return newFileWorldAs(t, "v2", opts)
 }
 
-func newFileWorldAs(t *testing.T, version string, opts emulator.SlackOptions) *fileWorld {
+func newFileWorldAs(t *testing.T, version string, opts slackscim.Options) *fileWorld {
 	t.Helper()
 	opts.Token, opts.DisableRateLimits = EmulatorToken, true
 	w := &fileWorld{t: t, dir: t.TempDir(), version: version}
-	w.slack = emulator.NewSlack(opts)
+	w.slack = slackscim.New(opts)
 	w.srv = httptest.NewServer(w.slack)
 	t.Cleanup(w.srv.Close)
 	w.cfg = filepath.Join(w.dir, "cfg.yaml")
@@ -173,12 +173,12 @@ func TestBrownfieldFirstSyncFillsGroups(t *testing.T) {
 
 func testBrownfieldFirstSyncFillsGroups(t *testing.T, version string) {
 	users := people(20)
-	seed := &emulator.SlackSeed{}
+	seed := &slackscim.Seed{}
 	for _, u := range users[:5] {
 		// Their own handles, so only the email matches them.
-		seed.Users = append(seed.Users, emulator.SeedUser{UserName: "old." + u.ID, Email: u.Mail, GivenName: "Old", FamilyName: u.ID})
+		seed.Users = append(seed.Users, slackscim.SeedUser{UserName: "old." + u.ID, Email: u.Mail, GivenName: "Old", FamilyName: u.ID})
 	}
-	w := newFileWorldAs(t, version, emulator.SlackOptions{Seed: seed})
+	w := newFileWorldAs(t, version, slackscim.Options{Seed: seed})
 	var a, b dirGroup
 	a = dirGroup{ID: "g1", DisplayName: "Engineering"}
 	b = dirGroup{ID: "g2", DisplayName: "Sales"}
@@ -217,11 +217,11 @@ func testBrownfieldFirstSyncFillsGroups(t *testing.T, version string) {
 func TestSecondOrgStops(t *testing.T) { forSCIMVersions(t, testSecondOrgStops) }
 
 func testSecondOrgStops(t *testing.T, version string) {
-	w := newFileWorldAs(t, version, emulator.SlackOptions{})
+	w := newFileWorldAs(t, version, slackscim.Options{})
 	w.directory(people(3), []dirGroup{{ID: "g1", DisplayName: "Everyone", Members: []string{"u00", "u01", "u02"}}})
 	w.mustRun(ExitOK, "sync", "--yes")
 
-	other := emulator.NewSlack(emulator.SlackOptions{Token: EmulatorToken, DisableRateLimits: true, TeamID: "T0SECOND", TeamName: "Production"})
+	other := slackscim.New(slackscim.Options{Token: EmulatorToken, DisableRateLimits: true, TeamID: "T0SECOND", TeamName: "Production"})
 	srv := httptest.NewServer(other)
 	defer srv.Close()
 	w.pointAt(srv.URL)
@@ -254,7 +254,7 @@ func testSecondOrgStops(t *testing.T, version string) {
 func TestSavedPlanAppliesOnce(t *testing.T) { forSCIMVersions(t, testSavedPlanAppliesOnce) }
 
 func testSavedPlanAppliesOnce(t *testing.T, version string) {
-	w := newFileWorldAs(t, version, emulator.SlackOptions{})
+	w := newFileWorldAs(t, version, slackscim.Options{})
 	w.directory(people(4), nil)
 	plan := filepath.Join(w.dir, "plan.json")
 	w.mustRun(ExitOK, "sync", "--dry-run", "--plan-out", plan)
@@ -279,7 +279,7 @@ func TestSavedPlanTargetChangedInSlack(t *testing.T) {
 }
 
 func testSavedPlanTargetChangedInSlack(t *testing.T, version string) {
-	w := newFileWorldAs(t, version, emulator.SlackOptions{})
+	w := newFileWorldAs(t, version, slackscim.Options{})
 	users := people(3)
 	w.directory(users, nil)
 	w.mustRun(ExitOK, "sync", "--yes")
@@ -318,7 +318,7 @@ func TestSavedPlanRefusedFieldRemoved(t *testing.T) {
 }
 
 func testSavedPlanRefusedFieldRemoved(t *testing.T, version string) {
-	w := newFileWorldAs(t, version, emulator.SlackOptions{})
+	w := newFileWorldAs(t, version, slackscim.Options{})
 	w.directory(people(6), nil)
 	w.mustRun(ExitOK, "sync", "--yes")
 	w.directory(people(2), nil)
@@ -347,7 +347,7 @@ func TestGroupDeletionsCountTowardThreshold(t *testing.T) {
 }
 
 func testGroupDeletionsCountTowardThreshold(t *testing.T, version string) {
-	w := newFileWorldAs(t, version, emulator.SlackOptions{})
+	w := newFileWorldAs(t, version, slackscim.Options{})
 	users := people(4)
 	w.directory(users, []dirGroup{{ID: "g1", DisplayName: "Red", Members: []string{"u00", "u01"}},
 		{ID: "g2", DisplayName: "Blue", Members: []string{"u02", "u03"}}})
@@ -365,7 +365,7 @@ func testGroupDeletionsCountTowardThreshold(t *testing.T, version string) {
 // An org whose token gets unsupported_version from /scim/v2 is found to
 // answer v1: test-connection says so, and sync provisions it over v1.
 func TestV1OnlyOrgDetectedAndSynced(t *testing.T) {
-	w := newFileWorld(t, emulator.SlackOptions{V2Unsupported: true})
+	w := newFileWorld(t, slackscim.Options{V2Unsupported: true})
 	w.directory(people(3), nil)
 	// auth.test is not part of this (test-connection asks slack.com for it);
 	// the SCIM checks are.

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/slackprov/slackprov/directory"
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
 )
@@ -25,7 +25,7 @@ func testCreateAdoptsExistingAccount(t *testing.T, version string) {
 	}{{409, false}, {400, false}, {409, true}} {
 		t.Run(fmt.Sprintf("status %d detail %v", tc.status, tc.detail), func(t *testing.T) {
 			inactive := false
-			slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, DisableRateLimits: true,
+			slack := slackscim.New(slackscim.Options{Token: testToken, DisableRateLimits: true,
 				ConflictStatus: tc.status, EmailTakenDetail: tc.detail})
 			srv := httptest.NewServer(slack)
 			defer srv.Close()
@@ -72,8 +72,8 @@ func testCreateAdoptsExistingAccount(t *testing.T, version string) {
 func TestLostAnswersConverge(t *testing.T) { forVersions(t, testLostAnswersConverge) }
 
 func testLostAnswersConverge(t *testing.T, version string) {
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, DisableRateLimits: true,
-		Faults: emulator.Faults{DropAfterWriteRate: 0.3, ErrorRate: 0.05, Rand: rand.New(rand.NewPCG(1, 2))}})
+	slack := slackscim.New(slackscim.Options{Token: testToken, DisableRateLimits: true,
+		Faults: slackscim.Faults{DropAfterWriteRate: 0.3, ErrorRate: 0.05, Rand: rand.New(rand.NewPCG(1, 2))}})
 	srv := httptest.NewServer(slack)
 	defer srv.Close()
 	// The emulator runs without limits here, so let the client pace freely.
@@ -92,7 +92,7 @@ func testLostAnswersConverge(t *testing.T, version string) {
 	if err := Apply(context.Background(), first, ApplyOptions{Client: client, Store: st}); err != nil {
 		t.Fatal(err)
 	}
-	slack.SetFaults(emulator.Faults{})
+	slack.SetFaults(slackscim.Faults{})
 	if stats := slack.Stats(); stats.DroppedAfterWrite == 0 {
 		t.Fatal("no answer was dropped; the test proves nothing")
 	}

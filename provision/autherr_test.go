@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
 )
@@ -16,7 +16,7 @@ import (
 // A 401 during apply stops the run with ErrAuth and keeps Slack's answer in
 // the chain, so the command can still say where the token came from.
 func TestApplyAuthFailureKeepsTheSCIMError(t *testing.T) {
-	srv := httptest.NewServer(emulator.NewSlack(emulator.SlackOptions{Token: testToken}))
+	srv := httptest.NewServer(slackscim.New(slackscim.Options{Token: testToken}))
 	defer srv.Close()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/slackprov/slackprov/directory"
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
 )
@@ -22,7 +22,7 @@ const testToken = "xoxp-test-e2e-token"
 // clock sped up by scale, and a real SQLite store.
 type rig struct {
 	t      *testing.T
-	slack  *emulator.Slack
+	slack  *slackscim.Org
 	client *scim.Client
 	store  *store.Store
 }
@@ -42,16 +42,16 @@ func forVersions(t *testing.T, test func(t *testing.T, version string)) {
 }
 
 // newRigAs is a rig speaking SCIM version ("v1" or "v2").
-func newRigAs(t *testing.T, version string, scale float64, seed *emulator.SlackSeed) *rig {
+func newRigAs(t *testing.T, version string, scale float64, seed *slackscim.Seed) *rig {
 	t.Helper()
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, TimeScale: scale, Seed: seed})
+	slack := slackscim.New(slackscim.Options{Token: testToken, TimeScale: scale, Seed: seed})
 	return rigAt(t, version, slack, slack, 0.8*scale)
 }
 
 // rigAt serves slack through front, which may change what goes over the
 // wire, to a client speaking version and pacing itself at rateShare of
 // Slack's limits.
-func rigAt(t *testing.T, version string, front http.Handler, slack *emulator.Slack, rateShare float64) *rig {
+func rigAt(t *testing.T, version string, front http.Handler, slack *slackscim.Org, rateShare float64) *rig {
 	t.Helper()
 	srv := httptest.NewServer(front)
 	t.Cleanup(srv.Close)
@@ -206,7 +206,7 @@ func TestReturningEmployeeAndSlackOnlyAccount(t *testing.T) {
 
 func testReturningEmployeeAndSlackOnlyAccount(t *testing.T, version string) {
 	inactive := false
-	r := newRigAs(t, version, 100, &emulator.SlackSeed{Users: []emulator.SeedUser{
+	r := newRigAs(t, version, 100, &slackscim.Seed{Users: []slackscim.SeedUser{
 		{UserName: "helpdesk", Email: "helpdesk@example.com", GivenName: "Help", FamilyName: "Desk"},
 		{UserName: "alice.old", Email: "alice.smith@example.com", GivenName: "Alice", FamilyName: "Smith", Active: &inactive},
 	}})
@@ -241,7 +241,7 @@ func testReturningEmployeeAndSlackOnlyAccount(t *testing.T, version string) {
 func TestBadRecordsFailAlone(t *testing.T) { forVersions(t, testBadRecordsFailAlone) }
 
 func testBadRecordsFailAlone(t *testing.T, version string) {
-	r := newRigAs(t, version, 100, &emulator.SlackSeed{Users: []emulator.SeedUser{
+	r := newRigAs(t, version, 100, &slackscim.Seed{Users: []slackscim.SeedUser{
 		{UserName: "owner", Email: "owner@example.com", GivenName: "Org", FamilyName: "Owner"},
 	}})
 	good := person("g1", "Good", "Person")

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/slackprov/slackprov/directory"
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/store"
 )
 
@@ -22,7 +22,7 @@ func TestGroupCreateAdoptsAfterLostAnswer(t *testing.T) {
 }
 
 func testGroupCreateAdoptsAfterLostAnswer(t *testing.T, version string) {
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, DisableRateLimits: true})
+	slack := slackscim.New(slackscim.Options{Token: testToken, DisableRateLimits: true})
 	var once sync.Once
 	// The first POST /Groups reaches Slack and is applied; the answer that
 	// comes back is the one a retry of it would get.
@@ -72,7 +72,7 @@ func TestGroupUpdateThatSendsNothingIsNotApplied(t *testing.T) {
 }
 
 func testGroupUpdateThatSendsNothingIsNotApplied(t *testing.T, version string) {
-	r := newRigAs(t, version, 100, &emulator.SlackSeed{Groups: []emulator.SeedGroup{{DisplayName: "Engineering"}}})
+	r := newRigAs(t, version, 100, &slackscim.Seed{Groups: []slackscim.SeedGroup{{DisplayName: "Engineering"}}})
 	// "general" is a channel name, which Slack refuses as a userName.
 	general := person("c3", "Gen", "Eral")
 	general.UserPrincipalName, general.Mail = "general@example.com", "general@example.com"

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -192,7 +192,7 @@ func runFor(d time.Duration) (context.Context, context.CancelFunc) {
 }
 
 func startCompetition(b *testing.B) (*scim.Client, *responseLog, *otherApp) {
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: emuToken, TimeScale: 1})
+	slack := slackscim.New(slackscim.Options{Token: emuToken, TimeScale: 1})
 	srv := httptest.NewServer(slack)
 	b.Cleanup(srv.Close)
 	log := &responseLog{}

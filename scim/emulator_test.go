@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -16,7 +16,7 @@ const emuToken = "xoxp-emulator-token"
 
 // startEmulator serves a Slack emulator and returns a client for it. share is
 // the client's RateShare; 0 keeps the default.
-func startEmulator(t *testing.T, opts emulator.SlackOptions, share float64) (*emulator.Slack, *scim.Client) {
+func startEmulator(t *testing.T, opts slackscim.Options, share float64) (*slackscim.Org, *scim.Client) {
 	return startEmulatorAs(t, emuDialects[0], opts, share)
 }
 
@@ -41,11 +41,11 @@ func forDialects(t *testing.T, test func(t *testing.T, d emuDialect)) {
 	}
 }
 
-func startEmulatorAs(t *testing.T, d emuDialect, opts emulator.SlackOptions, share float64) (*emulator.Slack, *scim.Client) {
+func startEmulatorAs(t *testing.T, d emuDialect, opts slackscim.Options, share float64) (*slackscim.Org, *scim.Client) {
 	t.Helper()
 	opts.Token = emuToken
 	opts.V2Unsupported = d.v2Unsupported
-	slack := emulator.NewSlack(opts)
+	slack := slackscim.New(opts)
 	srv := httptest.NewServer(slack)
 	t.Cleanup(srv.Close)
 	c, err := scim.New(scim.Options{BaseURL: srv.URL + d.path, Token: emuToken, RateShare: share})
@@ -69,7 +69,7 @@ func newPerson(i int) *scim.User {
 func TestEmulatorUserLifecycle(t *testing.T) { forDialects(t, testUserLifecycle) }
 
 func testUserLifecycle(t *testing.T, d emuDialect) {
-	_, c := startEmulatorAs(t, d, emulator.SlackOptions{DisableRateLimits: true, EmailTakenDetail: true}, 0)
+	_, c := startEmulatorAs(t, d, slackscim.Options{DisableRateLimits: true, EmailTakenDetail: true}, 0)
 	ctx := context.Background()
 
 	created, err := c.CreateUser(ctx, newPerson(1))
@@ -169,7 +169,7 @@ func testUserLifecycle(t *testing.T, d emuDialect) {
 func TestEmulatorUserNameTooLong(t *testing.T) { forDialects(t, testUserNameTooLong) }
 
 func testUserNameTooLong(t *testing.T, d emuDialect) {
-	_, c := startEmulatorAs(t, d, emulator.SlackOptions{DisableRateLimits: true}, 0)
+	_, c := startEmulatorAs(t, d, slackscim.Options{DisableRateLimits: true}, 0)
 	u := newPerson(1)
 	u.UserName = "a-very-long-username-over-21"
 	_, err := c.CreateUser(context.Background(), u)
@@ -181,7 +181,7 @@ func testUserNameTooLong(t *testing.T, d emuDialect) {
 func TestEmulatorWrongToken(t *testing.T) { forDialects(t, testWrongToken) }
 
 func testWrongToken(t *testing.T, d emuDialect) {
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: emuToken, DisableRateLimits: true, V2Unsupported: d.v2Unsupported})
+	slack := slackscim.New(slackscim.Options{Token: emuToken, DisableRateLimits: true, V2Unsupported: d.v2Unsupported})
 	srv := httptest.NewServer(slack)
 	defer srv.Close()
 	c, err := scim.New(scim.Options{BaseURL: srv.URL + d.path, Token: "xoxp-wrong"})
@@ -197,7 +197,7 @@ func testWrongToken(t *testing.T, d emuDialect) {
 func TestEmulatorGroups(t *testing.T) { forDialects(t, testGroups) }
 
 func testGroups(t *testing.T, d emuDialect) {
-	_, c := startEmulatorAs(t, d, emulator.SlackOptions{DisableRateLimits: true}, 0)
+	_, c := startEmulatorAs(t, d, slackscim.Options{DisableRateLimits: true}, 0)
 	ctx := context.Background()
 	var ids []string
 	for i := range 4 {
@@ -257,7 +257,7 @@ func TestEmulatorBurstOfCreates(t *testing.T) {
 		{"unpaced, obeying Retry-After", 1000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			slack, c := startEmulator(t, emulator.SlackOptions{TimeScale: timeScale}, tc.share)
+			slack, c := startEmulator(t, slackscim.Options{TimeScale: timeScale}, tc.share)
 			work := make(chan int)
 			var wg sync.WaitGroup
 			var mu sync.Mutex
@@ -293,7 +293,7 @@ func TestEmulatorBurstOfCreates(t *testing.T) {
 // TestEmulatorListRequestCount pins a full listing at one request per 1000
 // users against the emulator's own paging.
 func TestEmulatorListRequestCount(t *testing.T) {
-	slack, c := startEmulator(t, emulator.SlackOptions{DisableRateLimits: true}, 1000)
+	slack, c := startEmulator(t, slackscim.Options{DisableRateLimits: true}, 1000)
 	ctx := context.Background()
 	const n = 2100
 	work := make(chan int)

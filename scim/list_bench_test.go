@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/slackscim"
 )
 
 // emulatorPages serves an org of users (every attribute slackprov maps set on
@@ -20,9 +20,9 @@ import (
 // and group list pages, as Slack's shapes reach the decoder.
 func emulatorPages(t testing.TB, users int) (userPages, groupPages [][]byte) {
 	t.Helper()
-	seed := &emulator.SlackSeed{}
+	seed := &slackscim.Seed{}
 	for i := range users {
-		su := emulator.SeedUser{UserName: fmt.Sprintf("user%05d", i), Email: fmt.Sprintf("user%05d@example.com", i),
+		su := slackscim.SeedUser{UserName: fmt.Sprintf("user%05d", i), Email: fmt.Sprintf("user%05d@example.com", i),
 			GivenName: "Given", FamilyName: fmt.Sprintf("Fam\u00e9ly \"%d\"", i)}
 		if i%2 == 0 {
 			su.Title, su.Department, su.EmployeeNumber = "Engineer", "R&D <lab>", fmt.Sprint(10000+i)
@@ -38,13 +38,13 @@ func emulatorPages(t testing.TB, users int) (userPages, groupPages [][]byte) {
 		seed.Users = append(seed.Users, su)
 	}
 	for g := range users/100 + 1 {
-		sg := emulator.SeedGroup{DisplayName: fmt.Sprintf("group %d", g)}
+		sg := slackscim.SeedGroup{DisplayName: fmt.Sprintf("group %d", g)}
 		for m := g * 100; m < min(users, g*100+100); m++ {
 			sg.Members = append(sg.Members, fmt.Sprintf("user%05d", m))
 		}
 		seed.Groups = append(seed.Groups, sg)
 	}
-	slack := emulator.NewSlack(emulator.SlackOptions{Token: testToken, DisableRateLimits: true, Seed: seed, Plan: "enterprise"})
+	slack := slackscim.New(slackscim.Options{Token: testToken, DisableRateLimits: true, Seed: seed, Plan: "enterprise"})
 	srv := httptest.NewServer(slack)
 	defer srv.Close()
 	get := func(resource string, start int) []byte {

@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/slackprov/slackprov/directory"
 )
 
 // entraNames maps attribute names from Entra's provisioning schema, which
@@ -74,86 +72,6 @@ func planSelect(attrs []string) selectPlan {
 // because delta only tracks the properties it was started with.
 func (p selectPlan) signature() string {
 	return strings.Join(p.props, ",") + ";manager=" + strconv.FormatBool(p.manager)
-}
-
-// parsedUser is a user object from a list, a get or a delta page.
-type parsedUser struct {
-	user       directory.User
-	removed    bool // delta @removed: deleted (soft or hard)
-	hasManager bool // the object said who the manager is (or that there is none)
-}
-
-func parseUser(raw json.RawMessage, sel selectPlan, fromDelta bool) (parsedUser, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return parsedUser{}, err
-	}
-	var pu parsedUser
-	u := &pu.user
-	u.ID = jsonString(obj["id"])
-	if _, ok := obj["@removed"]; ok {
-		pu.removed = true
-		return pu, nil
-	}
-	u.UserPrincipalName = jsonString(obj["userPrincipalName"])
-	u.Mail = jsonString(obj["mail"])
-	u.GivenName = jsonString(obj["givenName"])
-	u.Surname = jsonString(obj["surname"])
-	u.DisplayName = jsonString(obj["displayName"])
-	u.JobTitle = jsonString(obj["jobTitle"])
-	u.Department = jsonString(obj["department"])
-	u.MobilePhone = jsonString(obj["mobilePhone"])
-	u.EmployeeID = jsonString(obj["employeeId"])
-	// accountEnabled is always selected; a missing value would deactivate by
-	// accident, so only an explicit false disables.
-	u.AccountEnabled = string(obj["accountEnabled"]) != "false"
-	for attr, prop := range sel.extra {
-		v := obj[prop]
-		if prop == "onPremisesExtensionAttributes" {
-			var ext map[string]json.RawMessage
-			if json.Unmarshal(v, &ext) == nil {
-				for k, ev := range ext {
-					if strings.EqualFold(k, attr) {
-						v = ev
-					}
-				}
-			} else {
-				v = nil
-			}
-		}
-		if s := jsonScalar(v); s != "" {
-			if u.Extra == nil {
-				u.Extra = map[string]string{}
-			}
-			u.Extra[attr] = s
-		}
-	}
-	if fromDelta {
-		if md, ok := obj["manager@delta"]; ok {
-			pu.hasManager = true
-			var refs []struct {
-				ID      string          `json:"id"`
-				Removed json.RawMessage `json:"@removed"`
-			}
-			if json.Unmarshal(md, &refs) == nil {
-				for _, r := range refs {
-					if r.Removed == nil {
-						u.Manager = r.ID
-					}
-				}
-			}
-		}
-	} else {
-		// An expanded manager is an object, null, {} or absent when unset.
-		pu.hasManager = true
-		var ref struct {
-			ID string `json:"id"`
-		}
-		if m, ok := obj["manager"]; ok && json.Unmarshal(m, &ref) == nil {
-			u.Manager = ref.ID
-		}
-	}
-	return pu, nil
 }
 
 func jsonString(raw json.RawMessage) string {

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/entraid"
 )
 
 // testCert is a self-signed RSA certificate and its key, made per test so no
@@ -94,11 +94,11 @@ func (c testCert) writePKCS12(t *testing.T, password string, extra ...string) st
 // g1, u3 is not assigned.
 func certEnv(t *testing.T, registered testCert) *env {
 	t.Helper()
-	v, err := emulator.NewEntraCertificateVerifier(registered.cert)
+	v, err := entraid.NewCertificateVerifier(registered.cert)
 	must(t, err)
-	em := emulator.NewEntra(emulator.EntraOptions{ClientID: "client-1", ClientCertificate: v})
+	em := entraid.New(entraid.Options{ClientID: "client-1", ClientCertificate: v})
 	for _, id := range []string{"u1", "u2", "u3"} {
-		em.AddUser(emulator.EntraUser{ID: id, UserPrincipalName: id + "@contoso.com", DisplayName: id, AccountEnabled: true})
+		em.AddUser(entraid.User{ID: id, UserPrincipalName: id + "@contoso.com", DisplayName: id, AccountEnabled: true})
 	}
 	em.AddGroup("g1", "Engineering", "u1", "u2")
 	must(t, em.AssignGroup("g1"))

@@ -188,24 +188,24 @@ func parseGraphError(resp *http.Response, body []byte, path, perm string) *Graph
 	return ge
 }
 
-// page is one page of a Graph collection.
-type page struct {
-	Value     []json.RawMessage `json:"value"`
-	NextLink  string            `json:"@odata.nextLink"`
-	DeltaLink string            `json:"@odata.deltaLink"`
+// page is one page of a Graph collection, its items decoded straight into T.
+type page[T any] struct {
+	Value     []T    `json:"value"`
+	NextLink  string `json:"@odata.nextLink"`
+	DeltaLink string `json:"@odata.deltaLink"`
 }
 
 // each follows @odata.nextLink verbatim to the end, calling fn for every
 // item, and returns the final @odata.deltaLink (empty for plain lists).
-func (c *graphClient) each(ctx context.Context, first, perm string, fn func(json.RawMessage) error) (string, error) {
+func each[T any](ctx context.Context, c *graphClient, first, perm string, fn func(*T) error) (string, error) {
 	next := first
 	for next != "" {
-		var p page
+		var p page[T]
 		if err := c.get(ctx, next, perm, &p); err != nil {
 			return "", err
 		}
-		for _, item := range p.Value {
-			if err := fn(item); err != nil {
+		for i := range p.Value {
+			if err := fn(&p.Value[i]); err != nil {
 				return "", err
 			}
 		}

@@ -24,54 +24,72 @@ type groupChange struct {
 	dels    []string
 }
 
-// groupRound runs a /groups/delta round to its deltaLink. A big group's
-// members arrive over several entries; they are merged by id. Members that
-// are not users (nested groups, devices, contacts) are dropped: Entra does
-// not flow nested groups.
-func (s *Source) groupRound(ctx context.Context, first string) (string, map[string]*groupChange, []string, error) {
-	changes := map[string]*groupChange{}
-	var order []string
-	link, err := s.graph.each(ctx, first, permGroups, func(raw json.RawMessage) error {
-		var g struct {
-			ID          string          `json:"id"`
-			DisplayName *string         `json:"displayName"`
-			Removed     json.RawMessage `json:"@removed"`
-			Members     []struct {
-				Type    string          `json:"@odata.type"`
-				ID      string          `json:"id"`
-				Removed json.RawMessage `json:"@removed"`
-			} `json:"members@delta"`
+// groupDelta is what a /groups/delta round said: each group's change, in
+// first-seen order.
+type groupDelta struct {
+	changes map[string]*groupChange
+	order   []string
+}
+
+// groupEntry is one /groups/delta entry. A big group's members arrive over
+// several entries.
+type groupEntry struct {
+	ID          string          `json:"id"`
+	DisplayName *string         `json:"displayName"`
+	Removed     json.RawMessage `json:"@removed"`
+	Members     []memberRef     `json:"members@delta"`
+}
+
+type memberRef struct {
+	Type    string          `json:"@odata.type"`
+	ID      string          `json:"id"`
+	Removed json.RawMessage `json:"@removed"`
+}
+
+// isUser tells users from the other member kinds (nested groups, devices,
+// contacts). Entra does not flow nested groups, so only users count.
+func (m memberRef) isUser() bool {
+	return m.Type == "" || strings.EqualFold(m.Type, "#microsoft.graph.user")
+}
+
+// fold merges one entry into the round, by group id.
+func (d *groupDelta) fold(e *groupEntry) {
+	if d.changes == nil {
+		d.changes = map[string]*groupChange{}
+	}
+	ch := d.changes[e.ID]
+	if ch == nil {
+		ch = &groupChange{}
+		d.changes[e.ID] = ch
+		d.order = append(d.order, e.ID)
+	}
+	if e.Removed != nil {
+		ch.removed = true
+		return
+	}
+	ch.removed = false
+	if e.DisplayName != nil {
+		ch.name = e.DisplayName
+	}
+	for _, m := range e.Members {
+		switch {
+		case !m.isUser():
+		case m.Removed != nil:
+			ch.dels = append(ch.dels, m.ID)
+		default:
+			ch.adds = append(ch.adds, m.ID)
 		}
-		if err := json.Unmarshal(raw, &g); err != nil {
-			return fmt.Errorf("entra: a /groups/delta entry is not a group: %w", err)
-		}
-		ch := changes[g.ID]
-		if ch == nil {
-			ch = &groupChange{}
-			changes[g.ID] = ch
-			order = append(order, g.ID)
-		}
-		if g.Removed != nil {
-			ch.removed = true
-			return nil
-		}
-		ch.removed = false
-		if g.DisplayName != nil {
-			ch.name = g.DisplayName
-		}
-		for _, m := range g.Members {
-			if m.Type != "" && !strings.EqualFold(m.Type, "#microsoft.graph.user") {
-				continue
-			}
-			if m.Removed != nil {
-				ch.dels = append(ch.dels, m.ID)
-			} else {
-				ch.adds = append(ch.adds, m.ID)
-			}
-		}
+	}
+}
+
+// groupRound runs a /groups/delta round to its deltaLink.
+func (s *Source) groupRound(ctx context.Context, first string) (string, groupDelta, error) {
+	var d groupDelta
+	link, err := each(ctx, s.graph, first, permGroups, func(e *groupEntry) error {
+		d.fold(e)
 		return nil
 	})
-	return link, changes, order, err
+	return link, d, err
 }
 
 func (s *Source) groupsDeltaStart() string {
@@ -92,14 +110,10 @@ func (s *Source) usersDeltaStart() string {
 func (s *Source) readAssignments(ctx context.Context) (users, groups []string, err error) {
 	u := s.graph.url("servicePrincipals(appId='"+s.opts.AppID+"')/appRoleAssignedTo",
 		url.Values{"$select": {"principalId,principalType"}, "$top": {"999"}})
-	_, err = s.graph.each(ctx, u, permApps, func(raw json.RawMessage) error {
-		var a struct {
-			PrincipalID   string `json:"principalId"`
-			PrincipalType string `json:"principalType"`
-		}
-		if err := json.Unmarshal(raw, &a); err != nil {
-			return fmt.Errorf("entra: an appRoleAssignedTo entry is not an assignment: %w", err)
-		}
+	_, err = each(ctx, s.graph, u, permApps, func(a *struct {
+		PrincipalID   string `json:"principalId"`
+		PrincipalType string `json:"principalType"`
+	}) error {
 		switch a.PrincipalType {
 		case "User":
 			users = append(users, a.PrincipalID)
@@ -125,34 +139,14 @@ func (s *Source) fetchGroup(ctx context.Context, id string) (*groupState, error)
 		return nil, err
 	}
 	st := &groupState{Name: g.DisplayName, Members: []string{}}
-	_, err := s.graph.each(ctx, s.graph.url("groups/"+esc+"/members", url.Values{"$select": {"id"}, "$top": {"999"}}), permGroups,
-		func(raw json.RawMessage) error {
-			var m struct {
-				Type string `json:"@odata.type"`
-				ID   string `json:"id"`
-			}
-			if err := json.Unmarshal(raw, &m); err != nil {
-				return fmt.Errorf("entra: a member of group %s is not a directory object: %w", id, err)
-			}
-			if m.Type == "" || strings.EqualFold(m.Type, "#microsoft.graph.user") {
+	_, err := each(ctx, s.graph, s.graph.url("groups/"+esc+"/members", url.Values{"$select": {"id"}, "$top": {"999"}}), permGroups,
+		func(m *memberRef) error {
+			if m.isUser() {
 				st.Members = append(st.Members, m.ID)
 			}
 			return nil
 		})
 	return st, err
-}
-
-// fetchUser reads one user in full, manager included.
-func (s *Source) fetchUser(ctx context.Context, id string) (parsedUser, error) {
-	q := url.Values{"$select": {strings.Join(s.sel.props, ",")}}
-	if s.sel.manager {
-		q.Set("$expand", "manager($select=id)")
-	}
-	var raw json.RawMessage
-	if err := s.graph.get(ctx, s.graph.url("users/"+url.PathEscape(id), q), permUsers, &raw); err != nil {
-		return parsedUser{}, err
-	}
-	return parseUser(raw, s.sel, false)
 }
 
 func dedupe(ids []string) []string {

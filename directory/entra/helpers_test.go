@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/slackprov/slackprov/directory"
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/entraid"
 )
 
 // memWatermarks is an in-memory Watermarks.
@@ -38,7 +38,7 @@ func (w *memWatermarks) Put(_ context.Context, key, value string) error {
 // env is an emulated tenant served over TLS, as azidentity requires.
 type env struct {
 	t      *testing.T
-	em     *emulator.Entra
+	em     *entraid.Tenant
 	srv    *httptest.Server
 	wm     *memWatermarks
 	sleeps []time.Duration
@@ -46,7 +46,7 @@ type env struct {
 
 const testSecret = "s3cret-value"
 
-func newEnv(t *testing.T, em *emulator.Entra) *env {
+func newEnv(t *testing.T, em *entraid.Tenant) *env {
 	t.Helper()
 	srv := httptest.NewTLSServer(em)
 	t.Cleanup(srv.Close)
@@ -121,10 +121,10 @@ func must(t *testing.T, err error) {
 //	u5      member of g2 only (not assigned: nested groups do not flow)
 //	u3      assigned directly; u6 assigned directly and disabled
 //	u4      not assigned
-func fixture() *emulator.Entra {
-	em := emulator.NewEntra(emulator.EntraOptions{ClientID: "client-1", ClientSecret: testSecret, RetryAfter: 10 * time.Millisecond})
+func fixture() *entraid.Tenant {
+	em := entraid.New(entraid.Options{ClientID: "client-1", ClientSecret: testSecret, RetryAfter: 10 * time.Millisecond})
 	add := func(id, name, title, manager string, enabled bool) {
-		em.AddUser(emulator.EntraUser{ID: id, UserPrincipalName: id + "@contoso.com", Mail: id + "@contoso.com",
+		em.AddUser(entraid.User{ID: id, UserPrincipalName: id + "@contoso.com", Mail: id + "@contoso.com",
 			DisplayName: name, GivenName: name, Surname: "Test", JobTitle: title, Manager: manager, AccountEnabled: enabled,
 			Extra: map[string]string{"city": "Oslo"}})
 	}

@@ -2,7 +2,6 @@ package entra
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -62,17 +61,17 @@ func (s *Source) readSnapshot(ctx context.Context) (*directory.Snapshot, error) 
 // in the next incremental read instead of being lost; the groups come from a
 // complete /groups/delta round, which yields both members and a link.
 func (s *Source) readFull(ctx context.Context) (*directory.Snapshot, error) {
-	usersLink, err := s.graph.each(ctx, s.usersDeltaStart(), permUsers, func(json.RawMessage) error { return nil })
+	usersLink, err := each(ctx, s.graph, s.usersDeltaStart(), permUsers, func(*struct{}) error { return nil })
 	if err != nil {
 		return nil, fmt.Errorf("entra: start the users delta: %w", err)
 	}
-	groupsLink, changes, order, err := s.groupRound(ctx, s.groupsDeltaStart())
+	groupsLink, round, err := s.groupRound(ctx, s.groupsDeltaStart())
 	if err != nil {
 		return nil, fmt.Errorf("entra: read groups: %w", err)
 	}
 	all := map[string]*groupState{}
-	for _, id := range order {
-		if ch := changes[id]; !ch.removed {
+	for _, id := range round.order {
+		if ch := round.changes[id]; !ch.removed {
 			name := ""
 			if ch.name != nil {
 				name = *ch.name
@@ -83,7 +82,7 @@ func (s *Source) readFull(ctx context.Context) (*directory.Snapshot, error) {
 
 	var direct []string
 	groups := all
-	groupOrder := order
+	groupOrder := round.order
 	if s.opts.Scope == scopeAssigned {
 		var assignedGroups []string
 		if direct, assignedGroups, err = s.readAssignments(ctx); err != nil {
@@ -113,15 +112,14 @@ func (s *Source) readFull(ctx context.Context) (*directory.Snapshot, error) {
 	if s.sel.manager {
 		q.Set("$expand", "manager($select=id)")
 	}
-	_, err = s.graph.each(ctx, s.graph.url("users", q), permUsers, func(raw json.RawMessage) error {
-		pu, err := parseUser(raw, s.sel, false)
-		if err != nil {
-			snap.Problems = append(snap.Problems, directory.RecordError{File: "Microsoft Graph /users", Kind: "user", Err: err})
+	_, err = s.eachUser(ctx, s.graph.url("users", q), func(g *graphUser) error {
+		if g.err != nil {
+			snap.Problems = append(snap.Problems, directory.RecordError{File: "Microsoft Graph /users", Kind: "user", Err: g.err})
 			return nil
 		}
-		if s.opts.Scope == scopeAll || scope[pu.user.ID] {
-			snap.Users = append(snap.Users, pu.user)
-			listed[pu.user.ID] = true
+		if u, _ := g.directoryUser(s.sel, false); s.opts.Scope == scopeAll || scope[u.ID] {
+			snap.Users = append(snap.Users, u)
+			listed[u.ID] = true
 		}
 		return nil
 	})

@@ -8,7 +8,8 @@ import (
 	"testing"
 
 	"github.com/slackprov/slackprov/directory"
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/entraid"
+	"github.com/slackprov/slackprov/emulator/sampledir"
 )
 
 func TestFullReadAssignedScope(t *testing.T) {
@@ -63,60 +64,60 @@ func TestIncrementalChanges(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		change func(em *emulator.Entra) error
+		change func(em *entraid.Tenant) error
 		want   want
 		check  func(t *testing.T, snap *directory.Snapshot)
 	}{
-		{name: "no change", change: func(*emulator.Entra) error { return nil }},
-		{name: "title change", change: func(em *emulator.Entra) error {
-			return em.UpdateUser("u1", func(u *emulator.EntraUser) { u.JobTitle = "Staff Engineer" })
+		{name: "no change", change: func(*entraid.Tenant) error { return nil }},
+		{name: "title change", change: func(em *entraid.Tenant) error {
+			return em.UpdateUser("u1", func(u *entraid.User) { u.JobTitle = "Staff Engineer" })
 		}, want: want{users: []string{"u1"}}, check: func(t *testing.T, snap *directory.Snapshot) {
 			if u := findUser(snap.Users, "u1"); u.JobTitle != "Staff Engineer" || u.Mail != "u1@contoso.com" {
 				t.Errorf("u1 = %+v, want the new title and every other attribute", u)
 			}
 		}},
-		{name: "manager change", change: func(em *emulator.Entra) error {
-			return em.UpdateUser("u3", func(u *emulator.EntraUser) { u.Manager = "u2" })
+		{name: "manager change", change: func(em *entraid.Tenant) error {
+			return em.UpdateUser("u3", func(u *entraid.User) { u.Manager = "u2" })
 		}, want: want{users: []string{"u3"}}, check: func(t *testing.T, snap *directory.Snapshot) {
 			if u := findUser(snap.Users, "u3"); u.Manager != "u2" {
 				t.Errorf("u3 manager = %q, want u2", u.Manager)
 			}
 		}},
-		{name: "disable", change: func(em *emulator.Entra) error { return em.DisableUser("u2") },
+		{name: "disable", change: func(em *entraid.Tenant) error { return em.DisableUser("u2") },
 			want: want{users: []string{"u2"}}, check: func(t *testing.T, snap *directory.Snapshot) {
 				if u := findUser(snap.Users, "u2"); u.AccountEnabled || u.Manager != "u1" {
 					t.Errorf("u2 = %+v, want disabled with its manager kept", u)
 				}
 			}},
-		{name: "unassign user", change: func(em *emulator.Entra) error { return em.Unassign("u3") },
+		{name: "unassign user", change: func(em *entraid.Tenant) error { return em.Unassign("u3") },
 			want: want{removedUsers: []string{"u3"}}},
-		{name: "new assignment", change: func(em *emulator.Entra) error { return em.AssignUser("u4") },
+		{name: "new assignment", change: func(em *entraid.Tenant) error { return em.AssignUser("u4") },
 			want: want{users: []string{"u4"}}},
-		{name: "member added to assigned group", change: func(em *emulator.Entra) error { return em.AddMember("g1", "u4") },
+		{name: "member added to assigned group", change: func(em *entraid.Tenant) error { return em.AddMember("g1", "u4") },
 			want: want{users: []string{"u4"}, groups: []directory.Group{{ID: "g1", DisplayName: "Engineering", Members: []string{"u1", "u2", "u4"}}}}},
-		{name: "member removed from assigned group", change: func(em *emulator.Entra) error { return em.RemoveMember("g1", "u2") },
+		{name: "member removed from assigned group", change: func(em *entraid.Tenant) error { return em.RemoveMember("g1", "u2") },
 			want: want{removedUsers: []string{"u2"}, groups: []directory.Group{{ID: "g1", DisplayName: "Engineering", Members: []string{"u1"}}}}},
-		{name: "directly assigned user leaves group stays", change: func(em *emulator.Entra) error {
+		{name: "directly assigned user leaves group stays", change: func(em *entraid.Tenant) error {
 			if err := em.AssignUser("u2"); err != nil {
 				return err
 			}
 			return em.RemoveMember("g1", "u2")
 		}, want: want{groups: []directory.Group{{ID: "g1", DisplayName: "Engineering", Members: []string{"u1"}}}}},
-		{name: "user deleted", change: func(em *emulator.Entra) error { return em.DeleteUser("u1") },
+		{name: "user deleted", change: func(em *entraid.Tenant) error { return em.DeleteUser("u1") },
 			want: want{removedUsers: []string{"u1"}, groups: []directory.Group{{ID: "g1", DisplayName: "Engineering", Members: []string{"u2"}}}}},
-		{name: "user purged", change: func(em *emulator.Entra) error { return em.PurgeUser("u3") },
+		{name: "user purged", change: func(em *entraid.Tenant) error { return em.PurgeUser("u3") },
 			want: want{removedUsers: []string{"u3"}}},
-		{name: "nested group member does not flow", change: func(em *emulator.Entra) error { return em.AddMember("g2", "u4") }},
-		{name: "unassigned user changes", change: func(em *emulator.Entra) error {
-			return em.UpdateUser("u4", func(u *emulator.EntraUser) { u.JobTitle = "Boss" })
+		{name: "nested group member does not flow", change: func(em *entraid.Tenant) error { return em.AddMember("g2", "u4") }},
+		{name: "unassigned user changes", change: func(em *entraid.Tenant) error {
+			return em.UpdateUser("u4", func(u *entraid.User) { u.JobTitle = "Boss" })
 		}},
-		{name: "group renamed", change: func(em *emulator.Entra) error { return em.RenameGroup("g1", "Eng") },
+		{name: "group renamed", change: func(em *entraid.Tenant) error { return em.RenameGroup("g1", "Eng") },
 			want: want{groups: []directory.Group{{ID: "g1", DisplayName: "Eng", Members: []string{"u1", "u2"}}}}},
-		{name: "group assigned", change: func(em *emulator.Entra) error { return em.AssignGroup("g2") },
+		{name: "group assigned", change: func(em *entraid.Tenant) error { return em.AssignGroup("g2") },
 			want: want{users: []string{"u5"}, groups: []directory.Group{{ID: "g2", DisplayName: "Nested group", Members: []string{"u5"}}}}},
-		{name: "group unassigned", change: func(em *emulator.Entra) error { return em.Unassign("g1") },
+		{name: "group unassigned", change: func(em *entraid.Tenant) error { return em.Unassign("g1") },
 			want: want{removedUsers: []string{"u1", "u2"}, removedGroups: []string{"g1"}}},
-		{name: "group deleted", change: func(em *emulator.Entra) error { return em.DeleteGroup("g1") },
+		{name: "group deleted", change: func(em *entraid.Tenant) error { return em.DeleteGroup("g1") },
 			want: want{removedUsers: []string{"u1", "u2"}, removedGroups: []string{"g1"}}},
 	}
 	for _, tc := range cases {
@@ -168,7 +169,7 @@ func TestCommitGatesTheWatermark(t *testing.T) {
 		t.Fatal("a read after an uncommitted one was incremental; the dry run moved the watermark")
 	}
 	e.read(s, true)
-	must(t, e.em.UpdateUser("u1", func(u *emulator.EntraUser) { u.JobTitle = "CTO" }))
+	must(t, e.em.UpdateUser("u1", func(u *entraid.User) { u.JobTitle = "CTO" }))
 	first := e.read(s, false) // applied but not committed (e.g. refused plan)
 	second := e.read(s, true)
 	if !reflect.DeepEqual(userIDs(first.Users), []string{"u1"}) || !reflect.DeepEqual(userIDs(second.Users), []string{"u1"}) {
@@ -205,8 +206,8 @@ func TestExpiredDeltaLinkFallsBackToFullRead(t *testing.T) {
 }
 
 func TestExpired400AlsoFallsBack(t *testing.T) {
-	em := emulator.NewEntra(emulator.EntraOptions{ExpiredStatus: 400})
-	em.AddUser(emulator.EntraUser{ID: "a", AccountEnabled: true})
+	em := entraid.New(entraid.Options{ExpiredStatus: 400})
+	em.AddUser(entraid.User{ID: "a", AccountEnabled: true})
 	must(t, em.AssignUser("a"))
 	e := newEnv(t, em)
 	s := e.source(nil)
@@ -218,10 +219,10 @@ func TestExpired400AlsoFallsBack(t *testing.T) {
 }
 
 func TestThrottlingSlowsButLosesNothing(t *testing.T) {
-	plain := newEnv(t, emulator.NewEntraSample(emulator.EntraOptions{DeltaPageSize: 50, MembersPerDeltaEntry: 20}, emulator.SampleOptions{Users: 400, Groups: 8, Seed: 3}))
+	plain := newEnv(t, entraid.NewSample(entraid.Options{DeltaPageSize: 50, MembersPerDeltaEntry: 20}, sampledir.JSON(sampledir.Options{Users: 400, Groups: 8, Seed: 3})))
 	want := plain.read(plain.source(nil), false)
 
-	em := emulator.NewEntraSample(emulator.EntraOptions{DeltaPageSize: 50, MembersPerDeltaEntry: 20}, emulator.SampleOptions{Users: 400, Groups: 8, Seed: 3})
+	em := entraid.NewSample(entraid.Options{DeltaPageSize: 50, MembersPerDeltaEntry: 20}, sampledir.JSON(sampledir.Options{Users: 400, Groups: 8, Seed: 3}))
 	em.SetThrottle(3, 20_000_000) // every 3rd request, Retry-After 0.020
 	e := newEnv(t, em)
 	got := e.read(e.source(nil), false)

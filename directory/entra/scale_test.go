@@ -4,14 +4,15 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/entraid"
+	"github.com/slackprov/slackprov/emulator/sampledir"
 )
 
 // TestRequestCounts5000Users measures Graph calls for the three
 // runs on the 5,000-user, 50-group sample tenant (groups assigned, users in
 // no group assigned directly).
 func TestRequestCounts5000Users(t *testing.T) {
-	em := emulator.NewEntraSample(emulator.EntraOptions{}, emulator.SampleOptions{Users: 5000, Groups: 50, Seed: 1})
+	em := entraid.NewSample(entraid.Options{}, sampledir.JSON(sampledir.Options{Users: 5000, Groups: 50, Seed: 1}))
 	e := newEnv(t, em)
 	s := e.source(func(o *Options) {
 		o.Select = []string{"userPrincipalName", "mail", "givenName", "surname", "displayName", "jobTitle",
@@ -45,7 +46,7 @@ func TestRequestCounts5000Users(t *testing.T) {
 	var changes []func() error
 	for i := range 6 {
 		changes = append(changes, func() error {
-			return em.UpdateUser(ids(i), func(u *emulator.EntraUser) { u.JobTitle = fmt.Sprintf("Title %d", i) })
+			return em.UpdateUser(ids(i), func(u *entraid.User) { u.JobTitle = fmt.Sprintf("Title %d", i) })
 		})
 	}
 	for i := 6; i < 10; i++ {
@@ -54,7 +55,7 @@ func TestRequestCounts5000Users(t *testing.T) {
 	for i := 10; i < 13; i++ {
 		changes = append(changes, func() error { return em.DeleteUser(ids(i)) })
 	}
-	newcomer := em.AddUser(emulator.EntraUser{UserPrincipalName: "new@example.com", DisplayName: "New Person", AccountEnabled: true})
+	newcomer := em.AddUser(entraid.User{UserPrincipalName: "new@example.com", DisplayName: "New Person", AccountEnabled: true})
 	changes = append(changes,
 		func() error { return em.AssignUser(newcomer) },
 		func() error { return em.AddMember(groups[0], ids(13)) },
@@ -63,7 +64,7 @@ func TestRequestCounts5000Users(t *testing.T) {
 		func() error { return em.RenameGroup(groups[3], "Renamed") },
 		func() error { return em.Unassign(groups[4]) },
 		func() error {
-			return em.UpdateUser(ids(15), func(u *emulator.EntraUser) { u.Manager = ids(16) })
+			return em.UpdateUser(ids(15), func(u *entraid.User) { u.Manager = ids(16) })
 		},
 	)
 	if len(changes) != 20 {

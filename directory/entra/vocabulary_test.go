@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/emulator/entraid"
 )
 
 const costCenterExt = "extension_0a1b2c3d4e5f60718293a4b5c6d7e8f9_costCenter"
@@ -13,9 +13,9 @@ const costCenterExt = "extension_0a1b2c3d4e5f60718293a4b5c6d7e8f9_costCenter"
 func TestVocabularyListsTheTenantsExtensions(t *testing.T) {
 	em := fixture()
 	em.SetPermissions("User.Read.All", "GroupMember.Read.All", "Application.Read.All", "Directory.Read.All")
-	em.AddExtensionProperty(emulator.EntraExtension{Name: costCenterExt, AppDisplayName: "HR sync", TargetObjects: []string{"User"}})
-	em.AddExtensionProperty(emulator.EntraExtension{Name: "extension_0a1b_groupTag", TargetObjects: []string{"Group"}})
-	em.AddExtensionProperty(emulator.EntraExtension{Name: "extension_0a1b_skills", TargetObjects: []string{"User"}, IsMultiValued: true})
+	em.AddExtensionProperty(entraid.Extension{Name: costCenterExt, AppDisplayName: "HR sync", TargetObjects: []string{"User"}})
+	em.AddExtensionProperty(entraid.Extension{Name: "extension_0a1b_groupTag", TargetObjects: []string{"Group"}})
+	em.AddExtensionProperty(entraid.Extension{Name: "extension_0a1b_skills", TargetObjects: []string{"User"}, IsMultiValued: true})
 	e := newEnv(t, em)
 	s := e.source(nil)
 	v, err := s.Vocabulary(context.Background())
@@ -37,7 +37,7 @@ func TestVocabularyListsTheTenantsExtensions(t *testing.T) {
 	}
 
 	// Cached: a new extension shows only after a refresh (test-connection).
-	em.AddExtensionProperty(emulator.EntraExtension{Name: "extension_0a1b_badge", TargetObjects: []string{"User"}})
+	em.AddExtensionProperty(entraid.Extension{Name: "extension_0a1b_badge", TargetObjects: []string{"User"}})
 	before := em.Stats().Requests["POST /directoryObjects/getAvailableExtensionProperties"]
 	v, _ = s.Vocabulary(context.Background())
 	if slices.Contains(v.Users, "extension_0a1b_badge") || em.Stats().Requests["POST /directoryObjects/getAvailableExtensionProperties"] != before {
@@ -56,7 +56,7 @@ func TestVocabularyListsTheTenantsExtensions(t *testing.T) {
 
 func TestVocabularyWithoutDirectoryReadAcceptsExtensions(t *testing.T) {
 	em := fixture()
-	em.AddExtensionProperty(emulator.EntraExtension{Name: costCenterExt, TargetObjects: []string{"User"}})
+	em.AddExtensionProperty(entraid.Extension{Name: costCenterExt, TargetObjects: []string{"User"}})
 	e := newEnv(t, em)
 	v, err := e.source(nil).Vocabulary(context.Background())
 	if err != nil {
