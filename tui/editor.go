@@ -139,7 +139,7 @@ func NewEditor(opts EditorOptions) (*Editor, error) {
 // Dirty reports whether there are changes that are not on disk.
 func (e *Editor) Dirty() bool {
 	return !e.exists || !e.lists[0].sameAs(e.saved[0]) || !e.lists[1].sameAs(e.saved[1]) || e.switches != e.savedSwitches ||
-		!sameFilters(e.scope[0].filters(), e.savedScope[0].filters()) || !sameFilters(e.scope[1].filters(), e.savedScope[1].filters())
+		!mapping.SameFilters(e.scope[0].filters(), e.savedScope[0].filters()) || !mapping.SameFilters(e.scope[1].filters(), e.savedScope[1].filters())
 }
 
 func (e *Editor) loadScope(m *mapping.Mapping) {
@@ -567,10 +567,7 @@ func (e *Editor) updateConfirm(msg tea.KeyMsg) tea.Cmd {
 
 // save writes the mapping if, and only if, it loads and compiles.
 func (e *Editor) save() bool {
-	data, kept, err := render(e.orig, e.lists[0], e.lists[1], e.scope)
-	if err == nil {
-		data, err = withSwitches(data, e.switches[0], e.switches[1])
-	}
+	data, kept, err := e.edit().Render(e.orig)
 	if err == nil {
 		err = validateContent(e.opts.Path, data)
 	}
@@ -582,7 +579,7 @@ func (e *Editor) save() bool {
 		e.setError("Not saved: the mapping has %d problem(s); fix them (listed in the preview pane) and save again", len(e.saveErrs))
 		return false
 	}
-	if err := writeAtomic(e.opts.Path, data); err != nil {
+	if err := mapping.WriteFile(e.opts.Path, data); err != nil {
 		e.setError("Not saved: %v", err)
 		return false
 	}

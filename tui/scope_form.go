@@ -63,7 +63,7 @@ type clauseForm struct {
 func newClauseForm(kind, filter, clause int, c scopeClause, attributes []string, known *mapping.Known) *clauseForm {
 	f := &clauseForm{
 		kind: kind, filter: filter, clause: clause, orig: c.orig,
-		op:        canonicalOperator(c.clause.Operator),
+		op:        c.clause.Operator.Canonical(),
 		attribute: newInput(c.clause.Attribute), value: newInput(c.clause.Value),
 		attributes: attributes, known: known,
 	}
