@@ -111,8 +111,8 @@ func (op Operator) Canonical() Operator {
 	return op
 }
 
-// same reports whether m says exactly what the edit says.
-func (e Edit) same(m *Mapping) bool {
+// Same reports whether m says exactly what the edit says.
+func (e Edit) Same(m *Mapping) bool {
 	want := e.Mapping()
 	return slices.EqualFunc(m.Users, want.Users, SameAttribute) && slices.EqualFunc(m.Groups, want.Groups, SameAttribute) &&
 		SameFilters(m.UserScope, want.UserScope) && SameFilters(m.GroupScope, want.GroupScope) &&
@@ -137,7 +137,7 @@ func (e Edit) Render(orig []byte) (data []byte, kept bool, err error) {
 		return plain, false, nil
 	}
 	back, err := Parse("edited", edited)
-	if err != nil || !e.same(back) {
+	if err != nil || !e.Same(back) {
 		return plain, false, nil
 	}
 	return edited, true, nil

@@ -91,7 +91,7 @@ func TestEditRender(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\n%s", err, text)
 			}
-			if !e.same(back) {
+			if !e.Same(back) {
 				t.Errorf("file does not read back as the edit:\n%s", text)
 			}
 		})

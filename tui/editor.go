@@ -66,7 +66,9 @@ type Editor struct {
 	st     styles
 	keys   editorKeys
 	exists bool
-	orig   []byte
+	// orig is the file content the rows' positions refer to; written is
+	// the content last saved, if any.
+	orig, written []byte
 
 	lists, saved [2]list
 	// switches are Entra's switches of the user and group mappings.
@@ -95,15 +97,37 @@ type Editor struct {
 	width, height int
 	quit          bool
 
+	derived derived
+
 	impactCache   impactCache
 	impactRunning string // the edit a background measurement is for
 	impactScroll  int
 }
 
-// NewEditor loads the mapping file for editing. A file that exists but
-// does not load is an error: the editor only ever holds valid mappings
-// it can show, and the message says where the file is wrong.
-func NewEditor(opts EditorOptions) (*Editor, error) {
+// MappingFile is a mapping file as read before the editor starts: its
+// content, or that it does not exist yet.
+type MappingFile struct {
+	Content []byte
+	Exists  bool
+}
+
+// ReadMappingFile reads the file the editor is to open; one that does not
+// exist is not an error (the editor starts from the defaults).
+func ReadMappingFile(path string) (MappingFile, error) {
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		return MappingFile{Content: data, Exists: true}, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return MappingFile{}, nil
+	}
+	return MappingFile{}, fmt.Errorf("reading mapping file: %w", err)
+}
+
+// NewEditor opens the editor on the file as read. A file that exists but
+// does not load is an error: the editor only ever holds valid mappings it
+// can show, and the message says where the file is wrong.
+func NewEditor(opts EditorOptions, file MappingFile) (*Editor, error) {
 	e := &Editor{opts: opts, keys: newEditorKeys(), width: 80, height: 24}
 	r := opts.Renderer
 	if r == nil {
@@ -111,18 +135,15 @@ func NewEditor(opts EditorOptions) (*Editor, error) {
 	}
 	e.st = newStyles(r)
 	m := mapping.Default()
-	data, err := os.ReadFile(opts.Path)
-	switch {
-	case err == nil:
-		if m, err = mapping.Parse(opts.Path, data); err != nil {
+	if file.Exists {
+		var err error
+		if m, err = mapping.Parse(opts.Path, file.Content); err != nil {
 			return nil, fmt.Errorf("%w\nfix the file first (`slackprov mappings validate` lists every problem), then run the editor again", err)
 		}
-		e.exists, e.orig = true, data
+		e.exists, e.orig = true, file.Content
 		e.status = "Loaded " + opts.Path
-	case errors.Is(err, fs.ErrNotExist):
+	} else {
 		e.status = opts.Path + " does not exist yet: these are the built-in Slack defaults; ctrl+s creates it"
-	default:
-		return nil, fmt.Errorf("reading mapping file: %w", err)
 	}
 	e.lists = [2]list{newList(m.Users), newList(m.Groups)}
 	e.saved = [2]list{e.lists[0].clone(), e.lists[1].clone()}
@@ -133,6 +154,7 @@ func NewEditor(opts EditorOptions) (*Editor, error) {
 	e.filter.Placeholder = "type to filter by target, source or expression"
 	e.search = newInput("")
 	e.search.Placeholder = "name or email"
+	e.derive()
 	return e, nil
 }
 
@@ -195,6 +217,7 @@ func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if measure := e.impactCmd(); measure != nil {
 		cmd = tea.Batch(cmd, measure)
 	}
+	e.derive()
 	return model, cmd
 }
 
@@ -203,6 +226,8 @@ func (e *Editor) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		e.width, e.height = msg.Width, msg.Height
 		return e, nil
+	case savedMsg:
+		return e, e.finishSave(msg)
 	case tea.KeyMsg:
 		// Keys typed faster than they are read arrive as one message
 		// ("jjj"); outside text inputs each is a command of its own.
@@ -219,8 +244,7 @@ func (e *Editor) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return e, nil
 			}
 			e.mode = modeTable
-			e.save()
-			return e, nil
+			return e, e.save(false)
 		}
 		switch e.mode {
 		case modeForm:
@@ -550,11 +574,8 @@ func (e *Editor) updateSearch(msg tea.KeyMsg) tea.Cmd {
 func (e *Editor) updateConfirm(msg tea.KeyMsg) tea.Cmd {
 	switch msg.String() {
 	case "y", "s":
-		if e.save() {
-			e.quit = true
-			return tea.Quit
-		}
 		e.mode = modeTable
+		return e.save(true)
 	case "n", "d":
 		e.quit = true
 		return tea.Quit
@@ -563,39 +584,6 @@ func (e *Editor) updateConfirm(msg tea.KeyMsg) tea.Cmd {
 		e.setStatus("Still editing")
 	}
 	return nil
-}
-
-// save writes the mapping if, and only if, it loads and compiles.
-func (e *Editor) save() bool {
-	data, kept, err := e.edit().Render(e.orig)
-	if err == nil {
-		err = validateContent(e.opts.Path, data)
-	}
-	if err != nil {
-		e.saveErrs = nil
-		for _, x := range flatten(err) {
-			e.saveErrs = append(e.saveErrs, x.Error())
-		}
-		e.setError("Not saved: the mapping has %d problem(s); fix them (listed in the preview pane) and save again", len(e.saveErrs))
-		return false
-	}
-	if err := mapping.WriteFile(e.opts.Path, data); err != nil {
-		e.setError("Not saved: %v", err)
-		return false
-	}
-	m, _ := mapping.Parse(e.opts.Path, data)
-	e.exists, e.orig, e.saveErrs = true, data, nil
-	// Reload so every row points at its entry in the new file.
-	e.lists = [2]list{newList(m.Users), newList(m.Groups)}
-	e.saved = [2]list{e.lists[0].clone(), e.lists[1].clone()}
-	e.loadScope(m)
-	e.undo = nil
-	if kept {
-		e.setStatus("Saved %s", e.opts.Path)
-	} else {
-		e.setStatus("Saved %s (its layout was unusual, so it was rewritten in the standard form; comments were dropped)", e.opts.Path)
-	}
-	return true
 }
 
 // renumberKeeping makes precedences distinct and contiguous; the row just

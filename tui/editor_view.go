@@ -23,7 +23,7 @@ func (e *Editor) View() string {
 	st := e.st
 	var out []string
 	title := st.title.Render("slackprov mappings") + st.dim.Render(" · ") + e.opts.Path
-	if e.Dirty() {
+	if e.derived.dirty {
 		title += st.warn.Render(" [modified]")
 	}
 	out = append(out, truncate(title, w), e.tabsLine(w))
@@ -154,11 +154,8 @@ func (e *Editor) tableLines(w, h int) []string {
 	l := e.lists[e.tab]
 	vis := e.visible()
 	users := e.tab == tabUsers
-	var pv preview
+	pv := e.derived.table
 	sample := e.currentSample()
-	if users {
-		pv = computePreview(l.attrs(), sample, e.opts.Payload, e.opts.Known)
-	}
 	flex := w - 26
 	tw := flex * 36 / 100
 	sw := flex - tw
@@ -302,14 +299,8 @@ func (e *Editor) previewLines(w, h int) []string {
 	if e.tab == tabScoping && e.mode != modeSearch {
 		return append(head, e.scopePreviewLines(w, rest)...)
 	}
-	attrs := e.lists[tabUsers].attrs()
-	if e.mode == modeForm {
-		next, _ := e.formList()
-		attrs = next.attrs()
-	}
 	sample := e.currentSample()
-	pv := computePreview(attrs, sample, e.opts.Payload, e.opts.Known)
-	return append(head, pv.lines(st, sample, e.samplesNote(), w, rest)...)
+	return append(head, e.derived.pane.lines(st, sample, e.samplesNote(), w, rest)...)
 }
 
 func (e *Editor) statusLine(w int) string {

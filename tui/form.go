@@ -38,6 +38,9 @@ type form struct {
 
 	targets, sources []string
 	known            *mapping.Known
+	// exprProblem is what is wrong with the expression exprChecked.
+	exprChecked string
+	exprProblem *problem
 	pick             int
 	problems         []problem
 }
@@ -295,7 +298,7 @@ func (f *form) view(st styles, width int) string {
 		line(fieldValue, "Value", f.constant.View())
 	case mapping.TypeExpression:
 		line(fieldValue, "Expression", f.expression.View())
-		if p := expressionProblem(f.expression.Value(), f.known); p != nil && strings.TrimSpace(f.expression.Value()) != "" {
+		if p := f.exprProblem; p != nil && strings.TrimSpace(f.expression.Value()) != "" {
 			b.WriteString(caretLines(st, f.expression.Value(), p, labelW+2, width))
 		}
 	}

@@ -199,7 +199,7 @@ type impactCache struct {
 // impactLine sums the impact up in one line for the preview pane.
 func (e *Editor) impactLine(w int) []string {
 	st := e.st
-	im := e.impactNow()
+	im := e.derived.impact
 	if im == nil {
 		if len(e.opts.Samples) > 0 {
 			return []string{st.dim.Render(fmt.Sprintf("All %d users: measuring the effect of the edits…", len(e.opts.Samples)))}
@@ -236,7 +236,7 @@ func lineStyle(st styles, im *impact) lipgloss.Style {
 // impactLines is the browsable list of affected users (mode impact).
 func (e *Editor) impactLines(w, h int) []string {
 	st := e.st
-	im := e.impactNow()
+	im := e.derived.impact
 	lines := []string{st.header.Render("Users this edit affects") + st.dim.Render("  ↑/↓ scroll · esc back")}
 	if im == nil || len(im.why) == 0 {
 		return append(lines, st.dim.Render("No directory user is affected."))

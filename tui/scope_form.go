@@ -54,6 +54,8 @@ type clauseForm struct {
 	attribute, value textinput.Model
 	attributes       []string
 	known            *mapping.Known
+	// verdict is the clause being edited against the sample user.
+	verdict clauseVerdict
 	pick             int
 	// refused shows every problem, the "no attribute yet" one included,
 	// once enter was pressed on a clause that would not load.
@@ -172,11 +174,7 @@ func (f *clauseForm) view(st styles, width int, filterName string, sample *Sampl
 		line(clauseValue, "Value", f.value.View())
 	}
 	c := f.current().clause
-	var o mapping.Object
-	if sample != nil {
-		o = sample.Object
-	}
-	v := checkClause(f.kind, c, o, f.known)
+	v := f.verdict
 	problems := v.problems
 	if !f.refused && c.Attribute == "" {
 		problems = nil

@@ -132,7 +132,7 @@ func TestScopeDeleteClauseAndUndo(t *testing.T) {
 	}
 
 	e.Update(keyRunes("d"))
-	if !e.save() {
+	if !saveNow(e) {
 		t.Fatalf("save refused: %v", e.saveErrs)
 	}
 	out, _ := os.ReadFile(path)
@@ -175,7 +175,7 @@ func TestScopeRefusesInvalidRegex(t *testing.T) {
 
 	// The save gate refuses it too, should it reach the list another way.
 	e.scope[scopeUsers][0].clauses[0].clause.Value = "(unclosed"
-	if e.save() {
+	if saveNow(e) {
 		t.Fatal("a filter with an invalid pattern was saved")
 	}
 	if !strings.Contains(strings.Join(e.saveErrs, "\n"), "not a valid regular expression") {
@@ -247,7 +247,7 @@ func TestScopeRenameAndGroupFilter(t *testing.T) {
 	e.Update(keyDown)
 	typeInto(e, "^team-")
 	e.Update(keyEnter)
-	if !e.save() {
+	if !saveNow(e) {
 		t.Fatalf("save refused: %v", e.saveErrs)
 	}
 	m, err := mapping.Parse(path, mustRead(t, path))

@@ -24,16 +24,7 @@ func (e *Editor) scopingLines(w, h int) []string {
 	rows := scopeRows(e.scope)
 	cur := e.scopeRowIndex()
 	var body []string
-	var verdicts [2][]filterVerdict
-	for k, l := range e.scope {
-		o := e.sampleObject()
-		if k == scopeGroups {
-			o = nil
-		}
-		for _, f := range l {
-			verdicts[k] = append(verdicts[k], checkFilter(k, f, o, e.opts.Known))
-		}
-	}
+	verdicts := e.derived.filters
 	for n, r := range rows {
 		var text, mark string
 		switch {
@@ -105,7 +96,7 @@ func (e *Editor) scopePreviewLines(w, h int) []string {
 	who := firstName(sample)
 	out = append(out, st.header.Render("Scope for ")+strings.TrimRight(fit(sample.label(), max(1, w-24)), " ")+st.dim.Render("  p: pick user"))
 	l := e.scopeWithForm()[scopeUsers]
-	v := checkScope(l, sample.Object, e.opts.Known)
+	v := e.derived.scope
 	switch {
 	case len(l) == 0:
 		out = append(out, st.ok.Render(fit("✓ in scope: there are no user filters", w)))

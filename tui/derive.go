@@ -1,0 +1,85 @@
+package tui
+
+import (
+	"fmt"
+
+	"github.com/slackprov/slackprov/mapping"
+)
+
+// derived is everything the view shows that is computed from the edits:
+// previews, verdicts and the impact. Update keeps it current after every
+// message, recomputing a part only when its inputs changed, so View only
+// lays things out and never compiles or evaluates a mapping.
+type derived struct {
+	dirty bool
+	// table is the user list as applied, for the table's value column;
+	// pane follows an open form, for the preview pane.
+	table, pane preview
+	// filters are the sample's verdicts against the scoping tab's filters;
+	// scope is the sample against the user filters with an open clause form.
+	filters [2][]filterVerdict
+	scope   scopeVerdict
+	impact  *impact
+
+	tableKey, paneKey, filtersKey, scopeKey string
+}
+
+// derive brings the derived state up to date with the edits.
+func (e *Editor) derive() {
+	d := &e.derived
+	d.dirty = e.Dirty()
+	sample := e.currentSample()
+	users := e.lists[tabUsers].attrs()
+	if key := fmt.Sprint(e.sample, users); key != d.tableKey {
+		d.table, d.tableKey = computePreview(users, sample, e.opts.Payload, e.opts.Known), key
+	}
+	if e.mode == modeForm && !e.form.groups {
+		next, _ := e.formList()
+		users = next.attrs()
+	}
+	if key := fmt.Sprint(e.sample, users); key != d.paneKey {
+		d.pane, d.paneKey = computePreview(users, sample, e.opts.Payload, e.opts.Known), key
+	}
+	if key := fmt.Sprint(e.sample, e.scope); key != d.filtersKey {
+		d.filters, d.filtersKey = e.filterVerdicts(), key
+	}
+	withForm := e.scopeWithForm()[scopeUsers]
+	if key := fmt.Sprint(e.sample, withForm); key != d.scopeKey && sample != nil {
+		d.scope, d.scopeKey = checkScope(withForm, sample.Object, e.opts.Known), key
+	}
+	if e.form != nil {
+		e.form.derive()
+	}
+	if e.clause != nil {
+		e.clause.derive(e.sampleObject())
+	}
+	d.impact = e.impactNow()
+}
+
+// filterVerdicts judges every filter of the scoping tab; only user
+// filters are tested against the sample.
+func (e *Editor) filterVerdicts() [2][]filterVerdict {
+	var verdicts [2][]filterVerdict
+	for k, l := range e.scope {
+		o := e.sampleObject()
+		if k == scopeGroups {
+			o = nil
+		}
+		for _, f := range l {
+			verdicts[k] = append(verdicts[k], checkFilter(k, f, o, e.opts.Known))
+		}
+	}
+	return verdicts
+}
+
+// derive checks the expression being typed, when it changed.
+func (f *form) derive() {
+	if expr := f.expression.Value(); expr != f.exprChecked {
+		f.exprChecked, f.exprProblem = expr, expressionProblem(expr, f.known)
+	}
+}
+
+// derive judges the clause being edited against the sample o.
+func (f *clauseForm) derive(o mapping.Object) {
+	f.verdict = checkClause(f.kind, f.current().clause, o, f.known)
+}
