@@ -41,8 +41,8 @@ type form struct {
 	// exprProblem is what is wrong with the expression exprChecked.
 	exprChecked string
 	exprProblem *problem
-	pick             int
-	problems         []problem
+	pick        int
+	problems    []problem
 }
 
 func newInput(value string) textinput.Model {

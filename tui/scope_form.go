@@ -56,7 +56,7 @@ type clauseForm struct {
 	known            *mapping.Known
 	// verdict is the clause being edited against the sample user.
 	verdict clauseVerdict
-	pick             int
+	pick    int
 	// refused shows every problem, the "no attribute yet" one included,
 	// once enter was pressed on a clause that would not load.
 	refused bool
