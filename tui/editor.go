@@ -329,41 +329,15 @@ func (e *Editor) selectRow(i int) {
 }
 
 func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
-	k := e.keys
-	l := &e.lists[min(e.tab, 1)]
-	cur := e.current()
-	switch {
-	case key.Matches(msg, k.Quit):
-		if e.Dirty() {
-			e.mode = modeConfirmQuit
-			return nil
-		}
-		e.quit = true
-		return tea.Quit
-	case key.Matches(msg, k.Help):
-		e.mode = modeHelp
-	case key.Matches(msg, k.NextTab):
-		e.tab = (e.tab + 1) % len(tabNames)
-	case key.Matches(msg, k.PrevTab):
-		e.tab = (e.tab + len(tabNames) - 1) % len(tabNames)
-	case msg.String() == "1" || msg.String() == "2" || msg.String() == "3":
-		e.tab = int(msg.String()[0] - '1')
-	case key.Matches(msg, k.Impact):
-		if len(e.opts.Samples) == 0 {
-			e.setError("no directory users to measure the impact on: %s", e.samplesNote())
-			return nil
-		}
-		e.mode, e.impactScroll = modeImpact, 0
-	case key.Matches(msg, k.Pick):
-		if len(e.opts.Samples) == 0 {
-			e.setError("no directory users to preview with: %s", e.samplesNote())
-			return nil
-		}
-		e.mode, e.pick = modeSearch, 0
-		e.search.SetValue("")
-		return e.search.Focus()
-	case e.tab == tabScoping:
+	e.current() // keeps the cursor within the rows before it moves
+	if cmd, ok := e.updateGlobal(msg); ok {
+		return cmd
+	}
+	if e.tab == tabScoping {
 		return e.updateScoping(msg)
+	}
+	k := e.keys
+	switch {
 	case key.Matches(msg, k.Up):
 		e.cursor[e.tab]--
 	case key.Matches(msg, k.Down):
@@ -389,6 +363,58 @@ func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
 		e.form = newForm(e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources(), e.opts.Known)
 		e.mode = modeForm
 		return textinput.Blink
+	default:
+		return e.updateRow(msg)
+	}
+	return nil
+}
+
+// updateGlobal handles the keys every tab shares: quit, help, tabs, the
+// impact list and the sample picker. ok reports whether msg was one.
+func (e *Editor) updateGlobal(msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
+	k := e.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		if e.Dirty() {
+			e.mode = modeConfirmQuit
+			return nil, true
+		}
+		e.quit = true
+		return tea.Quit, true
+	case key.Matches(msg, k.Help):
+		e.mode = modeHelp
+	case key.Matches(msg, k.NextTab):
+		e.tab = (e.tab + 1) % len(tabNames)
+	case key.Matches(msg, k.PrevTab):
+		e.tab = (e.tab + len(tabNames) - 1) % len(tabNames)
+	case msg.String() == "1" || msg.String() == "2" || msg.String() == "3":
+		e.tab = int(msg.String()[0] - '1')
+	case key.Matches(msg, k.Impact):
+		if len(e.opts.Samples) == 0 {
+			e.setError("no directory users to measure the impact on: %s", e.samplesNote())
+			return nil, true
+		}
+		e.mode, e.impactScroll = modeImpact, 0
+	case key.Matches(msg, k.Pick):
+		if len(e.opts.Samples) == 0 {
+			e.setError("no directory users to preview with: %s", e.samplesNote())
+			return nil, true
+		}
+		e.mode, e.pick = modeSearch, 0
+		e.search.SetValue("")
+		return e.search.Focus(), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// updateRow handles the keys that act on the row under the cursor.
+func (e *Editor) updateRow(msg tea.KeyMsg) tea.Cmd {
+	k := e.keys
+	l := &e.lists[min(e.tab, 1)]
+	cur := e.current()
+	switch {
 	case cur < 0:
 		return nil
 	case key.Matches(msg, k.Edit):

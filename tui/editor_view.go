@@ -149,39 +149,28 @@ func typeLabel(t mapping.Type) string {
 	return string(t)
 }
 
-func (e *Editor) tableLines(w, h int) []string {
-	st := e.st
-	l := e.lists[e.tab]
-	vis := e.visible()
-	users := e.tab == tabUsers
-	pv := e.derived.table
-	sample := e.currentSample()
+// columns are the table's column widths: target, source and, on the
+// users tab, the sample's value.
+type columns struct{ target, source, value int }
+
+func tableColumns(w int, users bool) columns {
 	flex := w - 26
-	tw := flex * 36 / 100
-	sw := flex - tw
-	vw := 0
+	c := columns{target: flex * 36 / 100}
+	c.source = flex - c.target
 	if users {
 		flex--
-		sw = flex * 32 / 100
-		vw = flex - tw - sw
+		c.source = flex * 32 / 100
+		c.value = flex - c.target - c.source
 	}
-	valueHead := ""
-	if users {
-		who := "value"
-		if sample != nil {
-			who = "value for " + strings.Fields(sample.label())[0]
-		}
-		valueHead = " " + fit(who, vw)
-	}
-	head := "  " + fit("M", 3) + fit("target", tw) + " ← " + fit("source / expression", sw) + " " + fit("type", 6) + " " + fit("apply", 10) + valueHead
-	toggles := "C/U/D toggle"
-	if !users {
-		toggles = "C/U/D/E toggle"
-	}
-	lines := []string{
-		truncate(st.dim.Render("Entra switches: "+switchesText(e.switches[min(e.tab, 1)], !users)+" ("+toggles+")"), w),
-		st.header.Render(strings.TrimRight(head, " ")),
-	}
+	return c
+}
+
+func (e *Editor) tableLines(w, h int) []string {
+	st := e.st
+	vis := e.visible()
+	users := e.tab == tabUsers
+	cols := tableColumns(w, users)
+	lines := e.tableHead(w, cols)
 	h--
 	if len(vis) == 0 {
 		msg := "No mappings here. a adds one."
@@ -202,49 +191,72 @@ func (e *Editor) tableLines(w, h int) []string {
 	off = min(off, max(0, len(vis)-rowsH))
 	e.offset[e.tab] = off
 	for n := off; n < len(vis) && n < off+rowsH; n++ {
-		a := l.rows[vis[n]].attr
-		match := ""
-		if a.Match > 0 {
-			match = strconv.Itoa(a.Match)
-		}
-		apply := "always"
-		if a.OnCreate() {
-			apply = "on create"
-		}
-		value, flag := "", ""
-		if users {
-			v, ok := pv.values[a.Target]
-			switch {
-			case len(pv.errs) > 0:
-				value = ""
-			case !ok:
-				value = "∅"
-			default:
-				value = v
-			}
-			flag = pv.flag(a.Target)
-		}
-		text := fit(match, 3) + fit(shortTarget(a.Target), tw) + " ← " + fit(describe(a), sw) + " " + fit(typeLabel(a.Type), 6) + " " + fit(apply, 10)
-		val := ""
-		if users {
-			if flag != "" {
-				value = flag + " " + value
-			}
-			val = " " + fit(value, vw)
-		}
-		if n == cur && e.mode != modeSearch {
-			lines = append(lines, st.selected.Render("› "+text+val))
-			continue
-		}
-		switch flag {
-		case "!":
-			val = st.err.Render(val)
-		case "~":
-			val = st.warn.Render(val)
-		}
-		lines = append(lines, "  "+text+val)
+		lines = append(lines, e.tableRow(e.lists[e.tab].rows[vis[n]].attr, cols, users, n == cur && e.mode != modeSearch))
 	}
 	return lines
+}
+
+// tableHead is the switches line and the column headings.
+func (e *Editor) tableHead(w int, cols columns) []string {
+	st := e.st
+	users := e.tab == tabUsers
+	valueHead := ""
+	if users {
+		who := "value"
+		if sample := e.currentSample(); sample != nil {
+			who = "value for " + strings.Fields(sample.label())[0]
+		}
+		valueHead = " " + fit(who, cols.value)
+	}
+	head := "  " + fit("M", 3) + fit("target", cols.target) + " ← " + fit("source / expression", cols.source) + " " + fit("type", 6) + " " + fit("apply", 10) + valueHead
+	toggles := "C/U/D toggle"
+	if !users {
+		toggles = "C/U/D/E toggle"
+	}
+	return []string{
+		truncate(st.dim.Render("Entra switches: "+switchesText(e.switches[min(e.tab, 1)], !users)+" ("+toggles+")"), w),
+		st.header.Render(strings.TrimRight(head, " ")),
+	}
+}
+
+// tableRow is one mapping's line; on the users tab with the sample's
+// value and its problem marker.
+func (e *Editor) tableRow(a mapping.Attribute, cols columns, users, selected bool) string {
+	st := e.st
+	match := ""
+	if a.Match > 0 {
+		match = strconv.Itoa(a.Match)
+	}
+	apply := "always"
+	if a.OnCreate() {
+		apply = "on create"
+	}
+	text := fit(match, 3) + fit(shortTarget(a.Target), cols.target) + " ← " + fit(describe(a), cols.source) + " " + fit(typeLabel(a.Type), 6) + " " + fit(apply, 10)
+	val, flag := "", ""
+	if users {
+		pv := e.derived.table
+		v, ok := pv.values[a.Target]
+		switch {
+		case len(pv.errs) > 0:
+			v = ""
+		case !ok:
+			v = "∅"
+		}
+		if flag = pv.flag(a.Target); flag != "" {
+			v = flag + " " + v
+		}
+		val = " " + fit(v, cols.value)
+	}
+	if selected {
+		return st.selected.Render("› " + text + val)
+	}
+	switch flag {
+	case "!":
+		val = st.err.Render(val)
+	case "~":
+		val = st.warn.Render(val)
+	}
+	return "  " + text + val
 }
 
 func (e *Editor) currentSample() *Sample {
