@@ -47,11 +47,14 @@ func (e *Editor) derive() {
 	if key := fmt.Sprint(e.sample, withForm); key != d.scopeKey && sample != nil {
 		d.scope, d.scopeKey = checkScope(withForm, sample.Object, e.opts.Known), key
 	}
+	w := mainWidth(max(e.width, 20))
 	if e.form != nil {
+		e.form.SetSize(w, 0)
 		e.form.derive()
 	}
 	if e.clause != nil {
-		e.clause.derive(e.sampleObject())
+		e.clause.SetSize(w, 0)
+		e.clause.derive(e.currentSample())
 	}
 	d.impact = e.impactNow()
 }
@@ -79,7 +82,11 @@ func (f *form) derive() {
 	}
 }
 
-// derive judges the clause being edited against the sample o.
-func (f *clauseForm) derive(o mapping.Object) {
-	f.verdict = checkClause(f.kind, f.current().clause, o, f.known)
+// derive judges the clause being edited against the sample.
+func (f *clauseForm) derive(sample *Sample) {
+	var o mapping.Object
+	if sample != nil {
+		o = sample.Object
+	}
+	f.sample, f.verdict = sample, checkClause(f.kind, f.current().clause, o, f.known)
 }

@@ -267,18 +267,14 @@ func (e *Editor) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return e, e.updateTable(msg)
 	}
-	var in *textinput.Model
 	switch e.mode {
 	case modeForm:
-		in = e.form.input()
+		return e, e.form.Update(msg)
 	case modeClause:
-		in = e.clause.input()
+		return e, e.clause.Update(msg)
 	case modeName:
-		in = &e.nameInput
-	}
-	if in != nil {
 		var cmd tea.Cmd
-		*in, cmd = in.Update(msg)
+		e.nameInput, cmd = e.nameInput.Update(msg)
 		return e, cmd
 	}
 	return e, nil
@@ -360,7 +356,7 @@ func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Enable):
 		e.toggleSwitch("enabled")
 	case key.Matches(msg, k.Add):
-		e.form = newForm(e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources(), e.opts.Known)
+		e.form = newForm(e.st, e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources(), e.opts.Known)
 		e.mode = modeForm
 		return textinput.Blink
 	default:
@@ -418,7 +414,7 @@ func (e *Editor) updateRow(msg tea.KeyMsg) tea.Cmd {
 	case cur < 0:
 		return nil
 	case key.Matches(msg, k.Edit):
-		e.form = newForm(e.tab == tabGroups, cur, l.rows[cur], e.targets(), e.sources(), e.opts.Known)
+		e.form = newForm(e.st, e.tab == tabGroups, cur, l.rows[cur], e.targets(), e.sources(), e.opts.Known)
 		e.mode = modeForm
 		return textinput.Blink
 	case key.Matches(msg, k.Delete):
@@ -501,16 +497,16 @@ func (e *Editor) samplesNote() string {
 }
 
 func (e *Editor) updateForm(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
+	switch {
+	case key.Matches(msg, e.form.keys.Cancel):
 		e.mode, e.form = modeTable, nil
 		e.setStatus("Edit cancelled")
 		return nil
-	case "enter":
+	case key.Matches(msg, e.form.keys.Apply):
 		e.commitForm()
 		return nil
 	}
-	return e.form.update(msg)
+	return e.form.Update(msg)
 }
 
 // commitForm applies the form to the list if the entry is valid, else

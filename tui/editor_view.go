@@ -33,7 +33,7 @@ func (e *Editor) View() string {
 		lines := append([]string{st.header.Render("Keys") + st.dim.Render("  (any key closes)")}, helpLines(st, e.keys.helpRows(), w)...)
 		out = append(out, pad(clip(st, lines, body), body)...)
 	case w >= sideBySide:
-		lw := w * 3 / 5
+		lw := mainWidth(w)
 		rw := w - lw - 3
 		left := pad(e.mainLines(lw, body), body)
 		right := pad(e.previewLines(rw, body), body)
@@ -64,6 +64,15 @@ func (e *Editor) View() string {
 		out[i] = strings.TrimRight(out[i], " ")
 	}
 	return strings.Join(out, "\n")
+}
+
+// mainWidth is the width of the table or form: three fifths of a wide
+// terminal, beside the preview, or all of a narrow one, above it.
+func mainWidth(w int) int {
+	if w >= sideBySide {
+		return w * 3 / 5
+	}
+	return w
 }
 
 func truncate(s string, w int) string {
@@ -106,10 +115,9 @@ func (e *Editor) tabsLine(w int) string {
 func (e *Editor) mainLines(w, h int) []string {
 	switch {
 	case e.mode == modeForm:
-		return strings.Split(strings.TrimRight(e.form.view(e.st, w), "\n"), "\n")
+		return strings.Split(strings.TrimRight(e.form.View(), "\n"), "\n")
 	case e.mode == modeClause:
-		name := e.scope[e.clause.kind][e.clause.filter].name
-		return strings.Split(strings.TrimRight(e.clause.view(e.st, w, name, e.currentSample()), "\n"), "\n")
+		return strings.Split(strings.TrimRight(e.clause.View(), "\n"), "\n")
 	case e.mode == modeSearch:
 		return e.searchLines(w)
 	case e.mode == modeImpact:
@@ -335,9 +343,9 @@ func (e *Editor) footerLine(w int) string {
 	case modeSearch:
 		return st.dim.Render(truncate("type to search · ↑/↓ choose · enter preview · esc back", w))
 	case modeForm:
-		return st.dim.Render(truncate("←/→ change type or apply · tab complete · ctrl+n/p next/prev · enter apply · esc cancel", w))
+		return helpLine(st, e.form, w)
 	case modeClause:
-		return st.dim.Render(truncate("←/→ operator · tab complete · ctrl+n/p next/prev · enter apply · esc cancel", w))
+		return helpLine(st, e.clause, w)
 	case modeName:
 		prompt := fmt.Sprintf("Name of the new %s filter: ", scopeKindNames[e.naming.kind])
 		if e.naming.filter >= 0 {

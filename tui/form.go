@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -43,6 +44,10 @@ type form struct {
 	exprProblem *problem
 	pick        int
 	problems    []problem
+
+	keys  formKeys
+	st    styles
+	width int
 }
 
 func newInput(value string) textinput.Model {
@@ -53,9 +58,10 @@ func newInput(value string) textinput.Model {
 	return in
 }
 
-func newForm(groups bool, index int, r row, targets, sources []string, known *mapping.Known) *form {
+func newForm(st styles, groups bool, index int, r row, targets, sources []string, known *mapping.Known) *form {
 	a := r.attr
 	f := &form{
+		st: st, keys: newFormKeys("change type or apply"), width: 80,
 		groups: groups, index: index, orig: r.orig,
 		typ: a.Type, apply: a.Apply,
 		target: newInput(a.Target), source: newInput(a.Source), constant: newInput(a.Value),
@@ -218,24 +224,49 @@ func cycle[T comparable](list []T, cur T, delta int) T {
 	return list[0]
 }
 
-// update handles a key inside the form; enter and esc are the editor's.
-func (f *form) update(msg tea.KeyMsg) tea.Cmd {
-	if msg.String() == "tab" && f.focus == fieldValue && f.typ == mapping.TypeExpression {
+// Update implements component: keys edit the form (enter and esc are the
+// editor's, which applies or drops the entry); other messages go to the
+// focused input.
+func (f *form) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		in := f.input()
+		if in == nil {
+			return nil
+		}
+		var cmd tea.Cmd
+		*in, cmd = in.Update(msg)
+		return cmd
+	}
+	return f.updateKey(km)
+}
+
+// SetSize implements component; the form takes the lines it needs.
+func (f *form) SetSize(width, _ int) { f.width = width }
+
+// ShortHelp implements help.KeyMap.
+func (f *form) ShortHelp() []key.Binding { return f.keys.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (f *form) FullHelp() [][]key.Binding { return f.keys.FullHelp() }
+
+func (f *form) updateKey(msg tea.KeyMsg) tea.Cmd {
+	if key.Matches(msg, f.keys.Complete) && f.focus == fieldValue && f.typ == mapping.TypeExpression {
 		if sugg := f.suggestions(); len(sugg) > 0 {
 			f.completeAttribute(sugg[min(f.pick, len(sugg)-1)])
 			return nil
 		}
 	}
-	if navigateKey(msg.String(), f.suggestions(), &f.pick, f.input(), f.move) {
+	if f.keys.navigate(msg, f.suggestions(), &f.pick, f.input(), f.move) {
 		return nil
 	}
 	switch f.focus {
 	case fieldType, fieldApply:
 		delta := 0
-		switch msg.String() {
-		case "left", "h":
+		switch {
+		case key.Matches(msg, f.keys.Left):
 			delta = -1
-		case "right", "l", " ":
+		case key.Matches(msg, f.keys.Right):
 			delta = 1
 		}
 		if delta != 0 && f.focus == fieldType {
@@ -259,8 +290,9 @@ func (f *form) update(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// view draws the form width cells wide.
-func (f *form) view(st styles, width int) string {
+// View implements component: the form, as wide as its size.
+func (f *form) View() string {
+	st, width := f.st, f.width
 	what := "user"
 	if f.groups {
 		what = "group"
@@ -270,7 +302,7 @@ func (f *form) view(st styles, width int) string {
 		title = fmt.Sprintf("Edit %s mapping %d", what, f.index+1)
 	}
 	var b strings.Builder
-	b.WriteString(st.title.Render(title) + st.dim.Render("  enter apply · esc cancel · ↑/↓ field · tab complete") + "\n")
+	b.WriteString(st.title.Render(title) + st.dim.Render("  "+f.keys.titleHelp()) + "\n")
 	const labelW = 12
 	inputW := max(10, width-labelW-2)
 	for _, in := range []*textinput.Model{&f.target, &f.source, &f.constant, &f.expression, &f.def, &f.match} {
