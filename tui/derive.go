@@ -48,6 +48,7 @@ func (e *Editor) derive() {
 		d.scope, d.scopeKey = checkScope(withForm, sample.Object, e.opts.Known), key
 	}
 	w := mainWidth(max(e.width, 20))
+	e.picker.SetSize(w, 0)
 	if e.form != nil {
 		e.form.SetSize(w, 0)
 		e.form.derive()

@@ -85,8 +85,7 @@ type Editor struct {
 	nameInput textinput.Model
 	naming    naming
 	filter    textinput.Model
-	search    textinput.Model
-	pick      int
+	picker    *samplePicker
 	sample    int
 	undo      []deleted
 
@@ -152,8 +151,7 @@ func NewEditor(opts EditorOptions, file MappingFile) (*Editor, error) {
 	e.nameInput.Placeholder = "e.g. Sales staff"
 	e.filter = newInput("")
 	e.filter.Placeholder = "type to filter by target, source or expression"
-	e.search = newInput("")
-	e.search.Placeholder = "name or email"
+	e.picker = newSamplePicker(e.st, opts.Samples)
 	e.derive()
 	return e, nil
 }
@@ -396,9 +394,8 @@ func (e *Editor) updateGlobal(msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
 			e.setError("no directory users to preview with: %s", e.samplesNote())
 			return nil, true
 		}
-		e.mode, e.pick = modeSearch, 0
-		e.search.SetValue("")
-		return e.search.Focus(), true
+		e.mode = modeSearch
+		return e.picker.open(), true
 	default:
 		return nil, false
 	}
@@ -566,31 +563,21 @@ func (e *Editor) updateFilter(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (e *Editor) updateSearch(msg tea.KeyMsg) tea.Cmd {
-	found := matchSamples(e.opts.Samples, e.search.Value(), 8)
-	switch msg.String() {
-	case "esc":
-		e.search.Blur()
+	switch {
+	case key.Matches(msg, e.picker.keys.Back):
+		e.picker.input.Blur()
 		e.mode = modeTable
 		return nil
-	case "enter":
-		if len(found) > 0 {
-			e.sample = found[min(e.pick, len(found)-1)]
+	case key.Matches(msg, e.picker.keys.Choose):
+		if i, ok := e.picker.chosen(); ok {
+			e.sample = i
 			e.setStatus("Previewing %s", e.opts.Samples[e.sample].label())
 		}
-		e.search.Blur()
+		e.picker.input.Blur()
 		e.mode = modeTable
 		return nil
-	case "up", "ctrl+p":
-		e.pick = max(0, e.pick-1)
-		return nil
-	case "down", "ctrl+n":
-		e.pick = min(len(found)-1, e.pick+1)
-		return nil
 	}
-	var cmd tea.Cmd
-	e.search, cmd = e.search.Update(msg)
-	e.pick = 0
-	return cmd
+	return e.picker.Update(msg)
 }
 
 func (e *Editor) updateConfirm(msg tea.KeyMsg) tea.Cmd {

@@ -119,7 +119,7 @@ func (e *Editor) mainLines(w, h int) []string {
 	case e.mode == modeClause:
 		return strings.Split(strings.TrimRight(e.clause.View(), "\n"), "\n")
 	case e.mode == modeSearch:
-		return e.searchLines(w)
+		return strings.Split(e.picker.View(), "\n")
 	case e.mode == modeImpact:
 		return e.impactLines(w, h)
 	case e.tab == tabScoping:
@@ -274,24 +274,6 @@ func (e *Editor) currentSample() *Sample {
 	return nil
 }
 
-func (e *Editor) searchLines(w int) []string {
-	st := e.st
-	lines := []string{st.header.Render("Preview which user? ") + e.search.View()}
-	found := matchSamples(e.opts.Samples, e.search.Value(), 8)
-	if len(found) == 0 {
-		return append(lines, st.dim.Render("No directory user matches; esc goes back."))
-	}
-	for n, i := range found {
-		label := fit(e.opts.Samples[i].label(), w-2)
-		if n == e.pick {
-			lines = append(lines, st.selected.Render("› "+label))
-		} else {
-			lines = append(lines, "  "+label)
-		}
-	}
-	return lines
-}
-
 // previewLines is the preview pane: save problems first when a save was
 // refused, then what the mapping (as being edited) sends for the sample.
 func (e *Editor) previewLines(w, h int) []string {
@@ -341,7 +323,7 @@ func (e *Editor) footerLine(w int) string {
 	case modeFilter:
 		return st.key.Render("/") + e.filter.View()
 	case modeSearch:
-		return st.dim.Render(truncate("type to search · ↑/↓ choose · enter preview · esc back", w))
+		return helpLine(st, e.picker, w)
 	case modeForm:
 		return helpLine(st, e.form, w)
 	case modeClause:
