@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,7 +31,7 @@ func (e *Editor) View() string {
 	body := h - 4
 	switch {
 	case e.mode == modeHelp:
-		lines := append([]string{st.header.Render("Keys") + st.dim.Render("  (any key closes)")}, helpLines(st, e.keys.helpRows(), w)...)
+		lines := append([]string{st.header.Render("Keys") + st.dim.Render("  (any key closes)")}, helpLines(st, slices.Concat(e.tabKeys().FullHelp()...), w)...)
 		out = append(out, pad(clip(st, lines, body), body)...)
 	case w >= sideBySide:
 		lw := mainWidth(w)
@@ -335,11 +336,8 @@ func (e *Editor) footerLine(w int) string {
 		}
 		return truncate(st.key.Render(prompt)+e.nameInput.View(), w)
 	}
-	if e.tab == tabScoping {
-		return st.dim.Render(truncate("a filter · c clause · ↵ edit · d del · u undo · i impact · ^s save · ? help", w))
+	if f := e.filter.Value(); f != "" && e.tab != tabScoping {
+		return st.key.Render("/") + f + st.dim.Render("  ") + helpLine(st, filteredHelp{e.keys}, w-len(f)-3)
 	}
-	if f := e.filter.Value(); f != "" {
-		return st.key.Render("/") + f + st.dim.Render(truncate("  (esc clears) · ↵ edit · a add · d delete · ? help", w-len(f)-1))
-	}
-	return st.dim.Render(truncate("↵ edit · a add · d del · m match · / filter · p user · i impact · ^s save · ?", w))
+	return helpLine(st, e.tabKeys(), w)
 }
