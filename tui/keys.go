@@ -1,7 +1,6 @@
 package tui
 
 import (
-
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 )
