@@ -12,16 +12,13 @@ import (
 // lays things out and never compiles or evaluates a mapping.
 type derived struct {
 	dirty bool
-	// table is the user list as applied, for the table's value column;
-	// pane follows an open form, for the preview pane.
-	table, pane preview
-	// filters are the sample's verdicts against the scoping tab's filters;
-	// scope is the sample against the user filters with an open clause form.
+	// table is the user list as applied, for the table's value column.
+	table preview
+	// filters are the sample's verdicts against the scoping tab's filters.
 	filters [2][]filterVerdict
-	scope   scopeVerdict
 	impact  *impact
 
-	tableKey, paneKey, filtersKey, scopeKey string
+	tableKey, filtersKey string
 }
 
 // derive brings the derived state up to date with the edits.
@@ -33,19 +30,8 @@ func (e *Editor) derive() {
 	if key := fmt.Sprint(e.sample, users); key != d.tableKey {
 		d.table, d.tableKey = computePreview(users, sample, e.opts.Payload, e.opts.Known), key
 	}
-	if e.mode == modeForm && !e.form.groups {
-		next, _ := e.formList()
-		users = next.attrs()
-	}
-	if key := fmt.Sprint(e.sample, users); key != d.paneKey {
-		d.pane, d.paneKey = computePreview(users, sample, e.opts.Payload, e.opts.Known), key
-	}
 	if key := fmt.Sprint(e.sample, e.scope); key != d.filtersKey {
 		d.filters, d.filtersKey = e.filterVerdicts(), key
-	}
-	withForm := e.scopeWithForm()[scopeUsers]
-	if key := fmt.Sprint(e.sample, withForm); key != d.scopeKey && sample != nil {
-		d.scope, d.scopeKey = checkScope(withForm, sample.Object, e.opts.Known), key
 	}
 	w := mainWidth(max(e.width, 20))
 	e.picker.SetSize(w, 0)
@@ -58,6 +44,26 @@ func (e *Editor) derive() {
 		e.clause.derive(e.currentSample())
 	}
 	d.impact = e.impactNow()
+	e.preview.show(e.previewShows())
+}
+
+// previewShows is what the preview pane shows now: the mappings with an
+// open form's entry in place, so the preview follows the form.
+func (e *Editor) previewShows() previewShows {
+	users := e.lists[tabUsers].attrs()
+	if e.mode == modeForm && !e.form.groups {
+		next, _ := e.formList()
+		users = next.attrs()
+	}
+	in := previewShows{users: users, filters: e.scopeWithForm()[scopeUsers], sample: e.sample, saveErrs: e.saveErrs,
+		groups:       e.tab == tabGroups || (e.mode == modeForm && e.form.groups),
+		scoping:      e.tab == tabScoping && e.mode != modeSearch,
+		groupFilters: len(e.scope[scopeGroups]), impact: e.derived.impact}
+	if len(e.opts.Samples) > 0 {
+		_, _, _, ek := e.impactInputs()
+		in.impactStale = ek != e.impactCache.editedKey
+	}
+	return in
 }
 
 // filterVerdicts judges every filter of the scoping tab; only user

@@ -86,6 +86,7 @@ type Editor struct {
 	naming    naming
 	filter    textinput.Model
 	picker    *samplePicker
+	preview   *previewPane
 	sample    int
 	undo      []deleted
 
@@ -152,6 +153,7 @@ func NewEditor(opts EditorOptions, file MappingFile) (*Editor, error) {
 	e.filter = newInput("")
 	e.filter.Placeholder = "type to filter by target, source or expression"
 	e.picker = newSamplePicker(e.st, opts.Samples)
+	e.preview = newPreviewPane(e.st, e.keys, opts, e.samplesNote())
 	e.derive()
 	return e, nil
 }

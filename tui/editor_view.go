@@ -37,7 +37,7 @@ func (e *Editor) View() string {
 		lw := mainWidth(w)
 		rw := w - lw - 3
 		left := pad(e.mainLines(lw, body), body)
-		right := pad(e.previewLines(rw, body), body)
+		right := pad(e.previewView(rw, body), body)
 		for i := range body {
 			out = append(out, lipgloss.NewStyle().Width(lw).Render(truncate(left[i], lw))+st.dim.Render(" │ ")+truncate(right[i], rw))
 		}
@@ -58,7 +58,7 @@ func (e *Editor) View() string {
 		}
 		out = append(out, pad(clip(st, main, mh), mh)...)
 		out = append(out, st.dim.Render(strings.Repeat("─", w)))
-		out = append(out, pad(e.previewLines(w, body-mh-1), body-mh-1)...)
+		out = append(out, pad(e.previewView(w, body-mh-1), body-mh-1)...)
 	}
 	out = append(out, e.statusLine(w), e.footerLine(w))
 	for i := range out {
@@ -275,35 +275,10 @@ func (e *Editor) currentSample() *Sample {
 	return nil
 }
 
-// previewLines is the preview pane: save problems first when a save was
-// refused, then what the mapping (as being edited) sends for the sample.
-func (e *Editor) previewLines(w, h int) []string {
-	st := e.st
-	if len(e.saveErrs) > 0 {
-		lines := []string{st.err.Render("Not saved — fix these first:")}
-		for _, s := range e.saveErrs {
-			wrapped := lipgloss.NewStyle().Width(w).Render("! " + s)
-			for _, l := range strings.Split(wrapped, "\n") {
-				lines = append(lines, st.err.Render(l))
-			}
-		}
-		return clip(st, lines, h)
-	}
-	if e.tab == tabGroups || (e.mode == modeForm && e.form.groups) {
-		return []string{
-			st.header.Render("Preview"),
-			st.dim.Render(truncate("Group values come from the directory's groups; `slackprov sync --dry-run` shows them.", w)),
-		}
-	}
-	// The effect on the whole directory comes first: it is what a save
-	// would do; the sample below shows one user in detail.
-	head := e.impactLine(w)
-	rest := max(0, h-len(head))
-	if e.tab == tabScoping && e.mode != modeSearch {
-		return append(head, e.scopePreviewLines(w, rest)...)
-	}
-	sample := e.currentSample()
-	return append(head, e.derived.pane.lines(st, sample, e.samplesNote(), w, rest)...)
+// previewView is the preview pane's lines in a w×h area.
+func (e *Editor) previewView(w, h int) []string {
+	e.preview.SetSize(w, h)
+	return strings.Split(e.preview.View(), "\n")
 }
 
 func (e *Editor) statusLine(w int) string {

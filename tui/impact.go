@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -194,36 +193,6 @@ type impactCache struct {
 	before              []userOutcome
 	result              impact
 	ready               bool
-}
-
-// impactLine sums the impact up in one line for the preview pane.
-func (e *Editor) impactLine(w int) []string {
-	st := e.st
-	im := e.derived.impact
-	if im == nil {
-		if len(e.opts.Samples) > 0 {
-			return []string{st.dim.Render(fmt.Sprintf("All %d users: measuring the effect of the edits…", len(e.opts.Samples)))}
-		}
-		return nil
-	}
-	head := st.header.Render(fmt.Sprintf("All %d users, unsaved: ", im.users))
-	if _, _, _, ek := e.impactInputs(); ek != e.impactCache.editedKey {
-		head += st.dim.Render("(measuring the latest edit…) ")
-	}
-	if im.err != "" {
-		return wrapped(st.dim, head+im.err, w, 2)
-	}
-	var parts []string
-	for k := range impactCount {
-		if n := len(im.members[k]); n > 0 || k == impactLeaves {
-			parts = append(parts, fmt.Sprintf("%d %s", n, impactNames[k]))
-		}
-	}
-	line := head + strings.Join(parts, " · ")
-	if len(im.why) > 0 {
-		line += st.dim.Render(" (i: who)")
-	}
-	return wrapped(lineStyle(st, im), line, w, 2)
 }
 
 func lineStyle(st styles, im *impact) lipgloss.Style {
