@@ -122,15 +122,11 @@ func keepOperatorSpelling(old, want *yaml.Node) {
 // filterNode is one filter as Marshal writes it, so the rules for
 // which keys are written (no value for IS NULL, and so on) live in one place.
 func filterNode(f Filter) (*yaml.Node, error) {
-	data, err := (&Mapping{UserScope: []Filter{f}}).Marshal()
+	root, err := marshalled(&Mapping{UserScope: []Filter{f}})
 	if err != nil {
 		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	users := valueOf(valueOf(doc.Content[0], "scope"), "users")
+	users := valueOf(valueOf(root, "scope"), "users")
 	if users == nil || len(users.Content) != 1 {
 		return nil, errors.New("unexpected marshalled scope")
 	}

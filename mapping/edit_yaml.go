@@ -63,15 +63,11 @@ func editSequence(old *yaml.Node, entries []EntryEdit) (*yaml.Node, error) {
 // which keys are written (type only when it can't be inferred, and so on)
 // live in one place.
 func entryNode(a Attribute) (*yaml.Node, error) {
-	data, err := (&Mapping{Users: []Attribute{a}}).Marshal()
+	root, err := marshalled(&Mapping{Users: []Attribute{a}})
 	if err != nil {
 		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	users := valueOf(doc.Content[0], "users")
+	users := valueOf(root, "users")
 	if users == nil || len(users.Content) != 1 {
 		return nil, errors.New("unexpected marshalled mapping")
 	}
@@ -143,15 +139,11 @@ func setValue(m *yaml.Node, key string, v *yaml.Node) bool {
 // editSwitches writes the switches into the objects section, removing
 // the section when every switch is at its default.
 func editSwitches(root *yaml.Node, users, groups Switches) error {
-	marshalled, err := (&Mapping{UserSwitches: users, GroupSwitches: groups}).Marshal()
+	plain, err := marshalled(&Mapping{UserSwitches: users, GroupSwitches: groups})
 	if err != nil {
 		return err
 	}
-	var plain yaml.Node
-	if err := yaml.Unmarshal(marshalled, &plain); err != nil {
-		return err
-	}
-	objects := valueOf(plain.Content[0], "objects")
+	objects := valueOf(plain, "objects")
 	switch {
 	case objects == nil:
 		removeKey(root, "objects")
@@ -168,4 +160,19 @@ func removeKey(m *yaml.Node, key string) {
 			return
 		}
 	}
+}
+
+// marshalled is m as Marshal writes it, as the YAML tree of its top-level
+// map: the one place that decides how entries, filters and switches are
+// written.
+func marshalled(m *Mapping) (*yaml.Node, error) {
+	data, err := m.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	return doc.Content[0], nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
@@ -111,4 +112,15 @@ func (k formKeys) navigate(msg tea.KeyMsg, sugg []string, pick *int, in interfac
 		return false
 	}
 	return true
+}
+
+// updateInput passes msg (a cursor blink, say) to a form's focused input;
+// a choice field has none.
+func updateInput(in *textinput.Model, msg tea.Msg) tea.Cmd {
+	if in == nil {
+		return nil
+	}
+	var cmd tea.Cmd
+	*in, cmd = in.Update(msg)
+	return cmd
 }

@@ -230,13 +230,7 @@ func cycle[T comparable](list []T, cur T, delta int) T {
 func (f *form) Update(msg tea.Msg) tea.Cmd {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
-		in := f.input()
-		if in == nil {
-			return nil
-		}
-		var cmd tea.Cmd
-		*in, cmd = in.Update(msg)
-		return cmd
+		return updateInput(f.input(), msg)
 	}
 	return f.updateKey(km)
 }

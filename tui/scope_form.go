@@ -139,13 +139,7 @@ func (f *clauseForm) suggestions() []string {
 func (f *clauseForm) Update(msg tea.Msg) tea.Cmd {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
-		in := f.input()
-		if in == nil {
-			return nil
-		}
-		var cmd tea.Cmd
-		*in, cmd = in.Update(msg)
-		return cmd
+		return updateInput(f.input(), msg)
 	}
 	if f.keys.navigate(km, f.suggestions(), &f.pick, &f.attribute, f.move) {
 		return nil
