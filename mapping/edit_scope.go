@@ -47,12 +47,7 @@ func editScope(root *yaml.Node, orig []byte, scope [2][]FilterEdit) error {
 // editFilters builds a kind's new filter list from the old sequence node
 // and the filters as loaded from it.
 func editFilters(old *yaml.Node, l []FilterEdit, loaded []Filter) (*yaml.Node, error) {
-	var oldItems []*yaml.Node
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-	if old != nil && old.Kind == yaml.SequenceNode {
-		oldItems = old.Content
-		seq.HeadComment, seq.LineComment, seq.FootComment = old.HeadComment, old.LineComment, old.FootComment
-	}
+	seq, oldItems := sequenceLike(old)
 	for _, f := range l {
 		want, err := filterNode(f.Filter())
 		if err != nil {
@@ -64,10 +59,7 @@ func editFilters(old *yaml.Node, l []FilterEdit, loaded []Filter) (*yaml.Node, e
 		}
 		seq.Content = append(seq.Content, mergeFilter(oldItems[f.Orig], want, f, loaded[f.Orig]))
 	}
-	if len(seq.Content) == 0 {
-		seq.Style = yaml.FlowStyle
-	}
-	return seq, nil
+	return flowIfEmpty(seq), nil
 }
 
 // mergeFilter updates a filter's old node in place: its name, and its
@@ -75,12 +67,7 @@ func editFilters(old *yaml.Node, l []FilterEdit, loaded []Filter) (*yaml.Node, e
 func mergeFilter(old, want *yaml.Node, f FilterEdit, loaded Filter) *yaml.Node {
 	wantClauses := valueOf(want, "clauses")
 	oldClauses := valueOf(old, "clauses")
-	var oldItems []*yaml.Node
-	clauses := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-	if oldClauses != nil && oldClauses.Kind == yaml.SequenceNode {
-		oldItems = oldClauses.Content
-		clauses.HeadComment, clauses.LineComment, clauses.FootComment = oldClauses.HeadComment, oldClauses.LineComment, oldClauses.FootComment
-	}
+	clauses, oldItems := sequenceLike(oldClauses)
 	for j, c := range f.Clauses {
 		w := wantClauses.Content[j]
 		if c.Orig < 0 || c.Orig >= len(oldItems) || c.Orig >= len(loaded.Clauses) || oldItems[c.Orig].Kind != yaml.MappingNode {
@@ -94,9 +81,7 @@ func mergeFilter(old, want *yaml.Node, f FilterEdit, loaded Filter) *yaml.Node {
 		}
 		clauses.Content = append(clauses.Content, o)
 	}
-	if len(clauses.Content) == 0 {
-		clauses.Style = yaml.FlowStyle
-	}
+	flowIfEmpty(clauses)
 	wantName := valueOf(want, "name")
 	if name := valueOf(old, "name"); name != nil {
 		setValue(old, "name", mergeScalar(name, wantName))

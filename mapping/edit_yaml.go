@@ -36,12 +36,7 @@ func editDocument(orig []byte, edit func(root *yaml.Node) error) ([]byte, error)
 // node (and its comments) with changed keys updated in place; new entries
 // are written as Marshal writes them.
 func editSequence(old *yaml.Node, entries []EntryEdit) (*yaml.Node, error) {
-	var oldItems []*yaml.Node
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-	if old != nil && old.Kind == yaml.SequenceNode {
-		oldItems = old.Content
-		seq.HeadComment, seq.LineComment, seq.FootComment = old.HeadComment, old.LineComment, old.FootComment
-	}
+	seq, oldItems := sequenceLike(old)
 	for _, en := range entries {
 		want, err := entryNode(en.Attribute)
 		if err != nil {
@@ -53,10 +48,7 @@ func editSequence(old *yaml.Node, entries []EntryEdit) (*yaml.Node, error) {
 		}
 		seq.Content = append(seq.Content, mergeEntry(oldItems[en.Orig], want))
 	}
-	if len(seq.Content) == 0 {
-		seq.Style = yaml.FlowStyle
-	}
-	return seq, nil
+	return flowIfEmpty(seq), nil
 }
 
 // entryNode is one attribute as Marshal writes it, so the rules for
@@ -175,4 +167,23 @@ func marshalled(m *Mapping) (*yaml.Node, error) {
 		return nil, err
 	}
 	return doc.Content[0], nil
+}
+
+// sequenceLike starts a new sequence to replace old, with old's comments,
+// and returns old's items for reuse; old may be missing or not a sequence.
+func sequenceLike(old *yaml.Node) (seq *yaml.Node, oldItems []*yaml.Node) {
+	seq = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	if old != nil && old.Kind == yaml.SequenceNode {
+		oldItems = old.Content
+		seq.HeadComment, seq.LineComment, seq.FootComment = old.HeadComment, old.LineComment, old.FootComment
+	}
+	return seq, oldItems
+}
+
+// flowIfEmpty writes an empty sequence as [] rather than nothing.
+func flowIfEmpty(seq *yaml.Node) *yaml.Node {
+	if len(seq.Content) == 0 {
+		seq.Style = yaml.FlowStyle
+	}
+	return seq
 }
