@@ -125,21 +125,9 @@ func formatSpec(t time.Time, s string) string {
 		}
 		return pad(t.Year(), len(s))
 	case 'M':
-		switch len(s) {
-		case 3:
-			return t.Month().String()[:3]
-		case 4:
-			return t.Month().String()
-		}
-		return pad(int(t.Month()), len(s))
+		return nameOrNumber(s, t.Month().String(), int(t.Month()))
 	case 'd':
-		switch len(s) {
-		case 3:
-			return t.Weekday().String()[:3]
-		case 4:
-			return t.Weekday().String()
-		}
-		return pad(t.Day(), len(s))
+		return nameOrNumber(s, t.Weekday().String(), t.Day())
 	case 'H':
 		return pad(t.Hour(), len(s))
 	case 'h':
@@ -168,6 +156,18 @@ func formatSpec(t time.Time, s string) string {
 		return formatZone(t, s)
 	}
 	return ""
+}
+
+// nameOrNumber writes MMM or ddd as the short name, MMMM or dddd as the
+// full name, and shorter runs as the padded number.
+func nameOrNumber(s, name string, n int) string {
+	switch len(s) {
+	case 3:
+		return name[:3]
+	case 4:
+		return name
+	}
+	return pad(n, len(s))
 }
 
 // formatZone writes t's offset as z, zz, zzz or K asks.
