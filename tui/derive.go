@@ -17,6 +17,8 @@ type derived struct {
 	// filters are the sample's verdicts against the scoping tab's filters.
 	filters [2][]filterVerdict
 	impact  *impact
+	// impactStale is set while the latest edit is still being measured.
+	impactStale bool
 
 	tableKey, filtersKey string
 }
@@ -43,7 +45,7 @@ func (e *Editor) derive() {
 		e.clause.SetSize(w, 0)
 		e.clause.derive(e.currentSample())
 	}
-	d.impact = e.impactNow()
+	d.impact, d.impactStale = e.impactNow()
 	e.preview.show(e.previewShows())
 }
 
@@ -55,15 +57,10 @@ func (e *Editor) previewShows() previewShows {
 		next, _ := e.formList()
 		users = next.attrs()
 	}
-	in := previewShows{users: users, filters: e.scopeWithForm()[scopeUsers], sample: e.sample, saveErrs: e.saveErrs,
+	return previewShows{users: users, filters: e.scopeWithForm()[scopeUsers], sample: e.sample, saveErrs: e.saveErrs,
 		groups:       e.tab == tabGroups || (e.mode == modeForm && e.form.groups),
 		scoping:      e.tab == tabScoping && e.mode != modeSearch,
-		groupFilters: len(e.scope[scopeGroups]), impact: e.derived.impact}
-	if len(e.opts.Samples) > 0 {
-		_, _, _, ek := e.impactInputs()
-		in.impactStale = ek != e.impactCache.editedKey
-	}
-	return in
+		groupFilters: len(e.scope[scopeGroups]), impact: e.derived.impact, impactStale: e.derived.impactStale}
 }
 
 // filterVerdicts judges every filter of the scoping tab; only user

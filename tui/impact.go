@@ -157,18 +157,20 @@ func (e *Editor) storeImpact(m impactMsg) {
 // impactNow is the impact of the edits so far, measured again only when
 // the user mappings or filters changed; for a large directory it may be
 // the previous measurement while a new one runs (impactCmd).
-func (e *Editor) impactNow() *impact {
+// stale reports that the latest edit is still being measured.
+func (e *Editor) impactNow() (im *impact, stale bool) {
 	if len(e.opts.Samples) == 0 {
-		return nil
+		return nil, false
 	}
 	saved, edited, sk, ek := e.impactInputs()
 	if ek != e.impactCache.editedKey && len(e.opts.Samples) <= impactSyncLimit {
 		e.storeImpact(measure(saved, edited, e.opts.Samples, sk, ek, e.impactCache))
 	}
+	stale = ek != e.impactCache.editedKey
 	if !e.impactCache.ready {
-		return nil
+		return nil, stale
 	}
-	return &e.impactCache.result
+	return &e.impactCache.result, stale
 }
 
 // impactCmd starts a background measurement when a large directory's
