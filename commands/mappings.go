@@ -185,6 +185,16 @@ func mappingsShowRun(opts *MappingsShowOptions) error {
 		_, err = opts.IO.Out.Write(data)
 		return err
 	}
+	shown := showMapping(m, c, from)
+	if opts.Output == "json" {
+		return (&table{}).write(opts.IO.Out, "json", shown)
+	}
+	return writeShownMapping(opts.IO.Out, c, shown)
+}
+
+// showMapping is the mapping as `mappings show` prints it: the attributes
+// as compiled (types and apply modes normalised), the filters as written.
+func showMapping(m *mapping.Mapping, c *mapping.Compiled, from string) shownMapping {
 	shown := shownMapping{File: from, Attributes: []shownAttribute{}, Scope: []shownFilter{}, Objects: shownObjects{
 		UserActions: c.UserSwitches().Actions(), GroupsEnabled: !c.GroupSwitches().Disabled, GroupActions: c.GroupSwitches().Actions()}}
 	for _, list := range []struct {
@@ -210,10 +220,13 @@ func mappingsShowRun(opts *MappingsShowOptions) error {
 			shown.Scope = append(shown.Scope, sf)
 		}
 	}
-	if opts.Output == "json" {
-		return (&table{}).write(opts.IO.Out, "json", shown)
-	}
-	fmt.Fprintf(opts.IO.Out, "Mappings from %s\n\n", from)
+	return shown
+}
+
+// writeShownMapping prints the mapping as text: the attribute table, the
+// switches that are off, then the scope.
+func writeShownMapping(w io.Writer, c *mapping.Compiled, shown shownMapping) error {
+	fmt.Fprintf(w, "Mappings from %s\n\n", shown.File)
 	t := &table{header: []string{"KIND", "TARGET", "FROM", "DEFAULT", "APPLY", "MATCH"}}
 	for _, a := range shown.Attributes {
 		match := ""
@@ -222,14 +235,31 @@ func mappingsShowRun(opts *MappingsShowOptions) error {
 		}
 		t.add(a.Kind, a.Target, describeFrom(a), a.Default, a.Apply, match)
 	}
-	if err := t.write(opts.IO.Out, "text", nil); err != nil {
+	if err := t.write(w, "text", nil); err != nil {
 		return err
 	}
+	writeSwitches(w, c)
+	if len(shown.Scope) == 0 {
+		fmt.Fprintln(w, "\nScope: every assigned user and group (no scoping filters).")
+		return nil
+	}
+	fmt.Fprintln(w, "\nScope: in scope when any filter of its kind holds; every clause of a filter must hold.")
+	for _, f := range shown.Scope {
+		fmt.Fprintf(w, "  %s filter %q:\n", f.Kind, f.Name)
+		for _, cl := range f.Clauses {
+			fmt.Fprintf(w, "    %s\n", describeClause(cl))
+		}
+	}
+	return nil
+}
+
+// writeSwitches says which of Entra's object switches are off.
+func writeSwitches(w io.Writer, c *mapping.Compiled) {
 	switch {
 	case c.GroupSwitches().Disabled:
-		fmt.Fprintln(opts.IO.Out, "\nGroup provisioning is disabled (objects.groups.enabled: false): Slack's groups are left alone.")
+		fmt.Fprintln(w, "\nGroup provisioning is disabled (objects.groups.enabled: false): Slack's groups are left alone.")
 	case !c.GroupsEnabled():
-		fmt.Fprintln(opts.IO.Out, "\nNo group mappings: Slack's groups are left alone.")
+		fmt.Fprintln(w, "\nNo group mappings: Slack's groups are left alone.")
 	}
 	for _, o := range []struct {
 		kind string
@@ -243,20 +273,8 @@ func mappingsShowRun(opts *MappingsShowOptions) error {
 		if on == "" {
 			on = "none"
 		}
-		fmt.Fprintf(opts.IO.Out, "Target object actions for %s: %s only (the rest are switched off).\n", o.kind, on)
+		fmt.Fprintf(w, "Target object actions for %s: %s only (the rest are switched off).\n", o.kind, on)
 	}
-	if len(shown.Scope) == 0 {
-		fmt.Fprintln(opts.IO.Out, "\nScope: every assigned user and group (no scoping filters).")
-		return nil
-	}
-	fmt.Fprintln(opts.IO.Out, "\nScope: in scope when any filter of its kind holds; every clause of a filter must hold.")
-	for _, f := range shown.Scope {
-		fmt.Fprintf(opts.IO.Out, "  %s filter %q:\n", f.Kind, f.Name)
-		for _, cl := range f.Clauses {
-			fmt.Fprintf(opts.IO.Out, "    %s\n", describeClause(cl))
-		}
-	}
-	return nil
 }
 
 func describeFrom(a shownAttribute) string {

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -89,21 +90,38 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 	w := opts.IO.Out
 	fmt.Fprintf(w, "Directory user %s (%s) from %s, mapped with %s\n", u.ID, u.UserPrincipalName, source.Describe(), from)
 
-	var o mapping.Object = u
-	// Source attributes that feed a Redact() mapping are as secret as its value.
-	redactor := c.Redactor()
-	secretSources := map[string]bool{}
-	for _, t := range redactor.Targets() {
+	secret := secretSources(c)
+	o := previewScope(w, c, u, secret)
+	previewSources(w, c, o, secret)
+	create := c.EvalUser(o, true)
+	previewMappings(w, c, create, c.EvalUser(o, false))
+	if err := previewBody(w, c.Redactor(), create); err != nil {
+		return err
+	}
+	return previewChecks(w, create, u.ID)
+}
+
+// secretSources are the source attributes that feed a Redact() mapping:
+// they are as secret as its value.
+func secretSources(c *mapping.Compiled) map[string]bool {
+	secret := map[string]bool{}
+	for _, t := range c.Redactor().Targets() {
 		for _, s := range c.UserTargetSources(t) {
-			secretSources[s] = true
+			secret[s] = true
 		}
 	}
-	inScope := c.UserInScope(u)
+	return secret
+}
+
+// previewScope explains the user's scope and returns the user as the
+// mappings see them: soft-deleted when out of scope.
+func previewScope(w io.Writer, c *mapping.Compiled, u *directory.User, secret map[string]bool) mapping.Object {
+	var o mapping.Object = u
 	fmt.Fprintln(w, "\nScope:")
 	switch {
 	case !c.HasUserScope():
 		fmt.Fprintln(w, "  in scope (no scoping filters)")
-	case inScope:
+	case c.UserInScope(u):
 		fmt.Fprintln(w, "  in scope")
 	default:
 		fmt.Fprintln(w, "  OUT OF SCOPE: no filter holds, so IsSoftDeleted is True and a Slack account would be deactivated")
@@ -116,13 +134,16 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 			switch {
 			case cl.Null:
 				actual = "null"
-			case secretSources[cl.Attribute]:
+			case secret[cl.Attribute]:
 				actual = mapping.RedactedValue
 			}
 			fmt.Fprintf(w, "    %s (value: %s): %s\n", describeClause(shownClause{cl.Attribute, string(cl.Operator), cl.Value}), actual, holdsWord(cl.Holds))
 		}
 	}
+	return o
+}
 
+func previewSources(w io.Writer, c *mapping.Compiled, o mapping.Object, secret map[string]bool) {
 	fmt.Fprintln(w, "\nSource values:")
 	t := &table{header: []string{"  ATTRIBUTE", "VALUE"}}
 	for _, name := range append(c.SourceAttributes(), mapping.SourceIsSoftDeleted) {
@@ -130,7 +151,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 		shown := "(null)"
 		switch {
 		case !ok || len(vals) == 0:
-		case secretSources[name]:
+		case secret[name]:
 			shown = mapping.RedactedValue
 		default:
 			shown = fmt.Sprintf("%q", strings.Join(vals, `", "`))
@@ -138,9 +159,10 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 		t.add("  "+name, shown)
 	}
 	_ = t.write(w, "text", nil)
+}
 
-	create := c.EvalUser(o, true)
-	update := c.EvalUser(o, false)
+func previewMappings(w io.Writer, c *mapping.Compiled, create, update mapping.Result) {
+	redactor := c.Redactor()
 	show := func(target string, values map[string]string) string {
 		v, ok := values[target]
 		switch {
@@ -152,7 +174,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 		return fmt.Sprintf("%q", v)
 	}
 	fmt.Fprintln(w, "\nMappings (value on create / on update):")
-	t = &table{header: []string{"  TARGET", "FROM", "CREATE", "UPDATE"}}
+	t := &table{header: []string{"  TARGET", "FROM", "CREATE", "UPDATE"}}
 	for _, a := range c.UserAttributes() {
 		from := describeFrom(shownAttribute{Type: string(a.Type), Source: a.Source, Value: a.Value, Expression: a.Expression})
 		if a.Default != "" {
@@ -161,19 +183,25 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 		t.add("  "+a.Target, from, show(a.Target, create.Values), show(a.Target, update.Values))
 	}
 	_ = t.write(w, "text", nil)
+}
 
-	payload := redactor.Values(create.Values)
+func previewBody(w io.Writer, redactor mapping.Redactor, create mapping.Result) error {
 	fmt.Fprintln(w, "\nSCIM body Slack would receive for a new account (POST /Users):")
 	if strings.EqualFold(create.Values[mapping.AttrActive], "false") {
 		fmt.Fprintln(w, "(active is False: no Slack account is created for this user, and an existing one is deactivated)")
 	}
-	if err := printJSON(w, scim.NewUser(payload)); err != nil {
+	if err := printJSON(w, scim.NewUser(redactor.Values(create.Values))); err != nil {
 		return err
 	}
 	if v := create.Values[mapping.AttrManager]; v != "" {
 		fmt.Fprintln(w, "(manager is the directory id shown; the plan replaces it with the manager's Slack id)")
 	}
+	return nil
+}
 
+// previewChecks lists Slack's checks of the values; an error among them
+// fails the command.
+func previewChecks(w io.Writer, create mapping.Result, id string) error {
 	fmt.Fprintln(w, "\nSlack checks:")
 	if len(create.Problems) == 0 {
 		fmt.Fprintln(w, "  ok: Slack would accept these values")
@@ -185,7 +213,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 		fmt.Fprintf(w, "  %s %s (%s): %s\n", p.Severity, p.Code, p.Target, p.Message)
 	}
 	if hasErr {
-		return withCode(ExitError, fmt.Errorf("Slack would refuse user %s as mapped; fix the mapping or the directory values above", u.ID))
+		return withCode(ExitError, fmt.Errorf("Slack would refuse user %s as mapped; fix the mapping or the directory values above", id))
 	}
 	return nil
 }

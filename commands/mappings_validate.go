@@ -171,6 +171,29 @@ func validateDirectory(ctx context.Context, opts *MappingsValidateOptions, c *ma
 	}
 	sort.Slice(users, func(i, j int) bool { return users[i].ID < users[j].ID })
 	rep.Users = len(users)
+	validateUsers(c, users, col, rep)
+	rep.Groups = len(snap.Groups)
+	validateGroups(c, snap.Groups, col, rep)
+	for _, s := range col.byCode {
+		rep.Problems = append(rep.Problems, s)
+	}
+	// Errors first, then the most frequent.
+	sort.Slice(rep.Problems, func(i, j int) bool {
+		a, b := rep.Problems[i], rep.Problems[j]
+		if a.Severity != b.Severity {
+			return a.Severity == mapping.SeverityError
+		}
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Code < b.Code
+	})
+	return nil
+}
+
+// validateUsers maps every user in scope, as sync would create them, and
+// collects their problems and the user names and emails two users share.
+func validateUsers(c *mapping.Compiled, users []*directory.User, col *collector, rep *validateReport) {
 	redactor := c.Redactor()
 	owners := map[string]map[string]string{mapping.AttrUserName: {}, mapping.AttrWorkEmail: {}}
 	for _, u := range users {
@@ -202,12 +225,14 @@ func validateDirectory(ctx context.Context, opts *MappingsValidateOptions, c *ma
 			owners[target][key] = u.ID
 		}
 	}
-	rep.Groups = len(snap.Groups)
-	for i := range snap.Groups {
-		g := &snap.Groups[i]
-		if !c.GroupsEnabled() {
-			break
-		}
+}
+
+func validateGroups(c *mapping.Compiled, groups []directory.Group, col *collector, rep *validateReport) {
+	if !c.GroupsEnabled() {
+		return
+	}
+	for i := range groups {
+		g := &groups[i]
 		if !c.GroupInScope(g) {
 			rep.GroupsOutScope++
 			continue
@@ -216,21 +241,6 @@ func validateDirectory(ctx context.Context, opts *MappingsValidateOptions, c *ma
 			col.add(p.Severity, problemExample{Kind: "group", ID: g.ID, Name: g.DisplayName, Target: p.Target, Message: p.Message}, p.Code)
 		}
 	}
-	for _, s := range col.byCode {
-		rep.Problems = append(rep.Problems, s)
-	}
-	// Errors first, then the most frequent.
-	sort.Slice(rep.Problems, func(i, j int) bool {
-		a, b := rep.Problems[i], rep.Problems[j]
-		if a.Severity != b.Severity {
-			return a.Severity == mapping.SeverityError
-		}
-		if a.Count != b.Count {
-			return a.Count > b.Count
-		}
-		return a.Code < b.Code
-	})
-	return nil
 }
 
 func printValidateReport(opts *MappingsValidateOptions, m *mapping.Mapping, c *mapping.Compiled, rep *validateReport) {

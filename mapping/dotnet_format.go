@@ -108,180 +108,207 @@ func (f dotNetFormat) format(t time.Time) string {
 			b.WriteString(tok.literal)
 			continue
 		}
-		s := tok.spec
-		switch s[0] {
-		case 'y':
-			switch len(s) {
-			case 1:
-				b.WriteString(strconv.Itoa(t.Year() % 100))
-			case 2:
-				b.WriteString(pad(t.Year()%100, 2))
-			default:
-				b.WriteString(pad(t.Year(), len(s)))
-			}
-		case 'M':
-			switch len(s) {
-			case 3:
-				b.WriteString(t.Month().String()[:3])
-			case 4:
-				b.WriteString(t.Month().String())
-			default:
-				b.WriteString(pad(int(t.Month()), len(s)))
-			}
-		case 'd':
-			switch len(s) {
-			case 3:
-				b.WriteString(t.Weekday().String()[:3])
-			case 4:
-				b.WriteString(t.Weekday().String())
-			default:
-				b.WriteString(pad(t.Day(), len(s)))
-			}
-		case 'H':
-			b.WriteString(pad(t.Hour(), len(s)))
-		case 'h':
-			h := t.Hour() % 12
-			if h == 0 {
-				h = 12
-			}
-			b.WriteString(pad(h, len(s)))
-		case 'm':
-			b.WriteString(pad(t.Minute(), len(s)))
-		case 's':
-			b.WriteString(pad(t.Second(), len(s)))
-		case 'f', 'F':
-			frac := pad(t.Nanosecond(), 9)[:len(s)]
-			if s[0] == 'F' {
-				frac = strings.TrimRight(frac, "0")
-			}
-			b.WriteString(frac)
-		case 't':
-			ampm := "AM"
-			if t.Hour() >= 12 {
-				ampm = "PM"
-			}
-			b.WriteString(ampm[:len(s)])
-		case 'z', 'K':
-			_, off := t.Zone()
-			if s == "K" && off == 0 && t.Location() == time.UTC {
-				b.WriteString("Z")
-				continue
-			}
-			sign := '+'
-			if off < 0 {
-				sign, off = '-', -off
-			}
-			b.WriteRune(sign)
-			switch {
-			case s == "z":
-				b.WriteString(strconv.Itoa(off / 3600))
-			case s == "zz":
-				b.WriteString(pad(off/3600, 2))
-			default:
-				b.WriteString(pad(off/3600, 2) + ":" + pad(off%3600/60, 2))
-			}
-		}
+		b.WriteString(formatSpec(t, tok.spec))
 	}
 	return b.String()
 }
 
+// formatSpec writes one specifier of t.
+func formatSpec(t time.Time, s string) string {
+	switch s[0] {
+	case 'y':
+		switch len(s) {
+		case 1:
+			return strconv.Itoa(t.Year() % 100)
+		case 2:
+			return pad(t.Year()%100, 2)
+		}
+		return pad(t.Year(), len(s))
+	case 'M':
+		return nameOrNumber(s, t.Month().String(), int(t.Month()))
+	case 'd':
+		return nameOrNumber(s, t.Weekday().String(), t.Day())
+	case 'H':
+		return pad(t.Hour(), len(s))
+	case 'h':
+		h := t.Hour() % 12
+		if h == 0 {
+			h = 12
+		}
+		return pad(h, len(s))
+	case 'm':
+		return pad(t.Minute(), len(s))
+	case 's':
+		return pad(t.Second(), len(s))
+	case 'f', 'F':
+		frac := pad(t.Nanosecond(), 9)[:len(s)]
+		if s[0] == 'F' {
+			frac = strings.TrimRight(frac, "0")
+		}
+		return frac
+	case 't':
+		ampm := "AM"
+		if t.Hour() >= 12 {
+			ampm = "PM"
+		}
+		return ampm[:len(s)]
+	case 'z', 'K':
+		return formatZone(t, s)
+	}
+	return ""
+}
+
+// nameOrNumber writes MMM or ddd as the short name, MMMM or dddd as the
+// full name, and shorter runs as the padded number.
+func nameOrNumber(s, name string, n int) string {
+	switch len(s) {
+	case 3:
+		return name[:3]
+	case 4:
+		return name
+	}
+	return pad(n, len(s))
+}
+
+// formatZone writes t's offset as z, zz, zzz or K asks.
+func formatZone(t time.Time, s string) string {
+	_, off := t.Zone()
+	if s == "K" && off == 0 && t.Location() == time.UTC {
+		return "Z"
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	switch s {
+	case "z":
+		return sign + strconv.Itoa(off/3600)
+	case "zz":
+		return sign + pad(off/3600, 2)
+	}
+	return sign + pad(off/3600, 2) + ":" + pad(off%3600/60, 2)
+}
+
+// dateFields are the parts of a date and time read so far.
+type dateFields struct {
+	year, month, day, hour, min, sec, nsec int
+	pm, hasAMPM, hour12                    bool
+	loc                                    *time.Location
+}
+
 // parse reads s according to the format. Without a zone the time is UTC.
 func (f dotNetFormat) parse(s string) (time.Time, error) {
-	year, month, day, hour, min, sec, nsec := 1, 1, 1, 0, 0, 0, 0
-	pm, hasAMPM, hour12 := false, false, false
-	var loc *time.Location
+	d := dateFields{year: 1, month: 1, day: 1}
 	rest := s
-	fail := func(what string) (time.Time, error) {
-		return time.Time{}, fmt.Errorf("%q does not match the input format at %q (expected %s)", s, rest, what)
-	}
 	for _, tok := range f {
 		if tok.spec == "" {
 			if !strings.HasPrefix(rest, tok.literal) {
-				return fail(strconv.Quote(tok.literal))
+				return time.Time{}, mismatch(s, rest, strconv.Quote(tok.literal))
 			}
 			rest = rest[len(tok.literal):]
 			continue
 		}
-		sp := tok.spec
 		var ok bool
-		switch {
-		case sp[0] == 'M' && len(sp) >= 3:
-			month, rest, ok = monthName(rest, len(sp) == 3)
-		case sp[0] == 'd' && len(sp) >= 3:
-			_, rest, ok = weekdayName(rest, len(sp) == 3)
-		case sp[0] == 't':
-			if len(rest) >= len(sp) {
-				switch strings.ToUpper(rest[:len(sp)]) {
-				case "AM"[:len(sp)]:
-					ok, hasAMPM = true, true
-				case "PM"[:len(sp)]:
-					ok, hasAMPM, pm = true, true, true
-				}
-				rest = rest[len(sp):]
-			}
-		case sp[0] == 'z' || sp[0] == 'K':
-			loc, rest, ok = zone(rest)
-		default:
-			minW, maxW := len(sp), len(sp)
-			switch {
-			case len(sp) == 1 && sp[0] != 'f' && sp[0] != 'F':
-				minW, maxW = 1, 2
-			case sp[0] == 'F':
-				minW = 0
-			case sp[0] == 'y' && len(sp) >= 3:
-				minW, maxW = 4, len(sp)
-			}
-			var n int
-			var digits string
-			n, digits, rest, ok = number(rest, minW, maxW)
-			switch sp[0] {
-			case 'y':
-				year = n
-				if len(sp) <= 2 {
-					year += 2000
-					if year > 2029 {
-						year -= 100
-					}
-				}
-			case 'M':
-				month = n
-			case 'd':
-				day = n
-			case 'H':
-				hour = n
-			case 'h':
-				hour, hour12 = n, true
-			case 'm':
-				min = n
-			case 's':
-				sec = n
-			case 'f', 'F':
-				if digits != "" {
-					nsec, _ = strconv.Atoi((digits + "000000000")[:9])
-				}
-			}
-		}
-		if !ok {
-			return fail(sp)
+		if rest, ok = d.read(tok.spec, rest); !ok {
+			return time.Time{}, mismatch(s, rest, tok.spec)
 		}
 	}
 	if rest != "" {
-		return fail("end of input")
+		return time.Time{}, mismatch(s, rest, "end of input")
 	}
-	if hour12 || hasAMPM {
+	return d.time(s)
+}
+
+func mismatch(s, rest, what string) error {
+	return fmt.Errorf("%q does not match the input format at %q (expected %s)", s, rest, what)
+}
+
+// read takes one specifier's text from the front of rest.
+func (d *dateFields) read(sp, rest string) (string, bool) {
+	var ok bool
+	switch {
+	case sp[0] == 'M' && len(sp) >= 3:
+		d.month, rest, ok = monthName(rest, len(sp) == 3)
+	case sp[0] == 'd' && len(sp) >= 3:
+		_, rest, ok = weekdayName(rest, len(sp) == 3)
+	case sp[0] == 't':
+		if len(rest) >= len(sp) {
+			switch strings.ToUpper(rest[:len(sp)]) {
+			case "AM"[:len(sp)]:
+				ok, d.hasAMPM = true, true
+			case "PM"[:len(sp)]:
+				ok, d.hasAMPM, d.pm = true, true, true
+			}
+			rest = rest[len(sp):]
+		}
+	case sp[0] == 'z' || sp[0] == 'K':
+		d.loc, rest, ok = zone(rest)
+	default:
+		return d.readNumber(sp, rest)
+	}
+	return rest, ok
+}
+
+// readNumber takes a numeric specifier's digits from the front of rest.
+func (d *dateFields) readNumber(sp, rest string) (string, bool) {
+	minW, maxW := len(sp), len(sp)
+	switch {
+	case len(sp) == 1 && sp[0] != 'f' && sp[0] != 'F':
+		minW, maxW = 1, 2
+	case sp[0] == 'F':
+		minW = 0
+	case sp[0] == 'y' && len(sp) >= 3:
+		minW, maxW = 4, len(sp)
+	}
+	n, digits, rest, ok := number(rest, minW, maxW)
+	switch sp[0] {
+	case 'y':
+		d.year = n
+		if len(sp) <= 2 {
+			d.year += 2000
+			if d.year > 2029 {
+				d.year -= 100
+			}
+		}
+	case 'M':
+		d.month = n
+	case 'd':
+		d.day = n
+	case 'H':
+		d.hour = n
+	case 'h':
+		d.hour, d.hour12 = n, true
+	case 'm':
+		d.min = n
+	case 's':
+		d.sec = n
+	case 'f', 'F':
+		if digits != "" {
+			d.nsec, _ = strconv.Atoi((digits + "000000000")[:9])
+		}
+	}
+	return rest, ok
+}
+
+// time is the fields as a time, checked to be a real date; s is the input,
+// for the error.
+func (d dateFields) time(s string) (time.Time, error) {
+	hour := d.hour
+	if d.hour12 || d.hasAMPM {
 		if hour > 12 {
 			return time.Time{}, fmt.Errorf("%q: hour %d with AM/PM", s, hour)
 		}
 		hour %= 12
-		if pm {
+		if d.pm {
 			hour += 12
 		}
 	}
+	loc := d.loc
 	if loc == nil {
 		loc = time.UTC
 	}
-	t := time.Date(year, time.Month(month), day, hour, min, sec, nsec, loc)
-	if t.Month() != time.Month(month) || t.Day() != day || hour > 23 || min > 59 || sec > 59 {
+	t := time.Date(d.year, time.Month(d.month), d.day, hour, d.min, d.sec, d.nsec, loc)
+	if t.Month() != time.Month(d.month) || t.Day() != d.day || hour > 23 || d.min > 59 || d.sec > 59 {
 		return time.Time{}, fmt.Errorf("%q is not a valid date", s)
 	}
 	return t, nil

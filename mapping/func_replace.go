@@ -115,17 +115,23 @@ func fnReplace(_ *evaluator, n *node, a []value) (value, error) {
 	if !hasSrc {
 		return null, nil
 	}
+	return regexReplace(re, src, rep, gi)
+}
+
+// regexReplace replaces every match of re in src (only group gi of it,
+// when gi is not -1) with rep; without a group rep may refer to groups.
+func regexReplace(re *regexp.Regexp, src, rep string, gi int) (value, error) {
 	var b []byte
 	last := 0
 	for _, m := range re.FindAllStringSubmatchIndex(src, -1) {
 		from, to := m[0], m[1]
-		if hasGroup {
+		if gi >= 0 {
 			if from, to = m[2*gi], m[2*gi+1]; from < 0 {
 				continue
 			}
 		}
 		b = append(b, src[last:from]...)
-		if hasGroup {
+		if gi >= 0 {
 			b = append(b, rep...)
 		} else {
 			b = re.ExpandString(b, rep, src, m)

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -89,38 +88,6 @@ func wrapped(style lipgloss.Style, s string, width, indent int) []string {
 		lines[i] = style.Render(lines[i])
 	}
 	return lines
-}
-
-// navigateKey handles the keys both edit forms share: up/shift+tab and down
-// move between fields, tab takes the picked completion into in (or moves on
-// when there is none), ctrl+n/ctrl+p choose among the completions. It
-// reports whether it used the key.
-func navigateKey(key string, sugg []string, pick *int, in *textinput.Model, move func(int)) bool {
-	switch key {
-	case "up", "shift+tab":
-		move(-1)
-	case "down":
-		move(1)
-	case "tab":
-		if len(sugg) == 0 {
-			move(1)
-			break
-		}
-		in.SetValue(sugg[min(*pick, len(sugg)-1)])
-		in.CursorEnd()
-		*pick = 0
-	case "ctrl+n":
-		if len(sugg) > 0 {
-			*pick = (*pick + 1) % len(sugg)
-		}
-	case "ctrl+p":
-		if len(sugg) > 0 {
-			*pick = (*pick - 1 + len(sugg)) % len(sugg)
-		}
-	default:
-		return false
-	}
-	return true
 }
 
 // suggestionLine shows the completions after "↳ ", the picked one marked.

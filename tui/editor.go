@@ -66,7 +66,9 @@ type Editor struct {
 	st     styles
 	keys   editorKeys
 	exists bool
-	orig   []byte
+	// orig is the file content the rows' positions refer to; written is
+	// the content last saved, if any.
+	orig, written []byte
 
 	lists, saved [2]list
 	// switches are Entra's switches of the user and group mappings.
@@ -83,8 +85,8 @@ type Editor struct {
 	nameInput textinput.Model
 	naming    naming
 	filter    textinput.Model
-	search    textinput.Model
-	pick      int
+	picker    *samplePicker
+	preview   *previewPane
 	sample    int
 	undo      []deleted
 
@@ -95,15 +97,37 @@ type Editor struct {
 	width, height int
 	quit          bool
 
+	derived derived
+
 	impactCache   impactCache
 	impactRunning string // the edit a background measurement is for
 	impactScroll  int
 }
 
-// NewEditor loads the mapping file for editing. A file that exists but
-// does not load is an error: the editor only ever holds valid mappings
-// it can show, and the message says where the file is wrong.
-func NewEditor(opts EditorOptions) (*Editor, error) {
+// MappingFile is a mapping file as read before the editor starts: its
+// content, or that it does not exist yet.
+type MappingFile struct {
+	Content []byte
+	Exists  bool
+}
+
+// ReadMappingFile reads the file the editor is to open; one that does not
+// exist is not an error (the editor starts from the defaults).
+func ReadMappingFile(path string) (MappingFile, error) {
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		return MappingFile{Content: data, Exists: true}, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return MappingFile{}, nil
+	}
+	return MappingFile{}, fmt.Errorf("reading mapping file: %w", err)
+}
+
+// NewEditor opens the editor on the file as read. A file that exists but
+// does not load is an error: the editor only ever holds valid mappings it
+// can show, and the message says where the file is wrong.
+func NewEditor(opts EditorOptions, file MappingFile) (*Editor, error) {
 	e := &Editor{opts: opts, keys: newEditorKeys(), width: 80, height: 24}
 	r := opts.Renderer
 	if r == nil {
@@ -111,18 +135,15 @@ func NewEditor(opts EditorOptions) (*Editor, error) {
 	}
 	e.st = newStyles(r)
 	m := mapping.Default()
-	data, err := os.ReadFile(opts.Path)
-	switch {
-	case err == nil:
-		if m, err = mapping.Parse(opts.Path, data); err != nil {
+	if file.Exists {
+		var err error
+		if m, err = mapping.Parse(opts.Path, file.Content); err != nil {
 			return nil, fmt.Errorf("%w\nfix the file first (`slackprov mappings validate` lists every problem), then run the editor again", err)
 		}
-		e.exists, e.orig = true, data
+		e.exists, e.orig = true, file.Content
 		e.status = "Loaded " + opts.Path
-	case errors.Is(err, fs.ErrNotExist):
+	} else {
 		e.status = opts.Path + " does not exist yet: these are the built-in Slack defaults; ctrl+s creates it"
-	default:
-		return nil, fmt.Errorf("reading mapping file: %w", err)
 	}
 	e.lists = [2]list{newList(m.Users), newList(m.Groups)}
 	e.saved = [2]list{e.lists[0].clone(), e.lists[1].clone()}
@@ -131,15 +152,16 @@ func NewEditor(opts EditorOptions) (*Editor, error) {
 	e.nameInput.Placeholder = "e.g. Sales staff"
 	e.filter = newInput("")
 	e.filter.Placeholder = "type to filter by target, source or expression"
-	e.search = newInput("")
-	e.search.Placeholder = "name or email"
+	e.picker = newSamplePicker(e.st, opts.Samples)
+	e.preview = newPreviewPane(e.st, e.keys, opts, e.samplesNote())
+	e.derive()
 	return e, nil
 }
 
 // Dirty reports whether there are changes that are not on disk.
 func (e *Editor) Dirty() bool {
 	return !e.exists || !e.lists[0].sameAs(e.saved[0]) || !e.lists[1].sameAs(e.saved[1]) || e.switches != e.savedSwitches ||
-		!sameFilters(e.scope[0].filters(), e.savedScope[0].filters()) || !sameFilters(e.scope[1].filters(), e.savedScope[1].filters())
+		!mapping.SameFilters(e.scope[0].filters(), e.savedScope[0].filters()) || !mapping.SameFilters(e.scope[1].filters(), e.savedScope[1].filters())
 }
 
 func (e *Editor) loadScope(m *mapping.Mapping) {
@@ -195,6 +217,7 @@ func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if measure := e.impactCmd(); measure != nil {
 		cmd = tea.Batch(cmd, measure)
 	}
+	e.derive()
 	return model, cmd
 }
 
@@ -203,6 +226,8 @@ func (e *Editor) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		e.width, e.height = msg.Width, msg.Height
 		return e, nil
+	case savedMsg:
+		return e, e.finishSave(msg)
 	case tea.KeyMsg:
 		// Keys typed faster than they are read arrive as one message
 		// ("jjj"); outside text inputs each is a command of its own.
@@ -219,8 +244,7 @@ func (e *Editor) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return e, nil
 			}
 			e.mode = modeTable
-			e.save()
-			return e, nil
+			return e, e.save(false)
 		}
 		switch e.mode {
 		case modeForm:
@@ -243,18 +267,14 @@ func (e *Editor) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return e, e.updateTable(msg)
 	}
-	var in *textinput.Model
 	switch e.mode {
 	case modeForm:
-		in = e.form.input()
+		return e, e.form.Update(msg)
 	case modeClause:
-		in = e.clause.input()
+		return e, e.clause.Update(msg)
 	case modeName:
-		in = &e.nameInput
-	}
-	if in != nil {
 		var cmd tea.Cmd
-		*in, cmd = in.Update(msg)
+		e.nameInput, cmd = e.nameInput.Update(msg)
 		return e, cmd
 	}
 	return e, nil
@@ -305,41 +325,15 @@ func (e *Editor) selectRow(i int) {
 }
 
 func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
-	k := e.keys
-	l := &e.lists[min(e.tab, 1)]
-	cur := e.current()
-	switch {
-	case key.Matches(msg, k.Quit):
-		if e.Dirty() {
-			e.mode = modeConfirmQuit
-			return nil
-		}
-		e.quit = true
-		return tea.Quit
-	case key.Matches(msg, k.Help):
-		e.mode = modeHelp
-	case key.Matches(msg, k.NextTab):
-		e.tab = (e.tab + 1) % len(tabNames)
-	case key.Matches(msg, k.PrevTab):
-		e.tab = (e.tab + len(tabNames) - 1) % len(tabNames)
-	case msg.String() == "1" || msg.String() == "2" || msg.String() == "3":
-		e.tab = int(msg.String()[0] - '1')
-	case key.Matches(msg, k.Impact):
-		if len(e.opts.Samples) == 0 {
-			e.setError("no directory users to measure the impact on: %s", e.samplesNote())
-			return nil
-		}
-		e.mode, e.impactScroll = modeImpact, 0
-	case key.Matches(msg, k.Pick):
-		if len(e.opts.Samples) == 0 {
-			e.setError("no directory users to preview with: %s", e.samplesNote())
-			return nil
-		}
-		e.mode, e.pick = modeSearch, 0
-		e.search.SetValue("")
-		return e.search.Focus()
-	case e.tab == tabScoping:
+	e.current() // keeps the cursor within the rows before it moves
+	if cmd, ok := e.updateGlobal(msg); ok {
+		return cmd
+	}
+	if e.tab == tabScoping {
 		return e.updateScoping(msg)
+	}
+	k := e.keys
+	switch {
 	case key.Matches(msg, k.Up):
 		e.cursor[e.tab]--
 	case key.Matches(msg, k.Down):
@@ -362,13 +356,64 @@ func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Enable):
 		e.toggleSwitch("enabled")
 	case key.Matches(msg, k.Add):
-		e.form = newForm(e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources(), e.opts.Known)
+		e.form = newForm(e.st, e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources(), e.opts.Known)
 		e.mode = modeForm
 		return textinput.Blink
+	default:
+		return e.updateRow(msg)
+	}
+	return nil
+}
+
+// updateGlobal handles the keys every tab shares: quit, help, tabs, the
+// impact list and the sample picker. ok reports whether msg was one.
+func (e *Editor) updateGlobal(msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
+	k := e.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		if e.Dirty() {
+			e.mode = modeConfirmQuit
+			return nil, true
+		}
+		e.quit = true
+		return tea.Quit, true
+	case key.Matches(msg, k.Help):
+		e.mode = modeHelp
+	case key.Matches(msg, k.NextTab):
+		e.tab = (e.tab + 1) % len(tabNames)
+	case key.Matches(msg, k.PrevTab):
+		e.tab = (e.tab + len(tabNames) - 1) % len(tabNames)
+	case msg.String() == "1" || msg.String() == "2" || msg.String() == "3":
+		e.tab = int(msg.String()[0] - '1')
+	case key.Matches(msg, k.Impact):
+		if len(e.opts.Samples) == 0 {
+			e.setError("no directory users to measure the impact on: %s", e.samplesNote())
+			return nil, true
+		}
+		e.mode, e.impactScroll = modeImpact, 0
+	case key.Matches(msg, k.Pick):
+		if len(e.opts.Samples) == 0 {
+			e.setError("no directory users to preview with: %s", e.samplesNote())
+			return nil, true
+		}
+		e.mode = modeSearch
+		return e.picker.open(), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// updateRow handles the keys that act on the row under the cursor.
+func (e *Editor) updateRow(msg tea.KeyMsg) tea.Cmd {
+	k := e.keys
+	l := &e.lists[min(e.tab, 1)]
+	cur := e.current()
+	switch {
 	case cur < 0:
 		return nil
 	case key.Matches(msg, k.Edit):
-		e.form = newForm(e.tab == tabGroups, cur, l.rows[cur], e.targets(), e.sources(), e.opts.Known)
+		e.form = newForm(e.st, e.tab == tabGroups, cur, l.rows[cur], e.targets(), e.sources(), e.opts.Known)
 		e.mode = modeForm
 		return textinput.Blink
 	case key.Matches(msg, k.Delete):
@@ -451,16 +496,16 @@ func (e *Editor) samplesNote() string {
 }
 
 func (e *Editor) updateForm(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
+	switch {
+	case key.Matches(msg, e.form.keys.Cancel):
 		e.mode, e.form = modeTable, nil
 		e.setStatus("Edit cancelled")
 		return nil
-	case "enter":
+	case key.Matches(msg, e.form.keys.Apply):
 		e.commitForm()
 		return nil
 	}
-	return e.form.update(msg)
+	return e.form.Update(msg)
 }
 
 // commitForm applies the form to the list if the entry is valid, else
@@ -520,41 +565,28 @@ func (e *Editor) updateFilter(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (e *Editor) updateSearch(msg tea.KeyMsg) tea.Cmd {
-	found := matchSamples(e.opts.Samples, e.search.Value(), 8)
-	switch msg.String() {
-	case "esc":
-		e.search.Blur()
+	switch {
+	case key.Matches(msg, e.picker.keys.Back):
+		e.picker.input.Blur()
 		e.mode = modeTable
 		return nil
-	case "enter":
-		if len(found) > 0 {
-			e.sample = found[min(e.pick, len(found)-1)]
+	case key.Matches(msg, e.picker.keys.Choose):
+		if i, ok := e.picker.chosen(); ok {
+			e.sample = i
 			e.setStatus("Previewing %s", e.opts.Samples[e.sample].label())
 		}
-		e.search.Blur()
+		e.picker.input.Blur()
 		e.mode = modeTable
 		return nil
-	case "up", "ctrl+p":
-		e.pick = max(0, e.pick-1)
-		return nil
-	case "down", "ctrl+n":
-		e.pick = min(len(found)-1, e.pick+1)
-		return nil
 	}
-	var cmd tea.Cmd
-	e.search, cmd = e.search.Update(msg)
-	e.pick = 0
-	return cmd
+	return e.picker.Update(msg)
 }
 
 func (e *Editor) updateConfirm(msg tea.KeyMsg) tea.Cmd {
 	switch msg.String() {
 	case "y", "s":
-		if e.save() {
-			e.quit = true
-			return tea.Quit
-		}
 		e.mode = modeTable
+		return e.save(true)
 	case "n", "d":
 		e.quit = true
 		return tea.Quit
@@ -563,42 +595,6 @@ func (e *Editor) updateConfirm(msg tea.KeyMsg) tea.Cmd {
 		e.setStatus("Still editing")
 	}
 	return nil
-}
-
-// save writes the mapping if, and only if, it loads and compiles.
-func (e *Editor) save() bool {
-	data, kept, err := render(e.orig, e.lists[0], e.lists[1], e.scope)
-	if err == nil {
-		data, err = withSwitches(data, e.switches[0], e.switches[1])
-	}
-	if err == nil {
-		err = validateContent(e.opts.Path, data)
-	}
-	if err != nil {
-		e.saveErrs = nil
-		for _, x := range flatten(err) {
-			e.saveErrs = append(e.saveErrs, x.Error())
-		}
-		e.setError("Not saved: the mapping has %d problem(s); fix them (listed in the preview pane) and save again", len(e.saveErrs))
-		return false
-	}
-	if err := writeAtomic(e.opts.Path, data); err != nil {
-		e.setError("Not saved: %v", err)
-		return false
-	}
-	m, _ := mapping.Parse(e.opts.Path, data)
-	e.exists, e.orig, e.saveErrs = true, data, nil
-	// Reload so every row points at its entry in the new file.
-	e.lists = [2]list{newList(m.Users), newList(m.Groups)}
-	e.saved = [2]list{e.lists[0].clone(), e.lists[1].clone()}
-	e.loadScope(m)
-	e.undo = nil
-	if kept {
-		e.setStatus("Saved %s", e.opts.Path)
-	} else {
-		e.setStatus("Saved %s (its layout was unusual, so it was rewritten in the standard form; comments were dropped)", e.opts.Path)
-	}
-	return true
 }
 
 // renumberKeeping makes precedences distinct and contiguous; the row just

@@ -251,7 +251,7 @@ func TestScopingTabShowsFiltersAndSaveKeepsThem(t *testing.T) {
 	e.Update(keyRunes("d"))
 	e.Update(keyRunes("u"))
 	e.Update(keyRunes("m"))
-	if !e.save() {
+	if !saveNow(e) {
 		t.Fatalf("save refused: %v", e.saveErrs)
 	}
 	out, _ := os.ReadFile(path)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,20 +24,20 @@ func (e *Editor) View() string {
 	st := e.st
 	var out []string
 	title := st.title.Render("slackprov mappings") + st.dim.Render(" · ") + e.opts.Path
-	if e.Dirty() {
+	if e.derived.dirty {
 		title += st.warn.Render(" [modified]")
 	}
 	out = append(out, truncate(title, w), e.tabsLine(w))
 	body := h - 4
 	switch {
 	case e.mode == modeHelp:
-		lines := append([]string{st.header.Render("Keys") + st.dim.Render("  (any key closes)")}, helpLines(st, e.keys.helpRows(), w)...)
+		lines := append([]string{st.header.Render("Keys") + st.dim.Render("  (any key closes)")}, helpLines(st, slices.Concat(e.tabKeys().FullHelp()...), w)...)
 		out = append(out, pad(clip(st, lines, body), body)...)
 	case w >= sideBySide:
-		lw := w * 3 / 5
+		lw := mainWidth(w)
 		rw := w - lw - 3
 		left := pad(e.mainLines(lw, body), body)
-		right := pad(e.previewLines(rw, body), body)
+		right := pad(e.previewView(rw, body), body)
 		for i := range body {
 			out = append(out, lipgloss.NewStyle().Width(lw).Render(truncate(left[i], lw))+st.dim.Render(" │ ")+truncate(right[i], rw))
 		}
@@ -57,13 +58,22 @@ func (e *Editor) View() string {
 		}
 		out = append(out, pad(clip(st, main, mh), mh)...)
 		out = append(out, st.dim.Render(strings.Repeat("─", w)))
-		out = append(out, pad(e.previewLines(w, body-mh-1), body-mh-1)...)
+		out = append(out, pad(e.previewView(w, body-mh-1), body-mh-1)...)
 	}
 	out = append(out, e.statusLine(w), e.footerLine(w))
 	for i := range out {
 		out[i] = strings.TrimRight(out[i], " ")
 	}
 	return strings.Join(out, "\n")
+}
+
+// mainWidth is the width of the table or form: three fifths of a wide
+// terminal, beside the preview, or all of a narrow one, above it.
+func mainWidth(w int) int {
+	if w >= sideBySide {
+		return w * 3 / 5
+	}
+	return w
 }
 
 func truncate(s string, w int) string {
@@ -106,12 +116,11 @@ func (e *Editor) tabsLine(w int) string {
 func (e *Editor) mainLines(w, h int) []string {
 	switch {
 	case e.mode == modeForm:
-		return strings.Split(strings.TrimRight(e.form.view(e.st, w), "\n"), "\n")
+		return strings.Split(strings.TrimRight(e.form.View(), "\n"), "\n")
 	case e.mode == modeClause:
-		name := e.scope[e.clause.kind][e.clause.filter].name
-		return strings.Split(strings.TrimRight(e.clause.view(e.st, w, name, e.currentSample()), "\n"), "\n")
+		return strings.Split(strings.TrimRight(e.clause.View(), "\n"), "\n")
 	case e.mode == modeSearch:
-		return e.searchLines(w)
+		return strings.Split(e.picker.View(), "\n")
 	case e.mode == modeImpact:
 		return e.impactLines(w, h)
 	case e.tab == tabScoping:
@@ -149,42 +158,28 @@ func typeLabel(t mapping.Type) string {
 	return string(t)
 }
 
-func (e *Editor) tableLines(w, h int) []string {
-	st := e.st
-	l := e.lists[e.tab]
-	vis := e.visible()
-	users := e.tab == tabUsers
-	var pv preview
-	sample := e.currentSample()
-	if users {
-		pv = computePreview(l.attrs(), sample, e.opts.Payload, e.opts.Known)
-	}
+// columns are the table's column widths: target, source and, on the
+// users tab, the sample's value.
+type columns struct{ target, source, value int }
+
+func tableColumns(w int, users bool) columns {
 	flex := w - 26
-	tw := flex * 36 / 100
-	sw := flex - tw
-	vw := 0
+	c := columns{target: flex * 36 / 100}
+	c.source = flex - c.target
 	if users {
 		flex--
-		sw = flex * 32 / 100
-		vw = flex - tw - sw
+		c.source = flex * 32 / 100
+		c.value = flex - c.target - c.source
 	}
-	valueHead := ""
-	if users {
-		who := "value"
-		if sample != nil {
-			who = "value for " + strings.Fields(sample.label())[0]
-		}
-		valueHead = " " + fit(who, vw)
-	}
-	head := "  " + fit("M", 3) + fit("target", tw) + " ← " + fit("source / expression", sw) + " " + fit("type", 6) + " " + fit("apply", 10) + valueHead
-	toggles := "C/U/D toggle"
-	if !users {
-		toggles = "C/U/D/E toggle"
-	}
-	lines := []string{
-		truncate(st.dim.Render("Entra switches: "+switchesText(e.switches[min(e.tab, 1)], !users)+" ("+toggles+")"), w),
-		st.header.Render(strings.TrimRight(head, " ")),
-	}
+	return c
+}
+
+func (e *Editor) tableLines(w, h int) []string {
+	st := e.st
+	vis := e.visible()
+	users := e.tab == tabUsers
+	cols := tableColumns(w, users)
+	lines := e.tableHead(w, cols)
 	h--
 	if len(vis) == 0 {
 		msg := "No mappings here. a adds one."
@@ -205,49 +200,72 @@ func (e *Editor) tableLines(w, h int) []string {
 	off = min(off, max(0, len(vis)-rowsH))
 	e.offset[e.tab] = off
 	for n := off; n < len(vis) && n < off+rowsH; n++ {
-		a := l.rows[vis[n]].attr
-		match := ""
-		if a.Match > 0 {
-			match = strconv.Itoa(a.Match)
-		}
-		apply := "always"
-		if a.OnCreate() {
-			apply = "on create"
-		}
-		value, flag := "", ""
-		if users {
-			v, ok := pv.values[a.Target]
-			switch {
-			case len(pv.errs) > 0:
-				value = ""
-			case !ok:
-				value = "∅"
-			default:
-				value = v
-			}
-			flag = pv.flag(a.Target)
-		}
-		text := fit(match, 3) + fit(shortTarget(a.Target), tw) + " ← " + fit(describe(a), sw) + " " + fit(typeLabel(a.Type), 6) + " " + fit(apply, 10)
-		val := ""
-		if users {
-			if flag != "" {
-				value = flag + " " + value
-			}
-			val = " " + fit(value, vw)
-		}
-		if n == cur && e.mode != modeSearch {
-			lines = append(lines, st.selected.Render("› "+text+val))
-			continue
-		}
-		switch flag {
-		case "!":
-			val = st.err.Render(val)
-		case "~":
-			val = st.warn.Render(val)
-		}
-		lines = append(lines, "  "+text+val)
+		lines = append(lines, e.tableRow(e.lists[e.tab].rows[vis[n]].attr, cols, users, n == cur && e.mode != modeSearch))
 	}
 	return lines
+}
+
+// tableHead is the switches line and the column headings.
+func (e *Editor) tableHead(w int, cols columns) []string {
+	st := e.st
+	users := e.tab == tabUsers
+	valueHead := ""
+	if users {
+		who := "value"
+		if sample := e.currentSample(); sample != nil {
+			who = "value for " + strings.Fields(sample.label())[0]
+		}
+		valueHead = " " + fit(who, cols.value)
+	}
+	head := "  " + fit("M", 3) + fit("target", cols.target) + " ← " + fit("source / expression", cols.source) + " " + fit("type", 6) + " " + fit("apply", 10) + valueHead
+	toggles := "C/U/D toggle"
+	if !users {
+		toggles = "C/U/D/E toggle"
+	}
+	return []string{
+		truncate(st.dim.Render("Entra switches: "+switchesText(e.switches[min(e.tab, 1)], !users)+" ("+toggles+")"), w),
+		st.header.Render(strings.TrimRight(head, " ")),
+	}
+}
+
+// tableRow is one mapping's line; on the users tab with the sample's
+// value and its problem marker.
+func (e *Editor) tableRow(a mapping.Attribute, cols columns, users, selected bool) string {
+	st := e.st
+	match := ""
+	if a.Match > 0 {
+		match = strconv.Itoa(a.Match)
+	}
+	apply := "always"
+	if a.OnCreate() {
+		apply = "on create"
+	}
+	text := fit(match, 3) + fit(shortTarget(a.Target), cols.target) + " ← " + fit(describe(a), cols.source) + " " + fit(typeLabel(a.Type), 6) + " " + fit(apply, 10)
+	val, flag := "", ""
+	if users {
+		pv := e.derived.table
+		v, ok := pv.values[a.Target]
+		switch {
+		case len(pv.errs) > 0:
+			v = ""
+		case !ok:
+			v = "∅"
+		}
+		if flag = pv.flag(a.Target); flag != "" {
+			v = flag + " " + v
+		}
+		val = " " + fit(v, cols.value)
+	}
+	if selected {
+		return st.selected.Render("› " + text + val)
+	}
+	switch flag {
+	case "!":
+		val = st.err.Render(val)
+	case "~":
+		val = st.warn.Render(val)
+	}
+	return "  " + text + val
 }
 
 func (e *Editor) currentSample() *Sample {
@@ -257,59 +275,10 @@ func (e *Editor) currentSample() *Sample {
 	return nil
 }
 
-func (e *Editor) searchLines(w int) []string {
-	st := e.st
-	lines := []string{st.header.Render("Preview which user? ") + e.search.View()}
-	found := matchSamples(e.opts.Samples, e.search.Value(), 8)
-	if len(found) == 0 {
-		return append(lines, st.dim.Render("No directory user matches; esc goes back."))
-	}
-	for n, i := range found {
-		label := fit(e.opts.Samples[i].label(), w-2)
-		if n == e.pick {
-			lines = append(lines, st.selected.Render("› "+label))
-		} else {
-			lines = append(lines, "  "+label)
-		}
-	}
-	return lines
-}
-
-// previewLines is the preview pane: save problems first when a save was
-// refused, then what the mapping (as being edited) sends for the sample.
-func (e *Editor) previewLines(w, h int) []string {
-	st := e.st
-	if len(e.saveErrs) > 0 {
-		lines := []string{st.err.Render("Not saved — fix these first:")}
-		for _, s := range e.saveErrs {
-			wrapped := lipgloss.NewStyle().Width(w).Render("! " + s)
-			for _, l := range strings.Split(wrapped, "\n") {
-				lines = append(lines, st.err.Render(l))
-			}
-		}
-		return clip(st, lines, h)
-	}
-	if e.tab == tabGroups || (e.mode == modeForm && e.form.groups) {
-		return []string{
-			st.header.Render("Preview"),
-			st.dim.Render(truncate("Group values come from the directory's groups; `slackprov sync --dry-run` shows them.", w)),
-		}
-	}
-	// The effect on the whole directory comes first: it is what a save
-	// would do; the sample below shows one user in detail.
-	head := e.impactLine(w)
-	rest := max(0, h-len(head))
-	if e.tab == tabScoping && e.mode != modeSearch {
-		return append(head, e.scopePreviewLines(w, rest)...)
-	}
-	attrs := e.lists[tabUsers].attrs()
-	if e.mode == modeForm {
-		next, _ := e.formList()
-		attrs = next.attrs()
-	}
-	sample := e.currentSample()
-	pv := computePreview(attrs, sample, e.opts.Payload, e.opts.Known)
-	return append(head, pv.lines(st, sample, e.samplesNote(), w, rest)...)
+// previewView is the preview pane's lines in a w×h area.
+func (e *Editor) previewView(w, h int) []string {
+	e.preview.SetSize(w, h)
+	return strings.Split(e.preview.View(), "\n")
 }
 
 func (e *Editor) statusLine(w int) string {
@@ -330,11 +299,11 @@ func (e *Editor) footerLine(w int) string {
 	case modeFilter:
 		return st.key.Render("/") + e.filter.View()
 	case modeSearch:
-		return st.dim.Render(truncate("type to search · ↑/↓ choose · enter preview · esc back", w))
+		return helpLine(st, e.picker, w)
 	case modeForm:
-		return st.dim.Render(truncate("←/→ change type or apply · tab complete · ctrl+n/p next/prev · enter apply · esc cancel", w))
+		return helpLine(st, e.form, w)
 	case modeClause:
-		return st.dim.Render(truncate("←/→ operator · tab complete · ctrl+n/p next/prev · enter apply · esc cancel", w))
+		return helpLine(st, e.clause, w)
 	case modeName:
 		prompt := fmt.Sprintf("Name of the new %s filter: ", scopeKindNames[e.naming.kind])
 		if e.naming.filter >= 0 {
@@ -342,11 +311,8 @@ func (e *Editor) footerLine(w int) string {
 		}
 		return truncate(st.key.Render(prompt)+e.nameInput.View(), w)
 	}
-	if e.tab == tabScoping {
-		return st.dim.Render(truncate("a filter · c clause · ↵ edit · d del · u undo · i impact · ^s save · ? help", w))
+	if f := e.filter.Value(); f != "" && e.tab != tabScoping {
+		return st.key.Render("/") + f + st.dim.Render("  ") + helpLine(st, filteredHelp{e.keys}, w-len(f)-3)
 	}
-	if f := e.filter.Value(); f != "" {
-		return st.key.Render("/") + f + st.dim.Render(truncate("  (esc clears) · ↵ edit · a add · d delete · ? help", w-len(f)-1))
-	}
-	return st.dim.Render(truncate("↵ edit · a add · d del · m match · / filter · p user · i impact · ^s save · ?", w))
+	return helpLine(st, e.tabKeys(), w)
 }

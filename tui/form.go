@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -38,8 +39,15 @@ type form struct {
 
 	targets, sources []string
 	known            *mapping.Known
-	pick             int
-	problems         []problem
+	// exprProblem is what is wrong with the expression exprChecked.
+	exprChecked string
+	exprProblem *problem
+	pick        int
+	problems    []problem
+
+	keys  formKeys
+	st    styles
+	width int
 }
 
 func newInput(value string) textinput.Model {
@@ -50,9 +58,10 @@ func newInput(value string) textinput.Model {
 	return in
 }
 
-func newForm(groups bool, index int, r row, targets, sources []string, known *mapping.Known) *form {
+func newForm(st styles, groups bool, index int, r row, targets, sources []string, known *mapping.Known) *form {
 	a := r.attr
 	f := &form{
+		st: st, keys: newFormKeys("change type or apply"), width: 80,
 		groups: groups, index: index, orig: r.orig,
 		typ: a.Type, apply: a.Apply,
 		target: newInput(a.Target), source: newInput(a.Source), constant: newInput(a.Value),
@@ -215,24 +224,43 @@ func cycle[T comparable](list []T, cur T, delta int) T {
 	return list[0]
 }
 
-// update handles a key inside the form; enter and esc are the editor's.
-func (f *form) update(msg tea.KeyMsg) tea.Cmd {
-	if msg.String() == "tab" && f.focus == fieldValue && f.typ == mapping.TypeExpression {
+// Update implements component: keys edit the form (enter and esc are the
+// editor's, which applies or drops the entry); other messages go to the
+// focused input.
+func (f *form) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return updateInput(f.input(), msg)
+	}
+	return f.updateKey(km)
+}
+
+// SetSize implements component; the form takes the lines it needs.
+func (f *form) SetSize(width, _ int) { f.width = width }
+
+// ShortHelp implements help.KeyMap.
+func (f *form) ShortHelp() []key.Binding { return f.keys.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (f *form) FullHelp() [][]key.Binding { return f.keys.FullHelp() }
+
+func (f *form) updateKey(msg tea.KeyMsg) tea.Cmd {
+	if key.Matches(msg, f.keys.Complete) && f.focus == fieldValue && f.typ == mapping.TypeExpression {
 		if sugg := f.suggestions(); len(sugg) > 0 {
 			f.completeAttribute(sugg[min(f.pick, len(sugg)-1)])
 			return nil
 		}
 	}
-	if navigateKey(msg.String(), f.suggestions(), &f.pick, f.input(), f.move) {
+	if f.keys.navigate(msg, f.suggestions(), &f.pick, f.input(), f.move) {
 		return nil
 	}
 	switch f.focus {
 	case fieldType, fieldApply:
 		delta := 0
-		switch msg.String() {
-		case "left", "h":
+		switch {
+		case key.Matches(msg, f.keys.Left):
 			delta = -1
-		case "right", "l", " ":
+		case key.Matches(msg, f.keys.Right):
 			delta = 1
 		}
 		if delta != 0 && f.focus == fieldType {
@@ -256,8 +284,9 @@ func (f *form) update(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// view draws the form width cells wide.
-func (f *form) view(st styles, width int) string {
+// View implements component: the form, as wide as its size.
+func (f *form) View() string {
+	st, width := f.st, f.width
 	what := "user"
 	if f.groups {
 		what = "group"
@@ -267,7 +296,7 @@ func (f *form) view(st styles, width int) string {
 		title = fmt.Sprintf("Edit %s mapping %d", what, f.index+1)
 	}
 	var b strings.Builder
-	b.WriteString(st.title.Render(title) + st.dim.Render("  enter apply · esc cancel · ↑/↓ field · tab complete") + "\n")
+	b.WriteString(st.title.Render(title) + st.dim.Render("  "+f.keys.titleHelp()) + "\n")
 	const labelW = 12
 	inputW := max(10, width-labelW-2)
 	for _, in := range []*textinput.Model{&f.target, &f.source, &f.constant, &f.expression, &f.def, &f.match} {
@@ -295,7 +324,7 @@ func (f *form) view(st styles, width int) string {
 		line(fieldValue, "Value", f.constant.View())
 	case mapping.TypeExpression:
 		line(fieldValue, "Expression", f.expression.View())
-		if p := expressionProblem(f.expression.Value(), f.known); p != nil && strings.TrimSpace(f.expression.Value()) != "" {
+		if p := f.exprProblem; p != nil && strings.TrimSpace(f.expression.Value()) != "" {
 			b.WriteString(caretLines(st, f.expression.Value(), p, labelW+2, width))
 		}
 	}

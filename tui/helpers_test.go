@@ -1,6 +1,7 @@
 package tui
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
 	"os"
 	"path/filepath"
 	"testing"
@@ -59,14 +60,44 @@ func copyFile(t testing.TB, name string) string {
 	return path
 }
 
-func newTestEditor(t testing.TB, path string) *Editor {
+// newTestEditor opens the editor on path with the test samples, after
+// with has changed the options.
+func newTestEditor(t testing.TB, path string, with ...func(*EditorOptions)) *Editor {
 	t.Helper()
-	e, err := NewEditor(EditorOptions{
+	file, err := ReadMappingFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := EditorOptions{
 		Path: path, Samples: samples(),
 		SourceAttributes: []string{"userPrincipalName", "mail", "mailNickname", "displayName", "givenName", "surname", "jobTitle", "department"},
-	})
+	}
+	for _, w := range with {
+		w(&opts)
+	}
+	e, err := NewEditor(opts, file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// saveNow saves as ctrl+s does and hands the write's outcome back to the
+// editor, as the program would; it reports whether the file was written.
+func saveNow(e *Editor) bool {
+	cmd := e.save(false)
+	if cmd == nil {
+		return false
+	}
+	msg := cmd().(savedMsg)
+	e.Update(msg)
+	return msg.err == nil
+}
+
+// runCmd runs a command the editor returned and hands its message back,
+// as the program would (a save's write, for one).
+func runCmd(e *Editor, cmd tea.Cmd) {
+	if cmd != nil {
+		e.Update(cmd())
+	}
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -158,18 +157,20 @@ func (e *Editor) storeImpact(m impactMsg) {
 // impactNow is the impact of the edits so far, measured again only when
 // the user mappings or filters changed; for a large directory it may be
 // the previous measurement while a new one runs (impactCmd).
-func (e *Editor) impactNow() *impact {
+// stale reports that the latest edit is still being measured.
+func (e *Editor) impactNow() (im *impact, stale bool) {
 	if len(e.opts.Samples) == 0 {
-		return nil
+		return nil, false
 	}
 	saved, edited, sk, ek := e.impactInputs()
 	if ek != e.impactCache.editedKey && len(e.opts.Samples) <= impactSyncLimit {
 		e.storeImpact(measure(saved, edited, e.opts.Samples, sk, ek, e.impactCache))
 	}
+	stale = ek != e.impactCache.editedKey
 	if !e.impactCache.ready {
-		return nil
+		return nil, stale
 	}
-	return &e.impactCache.result
+	return &e.impactCache.result, stale
 }
 
 // impactCmd starts a background measurement when a large directory's
@@ -196,36 +197,6 @@ type impactCache struct {
 	ready               bool
 }
 
-// impactLine sums the impact up in one line for the preview pane.
-func (e *Editor) impactLine(w int) []string {
-	st := e.st
-	im := e.impactNow()
-	if im == nil {
-		if len(e.opts.Samples) > 0 {
-			return []string{st.dim.Render(fmt.Sprintf("All %d users: measuring the effect of the edits…", len(e.opts.Samples)))}
-		}
-		return nil
-	}
-	head := st.header.Render(fmt.Sprintf("All %d users, unsaved: ", im.users))
-	if _, _, _, ek := e.impactInputs(); ek != e.impactCache.editedKey {
-		head += st.dim.Render("(measuring the latest edit…) ")
-	}
-	if im.err != "" {
-		return wrapped(st.dim, head+im.err, w, 2)
-	}
-	var parts []string
-	for k := range impactCount {
-		if n := len(im.members[k]); n > 0 || k == impactLeaves {
-			parts = append(parts, fmt.Sprintf("%d %s", n, impactNames[k]))
-		}
-	}
-	line := head + strings.Join(parts, " · ")
-	if len(im.why) > 0 {
-		line += st.dim.Render(" (i: who)")
-	}
-	return wrapped(lineStyle(st, im), line, w, 2)
-}
-
 func lineStyle(st styles, im *impact) lipgloss.Style {
 	if len(im.members[impactFails]) > 0 || len(im.members[impactLeaves]) > 0 {
 		return st.warn
@@ -236,7 +207,7 @@ func lineStyle(st styles, im *impact) lipgloss.Style {
 // impactLines is the browsable list of affected users (mode impact).
 func (e *Editor) impactLines(w, h int) []string {
 	st := e.st
-	im := e.impactNow()
+	im := e.derived.impact
 	lines := []string{st.header.Render("Users this edit affects") + st.dim.Render("  ↑/↓ scroll · esc back")}
 	if im == nil || len(im.why) == 0 {
 		return append(lines, st.dim.Render("No directory user is affected."))

@@ -16,11 +16,9 @@ var known = &mapping.Known{
 	Groups: []string{"id", "displayName"},
 }
 
-func newKnowingEditor(t *testing.T, path string) *Editor {
+func newKnowingEditor(t *testing.T, path string, with ...func(*EditorOptions)) *Editor {
 	t.Helper()
-	e := newTestEditor(t, path)
-	e.opts.Known = known
-	return e
+	return newTestEditor(t, path, append(with, func(o *EditorOptions) { o.Known = known })...)
 }
 
 // Adding a scoping filter that leaves one department out shows, before
@@ -139,7 +137,8 @@ func TestSwitchesToggleAndSave(t *testing.T) {
 	if !strings.Contains(e.View(), "sync no · create ✓ · update ✓ · delete ✓") {
 		t.Errorf("the groups tab does not show its switches:\n%s", e.View())
 	}
-	e.Update(keySave)
+	_, save := e.Update(keySave)
+	runCmd(e, save)
 	m, err := mapping.Load(path)
 	if err != nil {
 		t.Fatal(err)
@@ -161,12 +160,13 @@ func TestSwitchesToggleAndSave(t *testing.T) {
 // A directory too large to measure in a keystroke is measured in the
 // background, and the result arrives.
 func TestImpactOfLargeDirectoryArrives(t *testing.T) {
-	e := newKnowingEditor(t, copyFixture(t))
-	base := samples()
-	e.opts.Samples = nil
-	for i := range impactSyncLimit + 500 {
-		e.opts.Samples = append(e.opts.Samples, base[i%len(base)])
-	}
+	e := newKnowingEditor(t, copyFixture(t), func(o *EditorOptions) {
+		base := o.Samples
+		o.Samples = nil
+		for i := range impactSyncLimit + 500 {
+			o.Samples = append(o.Samples, base[i%len(base)])
+		}
+	})
 	tm := teatest.NewTestModel(t, e, teatest.WithInitialTermSize(100, 40))
 	tm.Type("D") // any edit starts a measurement
 	waitFor(t, tm, "All 2500 users, unsaved: 0 leave scope · 1250 fail Slack's checks")

@@ -1,8 +1,7 @@
 package tui
 
 import (
-	"strings"
-
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 )
 
@@ -18,9 +17,7 @@ type editorKeys struct {
 }
 
 func newEditorKeys() editorKeys {
-	b := func(help string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), help))
-	}
+	b := binding
 	return editorKeys{
 		Up:        b("move up", "up", "k"),
 		Down:      b("move down", "down", "j"),
@@ -84,4 +81,54 @@ func helpLines(st styles, bindings []key.Binding, width int) []string {
 		out = append(out, st.key.Render(fit(h.Key, keyW))+"  "+fit(h.Desc, max(1, width-keyW-2)))
 	}
 	return out
+}
+
+// tableHelp is the users and groups tabs' key map.
+type tableHelp struct{ editorKeys }
+
+// ShortHelp implements help.KeyMap: the tab's footer.
+func (k tableHelp) ShortHelp() []key.Binding {
+	return []key.Binding{
+		hint(k.Edit, "↵", "edit"), hint(k.Add, "a", "add"), hint(k.Delete, "d", "del"), hint(k.Match, "m", "match"),
+		hint(k.Filter, "/", "filter"), hint(k.Pick, "p", "user"), hint(k.Impact, "i", "impact"), hint(k.Save, "^s", "save"), hint(k.Help, "?", ""),
+	}
+}
+
+// FullHelp implements help.KeyMap: the help screen.
+func (k tableHelp) FullHelp() [][]key.Binding { return [][]key.Binding{k.helpRows()} }
+
+// scopingHelp is the scoping tab's key map.
+type scopingHelp struct{ editorKeys }
+
+// ShortHelp implements help.KeyMap: the tab's footer.
+func (k scopingHelp) ShortHelp() []key.Binding {
+	return []key.Binding{
+		hint(k.Add, "a", "filter"), hint(k.AddClause, "c", "clause"), hint(k.Edit, "↵", "edit"), hint(k.Delete, "d", "del"),
+		hint(k.Undo, "u", "undo"), hint(k.Impact, "i", "impact"), hint(k.Save, "^s", "save"), hint(k.Help, "?", "help"),
+	}
+}
+
+// FullHelp implements help.KeyMap: the help screen.
+func (k scopingHelp) FullHelp() [][]key.Binding { return [][]key.Binding{k.helpRows()} }
+
+// filteredHelp is the footer while a filter hides rows.
+type filteredHelp struct{ editorKeys }
+
+// ShortHelp implements help.KeyMap.
+func (k filteredHelp) ShortHelp() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("", "(esc clears)")),
+		hint(k.Edit, "↵", "edit"), hint(k.Add, "a", "add"), hint(k.Delete, "d", "delete"), hint(k.Help, "?", "help"),
+	}
+}
+
+// FullHelp implements help.KeyMap.
+func (k filteredHelp) FullHelp() [][]key.Binding { return [][]key.Binding{k.helpRows()} }
+
+// tabKeys is the key map of the tab in front.
+func (e *Editor) tabKeys() help.KeyMap {
+	if e.tab == tabScoping {
+		return scopingHelp{e.keys}
+	}
+	return tableHelp{e.keys}
 }

@@ -35,6 +35,15 @@ func (l list) attrs() []mapping.Attribute {
 	return out
 }
 
+// edits is the list in the mapping package's editing model.
+func (l list) edits() []mapping.EntryEdit {
+	out := make([]mapping.EntryEdit, len(l.rows))
+	for i, r := range l.rows {
+		out[i] = mapping.EntryEdit{Attribute: r.attr, Orig: r.orig}
+	}
+	return out
+}
+
 func (l list) clone() list { return list{rows: slices.Clone(l.rows)} }
 
 // sameAs reports whether two lists hold the same mappings in the same order,
@@ -44,22 +53,11 @@ func (l list) sameAs(o list) bool {
 		return false
 	}
 	for i := range l.rows {
-		if !sameAttr(l.rows[i].attr, o.rows[i].attr) {
+		if !mapping.SameAttribute(l.rows[i].attr, o.rows[i].attr) {
 			return false
 		}
 	}
 	return true
-}
-
-func sameAttr(a, b mapping.Attribute) bool {
-	a.Line, a.Column, b.Line, b.Column = 0, 0, 0, 0
-	if a.Apply == "" {
-		a.Apply = mapping.ApplyAlways
-	}
-	if b.Apply == "" {
-		b.Apply = mapping.ApplyAlways
-	}
-	return a == b
 }
 
 // deleted is one removed row, or on the scoping tab one removed filter or

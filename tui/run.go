@@ -12,16 +12,19 @@ func RunEditor(in io.Reader, out io.Writer, noColor bool, opts EditorOptions) (c
 	if opts.Renderer == nil {
 		opts.Renderer = newRenderer(out, noColor)
 	}
-	e, err := NewEditor(opts)
+	file, err := ReadMappingFile(opts.Path)
 	if err != nil {
 		return false, err
 	}
-	before := e.orig
+	e, err := NewEditor(opts, file)
+	if err != nil {
+		return false, err
+	}
 	p := tea.NewProgram(e, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
 	final, err := p.Run()
 	if err != nil {
 		return false, err
 	}
 	fe := final.(*Editor)
-	return fe.exists && string(fe.orig) != string(before), nil
+	return fe.written != nil && string(fe.written) != string(file.Content), nil
 }

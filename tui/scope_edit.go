@@ -152,7 +152,7 @@ func (e *Editor) openClause(kind, filter, clause int, newFilter bool) tea.Cmd {
 	if clause >= 0 {
 		c = e.scope[kind][filter].clauses[clause]
 	}
-	e.clause = newClauseForm(kind, filter, clause, c, e.filterAttributes(kind), e.opts.Known)
+	e.clause = newClauseForm(e.st, e.scope[kind][filter].name, kind, filter, clause, c, e.filterAttributes(kind), e.opts.Known)
 	e.clause.newFilter = newFilter
 	e.mode = modeClause
 	return textinput.Blink
@@ -173,8 +173,8 @@ func (e *Editor) filterAttributes(kind int) []string {
 }
 
 func (e *Editor) updateClause(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
+	switch {
+	case key.Matches(msg, e.clause.keys.Cancel):
 		f := e.clause
 		e.mode, e.clause = modeTable, nil
 		if f.newFilter {
@@ -185,11 +185,11 @@ func (e *Editor) updateClause(msg tea.KeyMsg) tea.Cmd {
 		}
 		e.setStatus("Edit cancelled")
 		return nil
-	case "enter":
+	case key.Matches(msg, e.clause.keys.Apply):
 		e.commitClause()
 		return nil
 	}
-	return e.clause.update(msg)
+	return e.clause.Update(msg)
 }
 
 // commitClause puts the form's clause into its filter if it would load,

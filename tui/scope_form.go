@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -54,16 +55,27 @@ type clauseForm struct {
 	attribute, value textinput.Model
 	attributes       []string
 	known            *mapping.Known
-	pick             int
+	// verdict is the clause being edited against the sample user.
+	verdict clauseVerdict
+	pick    int
 	// refused shows every problem, the "no attribute yet" one included,
 	// once enter was pressed on a clause that would not load.
 	refused bool
+
+	// filterName and sample name the filter and the preview's user in the
+	// form's lines.
+	filterName string
+	sample     *Sample
+	keys       formKeys
+	st         styles
+	width      int
 }
 
-func newClauseForm(kind, filter, clause int, c scopeClause, attributes []string, known *mapping.Known) *clauseForm {
+func newClauseForm(st styles, filterName string, kind, filter, clause int, c scopeClause, attributes []string, known *mapping.Known) *clauseForm {
 	f := &clauseForm{
+		st: st, keys: newFormKeys("operator"), width: 80, filterName: filterName,
 		kind: kind, filter: filter, clause: clause, orig: c.orig,
-		op:        canonicalOperator(c.clause.Operator),
+		op:        c.clause.Operator.Canonical(),
 		attribute: newInput(c.clause.Attribute), value: newInput(c.clause.Value),
 		attributes: attributes, known: known,
 	}
@@ -122,30 +134,45 @@ func (f *clauseForm) suggestions() []string {
 	return completions(f.attribute.Value(), f.attributes, 5)
 }
 
-// update handles a key inside the form; enter and esc are the editor's.
-func (f *clauseForm) update(msg tea.KeyMsg) tea.Cmd {
-	if navigateKey(msg.String(), f.suggestions(), &f.pick, &f.attribute, f.move) {
+// Update implements component: keys edit the clause (enter and esc are
+// the editor's); other messages go to the focused input.
+func (f *clauseForm) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return updateInput(f.input(), msg)
+	}
+	if f.keys.navigate(km, f.suggestions(), &f.pick, &f.attribute, f.move) {
 		return nil
 	}
 	if f.focus == clauseOperator {
-		switch msg.String() {
-		case "left", "h":
+		switch {
+		case key.Matches(km, f.keys.Left):
 			f.op = cycle(mapping.Operators(), f.op, -1)
-		case "right", "l", " ":
+		case key.Matches(km, f.keys.Right):
 			f.op = cycle(mapping.Operators(), f.op, 1)
 		}
 		return nil
 	}
 	in := f.input()
 	var cmd tea.Cmd
-	*in, cmd = in.Update(msg)
+	*in, cmd = in.Update(km)
 	f.pick = 0
 	return cmd
 }
 
-// view draws the form width cells wide; sample names the preview's user,
-// whose result against the clause is shown live.
-func (f *clauseForm) view(st styles, width int, filterName string, sample *Sample) string {
+// SetSize implements component; the form takes the lines it needs.
+func (f *clauseForm) SetSize(width, _ int) { f.width = width }
+
+// ShortHelp implements help.KeyMap.
+func (f *clauseForm) ShortHelp() []key.Binding { return f.keys.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (f *clauseForm) FullHelp() [][]key.Binding { return f.keys.FullHelp() }
+
+// View implements component: the form with the sample's result against
+// the clause, live.
+func (f *clauseForm) View() string {
+	st, width, filterName, sample := f.st, f.width, f.filterName, f.sample
 	title := fmt.Sprintf("Add a clause to %s filter %q", scopeKindNames[f.kind], filterName)
 	if f.clause >= 0 {
 		title = fmt.Sprintf("Edit clause %d of %s filter %q", f.clause+1, scopeKindNames[f.kind], filterName)
@@ -172,11 +199,7 @@ func (f *clauseForm) view(st styles, width int, filterName string, sample *Sampl
 		line(clauseValue, "Value", f.value.View())
 	}
 	c := f.current().clause
-	var o mapping.Object
-	if sample != nil {
-		o = sample.Object
-	}
-	v := checkClause(f.kind, c, o, f.known)
+	v := f.verdict
 	problems := v.problems
 	if !f.refused && c.Attribute == "" {
 		problems = nil

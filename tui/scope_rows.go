@@ -63,6 +63,18 @@ func (f scopeFilter) filter() mapping.Filter {
 	return out
 }
 
+// edits is the list in the mapping package's editing model.
+func (l scopeList) edits() []mapping.FilterEdit {
+	out := make([]mapping.FilterEdit, len(l))
+	for i, f := range l {
+		out[i] = mapping.FilterEdit{Name: f.name, Orig: f.orig, Clauses: make([]mapping.ClauseEdit, len(f.clauses))}
+		for j, c := range f.clauses {
+			out[i].Clauses[j] = mapping.ClauseEdit{Clause: c.clause, Orig: c.orig}
+		}
+	}
+	return out
+}
+
 // clone copies the list deeply enough that editing a clause of the copy
 // leaves the original alone.
 func (l scopeList) clone() scopeList {
@@ -73,29 +85,9 @@ func (l scopeList) clone() scopeList {
 	return out
 }
 
-// sameFilters reports whether two filter lists say the same thing in the
-// same order, ignoring where in a file they came from. Operators compare
-// in their canonical spelling, as Parse returns them.
-func sameFilters(a, b []mapping.Filter) bool {
-	return slices.EqualFunc(a, b, func(x, y mapping.Filter) bool {
-		return x.Name == y.Name && slices.EqualFunc(x.Clauses, y.Clauses, sameClause)
-	})
-}
-
-func sameClause(a, b mapping.Clause) bool {
-	return a.Attribute == b.Attribute && canonicalOperator(a.Operator) == canonicalOperator(b.Operator) && a.Value == b.Value
-}
-
-func canonicalOperator(op mapping.Operator) mapping.Operator {
-	if c, ok := mapping.ParseOperator(string(op)); ok {
-		return c
-	}
-	return op
-}
-
 // unaryOperator reports whether op takes no value (IS TRUE, IS NULL, ...).
 func unaryOperator(op mapping.Operator) bool {
-	switch canonicalOperator(op) {
+	switch op.Canonical() {
 	case mapping.OpIsTrue, mapping.OpIsFalse, mapping.OpIsNull, mapping.OpIsNotNull:
 		return true
 	}

@@ -96,7 +96,7 @@ func TestScopeAddFilterSaveReopen(t *testing.T) {
 	}
 	reopened := newTestEditor(t, path)
 	want := []mapping.Filter{{Name: "Sales", Clauses: []mapping.Clause{{Attribute: "department", Operator: mapping.OpEquals, Value: "Sales"}}}}
-	if got := reopened.scope[scopeUsers].filters(); !sameFilters(got, want) {
+	if got := reopened.scope[scopeUsers].filters(); !mapping.SameFilters(got, want) {
 		t.Errorf("reopened user filters = %+v, want %+v", got, want)
 	}
 }
@@ -132,7 +132,7 @@ func TestScopeDeleteClauseAndUndo(t *testing.T) {
 	}
 
 	e.Update(keyRunes("d"))
-	if !e.save() {
+	if !saveNow(e) {
 		t.Fatalf("save refused: %v", e.saveErrs)
 	}
 	out, _ := os.ReadFile(path)
@@ -175,7 +175,7 @@ func TestScopeRefusesInvalidRegex(t *testing.T) {
 
 	// The save gate refuses it too, should it reach the list another way.
 	e.scope[scopeUsers][0].clauses[0].clause.Value = "(unclosed"
-	if e.save() {
+	if saveNow(e) {
 		t.Fatal("a filter with an invalid pattern was saved")
 	}
 	if !strings.Contains(strings.Join(e.saveErrs, "\n"), "not a valid regular expression") {
@@ -247,7 +247,7 @@ func TestScopeRenameAndGroupFilter(t *testing.T) {
 	e.Update(keyDown)
 	typeInto(e, "^team-")
 	e.Update(keyEnter)
-	if !e.save() {
+	if !saveNow(e) {
 		t.Fatalf("save refused: %v", e.saveErrs)
 	}
 	m, err := mapping.Parse(path, mustRead(t, path))
@@ -258,7 +258,7 @@ func TestScopeRenameAndGroupFilter(t *testing.T) {
 		t.Errorf("user filter 1 = %+v", m.UserScope[0])
 	}
 	want := []mapping.Filter{{Name: "Teams", Clauses: []mapping.Clause{{Attribute: "displayName", Operator: mapping.OpRegexMatch, Value: "^team-"}}}}
-	if !sameFilters(m.GroupScope, want) {
+	if !mapping.SameFilters(m.GroupScope, want) {
 		t.Errorf("group filters = %+v", m.GroupScope)
 	}
 }
@@ -270,77 +270,6 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
-}
-
-func TestRenderScope(t *testing.T) {
-	orig := mustRead(t, "testdata/scoped.yaml")
-	loaded, err := mapping.Parse("scoped.yaml", orig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	users, groups := newList(loaded.Users), newList(loaded.Groups)
-	tests := []struct {
-		name   string
-		edit   func(s *[2]scopeList)
-		want   []string
-		absent []string
-	}{
-		{"unchanged scope is left as written", func(*[2]scopeList) {},
-			[]string{"- {attribute: mail, operator: IS NOT NULL}", "operator: regex match"}, nil},
-		{"a changed value keeps the operator's spelling and comments", func(s *[2]scopeList) {
-			s[0][0].clauses[0].clause.Value = "^Analyst$"
-		}, []string{"attribute: jobTitle # set by HR", "operator: regex match", "value: ^Analyst$", "# Analysts only, for the pilot."}, nil},
-		{"a new operator is written canonically", func(s *[2]scopeList) {
-			s[0][1].clauses[0].clause.Operator = mapping.OpNotEquals
-		}, []string{"operator: NOT EQUALS", "operator: regex match"}, []string{"operator: EQUALS\n"}},
-		{"all filters removed", func(s *[2]scopeList) {
-			s[0] = nil
-		}, []string{"users: []"}, []string{"Analysts"}},
-		{"a group filter is added", func(s *[2]scopeList) {
-			s[1] = scopeList{{name: "Teams", orig: -1, clauses: []scopeClause{{orig: -1, clause: mapping.Clause{Attribute: "displayName", Operator: mapping.OpIsNotNull}}}}}
-		}, []string{"groups:\n    - name: Teams", "operator: IS NOT NULL\n", "# Analysts only, for the pilot."}, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			scope := [2]scopeList{newScopeList(loaded.UserScope), newScopeList(loaded.GroupScope)}
-			tt.edit(&scope)
-			out, kept, err := render(orig, users, groups, scope)
-			if err != nil || !kept {
-				t.Fatalf("render: kept=%v err=%v", kept, err)
-			}
-			text := string(out)
-			for _, w := range tt.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("rendered file lacks %q:\n%s", w, text)
-				}
-			}
-			for _, a := range tt.absent {
-				if strings.Contains(text, a) {
-					t.Errorf("rendered file still has %q:\n%s", a, text)
-				}
-			}
-			back, err := mapping.Parse("out", out)
-			if err != nil {
-				t.Fatalf("%v\n%s", err, text)
-			}
-			if !sameFilters(back.UserScope, scope[0].filters()) || !sameFilters(back.GroupScope, scope[1].filters()) {
-				t.Errorf("file does not read back as the edited scope:\n%s", text)
-			}
-		})
-	}
-}
-
-func TestScopeAddedToFileWithoutScope(t *testing.T) {
-	orig := mustRead(t, "testdata/slack.yaml")
-	_, users, groups := loadLists(t, "testdata/slack.yaml")
-	scope := [2]scopeList{{{name: "Sales", orig: -1, clauses: []scopeClause{{orig: -1, clause: mapping.Clause{Attribute: "department", Operator: mapping.OpEquals, Value: "Sales"}}}}}}
-	out, kept, err := render(orig, users, groups, scope)
-	if err != nil || !kept {
-		t.Fatalf("render: kept=%v err=%v", kept, err)
-	}
-	if !bytes.Contains(out, []byte("# Tried second when matching.")) || !bytes.Contains(out, []byte("scope:\n  users:\n    - name: Sales")) {
-		t.Errorf("scope not added in place:\n%s", out)
-	}
 }
 
 func TestLayoutScoping80x24(t *testing.T) {

@@ -24,16 +24,7 @@ func (e *Editor) scopingLines(w, h int) []string {
 	rows := scopeRows(e.scope)
 	cur := e.scopeRowIndex()
 	var body []string
-	var verdicts [2][]filterVerdict
-	for k, l := range e.scope {
-		o := e.sampleObject()
-		if k == scopeGroups {
-			o = nil
-		}
-		for _, f := range l {
-			verdicts[k] = append(verdicts[k], checkFilter(k, f, o, e.opts.Known))
-		}
-	}
+	verdicts := e.derived.filters
 	for n, r := range rows {
 		var text, mark string
 		switch {
@@ -89,52 +80,4 @@ func (e *Editor) scopingLines(w, h int) []string {
 func (e *Editor) scopeRowIndex() int {
 	e.scopeRow()
 	return e.cursor[tabScoping]
-}
-
-// scopePreviewLines is the preview pane on the scoping tab: whether the
-// sample user is in scope, and which clause keeps them out. It follows an
-// open clause form before the clause is applied.
-func (e *Editor) scopePreviewLines(w, h int) []string {
-	st := e.st
-	sample := e.currentSample()
-	var out []string
-	if sample == nil {
-		out = append(out, st.header.Render("Scope")+st.dim.Render("  no sample user"), st.dim.Render(fit(e.samplesNote(), w)))
-		return clip(st, out, h)
-	}
-	who := firstName(sample)
-	out = append(out, st.header.Render("Scope for ")+strings.TrimRight(fit(sample.label(), max(1, w-24)), " ")+st.dim.Render("  p: pick user"))
-	l := e.scopeWithForm()[scopeUsers]
-	v := checkScope(l, sample.Object, e.opts.Known)
-	switch {
-	case len(l) == 0:
-		out = append(out, st.ok.Render(fit("✓ in scope: there are no user filters", w)))
-	case v.inScope:
-		for i, fv := range v.filters {
-			if fv.holds {
-				out = append(out, st.ok.Render(fit(fmt.Sprintf("✓ in scope: filter %d (%s) lets %s in", i+1, l[i].name, who), w)))
-				break
-			}
-		}
-	case !v.known:
-		out = append(out, st.warn.Render(fit("? a filter has a problem (marked !): fix it to see whether "+who+" is in scope", w)))
-	default:
-		out = append(out, st.err.Render(fit("✗ out of scope: no user filter holds, so sync treats "+who+" as disabled", w)))
-	}
-	for i, fv := range v.filters {
-		if !fv.judged || fv.holds {
-			continue
-		}
-		for j, cv := range fv.clauses {
-			if !cv.holds {
-				c := l[i].clauses[j].clause
-				out = append(out, st.dim.Render(fit(fmt.Sprintf("  %d. %s: %s fails, %s's %s is %s", i+1, l[i].name, clauseText(c), who, c.Attribute, sampleValue(cv)), w)))
-				break
-			}
-		}
-	}
-	if len(e.scope[scopeGroups]) > 0 {
-		out = append(out, st.dim.Render(fit("Group filters apply to directory groups; `slackprov sync --dry-run` shows which pass.", w)))
-	}
-	return clip(st, out, h)
 }

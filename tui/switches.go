@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"errors"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/slackprov/slackprov/mapping"
 )
@@ -56,47 +53,4 @@ func switchesText(s mapping.Switches, groups bool) string {
 		parts = append(parts, a+" "+mark)
 	}
 	return strings.Join(parts, " · ")
-}
-
-// withSwitches writes the switches into the objects section of a mapping
-// file's content, keeping the rest (and its comments) as it is.
-func withSwitches(data []byte, users, groups mapping.Switches) ([]byte, error) {
-	marshalled, err := (&mapping.Mapping{UserSwitches: users, GroupSwitches: groups}).Marshal()
-	if err != nil {
-		return nil, err
-	}
-	var plain yaml.Node
-	if err := yaml.Unmarshal(marshalled, &plain); err != nil {
-		return nil, err
-	}
-	objects := valueOf(plain.Content[0], "objects")
-	out, err := editDocument(data, func(root *yaml.Node) error {
-		switch {
-		case objects == nil:
-			removeKey(root, "objects")
-		case !setValue(root, "objects", objects):
-			root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "objects"}, objects)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	back, err := mapping.Parse("edited", out)
-	if err != nil {
-		return nil, err
-	}
-	if back.UserSwitches != users || back.GroupSwitches != groups {
-		return nil, errors.New("the switches did not read back as written")
-	}
-	return out, nil
-}
-
-func removeKey(m *yaml.Node, key string) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			m.Content = append(m.Content[:i], m.Content[i+2:]...)
-			return
-		}
-	}
 }

@@ -1,11 +1,9 @@
-package tui
+package mapping
 
 import (
 	"errors"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/slackprov/slackprov/mapping"
 )
 
 // editScope rewrites the filter lists of the scope: section that differ
@@ -13,15 +11,15 @@ import (
 // Kept filters and clauses reuse their nodes (and comments); a changed
 // clause is updated key by key, keeping the operator's spelling when it
 // still means the same operator.
-func editScope(root *yaml.Node, orig []byte, scope [2]scopeList) error {
-	was, err := mapping.Parse("loaded", orig)
+func editScope(root *yaml.Node, orig []byte, scope [2][]FilterEdit) error {
+	was, err := Parse("loaded", orig)
 	if err != nil {
 		return err
 	}
-	loaded := [2][]mapping.Filter{was.UserScope, was.GroupScope}
+	loaded := [2][]Filter{was.UserScope, was.GroupScope}
 	section := valueOf(root, "scope")
 	for k, key := range []string{"users", "groups"} {
-		if sameFilters(scope[k].filters(), loaded[k]) {
+		if SameFilters(Filters(scope[k]), loaded[k]) {
 			continue
 		}
 		if section == nil || section.Kind != yaml.MappingNode {
@@ -48,57 +46,42 @@ func editScope(root *yaml.Node, orig []byte, scope [2]scopeList) error {
 
 // editFilters builds a kind's new filter list from the old sequence node
 // and the filters as loaded from it.
-func editFilters(old *yaml.Node, l scopeList, loaded []mapping.Filter) (*yaml.Node, error) {
-	var oldItems []*yaml.Node
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-	if old != nil && old.Kind == yaml.SequenceNode {
-		oldItems = old.Content
-		seq.HeadComment, seq.LineComment, seq.FootComment = old.HeadComment, old.LineComment, old.FootComment
-	}
+func editFilters(old *yaml.Node, l []FilterEdit, loaded []Filter) (*yaml.Node, error) {
+	seq, oldItems := sequenceLike(old)
 	for _, f := range l {
-		want, err := filterNode(f)
+		want, err := filterNode(f.Filter())
 		if err != nil {
 			return nil, err
 		}
-		if f.orig < 0 || f.orig >= len(oldItems) || f.orig >= len(loaded) || oldItems[f.orig].Kind != yaml.MappingNode {
+		if f.Orig < 0 || f.Orig >= len(oldItems) || f.Orig >= len(loaded) || oldItems[f.Orig].Kind != yaml.MappingNode {
 			seq.Content = append(seq.Content, want)
 			continue
 		}
-		seq.Content = append(seq.Content, mergeFilter(oldItems[f.orig], want, f, loaded[f.orig]))
+		seq.Content = append(seq.Content, mergeFilter(oldItems[f.Orig], want, f, loaded[f.Orig]))
 	}
-	if len(seq.Content) == 0 {
-		seq.Style = yaml.FlowStyle
-	}
-	return seq, nil
+	return flowIfEmpty(seq), nil
 }
 
 // mergeFilter updates a filter's old node in place: its name, and its
 // clause list with kept clauses reusing their nodes.
-func mergeFilter(old, want *yaml.Node, f scopeFilter, loaded mapping.Filter) *yaml.Node {
+func mergeFilter(old, want *yaml.Node, f FilterEdit, loaded Filter) *yaml.Node {
 	wantClauses := valueOf(want, "clauses")
 	oldClauses := valueOf(old, "clauses")
-	var oldItems []*yaml.Node
-	clauses := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-	if oldClauses != nil && oldClauses.Kind == yaml.SequenceNode {
-		oldItems = oldClauses.Content
-		clauses.HeadComment, clauses.LineComment, clauses.FootComment = oldClauses.HeadComment, oldClauses.LineComment, oldClauses.FootComment
-	}
-	for j, c := range f.clauses {
+	clauses, oldItems := sequenceLike(oldClauses)
+	for j, c := range f.Clauses {
 		w := wantClauses.Content[j]
-		if c.orig < 0 || c.orig >= len(oldItems) || c.orig >= len(loaded.Clauses) || oldItems[c.orig].Kind != yaml.MappingNode {
+		if c.Orig < 0 || c.Orig >= len(oldItems) || c.Orig >= len(loaded.Clauses) || oldItems[c.Orig].Kind != yaml.MappingNode {
 			clauses.Content = append(clauses.Content, w)
 			continue
 		}
-		o := oldItems[c.orig]
-		if !sameClause(c.clause, loaded.Clauses[c.orig]) {
+		o := oldItems[c.Orig]
+		if !SameClause(c.Clause, loaded.Clauses[c.Orig]) {
 			keepOperatorSpelling(o, w)
 			o = mergeEntry(o, w)
 		}
 		clauses.Content = append(clauses.Content, o)
 	}
-	if len(clauses.Content) == 0 {
-		clauses.Style = yaml.FlowStyle
-	}
+	flowIfEmpty(clauses)
 	wantName := valueOf(want, "name")
 	if name := valueOf(old, "name"); name != nil {
 		setValue(old, "name", mergeScalar(name, wantName))
@@ -116,23 +99,19 @@ func mergeFilter(old, want *yaml.Node, f scopeFilter, loaded mapping.Filter) *ya
 // both spell the same operator (an Entra export's "equals" stays so).
 func keepOperatorSpelling(old, want *yaml.Node) {
 	o, w := valueOf(old, "operator"), valueOf(want, "operator")
-	if o != nil && w != nil && o.Kind == yaml.ScalarNode && canonicalOperator(mapping.Operator(o.Value)) == canonicalOperator(mapping.Operator(w.Value)) {
+	if o != nil && w != nil && o.Kind == yaml.ScalarNode && Operator(o.Value).Canonical() == Operator(w.Value).Canonical() {
 		w.Value = o.Value
 	}
 }
 
-// filterNode is one filter as mapping.Marshal writes it, so the rules for
+// filterNode is one filter as Marshal writes it, so the rules for
 // which keys are written (no value for IS NULL, and so on) live in one place.
-func filterNode(f scopeFilter) (*yaml.Node, error) {
-	data, err := (&mapping.Mapping{UserScope: []mapping.Filter{f.filter()}}).Marshal()
+func filterNode(f Filter) (*yaml.Node, error) {
+	root, err := marshalled(&Mapping{UserScope: []Filter{f}})
 	if err != nil {
 		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	users := valueOf(valueOf(doc.Content[0], "scope"), "users")
+	users := valueOf(valueOf(root, "scope"), "users")
 	if users == nil || len(users.Content) != 1 {
 		return nil, errors.New("unexpected marshalled scope")
 	}

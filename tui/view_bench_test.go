@@ -1,0 +1,29 @@
+package tui
+
+import (
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// BenchmarkEditorView is one frame of the users tab beside its preview:
+// layout only, the mapping compiled and evaluated in Update.
+func BenchmarkEditorView(b *testing.B) {
+	e := newTestEditor(b, copyFixture(b))
+	e.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	for b.Loop() {
+		_ = e.View()
+	}
+}
+
+// BenchmarkEditorKeystroke is a cursor move and the frame after it: what a
+// keystroke costs now that Update derives the previews.
+func BenchmarkEditorKeystroke(b *testing.B) {
+	e := newTestEditor(b, copyFixture(b))
+	e.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	keys := []tea.Msg{keyRunes("j"), keyRunes("k")}
+	for i := 0; b.Loop(); i++ {
+		e.Update(keys[i%2])
+		_ = e.View()
+	}
+}
