@@ -14,6 +14,7 @@ func commandList(f *Factory) []*cli.Command {
 		newApplyCmd(f),
 		newLogsCmd(f),
 		newRunsCmd(f),
+		newStatusCmd(f, nil),
 		newStateCmd(f),
 		newDemoCmd(f),
 		newEmulatorCmd(f),
