@@ -60,9 +60,9 @@ type statusReport struct {
 	State           string            `json:"state"` // idle, running or quarantined
 	Quarantine      *statusQuarantine `json:"quarantine"`
 	Watch           *watchCycle       `json:"watch"`
-	LastFull        *runSummary        `json:"last_full"`
-	LastIncremental *runSummary        `json:"last_incremental"`
-	LastRun         *runSummary        `json:"last_run"`
+	LastFull        *runSummary       `json:"last_full"`
+	LastIncremental *runSummary       `json:"last_incremental"`
+	LastRun         *runSummary       `json:"last_run"`
 	Pending         []statusPending   `json:"pending"`
 	ReadPosition    statusReadPos     `json:"read_position"`
 	RateLimit       statusRateLimit   `json:"rate_limit"`
