@@ -12,7 +12,7 @@ func commandList(f *Factory) []*cli.Command {
 		newSyncCmd(f),
 		newMappingsCmd(f, newMappingsEditCmd(f)),
 		newApplyCmd(f),
-		newLogsCmd(f),
+		newLogsCmd(f, nil),
 		newRunsCmd(f),
 		newStatusCmd(f, nil),
 		newStateCmd(f),

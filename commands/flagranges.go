@@ -39,6 +39,7 @@ var flagRanges = map[string]bounds{
 	"emulator --fault-rate":     {lo: 0, hi: 1},
 	"logs --run":                atLeast1,
 	"logs --since":              above0,
+	"logs --until":              above0,
 	"logs --limit":              atLeast1,
 	"mappings validate --show":  atLeast0,
 	"runs --limit":              atLeast1,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/store"
 )
@@ -175,5 +176,20 @@ func TestStatusTextFits80Columns(t *testing.T) {
 	}
 	if strings.Contains(out, "\x1b[") {
 		t.Errorf("colour escape codes with colour off:\n%s", out)
+	}
+}
+
+func TestStatusFlagsToOptions(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		out  string
+	}{{[]string{"status"}, "text"}, {[]string{"status", "--output", "json"}, "json"}, {[]string{"status", "-o", "json"}, "json"}} {
+		var got *StatusOptions
+		err := runOne(t, time.Now(), func(f *Factory) *cli.Command {
+			return newStatusCmd(f, func(o *StatusOptions) error { got = o; return nil })
+		}, tt.args...)
+		if err != nil || got == nil || got.Output != tt.out || got.Config == nil || got.Config.Profile != "default" {
+			t.Errorf("%q: err %v, options %+v; want output %q", tt.args, err, got, tt.out)
+		}
 	}
 }
