@@ -15,6 +15,7 @@ func commandList(f *Factory) []*cli.Command {
 		newLogsCmd(f, nil),
 		newRunsCmd(f),
 		newStatusCmd(f, nil),
+		newReportCmd(f, nil),
 		newStateCmd(f),
 		newDemoCmd(f),
 		newEmulatorCmd(f),

@@ -42,6 +42,8 @@ var flagRanges = map[string]bounds{
 	"logs --until":              above0,
 	"logs --limit":              atLeast1,
 	"mappings validate --show":  atLeast0,
+	"report --since":            above0,
+	"report --run":              atLeast1,
 	"runs --limit":              atLeast1,
 	"sync --max-deactivations":  atLeast0,
 	"sync --workers":            atLeast1,
