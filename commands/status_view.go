@@ -107,11 +107,14 @@ func statusRunLine(r *runSummary, now time.Time, look statusLook) string {
 	if r.Finished != nil {
 		dur = (time.Duration(r.DurationSeconds * float64(time.Second))).Round(time.Millisecond).String()
 	}
-	mode := r.Mode
-	if r.DryRun {
-		mode = "dry run"
+	mode := ""
+	switch {
+	case r.DryRun:
+		mode = ", dry run"
+	case r.Mode != "":
+		mode = ", " + r.Mode
 	}
-	return fmt.Sprintf("#%d %s %s, %s, %s: %s", r.ID, status, ago(now, r.Started), dur, mode, countsShort(r.Counts))
+	return fmt.Sprintf("#%d %s %s, %s%s: %s", r.ID, status, ago(now, r.Started), dur, mode, countsShort(r.Counts))
 }
 
 // countsShort is a run's non-zero counts by action, users and groups
