@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"html/template"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -94,34 +93,11 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err := reportTemplate.Execute(&buf, data); err != nil {
 		return fmt.Errorf("report: render: %w", err)
 	}
-	if err := writeFileAtomic(opts.HTML, buf.Bytes()); err != nil {
-		return err
+	if err := os.WriteFile(opts.HTML, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("report: %w; choose a --html path in a folder you can write to", err)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Wrote %s: %d runs, %d log entries, %d pending failures.\n",
 		opts.HTML, len(data.Runs), len(data.Log), len(data.Pending))
-	return nil
-}
-
-// writeFileAtomic replaces path with content, never leaving half a report.
-func writeFileAtomic(path string, content []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*.html")
-	if err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(content); err != nil {
-		tmp.Close()
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
 	return nil
 }
 
