@@ -16,6 +16,7 @@ func commandList(f *Factory) []*cli.Command {
 		newRunsCmd(f),
 		newStatusCmd(f, nil),
 		newReportCmd(f, nil),
+		newProvisionCmd(f, nil),
 		newStateCmd(f),
 		newDemoCmd(f, nil),
 		newEmulatorCmd(f),

@@ -116,12 +116,14 @@ type statusReadPos struct {
 	AgeSeconds float64    `json:"age_seconds"`
 }
 
-// statusRateLimit is what the newest writing run recorded about waiting
-// for Slack's rate limits; Recorded is false when runs do not record it.
+// statusRateLimit is what the newest run that recorded it spent on Slack's
+// rate limits: requests Slack refused with 429, and the time waited on the
+// client's limiter and Retry-After (summed over workers). Recorded is false
+// when no run recorded it.
 type statusRateLimit struct {
 	Recorded    bool    `json:"recorded"`
 	RunID       int64   `json:"run_id,omitempty"`
-	Waits       int     `json:"waits"`
+	Refused     int     `json:"refused"`
 	WaitSeconds float64 `json:"wait_seconds"`
 }
 
@@ -136,9 +138,9 @@ type statusAccounts struct {
 
 // Run count keys status reads beyond the per-action counts.
 const (
-	countUnmanaged      = "user.unmanaged"
-	countRateLimitWaits = "rate_limit.waits"
-	countRateLimitMilli = "rate_limit.wait_ms"
+	countUnmanaged        = "user.unmanaged"
+	countRateLimitRefused = "rate_limit.refused"
+	countRateLimitMilli   = "rate_limit.wait_ms"
 )
 
 func statusRun(ctx context.Context, opts *StatusOptions) error {
@@ -261,8 +263,8 @@ func gatherRuns(ctx context.Context, st *store.Store, rep *statusReport, now tim
 		if n, ok := r.Counts[countUnmanaged]; ok && rep.Accounts.Unmanaged == nil {
 			rep.Accounts.Unmanaged = &n
 		}
-		if _, ok := r.Counts[countRateLimitWaits]; ok && !rep.RateLimit.Recorded {
-			rep.RateLimit = statusRateLimit{Recorded: true, RunID: r.ID, Waits: r.Counts[countRateLimitWaits],
+		if _, ok := r.Counts[countRateLimitRefused]; ok && !rep.RateLimit.Recorded {
+			rep.RateLimit = statusRateLimit{Recorded: true, RunID: r.ID, Refused: r.Counts[countRateLimitRefused],
 				WaitSeconds: float64(r.Counts[countRateLimitMilli]) / 1000}
 		}
 	}

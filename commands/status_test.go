@@ -78,9 +78,6 @@ func TestStatusJSONReflectsRunsFailuresAndQuarantine(t *testing.T) {
 		t.Errorf("last run %+v; want a finished failed run with 1 failed user", rep.LastRun)
 	}
 	first := rep.LastRun
-	if rep.LastFull != nil && rep.LastFull.ID != first.ID {
-		t.Errorf("last full run #%d, but the newest run is #%d", rep.LastFull.ID, first.ID)
-	}
 	if len(rep.Pending) != 1 {
 		t.Fatalf("pending %+v; want the one refused user", rep.Pending)
 	}
@@ -94,9 +91,30 @@ func TestStatusJSONReflectsRunsFailuresAndQuarantine(t *testing.T) {
 	if rep.SlackOrg == nil || rep.Directory != "file" || rep.Accounts.LinkedUsers != 5 || rep.StoreBytes == 0 {
 		t.Errorf("org %+v, directory %q, accounts %+v, store %d bytes", rep.SlackOrg, rep.Directory, rep.Accounts, rep.StoreBytes)
 	}
+	if !rep.RateLimit.Recorded || rep.RateLimit.RunID != first.ID {
+		t.Errorf("rate limit %+v; want what run #%d recorded", rep.RateLimit, first.ID)
+	}
+	if rep.Accounts.Unmanaged == nil || *rep.Accounts.Unmanaged != unmanagedAtStart(e) {
+		t.Errorf("unmanaged %v; want the emulator's %d accounts no directory user maps to", rep.Accounts.Unmanaged, unmanagedAtStart(e))
+	}
+	if rep.LastFull == nil || rep.LastFull.ID != first.ID || rep.LastFull.Mode != store.RunFull {
+		t.Errorf("last full run %+v; want run #%d", rep.LastFull, first.ID)
+	}
 	if rep.ReadPosition.Kept {
 		t.Errorf("a file source keeps no read position, status says %+v", rep.ReadPosition)
 	}
+}
+
+// unmanagedAtStart counts the emulator's accounts that no directory user
+// of e maps to: those it was seeded with, not created by slackprov.
+func unmanagedAtStart(e *syncEnv) int {
+	n := 0
+	for _, u := range e.slack.Users() {
+		if u.ExternalID == "" {
+			n++
+		}
+	}
+	return n
 }
 
 // A watch cycle recorded by a live process makes the state running, with

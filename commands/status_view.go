@@ -123,7 +123,7 @@ func countsShort(counts map[string]int) string {
 	byAction := map[string]int{}
 	for k, v := range counts {
 		kind, action, ok := strings.Cut(k, ".")
-		if ok && v != 0 && (kind == "user" || kind == "group") && action != "unchanged" && action != "unmanaged" {
+		if ok && v != 0 && (kind == "user" || kind == "group") && action != "unchanged" && action != "unmanaged" && action != "not_run" {
 			byAction[action] += v
 		}
 	}
@@ -175,7 +175,7 @@ func statusRateLine(rep *statusReport, look statusLook) string {
 	if !rl.Recorded {
 		return look.dim.Render("not recorded by runs yet")
 	}
-	return fmt.Sprintf("%d waits, %s in run #%d", rl.Waits, time.Duration(rl.WaitSeconds*float64(time.Second)).Round(time.Millisecond), rl.RunID)
+	return fmt.Sprintf("%s waited, %d refused (429) in run #%d", time.Duration(rl.WaitSeconds*float64(time.Second)).Round(time.Millisecond), rl.Refused, rl.RunID)
 }
 
 func statusAccountsLine(rep *statusReport, look statusLook) string {

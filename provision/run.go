@@ -143,7 +143,16 @@ func (r *Run) finish(status string, plan *Plan, err error) {
 	if err != nil {
 		msg = err.Error()
 	}
-	_ = r.opts.Store.FinishRun(ctx, r.id, status, RunCounts(plan), msg)
+	counts := RunCounts(plan)
+	if r.opts.Meter != nil {
+		// What `slackprov status` shows as the rate-limit waits.
+		t := r.Traffic()
+		counts["rate_limit.refused"], counts["rate_limit.wait_ms"] = t.RateLimited, int(t.Waited.Milliseconds())
+	}
+	if plan != nil && !plan.Incremental && len(r.opts.Users) == 0 {
+		counts["user.unmanaged"] = len(plan.Unmanaged)
+	}
+	_ = r.opts.Store.FinishRun(ctx, r.id, status, counts, msg)
 	r.open = false
 }
 

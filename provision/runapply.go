@@ -82,14 +82,17 @@ func (r *Run) bind(ctx context.Context) error {
 // become the pending set (a read evaluated everything pending again; a
 // saved plan only adds to it), the state is bound to the org, and the read
 // position moves past the snapshot.
+// A run restricted to some users (provision USER) only adds to the pending
+// set and keeps the read position: it evaluated nobody else.
 func (r *Run) settle(ctx context.Context, out *Plan) error {
-	if err := r.savePending(out, r.snap != nil); err != nil {
+	whole := len(r.opts.Users) == 0
+	if err := r.savePending(out, r.snap != nil && whole); err != nil {
 		return err
 	}
 	if err := r.bind(ctx); err != nil {
 		return err
 	}
-	if r.snap == nil || r.snap.Commit == nil {
+	if r.snap == nil || r.snap.Commit == nil || !whole {
 		return nil
 	}
 	if err := r.snap.Commit(ctx); err != nil {
