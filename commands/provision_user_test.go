@@ -115,6 +115,17 @@ func TestProvisionUserDryRunSteps(t *testing.T) {
 	if code, _, stderr := e.run("provision", "nobody@example.com", "--dry-run"); !strings.Contains(stderr, "nothing to provision") || code != ExitError {
 		t.Errorf("unknown user: exit %d, %s", code, stderr)
 	}
+	// Unassigned: the directory no longer returns bob; his Slack account,
+	// found by email, is linked to him, so he is deactivated.
+	e.write("people.json", onDemandPeople(onDemandPerson("u1", "ann", "Intern"), onDemandPerson("u4", "cy", "Engineer")))
+	code, out, stderr := e.run("provision", "bob@example.com", "--dry-run")
+	for _, w := range []string{`✗ 1. Read from the directory: "bob@example.com" is not among the 2 users`,
+		"directory user u2 is linked to Slack user", "unassigned or deleted",
+		"– 2. Scope: not assigned", "✓ 5. Action: deactivate user bob"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("unassigned user: output lacks %q (exit %d):\n%s\n%s", w, code, out, stderr)
+		}
+	}
 }
 
 // --yes writes exactly the user's operations: cy is created; bob's
