@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -73,7 +72,7 @@ func provisionRun(ctx context.Context, opts *ProvisionOptions) error {
 	if !opts.DryRun && !opts.Yes && !opts.IO.CanPrompt() {
 		return fmt.Errorf("provision would change Slack for %s and cannot ask for confirmation here; pass --yes to apply, or --dry-run to only look", opts.User)
 	}
-	env, err := openRunEnv(ctx, opts.Config, opts.HTTPClient, opts.Token, newLineReporter(io.Discard))
+	env, err := openRunEnv(ctx, opts.Config, opts.HTTPClient, opts.Token, newLineReporter(opts.IO.ErrOut))
 	if err != nil {
 		return err
 	}
