@@ -2,6 +2,8 @@ package commands
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -191,4 +193,38 @@ func TestProvisionFlagsToOptions(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "give one USER") {
 		t.Errorf("no USER: %v", err)
 	}
+}
+
+// A pending failure fixed on demand leaves the pending set; the others stay
+// as they were, attempts included.
+func TestProvisionUserSettlesOnlyItsPendingFailure(t *testing.T) {
+	e := newSyncEnv(t, 2, "")
+	e.addFailingUser()
+	raw := strings.Replace(readFile(t, e, "people.json"), `{"users": [`, `{"users": [`+
+		`{"id":"ran1","userPrincipalName":"random@example.com","mail":"random@example.com","givenName":"Ran","surname":"Dom","displayName":"Ran Dom","accountEnabled":true},`, 1)
+	e.write("people.json", raw)
+	if code, _, stderr := e.run("sync", "--yes"); code != ExitError {
+		t.Fatalf("sync: exit %d, want 1 for the two refused users: %s", code, stderr)
+	}
+	if rep := e.status(t); len(rep.Pending) != 2 {
+		t.Fatalf("pending after sync: %+v", rep.Pending)
+	}
+	// general gets a userName Slack accepts.
+	e.write("people.json", strings.ReplaceAll(raw, "general@example.com", "gen.eral@example.com"))
+	if code, out, stderr := e.run("provision", "gen1", "--yes"); code != ExitOK {
+		t.Fatalf("provision gen1: exit %d\n%s\n%s", code, out, stderr)
+	}
+	rep := e.status(t)
+	if len(rep.Pending) != 1 || rep.Pending[0].SourceID != "ran1" || rep.Pending[0].Attempts != 1 {
+		t.Errorf("pending after provisioning gen1: %+v; want only ran1, still at 1 attempt", rep.Pending)
+	}
+}
+
+func readFile(t *testing.T, e *syncEnv, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(e.dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

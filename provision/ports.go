@@ -58,6 +58,7 @@ type RunStore interface {
 	Bind(ctx context.Context, b store.Binding) error
 	Pending(ctx context.Context) ([]store.Pending, error)
 	SavePending(ctx context.Context, failures []store.Pending, replace bool) error
+	ResolvePending(ctx context.Context, kind string, sourceIDs []string) error
 }
 
 var (

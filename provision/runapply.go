@@ -82,10 +82,15 @@ func (r *Run) bind(ctx context.Context) error {
 // become the pending set (a read evaluated everything pending again; a
 // saved plan only adds to it), the state is bound to the org, and the read
 // position moves past the snapshot.
-// A run restricted to some users (provision USER) only adds to the pending
-// set and keeps the read position: it evaluated nobody else.
+// A run restricted to some users (provision USER) settles only their
+// pending failures and keeps the read position: it evaluated nobody else.
 func (r *Run) settle(ctx context.Context, out *Plan) error {
 	whole := len(r.opts.Users) == 0
+	if !whole {
+		if err := r.opts.Store.ResolvePending(ctx, string(KindUser), succeeded(out, r.opts.Users)); err != nil {
+			return err
+		}
+	}
 	if err := r.savePending(out, r.snap != nil && whole); err != nil {
 		return err
 	}
@@ -99,6 +104,23 @@ func (r *Run) settle(ctx context.Context, out *Plan) error {
 		return fmt.Errorf("the plan was applied, but saving the directory read position failed (%v); the next run reads the same changes again, which is safe", err)
 	}
 	return nil
+}
+
+// succeeded are the users among users whose operations did not fail.
+func succeeded(out *Plan, users []string) []string {
+	failed := map[string]bool{}
+	for _, op := range out.Operations {
+		if op.Kind == KindUser && op.Status == StatusFailed {
+			failed[op.SourceID] = true
+		}
+	}
+	var ok []string
+	for _, u := range users {
+		if !failed[u] {
+			ok = append(ok, u)
+		}
+	}
+	return ok
 }
 
 // savePending records the outcome's failed objects, so that every later
