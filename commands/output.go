@@ -39,29 +39,29 @@ func (t *table) write(w io.Writer, output string, value any) error {
 // tableGap is the space between columns.
 const tableGap = 2
 
-// text lays the table out in aligned columns. With a width, the widest
-// columns are cut (ending in …) until every line fits; 0 means no limit.
+// text lays the table out in aligned columns. A cell may hold several
+// lines (a folded list); its row then takes as many lines. With a width,
+// the widest columns are cut (ending in …) until every line fits; 0 means
+// no limit.
 func (t *table) text(width int) string {
-	rows := append([][]string{t.header}, t.rows...)
 	cols := len(t.header)
+	var lines [][]string
+	for _, r := range append([][]string{t.header}, t.rows...) {
+		lines = append(lines, unfold(r, cols)...)
+	}
 	widths := make([]int, cols)
-	for _, r := range rows {
+	for _, r := range lines {
 		for i, c := range r {
-			if i < cols {
-				widths[i] = max(widths[i], ansi.StringWidth(c))
-			}
+			widths[i] = max(widths[i], ansi.StringWidth(c))
 		}
 	}
 	if width > 0 {
 		fitColumns(widths, t.header, width)
 	}
 	var b strings.Builder
-	for _, r := range rows {
+	for _, r := range lines {
 		var line strings.Builder
 		for i, c := range r {
-			if i >= cols {
-				break
-			}
 			if ansi.StringWidth(c) > widths[i] {
 				c = ansi.Truncate(c, widths[i], "…")
 			}
@@ -74,6 +74,27 @@ func (t *table) text(width int) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// unfold turns a row whose cells hold several lines into that many rows of
+// cols cells, the later ones blank where a cell has no more lines.
+func unfold(row []string, cols int) [][]string {
+	split := make([][]string, cols)
+	n := 1
+	for i := 0; i < cols && i < len(row); i++ {
+		split[i] = strings.Split(row[i], "\n")
+		n = max(n, len(split[i]))
+	}
+	out := make([][]string, n)
+	for l := range out {
+		out[l] = make([]string, cols)
+		for i := range cols {
+			if l < len(split[i]) {
+				out[l][i] = split[i][l]
+			}
+		}
+	}
+	return out
 }
 
 // fitColumns narrows the widest columns, one column at a time, until the

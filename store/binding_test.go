@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -129,5 +131,32 @@ func TestPendingReplaceAndAdd(t *testing.T) {
 				t.Errorf("step %d: pending = %v, want %v", i, got, st.want)
 			}
 		}
+	}
+}
+
+// ResolvePending forgets the named objects of one kind and nothing else:
+// not another kind with the same id, not the other objects' attempts.
+func TestResolvePending(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	if err := s.SavePending(ctx, []Pending{
+		{Kind: "user", SourceID: "a", Action: "create"}, {Kind: "user", SourceID: "b", Action: "update"},
+		{Kind: "group", SourceID: "a", Action: "create"},
+	}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ResolvePending(ctx, "user", []string{"a", "missing"}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := s.Pending(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, fmt.Sprintf("%s:%s:%d", p.Kind, p.SourceID, p.Attempts))
+	}
+	if want := []string{"group:a:1", "user:b:1"}; !slices.Equal(got, want) {
+		t.Errorf("pending after resolving user a: %v, want %v", got, want)
 	}
 }

@@ -104,7 +104,12 @@ type LogFilter struct {
 	SourceID string
 	TargetID string
 	Since    time.Time // entries at or after this time
-	Limit    int       // the newest Limit matching entries when > 0
+	Until    time.Time // entries before this time
+	Action   string
+	// Object matches an entry whose directory id, Slack id or name (any
+	// case) is this: one user or group however the admin knows it.
+	Object string
+	Limit  int // the newest Limit matching entries when > 0
 }
 
 // Log returns the matching entries, oldest first.
@@ -130,6 +135,18 @@ func (s *Store) Log(ctx context.Context, f LogFilter) ([]LogEntry, error) {
 	if !f.Since.IsZero() {
 		where = append(where, "time >= ?")
 		args = append(args, toDB(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where = append(where, "time < ?")
+		args = append(args, toDB(f.Until))
+	}
+	if f.Action != "" {
+		where = append(where, "action = ?")
+		args = append(args, f.Action)
+	}
+	if f.Object != "" {
+		where = append(where, "(source_id = ? OR target_id = ? OR name = ? COLLATE NOCASE)")
+		args = append(args, f.Object, f.Object, f.Object)
 	}
 	q := `SELECT id, run_id, time, action, kind, source_id, target_id, name, changes, status, error_code, error FROM log`
 	if len(where) > 0 {

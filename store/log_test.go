@@ -51,6 +51,13 @@ func TestAppendAndFilterLog(t *testing.T) {
 		{"limit keeps the newest, oldest first", LogFilter{Limit: 2}, []int{3, 4}},
 		{"combined", LogFilter{SourceID: "s1", Status: "ok", Limit: 1}, []int{2}},
 		{"no match", LogFilter{RunID: run2, TargetID: "U2"}, nil},
+		{"until is exclusive", LogFilter{Until: base.Add(2 * time.Minute)}, []int{0, 1}},
+		{"since and until", LogFilter{Since: base.Add(time.Minute), Until: base.Add(3 * time.Minute)}, []int{1, 2}},
+		{"action", LogFilter{Action: "deactivate"}, []int{2}},
+		{"object by directory id", LogFilter{Object: "s1"}, []int{0, 2}},
+		{"object by Slack id", LogFilter{Object: "U2"}, []int{1}},
+		{"object by name, any case", LogFilter{Object: "ANA"}, []int{0}},
+		{"object and action", LogFilter{Object: "s1", Action: "create"}, []int{0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -122,3 +122,17 @@ ON CONFLICT (kind, source_id) DO UPDATE SET name = excluded.name, action = exclu
 func retryAt(now int64, attempts int64) int64 {
 	return toDB(fromDB(now).Add(RetryDelay(int(attempts))))
 }
+
+// ResolvePending forgets the pending failures of these objects of one kind,
+// leaving every other one as it is: a run restricted to them (provision
+// USER) provisioned them.
+func (s *Store) ResolvePending(ctx context.Context, kind string, sourceIDs []string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range sourceIDs {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM pending WHERE kind = ? AND source_id = ?`, kind, id); err != nil {
+				return fmt.Errorf("state file %s: resolve pending failure of %s %s: %w", s.path, kind, id, err)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,232 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/slackprov/slackprov/directory"
+	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/scim"
+	"github.com/slackprov/slackprov/store"
+)
+
+// ProvisionOptions is everything `slackprov provision USER` needs.
+type ProvisionOptions struct {
+	IO         *IOStreams
+	Config     *Config
+	HTTPClient *http.Client
+	Now        func() time.Time
+	Token      TokenSource
+
+	// User is a directory id, userPrincipalName or mail.
+	User   string
+	DryRun bool
+	Yes    bool
+	// EntraSecret is the Entra app's secret when not in AZURE_CLIENT_SECRET.
+	EntraSecret string
+}
+
+func newProvisionCmd(f *Factory, runF func(*ProvisionOptions) error) *cli.Command {
+	return &cli.Command{
+		Name:      "provision",
+		Usage:     "provision one user now, showing each step: read, scope, mapping, match, action",
+		ArgsUsage: "USER",
+		Description: `Entra's "provision on demand": USER (a directory id, userPrincipalName or mail)
+goes through the same steps, safety checks and provisioning log as a sync, and only
+their own operations (and the group memberships that name them) are applied.
+A user the directory no longer returns, or one the scoping filters leave out, is
+deactivated in Slack only with --yes.
+
+Examples:
+  slackprov provision ada.lovelace@contoso.com --dry-run
+  slackprov provision 4f1c2e0a-… --yes`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "dry-run", Usage: "show the steps and change nothing"},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "apply without asking (needed to deactivate)"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return errors.New("give one USER: a directory id, userPrincipalName or mail")
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			opts := &ProvisionOptions{IO: f.IO, Config: cfg, HTTPClient: f.HTTPClient, Now: f.Now, Token: f.slackToken(cfg),
+				User: c.Args().First(), DryRun: c.Bool("dry-run"), Yes: c.Bool("yes")}
+			if runF != nil {
+				return runF(opts)
+			}
+			return provisionRun(c.Context, opts)
+		},
+	}
+}
+
+func provisionRun(ctx context.Context, opts *ProvisionOptions) error {
+	if !opts.DryRun && !opts.Yes && !opts.IO.CanPrompt() {
+		return fmt.Errorf("provision would change Slack for %s and cannot ask for confirmation here; pass --yes to apply, or --dry-run to only look", opts.User)
+	}
+	env, err := openRunEnv(ctx, opts.Config, opts.HTTPClient, opts.Token, newLineReporter(opts.IO.ErrOut))
+	if err != nil {
+		return err
+	}
+	defer env.close()
+	ro, err := env.readOptions(runChoices{DryRun: opts.DryRun, Full: true, MaxDeactivations: opts.Config.MaxDeactivations(),
+		Workers: 1, Now: opts.Now, EntraSecret: opts.EntraSecret})
+	if err != nil {
+		return err
+	}
+	d, err := readOnDemand(ctx, env, &ro, opts.User)
+	if err != nil {
+		return err
+	}
+	if d.SourceID == "" {
+		printSteps(opts.IO, opts, []provisionStep{d.readStep()})
+		return fmt.Errorf("no directory user %q in %s, and no Slack account linked to one; nothing to provision", opts.User, d.Source)
+	}
+	ro.Users, ro.Mode = []string{d.SourceID}, store.RunOnDemand
+	run, err := env.open(ctx, ro)
+	if err != nil {
+		return err
+	}
+	defer run.Close()
+	if d.Plan, err = run.Plan(ctx); err != nil {
+		return readError(err, env.tokenSource)
+	}
+	steps := d.steps()
+	printSteps(opts.IO, opts, steps)
+	return finishOnDemand(ctx, opts, env, run, d)
+}
+
+// readOnDemand reads the directory once, finds the user in it (or, for a
+// user it no longer returns, through the links), and makes the run reuse
+// that read instead of reading again. The read is a full one that never
+// moves the read position: one user's provisioning must not swallow the
+// directory changes of everyone else.
+func readOnDemand(ctx context.Context, env *runEnv, ro *provision.RunOptions, key string) (*onDemand, error) {
+	source, err := ro.OpenSource(provision.SourceRequest{Full: true})
+	if err != nil {
+		return nil, err
+	}
+	snap, err := source.Read(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", source.Describe(), err)
+	}
+	kept := *snap
+	kept.Commit = nil
+	ro.OpenSource = func(provision.SourceRequest) (directory.Source, error) {
+		return readSource{&kept, source.Describe()}, nil
+	}
+	m := ro.Mapping
+	d := &onDemand{Key: key, Source: source.Describe(), Read: len(snap.Users), Mapping: m, User: findUser(snap.Users, key)}
+	links, err := env.st.Links(ctx, string(provision.KindUser))
+	if err != nil {
+		return nil, err
+	}
+	if d.User != nil {
+		d.SourceID = d.User.ID
+	} else {
+		d.SourceID = linkedSource(ctx, env.client, links, key)
+	}
+	d.Linked = links[d.SourceID]
+	return d, nil
+}
+
+// linkedSource finds the directory id of a user the read did not return:
+// key is a linked directory id, or the Slack account's email or userName
+// whose link names it. "" when no link knows the user.
+func linkedSource(ctx context.Context, c *scim.Client, links map[string]string, key string) string {
+	if _, ok := links[key]; ok {
+		return key
+	}
+	var u *scim.User
+	if strings.Contains(key, "@") {
+		u, _ = c.FindUserByEmail(ctx, key)
+	}
+	if u == nil {
+		u, _ = c.FindUserByUserName(ctx, key)
+	}
+	if u == nil {
+		return ""
+	}
+	for src, id := range links {
+		if id == u.ID {
+			return src
+		}
+	}
+	return ""
+}
+
+// readSource serves a snapshot already read.
+type readSource struct {
+	snap     *directory.Snapshot
+	describe string
+}
+
+func (s readSource) Read(context.Context) (*directory.Snapshot, error) { return s.snap, nil }
+func (s readSource) Describe() string                                  { return s.describe }
+
+// finishOnDemand ends the run: a dry run finishes, a plan the admin
+// declines is cancelled, anything else is applied. Deactivating a user the
+// directory no longer provisions takes --yes; a question is not enough.
+func finishOnDemand(ctx context.Context, opts *ProvisionOptions, env *runEnv, run *provision.Run, d *onDemand) error {
+	plan := d.Plan
+	switch {
+	case plan.Refused != "":
+		_ = run.Refuse(plan)
+		return withCode(ExitSafety, fmt.Errorf("a safety check refused the plan: %s", plan.Refused))
+	case opts.DryRun:
+		return run.Finish(plan)
+	}
+	if op := d.op(provision.KindUser); op != nil && op.Action == provision.ActionDeactivate && op.Status == provision.StatusPlanned && !opts.Yes {
+		run.Cancel(plan)
+		return fmt.Errorf("%s would be deactivated in Slack (%s); pass --yes to do it", op.Name(), op.Reason)
+	}
+	if plan.HasChanges() && !opts.Yes {
+		ok, err := confirm(opts.IO, "Apply this to Slack?")
+		if err != nil || !ok {
+			run.Cancel(plan)
+			fmt.Fprintln(opts.IO.ErrOut, "Nothing was changed.")
+			return err
+		}
+	}
+	out, err := run.Apply(ctx, plan)
+	if out != nil {
+		fmt.Fprintf(opts.IO.Out, "%s (run %d)\n", provision.Summary(out), run.ID())
+	}
+	return applyError(err, env.tokenSource)
+}
+
+// printSteps shows the steps, each with its verdict, then their details.
+func printSteps(ios *IOStreams, opts *ProvisionOptions, steps []provisionStep) {
+	look := statusStyles(ios)
+	mode := "dry run: nothing is written"
+	if !opts.DryRun {
+		mode = "applies after confirmation"
+		if opts.Yes {
+			mode = "applies at once (--yes)"
+		}
+	}
+	w := ios.Out
+	fmt.Fprintf(w, "%s\n\n", look.title.Render(fmt.Sprintf("Provisioning %s on demand (%s)", opts.User, mode)))
+	for i, s := range steps {
+		mark := look.ok.Render("✓")
+		switch s.Verdict {
+		case verdictSkip:
+			mark = look.warn.Render("–")
+		case verdictFail:
+			mark = look.bad.Render("✗")
+		}
+		fmt.Fprintf(w, "%s %d. %s: %s\n", mark, i+1, look.title.Render(s.Title), s.Summary)
+		for _, l := range s.Details {
+			fmt.Fprintf(w, "     %s\n", l)
+		}
+	}
+	fmt.Fprintln(w)
+}
