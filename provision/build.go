@@ -40,10 +40,11 @@ type planner struct {
 	in   Input
 	plan *Plan
 
-	byExternal map[string]*scim.User
+	byExternal map[string]int32
 	byName     map[nameKey]*scim.User
-	// seen holds the userNames and emails of the users planned so far.
-	seen map[nameKey]string
+	// seen holds the userNames and emails of the users planned so far,
+	// each with the snapshot record that computed it.
+	seen map[nameKey]int32
 
 	// Every Slack id and every directory id gets one small number, once:
 	// the per-id state then lives in slices, and each user costs one
@@ -192,19 +193,22 @@ func (p *planner) byID(id string) *scim.User {
 	return nil
 }
 
-// external returns the Slack account whose externalId is a directory id.
-// Its index is built the first time a directory user has no link: on a
-// re-sync every user has one.
-func (p *planner) external(sourceID string) *scim.User {
+// external returns the state of the Slack account whose externalId is a
+// directory id. Its index is built the first time a directory user has no
+// link: on a re-sync every user has one.
+func (p *planner) external(sourceID string) *slackState {
 	if p.byExternal == nil {
-		p.byExternal = make(map[string]*scim.User, len(p.in.SlackUsers))
-		for _, u := range p.in.SlackUsers {
-			if u.ExternalID != "" {
-				p.byExternal[u.ExternalID] = u
+		p.byExternal = make(map[string]int32, len(p.slack))
+		for i, s := range p.slack {
+			if s.user.ExternalID != "" {
+				p.byExternal[s.user.ExternalID] = int32(i)
 			}
 		}
 	}
-	return p.byExternal[sourceID]
+	if i, ok := p.byExternal[sourceID]; ok {
+		return &p.slack[i]
+	}
+	return nil
 }
 
 // uniqueAttrs are the Slack attributes that find one account by value:
@@ -212,17 +216,26 @@ func (p *planner) external(sourceID string) *scim.User {
 // without case, as Slack compares them.
 var uniqueAttrs = [...]string{scim.AttrUserName, scim.AttrWorkEmail}
 
-// nameKey finds a Slack account, or a planned user, by a unique attribute.
-type nameKey struct{ attr, value string }
+// nameKey finds a Slack account, or a planned user, by a unique attribute
+// (its position in uniqueAttrs, which keeps a million keys small).
+type nameKey struct {
+	attr  uint8
+	value string
+}
 
 // matchKey is the one place that says which attributes find an account and
 // how their values compare: false for an empty value or an attribute that
 // is not unique in Slack.
 func matchKey(attr, value string) (nameKey, bool) {
-	if value == "" || (attr != scim.AttrUserName && attr != scim.AttrWorkEmail) {
+	if value == "" {
 		return nameKey{}, false
 	}
-	return nameKey{attr, strings.ToLower(value)}, true
+	for i, a := range uniqueAttrs {
+		if a == attr {
+			return nameKey{uint8(i), strings.ToLower(value)}, true
+		}
+	}
+	return nameKey{}, false
 }
 
 // indexNames builds byName the first time a directory user has neither
@@ -267,16 +280,17 @@ func (p *planner) users() {
 			p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: e.ID}, "invalid_source_record", e.Error())
 		}
 	}
-	p.seen = make(map[nameKey]string, len(uniqueAttrs)*len(snap.Users))
+	p.seen = make(map[nameKey]int32, len(uniqueAttrs)*len(snap.Users))
 	for _, ui := range p.usersByID() {
-		p.user(&snap.Users[ui], &p.dirs[ui])
+		p.user(ui)
 	}
 	// A fallback that a later user chose is not free after all.
 	for _, i := range p.creating {
 		op := &p.plan.Operations[i]
 		op.UserNameFallbacks = slices.DeleteFunc(op.UserNameFallbacks, func(v string) bool {
 			k, _ := matchKey(scim.AttrUserName, v)
-			return p.seen[k] != ""
+			_, taken := p.seen[k]
+			return taken
 		})
 		if len(op.UserNameFallbacks) == 0 {
 			op.UserNameFallbacks = nil
@@ -297,8 +311,10 @@ func (p *planner) usersByID() []int32 {
 	return slices.CompactFunc(order, func(a, b int32) bool { return users[a].ID == users[b].ID })
 }
 
-// user matches one directory user and plans what its Slack account needs.
-func (p *planner) user(du *directory.User, d *dirState) {
+// user matches one directory user, record ui of the snapshot, and plans
+// what its Slack account needs.
+func (p *planner) user(ui int32) {
+	du, d := &p.in.Snapshot.Users[ui], &p.dirs[ui]
 	// A user outside the scoping filters is deprovisioned like a disabled
 	// one, as Entra does: IsSoftDeleted reads True.
 	var obj mapping.Object = du
@@ -333,7 +349,7 @@ func (p *planner) user(du *directory.User, d *dirState) {
 		}
 	}
 	op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how, Notes: notesOf(res.Notes), UserNameFallbacks: fallbacks}
-	if !p.claimNames(&op, vals, actionFor(match, active)) {
+	if !p.claimNames(ui, &op, vals, actionFor(match, active)) {
 		return
 	}
 	if match == nil {
@@ -362,7 +378,8 @@ func (p *planner) taken(attr, value string) bool {
 		return false
 	}
 	p.indexNames()
-	return p.byName[k] != nil || p.seen[k] != ""
+	_, planned := p.seen[k]
+	return planned || p.byName[k] != nil
 }
 
 // chooseUnique settles a create's SelectUniqueValue mappings on free
@@ -379,19 +396,20 @@ func (p *planner) chooseUnique(src string, res *mapping.Result) ([]string, bool)
 	return laterFree(res, scim.AttrUserName, p.taken), true
 }
 
-// claimNames records the user's userName and email as planned, and fails
-// op when an earlier directory user computed either.
-func (p *planner) claimNames(op *Operation, vals map[string]string, action Action) bool {
+// claimNames records the userName and email of user ui as planned, and
+// fails op when an earlier directory user computed either.
+func (p *planner) claimNames(ui int32, op *Operation, vals map[string]string, action Action) bool {
 	for _, attr := range uniqueAttrs {
 		k, ok := matchKey(attr, vals[attr])
 		if !ok {
 			continue
 		}
-		dup, taken := p.seen[k]
+		owner, taken := p.seen[k]
 		if !taken {
-			p.seen[k] = op.SourceID
+			p.seen[k] = ui
 			continue
 		}
+		dup := p.in.Snapshot.Users[owner].ID
 		op.Action = action
 		if attr == scim.AttrUserName {
 			p.fail(*op, "duplicate_username", p.hide(vals, fmt.Sprintf("userName %q is also computed for directory user %s; make the mapping produce unique userNames", vals[attr], dup)))
@@ -487,8 +505,8 @@ func (p *planner) match(sourceID string, vals map[string]string) (u *scim.User, 
 			return p.claim(sourceID, s, "link")
 		}
 	}
-	if u := p.external(sourceID); u != nil {
-		return p.claim(sourceID, p.slackOf(u.ID), "externalId")
+	if s := p.external(sourceID); s != nil {
+		return p.claim(sourceID, s, "externalId")
 	}
 	for _, attr := range p.in.Mapping.UserMatching() {
 		if u := p.named(attr, vals[attr]); u != nil {
