@@ -61,6 +61,8 @@ type planner struct {
 	// waiting holds their mapped values.
 	managerOnly checkList
 	waiting     valueStore
+	// absent are the linked directory ids the source did not return.
+	absent []string
 	// delta is the incremental read's removals; nil on a full read.
 	delta   *directory.Delta
 	removed map[string]bool
@@ -128,6 +130,9 @@ type dirState struct {
 	// target is the Slack id of a matched user.
 	target  string
 	matched bool
+	// link is 1 + the slot of the Slack account the store links the
+	// user to, 0 for none.
+	link int32
 }
 
 func (p *planner) index() {
@@ -137,11 +142,6 @@ func (p *planner) index() {
 		} else {
 			p.slackIdx[u.ID] = int32(len(p.slack))
 			p.slack = append(p.slack, slackState{user: u})
-		}
-	}
-	for src, id := range p.in.UserLinks {
-		if s := p.slackOf(id); s != nil {
-			s.linkedTo, s.linked = src, true
 		}
 	}
 	// Record i of the snapshot has slot i; a repeated id is looked up to
@@ -155,6 +155,22 @@ func (p *planner) index() {
 	for _, e := range p.in.Snapshot.Problems {
 		if e.ID != "" {
 			p.addDir(e.ID)
+		}
+	}
+	// One pass over the links joins both sides: matching a linked user
+	// then looks nothing up, and the links whose user the source did not
+	// return are the deactivation candidates of a full read.
+	for src, id := range p.in.UserLinks {
+		si, linked := p.slackIdx[id]
+		if linked {
+			p.slack[si].linkedTo, p.slack[si].linked = src, true
+		}
+		if di, present := p.dirIdx[src]; !present {
+			if p.delta == nil { // an incremental read leaves out the unchanged
+				p.absent = append(p.absent, src)
+			}
+		} else if linked {
+			p.dirs[di].link = si + 1
 		}
 	}
 }
@@ -328,7 +344,7 @@ func (p *planner) user(ui int32) {
 		vals[scim.AttrActive] = "False"
 	}
 	active := activeValue(vals)
-	match, ms, how, conflict := p.match(du.ID, vals)
+	match, ms, how, conflict := p.match(du.ID, d, vals)
 	if conflict != "" {
 		// The account found is someone else's, so this user has none:
 		// what cannot happen is its create.
@@ -499,11 +515,9 @@ func activeValue(vals map[string]string) bool {
 
 // match finds the Slack account for a directory user: the stored link, then
 // externalId, then the mapping's matching attributes in precedence order.
-func (p *planner) match(sourceID string, vals map[string]string) (u *scim.User, s *slackState, how, conflict string) {
-	if id, ok := p.in.UserLinks[sourceID]; ok {
-		if s := p.slackOf(id); s != nil {
-			return p.claim(sourceID, s, "link")
-		}
+func (p *planner) match(sourceID string, d *dirState, vals map[string]string) (u *scim.User, s *slackState, how, conflict string) {
+	if d.link > 0 {
+		return p.claim(sourceID, &p.slack[d.link-1], "link")
 	}
 	if s := p.external(sourceID); s != nil {
 		return p.claim(sourceID, s, "externalId")
