@@ -160,9 +160,13 @@ func (p *planner) index() {
 	// One pass over the links joins both sides: matching a linked user
 	// then looks nothing up, and the links whose user the source did not
 	// return are the deactivation candidates of a full read.
+	linkedSlack, linkedDir := 0, 0
 	for src, id := range p.in.UserLinks {
 		si, linked := p.slackIdx[id]
 		if linked {
+			if !p.slack[si].linked {
+				linkedSlack++
+			}
 			p.slack[si].linkedTo, p.slack[si].linked = src, true
 		}
 		if di, present := p.dirIdx[src]; !present {
@@ -171,7 +175,14 @@ func (p *planner) index() {
 			}
 		} else if linked {
 			p.dirs[di].link = si + 1
+			linkedDir++
 		}
+	}
+	// At most every unlinked user meets an unlinked account. Growing the
+	// list instead allocated it five times over: a first sync of an org of a
+	// million users links them all.
+	if n := min(len(p.in.Snapshot.Users)-linkedDir, len(p.slack)-linkedSlack); n > 0 {
+		p.plan.Links = make([]Link, 0, n)
 	}
 }
 
@@ -299,6 +310,9 @@ func (p *planner) users() {
 	p.seen = make(map[nameKey]int32, len(uniqueAttrs)*len(snap.Users))
 	for _, ui := range p.usersByID() {
 		p.user(ui)
+	}
+	if len(p.plan.Links) == 0 {
+		p.plan.Links = nil
 	}
 	// A fallback that a later user chose is not free after all.
 	for _, i := range p.creating {
