@@ -2,7 +2,9 @@
 # Measures a whole `slackprov sync --dry-run` of N directory users (default
 # 1,000,000; 1% changed) against the Slack emulator in its own process, with
 # its rate limits off: CPU time (user + system) and peak resident memory of
-# the slackprov process alone (/usr/bin/time -v). docs/performance.md
+# the slackprov process alone (/usr/bin/time -v), and the garbage
+# collector's last cycle (GODEBUG=gctrace=1): the peak is about the heap live
+# at that cycle plus all that is allocated after it. docs/performance.md
 # records the figures.
 #
 #   bash bench/dryrun.sh            # 1M users
@@ -43,7 +45,7 @@ CFG
 
 echo "== sync --dry-run of $n users (1% changed)"
 set +e
-SLACKPROV_SLACK_TOKEN=xoxp-emulator-token /usr/bin/time -v "$out/slackprov" --config "$out/cfg.yaml" \
+GODEBUG=gctrace=1 SLACKPROV_SLACK_TOKEN=xoxp-emulator-token /usr/bin/time -v "$out/slackprov" --config "$out/cfg.yaml" \
 	sync --dry-run --detailed-exitcode >"$out/plan.txt" 2>"$out/time"
 code=$?
 set -e
@@ -52,4 +54,6 @@ if [ "$code" != 2 ]; then
 fi
 grep -E '^Plan:' "$out/plan.txt"
 grep -E 'User time|System time|Maximum resident set size|Elapsed' "$out/time"
+echo "collections: $(grep -c '^gc ' "$out/time"); the last (heap at start->end->live MB, goal):"
+grep '^gc ' "$out/time" | tail -1 | grep -oE '[0-9]+->[0-9]+->[0-9]+ MB, [0-9]+ MB goal'
 awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "CPU (user+system): %.2f s\n", u+s}' "$out/time"

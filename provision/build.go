@@ -40,9 +40,11 @@ type planner struct {
 	in   Input
 	plan *Plan
 
-	byExternal map[string]*scim.User
-	byEmail    map[string]*scim.User
-	byUserName map[string]*scim.User
+	byExternal map[string]int32
+	byName     map[nameKey]*scim.User
+	// seen holds the userNames and emails of the users planned so far,
+	// each with the snapshot record that computed it.
+	seen map[nameKey]int32
 
 	// Every Slack id and every directory id gets one small number, once:
 	// the per-id state then lives in slices, and each user costs one
@@ -59,6 +61,8 @@ type planner struct {
 	// waiting holds their mapped values.
 	managerOnly checkList
 	waiting     valueStore
+	// absent are the linked directory ids the source did not return.
+	absent []string
 	// delta is the incremental read's removals; nil on a full read.
 	delta   *directory.Delta
 	removed map[string]bool
@@ -126,6 +130,9 @@ type dirState struct {
 	// target is the Slack id of a matched user.
 	target  string
 	matched bool
+	// link is 1 + the slot of the Slack account the store links the
+	// user to, 0 for none.
+	link int32
 }
 
 func (p *planner) index() {
@@ -135,11 +142,6 @@ func (p *planner) index() {
 		} else {
 			p.slackIdx[u.ID] = int32(len(p.slack))
 			p.slack = append(p.slack, slackState{user: u})
-		}
-	}
-	for src, id := range p.in.UserLinks {
-		if s := p.slackOf(id); s != nil {
-			s.linkedTo, s.linked = src, true
 		}
 	}
 	// Record i of the snapshot has slot i; a repeated id is looked up to
@@ -154,6 +156,33 @@ func (p *planner) index() {
 		if e.ID != "" {
 			p.addDir(e.ID)
 		}
+	}
+	// One pass over the links joins both sides: matching a linked user
+	// then looks nothing up, and the links whose user the source did not
+	// return are the deactivation candidates of a full read.
+	linkedSlack, linkedDir := 0, 0
+	for src, id := range p.in.UserLinks {
+		si, linked := p.slackIdx[id]
+		if linked {
+			if !p.slack[si].linked {
+				linkedSlack++
+			}
+			p.slack[si].linkedTo, p.slack[si].linked = src, true
+		}
+		if di, present := p.dirIdx[src]; !present {
+			if p.delta == nil { // an incremental read leaves out the unchanged
+				p.absent = append(p.absent, src)
+			}
+		} else if linked {
+			p.dirs[di].link = si + 1
+			linkedDir++
+		}
+	}
+	// At most every unlinked user meets an unlinked account. Growing the
+	// list instead allocated it five times over: a first sync of an org of a
+	// million users links them all.
+	if n := min(len(p.in.Snapshot.Users)-linkedDir, len(p.slack)-linkedSlack); n > 0 {
+		p.plan.Links = make([]Link, 0, n)
 	}
 }
 
@@ -191,157 +220,235 @@ func (p *planner) byID(id string) *scim.User {
 	return nil
 }
 
-// external returns the Slack account whose externalId is a directory id.
-// Its index is built the first time a directory user has no link: on a
-// re-sync every user has one.
-func (p *planner) external(sourceID string) *scim.User {
+// external returns the state of the Slack account whose externalId is a
+// directory id. Its index is built the first time a directory user has no
+// link: on a re-sync every user has one.
+func (p *planner) external(sourceID string) *slackState {
 	if p.byExternal == nil {
-		p.byExternal = make(map[string]*scim.User, len(p.in.SlackUsers))
-		for _, u := range p.in.SlackUsers {
-			if u.ExternalID != "" {
-				p.byExternal[u.ExternalID] = u
+		p.byExternal = make(map[string]int32, len(p.slack))
+		for i, s := range p.slack {
+			if s.user.ExternalID != "" {
+				p.byExternal[s.user.ExternalID] = int32(i)
 			}
 		}
 	}
-	return p.byExternal[sourceID]
+	if i, ok := p.byExternal[sourceID]; ok {
+		return &p.slack[i]
+	}
+	return nil
 }
 
-// indexNames builds byEmail and byUserName the first time a directory user
-// has neither link nor externalId to go by: on a re-sync every user has one,
-// and the two maps would hold every Slack account for nothing.
+// uniqueAttrs are the Slack attributes that find one account by value:
+// each account's userName and each of its emails is its own, compared
+// without case, as Slack compares them.
+var uniqueAttrs = [...]string{scim.AttrUserName, scim.AttrWorkEmail}
+
+// nameKey finds a Slack account, or a planned user, by a unique attribute
+// (its position in uniqueAttrs, which keeps a million keys small).
+type nameKey struct {
+	attr  uint8
+	value string
+}
+
+// matchKey is the one place that says which attributes find an account and
+// how their values compare: false for an empty value or an attribute that
+// is not unique in Slack.
+func matchKey(attr, value string) (nameKey, bool) {
+	if value == "" {
+		return nameKey{}, false
+	}
+	for i, a := range uniqueAttrs {
+		if a == attr {
+			return nameKey{uint8(i), strings.ToLower(value)}, true
+		}
+	}
+	return nameKey{}, false
+}
+
+// indexNames builds byName the first time a directory user has neither
+// link nor externalId to go by: on a re-sync every user has one, and the
+// map would hold every Slack account twice for nothing.
 func (p *planner) indexNames() {
-	if p.byEmail != nil {
+	if p.byName != nil {
 		return
 	}
-	p.byEmail = make(map[string]*scim.User, len(p.in.SlackUsers))
-	p.byUserName = make(map[string]*scim.User, len(p.in.SlackUsers))
+	p.byName = make(map[nameKey]*scim.User, 2*len(p.in.SlackUsers))
 	for _, u := range p.in.SlackUsers {
 		for _, e := range u.Emails {
-			if e.Value != "" {
-				key := strings.ToLower(e.Value)
-				if _, dup := p.byEmail[key]; !dup || e.Primary {
-					p.byEmail[key] = u
+			if k, ok := matchKey(scim.AttrWorkEmail, e.Value); ok {
+				if _, dup := p.byName[k]; !dup || e.Primary {
+					p.byName[k] = u
 				}
 			}
 		}
-		p.byUserName[strings.ToLower(u.UserName)] = u
+		if k, ok := matchKey(scim.AttrUserName, u.UserName); ok {
+			p.byName[k] = u
+		}
 	}
 }
 
-// users matches and diffs every directory user.
+// named returns the Slack account a unique attribute's value finds.
+func (p *planner) named(attr, value string) *scim.User {
+	k, ok := matchKey(attr, value)
+	if !ok {
+		return nil
+	}
+	p.indexNames()
+	return p.byName[k]
+}
+
+// users matches and diffs every directory user, in id order: two directory
+// users computing the same userName or email cannot both exist in Slack,
+// and the second one fails, so the outcome is stable.
 func (p *planner) users() {
 	snap := p.in.Snapshot
-	users := make([]int32, len(snap.Users))
-	for i := range snap.Users {
-		users[i] = int32(i)
-	}
-	slices.SortStableFunc(users, func(a, b int32) int { return strings.Compare(snap.Users[a].ID, snap.Users[b].ID) })
-
-	// Two directory users computing the same userName or email cannot both
-	// exist in Slack: the second one fails, by id order, so the outcome is stable.
-	seenUserName := make(map[string]string, len(users))
-	seenEmail := make(map[string]string, len(users))
-	var fallbacks []string
-
 	for _, e := range snap.Problems {
 		if e.Kind == "user" {
 			p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: e.ID}, "invalid_source_record", e.Error())
 		}
 	}
-
-	for i, ui := range users {
-		du := &snap.Users[ui]
-		// Sorted, a repeated id follows its first: only the first counts.
-		if i > 0 && snap.Users[users[i-1]].ID == du.ID {
-			continue
-		}
-		d := &p.dirs[ui]
-		// A user outside the scoping filters is deprovisioned like a
-		// disabled one, as Entra does: IsSoftDeleted reads True.
-		var obj mapping.Object = du
-		inScope := p.in.Mapping.UserInScope(du)
-		if !inScope {
-			obj = mapping.SoftDeleted(du)
-		}
-		res := p.in.Mapping.EvalUser(obj, false)
-		vals := res.Values
-		if !inScope {
-			vals[scim.AttrActive] = "False"
-		}
-		active := activeValue(vals)
-		match, ms, how, conflict := p.match(du.ID, vals)
-		if conflict != "" {
-			// The account found is someone else's, so this user has none:
-			// what cannot happen is its create.
-			p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "conflict", p.hide(vals, conflict))
-			continue
-		}
-		if match == nil {
-			if !active {
-				// A disabled user who never had a Slack account needs none.
-				continue
-			}
-			if !p.allows(KindUser, "create") {
-				continue
-			}
-			res = p.in.Mapping.EvalUser(obj, true)
-			vals = res.Values
-			fallbacks = nil
-			if len(res.Candidates) > 0 {
-				p.indexNames()
-				taken := func(target, v string) bool {
-					key := strings.ToLower(v)
-					switch target {
-					case scim.AttrUserName:
-						return p.byUserName[key] != nil || seenUserName[key] != ""
-					case scim.AttrWorkEmail:
-						return p.byEmail[key] != nil || seenEmail[key] != ""
-					}
-					return false
-				}
-				if msg := pickUnique(&res, taken, p.in.Mapping.CheckUser); msg != "" {
-					p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "no_unique_value", msg)
-					continue
-				}
-				fallbacks = laterFree(&res, scim.AttrUserName, taken)
-			}
-		}
-		op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how, Notes: notesOf(res.Notes), UserNameFallbacks: fallbacks}
-		if dup := firstOwner(seenUserName, strings.ToLower(vals[scim.AttrUserName]), du.ID); dup != "" {
-			op.Action = actionFor(match, active)
-			p.fail(op, "duplicate_username", p.hide(vals, fmt.Sprintf("userName %q is also computed for directory user %s; make the mapping produce unique userNames", vals[scim.AttrUserName], dup)))
-			continue
-		}
-		if dup := firstOwner(seenEmail, strings.ToLower(vals[scim.AttrWorkEmail]), du.ID); dup != "" {
-			op.Action = actionFor(match, active)
-			p.fail(op, "duplicate_email", p.hide(vals, fmt.Sprintf("email %q is also used by directory user %s; Slack needs a unique email per account", vals[scim.AttrWorkEmail], dup)))
-			continue
-		}
-		if match == nil {
-			p.planCreate(op, d, vals, res.Problems)
-			continue
-		}
-		ms.claimed = du.ID
-		d.target, d.matched = match.ID, true
-		if how != "link" { // found through its link: nothing new to record
-			p.link(KindUser, du.ID, match.ID, op.UserName, how, p.in.UserLinks)
-		}
-		op.TargetID = match.ID
-		if !active {
-			op.Reason = deactivationReason(inScope)
-		}
-		n := len(p.plan.Operations)
-		p.planExisting(op, d, match, vals, res.Problems, active)
-		p.dropSwitchedOff(n)
+	p.seen = make(map[nameKey]int32, len(uniqueAttrs)*len(snap.Users))
+	for _, ui := range p.usersByID() {
+		p.user(ui)
+	}
+	if len(p.plan.Links) == 0 {
+		p.plan.Links = nil
 	}
 	// A fallback that a later user chose is not free after all.
 	for _, i := range p.creating {
 		op := &p.plan.Operations[i]
-		op.UserNameFallbacks = slices.DeleteFunc(op.UserNameFallbacks, func(v string) bool { return seenUserName[strings.ToLower(v)] != "" })
+		op.UserNameFallbacks = slices.DeleteFunc(op.UserNameFallbacks, func(v string) bool {
+			k, _ := matchKey(scim.AttrUserName, v)
+			_, taken := p.seen[k]
+			return taken
+		})
 		if len(op.UserNameFallbacks) == 0 {
 			op.UserNameFallbacks = nil
 		}
 	}
+}
+
+// usersByID returns the snapshot's record numbers sorted by directory id,
+// a repeated id once, at its first record.
+func (p *planner) usersByID() []int32 {
+	users := p.in.Snapshot.Users
+	order := make([]int32, len(users))
+	for i := range users {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return strings.Compare(users[a].ID, users[b].ID) })
+	// Sorted, a repeated id follows its first.
+	return slices.CompactFunc(order, func(a, b int32) bool { return users[a].ID == users[b].ID })
+}
+
+// user matches one directory user, record ui of the snapshot, and plans
+// what its Slack account needs.
+func (p *planner) user(ui int32) {
+	du, d := &p.in.Snapshot.Users[ui], &p.dirs[ui]
+	// A user outside the scoping filters is deprovisioned like a disabled
+	// one, as Entra does: IsSoftDeleted reads True.
+	var obj mapping.Object = du
+	inScope := p.in.Mapping.UserInScope(du)
+	if !inScope {
+		obj = mapping.SoftDeleted(du)
+	}
+	res := p.in.Mapping.EvalUser(obj, false)
+	vals := res.Values
+	if !inScope {
+		vals[scim.AttrActive] = "False"
+	}
+	active := activeValue(vals)
+	match, ms, how, conflict := p.match(du.ID, d, vals)
+	if conflict != "" {
+		// The account found is someone else's, so this user has none:
+		// what cannot happen is its create.
+		p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "conflict", p.hide(vals, conflict))
+		return
+	}
+	var fallbacks []string
+	if match == nil {
+		if !active || !p.allows(KindUser, "create") {
+			// A disabled user who never had a Slack account needs none.
+			return
+		}
+		res = p.in.Mapping.EvalUser(obj, true)
+		vals = res.Values
+		var ok bool
+		if fallbacks, ok = p.chooseUnique(du.ID, &res); !ok {
+			return
+		}
+	}
+	op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how, Notes: notesOf(res.Notes), UserNameFallbacks: fallbacks}
+	if !p.claimNames(ui, &op, vals, actionFor(match, active)) {
+		return
+	}
+	if match == nil {
+		p.planCreate(op, d, vals, res.Problems)
+		return
+	}
+	ms.claimed = du.ID
+	d.target, d.matched = match.ID, true
+	if how != "link" { // found through its link: nothing new to record
+		p.link(KindUser, du.ID, match.ID, op.UserName, how, p.in.UserLinks)
+	}
+	op.TargetID = match.ID
+	if !active {
+		op.Reason = deactivationReason(inScope)
+	}
+	n := len(p.plan.Operations)
+	p.planExisting(op, d, match, vals, res.Problems, active)
+	p.dropSwitchedOff(n)
+}
+
+// taken reports whether a unique attribute's value is held by a Slack
+// account or by a user planned earlier.
+func (p *planner) taken(attr, value string) bool {
+	k, ok := matchKey(attr, value)
+	if !ok {
+		return false
+	}
+	p.indexNames()
+	_, planned := p.seen[k]
+	return planned || p.byName[k] != nil
+}
+
+// chooseUnique settles a create's SelectUniqueValue mappings on free
+// values and returns the later userName candidates that are free too; it
+// fails the create when every candidate is taken.
+func (p *planner) chooseUnique(src string, res *mapping.Result) ([]string, bool) {
+	if len(res.Candidates) == 0 {
+		return nil, true
+	}
+	if msg := pickUnique(res, p.taken, p.in.Mapping.CheckUser); msg != "" {
+		p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: src, UserName: res.Values[scim.AttrUserName]}, "no_unique_value", msg)
+		return nil, false
+	}
+	return laterFree(res, scim.AttrUserName, p.taken), true
+}
+
+// claimNames records the userName and email of user ui as planned, and
+// fails op when an earlier directory user computed either.
+func (p *planner) claimNames(ui int32, op *Operation, vals map[string]string, action Action) bool {
+	for _, attr := range uniqueAttrs {
+		k, ok := matchKey(attr, vals[attr])
+		if !ok {
+			continue
+		}
+		owner, taken := p.seen[k]
+		if !taken {
+			p.seen[k] = ui
+			continue
+		}
+		dup := p.in.Snapshot.Users[owner].ID
+		op.Action = action
+		if attr == scim.AttrUserName {
+			p.fail(*op, "duplicate_username", p.hide(vals, fmt.Sprintf("userName %q is also computed for directory user %s; make the mapping produce unique userNames", vals[attr], dup)))
+		} else {
+			p.fail(*op, "duplicate_email", p.hide(vals, fmt.Sprintf("email %q is also used by directory user %s; Slack needs a unique email per account", vals[attr], dup)))
+		}
+		return false
+	}
+	return true
 }
 
 // laterFree returns the candidates after the one chosen for target that
@@ -403,17 +510,6 @@ func notesOf(notes map[string][]string) []string {
 	return out
 }
 
-func firstOwner(seen map[string]string, key, id string) string {
-	if key == "" {
-		return ""
-	}
-	if owner, ok := seen[key]; ok {
-		return owner
-	}
-	seen[key] = id
-	return ""
-}
-
 func actionFor(match *scim.User, active bool) Action {
 	switch {
 	case match == nil:
@@ -433,29 +529,15 @@ func activeValue(vals map[string]string) bool {
 
 // match finds the Slack account for a directory user: the stored link, then
 // externalId, then the mapping's matching attributes in precedence order.
-func (p *planner) match(sourceID string, vals map[string]string) (u *scim.User, s *slackState, how, conflict string) {
-	if id, ok := p.in.UserLinks[sourceID]; ok {
-		if s := p.slackOf(id); s != nil {
-			return p.claim(sourceID, s, "link")
-		}
+func (p *planner) match(sourceID string, d *dirState, vals map[string]string) (u *scim.User, s *slackState, how, conflict string) {
+	if d.link > 0 {
+		return p.claim(sourceID, &p.slack[d.link-1], "link")
 	}
-	if u := p.external(sourceID); u != nil {
-		return p.claim(sourceID, p.slackOf(u.ID), "externalId")
+	if s := p.external(sourceID); s != nil {
+		return p.claim(sourceID, s, "externalId")
 	}
 	for _, attr := range p.in.Mapping.UserMatching() {
-		v := strings.ToLower(vals[attr])
-		if v == "" {
-			continue
-		}
-		p.indexNames()
-		var u *scim.User
-		switch attr {
-		case scim.AttrWorkEmail:
-			u = p.byEmail[v]
-		case scim.AttrUserName:
-			u = p.byUserName[v]
-		}
-		if u != nil {
+		if u := p.named(attr, vals[attr]); u != nil {
 			return p.claim(sourceID, p.slackOf(u.ID), attr)
 		}
 	}

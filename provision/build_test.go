@@ -156,6 +156,13 @@ func TestBuildUsers(t *testing.T) {
 			wantFail: map[string]string{"user:b2": "duplicate_email"},
 		},
 		{
+			name:     "email matches an account whatever its case",
+			dir:      []directory.User{alice},
+			slack:    []*scim.User{slackUser("U1", "someone.else", strings.ToUpper(alice.Mail), "", true)},
+			wantOps:  map[string]Action{"user:a1": ActionUpdate},
+			wantFail: map[string]string{},
+		},
+		{
 			name:    "userName over 21 characters is shortened by the built-in mapping",
 			dir:     []directory.User{alice, person("l5", "Maximiliana", "Vandermeulenbroek")},
 			wantOps: map[string]Action{"user:a1": ActionCreate, "user:l5": ActionCreate},
@@ -430,5 +437,30 @@ func TestSelectUniqueValueRules(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.yaml, err, tc.want)
 		}
+	}
+}
+
+func TestMatchKey(t *testing.T) {
+	tests := []struct {
+		attr, value string
+		want        nameKey
+		ok          bool
+	}{
+		{scim.AttrUserName, "Alice.Smith", nameKey{0, "alice.smith"}, true},
+		{scim.AttrWorkEmail, "Alice@Example.COM", nameKey{1, "alice@example.com"}, true},
+		{scim.AttrWorkEmail, "", nameKey{}, false},
+		{"displayName", "Alice Smith", nameKey{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := matchKey(tt.attr, tt.value)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("matchKey(%q, %q) = %v, %v; want %v, %v", tt.attr, tt.value, got, ok, tt.want, tt.ok)
+		}
+	}
+	// A userName and an email with one spelling are different keys.
+	u, _ := matchKey(scim.AttrUserName, "x@example.com")
+	e, _ := matchKey(scim.AttrWorkEmail, "x@example.com")
+	if u == e {
+		t.Errorf("userName and email keys collide: %v", u)
 	}
 }

@@ -322,11 +322,7 @@ func (p *planner) deactivations() {
 			}
 		}
 	} else {
-		for src := range p.in.UserLinks {
-			if !p.dirOf(src).present {
-				srcs = append(srcs, src)
-			}
-		}
+		srcs = p.absent
 	}
 	sort.Strings(srcs)
 	for _, src := range srcs {

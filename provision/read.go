@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/mapping"
@@ -44,96 +43,114 @@ func listGroups(ctx context.Context, c SlackReader) ([]*scim.Group, error) {
 // SelectUniqueValue candidates up to the first free one, and the groups it
 // names. An unchanged directory means no Slack call at all.
 func ReadSlackFor(ctx context.Context, c SlackReader, snap *directory.Snapshot, userLinks, groupLinks map[string]string, m *mapping.Compiled) ([]*scim.User, []*scim.Group, error) {
-	seen := map[string]bool{}
-	var users []*scim.User
-	keep := func(u *scim.User) {
-		if u != nil && !seen[u.ID] {
-			seen[u.ID] = true
-			users = append(users, u)
-		}
+	r := &slackReader{ctx: ctx, c: c, links: userLinks, seen: map[string]bool{}}
+	unmatched, reserved, err := r.changedUsers(snap.Users, m)
+	if err != nil {
+		return nil, nil, err
 	}
-	byLink := func(src string) (bool, error) {
-		id, ok := userLinks[src]
-		if !ok {
-			return false, nil
-		}
-		u, err := c.GetUser(ctx, id)
-		if scim.IsNotFound(err) {
-			return false, nil
-		}
-		if err != nil {
-			return false, fmt.Errorf("reading Slack user %s (directory user %s): %w", id, src, err)
-		}
-		keep(u)
-		return true, nil
-	}
-	find := func(attr, v string) (*scim.User, error) {
-		var u *scim.User
-		var err error
-		switch attr {
-		case scim.AttrWorkEmail:
-			u, err = c.FindUserByEmail(ctx, v)
-		case scim.AttrUserName:
-			u, err = c.FindUserByUserName(ctx, v)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("looking up %s %q in Slack: %w", attr, v, err)
-		}
-		return u, nil
-	}
-	var unmatched []*directory.User
-	// What matched users hold may look taken to the planner too.
-	reserved := map[string]map[string]bool{scim.AttrUserName: {}, scim.AttrWorkEmail: {}}
-	for i := range snap.Users {
-		du := &snap.Users[i]
-		found, err := byLink(du.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		vals := m.EvalUser(du, false).Values
-		for _, attr := range []string{scim.AttrUserName, scim.AttrWorkEmail} {
-			if v := vals[attr]; v != "" {
-				reserved[attr][strings.ToLower(v)] = true
-			}
-		}
-		if found {
-			continue
-		}
-		for _, attr := range m.UserMatching() {
-			if vals[attr] == "" {
-				continue
-			}
-			u, err := find(attr, vals[attr])
-			if err != nil {
-				return nil, nil, err
-			}
-			if u != nil {
-				keep(u)
-				found = true
-				break
-			}
-		}
-		if !found {
-			unmatched = append(unmatched, du)
-		}
-	}
-	if err := readCandidates(unmatched, reserved, m, find, keep); err != nil {
+	if err := readCandidates(unmatched, reserved, m, r.find, r.keep); err != nil {
 		return nil, nil, err
 	}
 	for _, src := range snap.Delta.RemovedUsers {
-		if _, err := byLink(src); err != nil {
+		if _, err := r.byLink(src); err != nil {
 			return nil, nil, err
 		}
 	}
 	if len(snap.Groups) == 0 && len(snap.Delta.RemovedGroups) == 0 {
-		return users, nil, nil
+		return r.users, nil, nil
 	}
 	// Groups are few; one listing matches new ones by name and verifies the rest.
 	groups, err := listGroups(ctx, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	return users, groups, nil
+	return r.users, groups, nil
+}
+
+// slackReader collects the Slack users an incremental read finds, each once.
+type slackReader struct {
+	ctx   context.Context
+	c     SlackReader
+	links map[string]string
+	seen  map[string]bool
+	users []*scim.User
+}
+
+func (r *slackReader) keep(u *scim.User) {
+	if u != nil && !r.seen[u.ID] {
+		r.seen[u.ID] = true
+		r.users = append(r.users, u)
+	}
+}
+
+// byLink reads the account linked to a directory user; false when there is
+// no link or the account is gone.
+func (r *slackReader) byLink(src string) (bool, error) {
+	id, ok := r.links[src]
+	if !ok {
+		return false, nil
+	}
+	u, err := r.c.GetUser(r.ctx, id)
+	if scim.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading Slack user %s (directory user %s): %w", id, src, err)
+	}
+	r.keep(u)
+	return true, nil
+}
+
+// find asks Slack for the account a unique attribute's value finds.
+func (r *slackReader) find(attr, v string) (*scim.User, error) {
+	if _, ok := matchKey(attr, v); !ok {
+		return nil, nil
+	}
+	lookup := r.c.FindUserByUserName
+	if attr == scim.AttrWorkEmail {
+		lookup = r.c.FindUserByEmail
+	}
+	u, err := lookup(r.ctx, v)
+	if err != nil {
+		return nil, fmt.Errorf("looking up %s %q in Slack: %w", attr, v, err)
+	}
+	return u, nil
+}
+
+// changedUsers reads the account of each changed directory user and returns
+// the users it found none for, with the userNames and emails that every
+// changed user holds now (which may look taken to the planner too).
+func (r *slackReader) changedUsers(users []directory.User, m *mapping.Compiled) ([]*directory.User, map[nameKey]bool, error) {
+	var unmatched []*directory.User
+	reserved := map[nameKey]bool{}
+	for i := range users {
+		du := &users[i]
+		found, err := r.byLink(du.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		vals := m.EvalUser(du, false).Values
+		for _, attr := range uniqueAttrs {
+			if k, ok := matchKey(attr, vals[attr]); ok {
+				reserved[k] = true
+			}
+		}
+		for _, attr := range m.UserMatching() {
+			if found {
+				break
+			}
+			u, err := r.find(attr, vals[attr])
+			if err != nil {
+				return nil, nil, err
+			}
+			r.keep(u)
+			found = u != nil
+		}
+		if !found {
+			unmatched = append(unmatched, du)
+		}
+	}
+	return unmatched, reserved, nil
 }
 
 // readCandidates asks Slack about the SelectUniqueValue candidates of the
@@ -145,7 +162,7 @@ func ReadSlackFor(ctx context.Context, c SlackReader, snap *directory.Snapshot, 
 // earlier user of this read (reserved, which starts with what matched users
 // hold). The planner treats as taken at most what Slack and reserved hold, so
 // every candidate it can reach has been looked up.
-func readCandidates(users []*directory.User, reserved map[string]map[string]bool, m *mapping.Compiled, find func(attr, v string) (*scim.User, error), keep func(*scim.User)) error {
+func readCandidates(users []*directory.User, reserved map[nameKey]bool, m *mapping.Compiled, find func(attr, v string) (*scim.User, error), keep func(*scim.User)) error {
 	sort.Slice(users, func(i, j int) bool { return users[i].ID < users[j].ID })
 	for _, du := range users {
 		if !m.UserInScope(du) {
@@ -155,23 +172,23 @@ func readCandidates(users []*directory.User, reserved map[string]map[string]bool
 		if !activeValue(res.Values) {
 			continue
 		}
-		for target, taken := range reserved {
+		for _, target := range uniqueAttrs {
 			cands, ok := res.Candidates[target]
 			if !ok {
-				if v := res.Values[target]; v != "" {
-					taken[strings.ToLower(v)] = true
+				if k, ok := matchKey(target, res.Values[target]); ok {
+					reserved[k] = true
 				}
 				continue
 			}
 			for _, v := range cands {
-				key := strings.ToLower(v)
 				u, err := find(target, v)
 				if err != nil {
 					return err
 				}
-				free := u == nil && !taken[key]
+				k, _ := matchKey(target, v)
+				free := u == nil && !reserved[k]
 				keep(u)
-				taken[key] = true
+				reserved[k] = true
 				if free {
 					break
 				}

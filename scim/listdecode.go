@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -25,6 +26,28 @@ const maxNesting = 10000
 type pageReader struct {
 	data []byte
 	pos  int
+	// recent keeps one copy of short values that repeat from user to user
+	// (the schema URNs, an email's type, a department or title): a
+	// million-user listing otherwise held a million copies of each.
+	recent [256]string
+}
+
+// internMax is the longest value kept in recent; longer ones are ids and
+// addresses, unique to their user.
+const internMax = 64
+
+var internSeed = maphash.MakeSeed()
+
+// intern returns b as a string, the copy in recent when there is one.
+func (r *pageReader) intern(b []byte) string {
+	if len(b) > internMax {
+		return string(b)
+	}
+	slot := &r.recent[maphash.Bytes(internSeed, b)%uint64(len(r.recent))]
+	if *slot != string(b) {
+		*slot = string(b)
+	}
+	return *slot
 }
 
 func (r *pageReader) errorf(format string, args ...any) error {
@@ -163,7 +186,7 @@ func (r *pageReader) string() (string, error) {
 	raw := r.data[r.pos:end]
 	r.pos = end
 	if plain {
-		return string(raw[1 : len(raw)-1]), nil
+		return r.intern(raw[1 : len(raw)-1]), nil
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
