@@ -15,6 +15,8 @@ func commandList(f *Factory) []*cli.Command {
 		newLogsCmd(f),
 		newRunsCmd(f),
 		newStateCmd(f),
+		newResumeCmd(f, nil),
+		newNotifyCmd(f),
 		newDemoCmd(f),
 		newEmulatorCmd(f),
 		newCompletionCmd(f),

@@ -84,6 +84,15 @@ func (c keyChecker) check(n *yaml.Node, t reflect.Type, at string) []string {
 			errs = append(errs, c.check(n.Content[i+1], reflect.TypeOf(Config{}), join(at, n.Content[i].Value))...)
 		}
 		return errs
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			return []string{where + ": expected a list ([a, b], or one `- item` per line), got " + describe(n)}
+		}
+		var errs []string
+		for i, item := range n.Content {
+			errs = append(errs, c.check(item, t.Elem(), fmt.Sprintf("%s[%d]", at, i))...)
+		}
+		return errs
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
 			return []string{where + ": expected a single value, got " + describe(n)}

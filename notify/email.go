@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -40,7 +39,7 @@ type email struct {
 }
 
 func newEmail(c EmailConfig) (*email, error) {
-	if err := c.check(); err != nil {
+	if err := c.Check(); err != nil {
 		return nil, err
 	}
 	if c.Timeout <= 0 {
@@ -81,28 +80,38 @@ func portOr(p, def int) int {
 	return p
 }
 
-// check refuses a config that cannot deliver or would send a password in clear.
-func (c EmailConfig) check() error {
+// ConfigError is a setting that cannot work, named by its config key.
+type ConfigError struct {
+	Key string // below notify.email, e.g. "smtp.tls"
+	Msg string
+}
+
+func (e *ConfigError) Error() string { return e.Key + ": " + e.Msg }
+
+// Check refuses a config that cannot deliver or would send a password in
+// clear; its errors are *ConfigError.
+func (c EmailConfig) Check() error {
+	bad := func(key, format string, args ...any) error { return &ConfigError{key, fmt.Sprintf(format, args...)} }
 	switch {
 	case len(c.To) == 0:
-		return errors.New("to: name at least one address")
+		return bad("to", "name at least one address")
 	case c.From == "":
-		return errors.New("from: name the sender address")
+		return bad("from", "name the sender address")
 	case c.Host == "":
-		return errors.New("smtp.host: name the SMTP relay")
+		return bad("smtp.host", "name the SMTP relay")
 	case c.Port < 0 || c.Port > 65535:
-		return fmt.Errorf("smtp.port %d is not a port (1 to 65535)", c.Port)
+		return bad("smtp.port", "%d is not a port (1 to 65535)", c.Port)
 	case c.Username != "" && c.Password == "":
-		return fmt.Errorf("smtp: a username (%s) but no password; set password_env to the variable holding it", c.Username)
+		return bad("smtp.password_env", "a username (%s) but no password; set password_env to the variable holding it", c.Username)
 	}
 	switch c.TLS {
 	case "", TLSStartTLS, TLSImplicit:
 	case TLSNone:
 		if !loopbackHost(c.Host) {
-			return fmt.Errorf("smtp.tls none sends mail (and any password) in clear; it is allowed only for a relay on this machine, not %s — use starttls or tls", c.Host)
+			return bad("smtp.tls", "none sends mail (and any password) in clear; it is allowed only for a relay on this machine, not %s — use starttls or tls", c.Host)
 		}
 	default:
-		return fmt.Errorf("smtp.tls %q: use starttls, tls or none", c.TLS)
+		return bad("smtp.tls", "%q: use starttls, tls or none", c.TLS)
 	}
 	return nil
 }

@@ -224,20 +224,40 @@ func (n *Notifier) Notify(ctx context.Context, m Message) (bool, error) {
 }
 
 // Send delivers m on every configured channel now, whatever the event
-// filter and the quiet period say (`slackprov notify test`). Every
-// channel is tried; the errors of those that failed are joined.
+// filter and the quiet period say. Every channel is tried; the errors of
+// those that failed are joined.
 func (n *Notifier) Send(ctx context.Context, m Message) error {
+	var errs []error
+	for _, d := range n.Deliver(ctx, m) {
+		if d.Err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", d.Channel, d.Err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Delivery is the outcome of one channel.
+type Delivery struct {
+	Channel string
+	Err     error // scrubbed of secrets
+}
+
+// Deliver sends m on every channel and reports each outcome (`slackprov
+// notify test`).
+func (n *Notifier) Deliver(ctx context.Context, m Message) []Delivery {
 	if m.Time.IsZero() {
 		m.Time = n.now()
 	}
 	m = n.scrub.message(m)
-	var errs []error
+	out := make([]Delivery, 0, len(n.senders))
 	for _, s := range n.senders {
+		d := Delivery{Channel: s.name()}
 		if err := s.send(ctx, m); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %s", s.name(), n.scrub.text(err.Error())))
+			d.Err = errors.New(n.scrub.text(err.Error()))
 		}
+		out = append(out, d)
 	}
-	return errors.Join(errs...)
+	return out
 }
 
 // Channels names the configured channels, e.g. "email to a@b", "webhook".

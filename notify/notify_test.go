@@ -264,17 +264,17 @@ func TestEmailConfigChecks(t *testing.T) {
 		{"no from", func(c *EmailConfig) { c.From = "" }, "from:"},
 		{"clear to a remote relay", func(c *EmailConfig) { c.TLS = TLSNone }, "only for a relay on this machine"},
 		{"clear to loopback", func(c *EmailConfig) { c.TLS, c.Host = TLSNone, "127.0.0.1" }, ""},
-		{"unknown tls", func(c *EmailConfig) { c.TLS = "ssl" }, `smtp.tls "ssl": use starttls, tls or none`},
-		{"user without password", func(c *EmailConfig) { c.Username = "u" }, "no password; set password_env"},
+		{"unknown tls", func(c *EmailConfig) { c.TLS = "ssl" }, `smtp.tls: "ssl": use starttls, tls or none`},
+		{"user without password", func(c *EmailConfig) { c.Username = "u" }, "smtp.password_env: a username"},
 		{"bad port", func(c *EmailConfig) { c.Port = 70000 }, "not a port"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := base
 			tt.edit(&c)
-			err := c.check()
+			err := c.Check()
 			if (err == nil) != (tt.want == "") || err != nil && !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("check() = %v, want %q", err, tt.want)
+				t.Errorf("Check() = %v, want %q", err, tt.want)
 			}
 		})
 	}
