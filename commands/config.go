@@ -20,13 +20,13 @@ import (
 // Config is one profile's settings, read from the YAML config file.
 // Every URL can be overridden so the emulators can stand in for Slack and Entra.
 type Config struct {
-	Slack    SlackConfig    `yaml:"slack"`
-	Target   TargetConfig   `yaml:"target"`
-	Source   SourceConfig   `yaml:"source"`
-	Mappings string         `yaml:"mappings"`
-	Safety   SafetyConfig   `yaml:"safety"`
-	StateDir string         `yaml:"state_dir"`
-	Notify   NotifyConfig   `yaml:"notify"`
+	Slack    SlackConfig  `yaml:"slack"`
+	Target   TargetConfig `yaml:"target"`
+	Source   SourceConfig `yaml:"source"`
+	Mappings string       `yaml:"mappings"`
+	Safety   SafetyConfig `yaml:"safety"`
+	StateDir string       `yaml:"state_dir"`
+	Notify   NotifyConfig `yaml:"notify"`
 
 	// Path is the file the config came from ("" when none exists); Profile is its profile.
 	Path    string `yaml:"-"`
