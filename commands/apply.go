@@ -11,8 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/provision"
-	"github.com/slackprov/slackprov/scim"
-	"github.com/slackprov/slackprov/store"
 )
 
 // ApplyOptions is everything `slackprov apply` needs.
@@ -29,7 +27,7 @@ type ApplyOptions struct {
 	MaxDeactivations int
 }
 
-func newApplyCmd(f *Factory) *cli.Command {
+func newApplyCmd(f *Factory, runF func(*ApplyOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:      "apply",
 		Usage:     "apply a plan saved by `slackprov sync --dry-run --plan-out FILE`",
@@ -54,13 +52,19 @@ writes must be as the plan saw it. Otherwise nothing is written and the exit cod
 			if err != nil {
 				return err
 			}
-			return applyRun(c.Context, &ApplyOptions{IO: f.IO, Config: cfg, HTTPClient: f.HTTPClient, Now: f.Now,
+			opts := &ApplyOptions{IO: f.IO, Config: cfg, HTTPClient: f.HTTPClient, Now: f.Now,
 				Token: f.slackToken(cfg), PlanFile: c.Args().First(), Yes: c.Bool("yes"), Output: c.String("output"), Workers: c.Int("workers"),
-				MaxDeactivations: c.Int("max-deactivations")})
+				MaxDeactivations: c.Int("max-deactivations")}
+			if runF != nil {
+				return runF(opts)
+			}
+			return applyRun(c.Context, opts)
 		},
 	}
 }
 
+// applyRun checks a saved plan is still true, shows it and asks unless
+// --yes, then applies it.
 func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	plan, err := provision.LoadPlan(opts.PlanFile)
 	if err != nil {
@@ -72,27 +76,18 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if opts.MaxDeactivations < 0 {
 		opts.MaxDeactivations = opts.Config.MaxDeactivations()
 	}
-	rep := newLineReporter(opts.IO.ErrOut)
-	client, err := scimClient(ctx, opts.Config, opts.HTTPClient, opts.Token, observeRequests(rep))
+	env, err := openRunEnv(ctx, opts.Config, opts.HTTPClient, opts.Token, newLineReporter(opts.IO.ErrOut))
 	if err != nil {
 		return err
 	}
-	st, unlock, err := openLockedStore(ctx, opts.Config)
+	defer env.close()
+	run, err := env.open(ctx, env.options(opts.MaxDeactivations, opts.Workers, opts.Now))
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	defer unlock()
-	org, err := whichOrg(ctx, opts.Config, opts.HTTPClient, opts.Token)
-	if err != nil {
-		return err
-	}
-	dirID := directoryIdentity(opts.Config)
-	if err := checkBinding(ctx, st, opts.Config, org, dirID); err != nil {
-		return err
-	}
-	if err := stillTrue(ctx, st, client, plan, org, dirID, opts.MaxDeactivations); err != nil {
-		return withCode(ExitSafety, fmt.Errorf("%s: %w; nothing was changed", opts.PlanFile, err))
+	defer run.Close()
+	if err := run.Verify(ctx, plan); err != nil {
+		return staleError(opts.PlanFile, err)
 	}
 	if !plan.HasChanges() {
 		return renderPlan(opts.IO, plan, opts.Output, false, 0)
@@ -105,73 +100,41 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 			return err
 		}
 	}
-	runID, err := st.StartRun(ctx, false, plan.Source+" (saved plan "+opts.PlanFile+")")
-	if err != nil {
+	if err := run.StartSaved(ctx, plan.Source+" (saved plan "+opts.PlanFile+")"); err != nil {
 		return err
 	}
-	if err := startApplying(ctx, st, runID, plan, org, dirID); err != nil {
-		finishRun(st, runID, store.RunFailed, plan, err)
+	out, err := run.Apply(ctx, plan)
+	if out == nil {
 		return err
 	}
-	err = applyPlan(ctx, applyDeps{IO: opts.IO, Reporter: rep, Store: st, Client: client, RunID: runID, Now: opts.Now,
-		Output: opts.Output, Workers: opts.Workers, TokenSource: opts.Token.Location()}, plan)
-	// A saved plan holds only what it changes, so objects it does not
-	// mention keep their pending failures.
-	if perr := savePending(st, plan, false); perr != nil && err == nil {
-		err = perr
+	if rerr := showOutcome(opts.IO, out, opts.Output, false); rerr != nil {
+		return rerr
 	}
-	return err
+	return applyError(err, env.tokenSource)
 }
 
-// stillTrue checks a saved plan against the present before it is applied:
-// made for this org and directory, not applied before, no run applied since,
-// within the safety threshold now (never trusting the file's own verdict),
-// and every Slack object it writes unchanged since it was read.
-func stillTrue(ctx context.Context, st *store.Store, client *scim.Client, plan *provision.Plan, org slackOrg, dirID string, maxDeactivations int) error {
+// staleError words a saved plan that is no longer true: what to do next
+// is to plan again.
+func staleError(file string, err error) error {
+	var se *provision.StaleError
+	var safety *provision.SafetyError
 	switch {
-	case plan.SlackOrg != org.ID:
-		return fmt.Errorf("the plan was made for Slack org %q, but the token reaches Slack org %s", plan.SlackOrg, org)
-	case plan.Directory != dirID:
-		return fmt.Errorf("the plan was made from directory %q, but this profile reads %q", plan.Directory, dirID)
-	case plan.ID == "":
-		return errors.New("the plan has no id, so whether it was applied already cannot be told; plan again")
-	}
-	if r, err := st.RunForPlan(ctx, plan.ID); err != nil {
-		return err
-	} else if r != nil {
-		return fmt.Errorf("this plan was already applied by run %d (%s); plan again with `slackprov sync --dry-run --plan-out FILE`",
-			r.ID, r.Started.Local().Format(time.DateTime))
-	}
-	last, err := st.LastAppliedRun(ctx)
-	if err != nil {
-		return err
-	}
-	if last != nil && last.ID != plan.AfterRun {
-		return fmt.Errorf("run %d (%s, %s) changed Slack or the state after this plan was made; plan again with `slackprov sync --dry-run --plan-out FILE`",
-			last.ID, last.Started.Local().Format(time.DateTime), last.Status)
-	}
-	links, err := st.Links(ctx, string(provision.KindUser))
-	if err != nil {
-		return err
-	}
-	if plan.Refused != "" {
-		return errors.New("this plan was refused by a safety check: " + plan.Refused + "; plan again with the threshold you mean")
-	}
-	if why := plan.Check(maxDeactivations, len(links)); why != "" {
-		return errors.New("refused by a safety check: " + why)
-	}
-	stale, err := provision.Stale(ctx, client, plan)
-	if err != nil {
-		return err
-	}
-	if len(stale) > 0 {
-		const shown = 10
-		list := stale
-		if len(list) > shown {
-			list = append(list[:shown:shown], fmt.Sprintf("… and %d more", len(stale)-shown))
+	case errors.As(err, &se):
+		msg := se.Reason
+		if len(se.Objects) > 0 {
+			const shown = 10
+			list := se.Objects
+			if len(list) > shown {
+				list = append(list[:shown:shown], fmt.Sprintf("… and %d more", len(se.Objects)-shown))
+			}
+			msg += ":\n  " + strings.Join(list, "\n  ") + "\nplan again with `slackprov sync --dry-run --plan-out FILE`"
+		} else if se.Replan {
+			msg += "; plan again with `slackprov sync --dry-run --plan-out FILE`"
 		}
-		return fmt.Errorf("%d Slack objects the plan writes are no longer as it saw them:\n  %s\nplan again with `slackprov sync --dry-run --plan-out FILE`",
-			len(stale), strings.Join(list, "\n  "))
+		err = errors.New(msg)
+	case errors.As(err, &safety):
 	}
-	return nil
+	// Every failure of the check, a failed re-read included, means the
+	// plan cannot be trusted now.
+	return withCode(ExitSafety, fmt.Errorf("%s: %w; nothing was changed", file, err))
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/slackprov/slackprov/auth"
 	"github.com/slackprov/slackprov/mapping"
-	"github.com/slackprov/slackprov/store"
 )
 
 // slackOrg is the org a token reaches, as auth.test names it.
@@ -96,33 +95,6 @@ func directoryIdentity(cfg *Config) string {
 		return "entra tenant " + tenant
 	}
 	return cfg.Source.Type
-}
-
-// checkBinding stops a run whose profile's state belongs to another Slack
-// org or directory, before anything is read or written: its links, read
-// position and pending failures would be applied to the wrong org.
-func checkBinding(ctx context.Context, st *store.Store, cfg *Config, org slackOrg, directory string) error {
-	b, err := st.Binding(ctx)
-	if err != nil || b == nil {
-		return err
-	}
-	bound := slackOrg{ID: b.SlackOrg, Name: b.SlackOrgName}
-	var what string
-	switch {
-	case b.SlackOrg != org.ID:
-		what = fmt.Sprintf("the token reaches Slack org %s, but this profile's state (%s) belongs to Slack org %s", org, st.Path(), bound)
-	case b.Directory != directory:
-		what = fmt.Sprintf("the profile reads directory %q, but its state (%s) belongs to directory %q", directory, st.Path(), b.Directory)
-	default:
-		return nil
-	}
-	return withCode(ExitSafety, fmt.Errorf("%s; nothing was changed. Use another profile for it (--profile NAME; each profile has its own state), "+
-		"or, if profile %q should now serve it, forget the old state with `slackprov --profile %s state reset`", what, cfg.Profile, cfg.Profile))
-}
-
-// bind records the org and directory at the first run that writes.
-func bind(ctx context.Context, st *store.Store, org slackOrg, directory string) error {
-	return st.Bind(ctx, store.Binding{SlackOrg: org.ID, SlackOrgName: org.Name, Directory: directory})
 }
 
 // fingerprint digests what decides the desired state besides the directory

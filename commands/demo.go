@@ -31,7 +31,7 @@ type DemoOptions struct {
 	KeepDir bool
 }
 
-func newDemoCmd(f *Factory) *cli.Command {
+func newDemoCmd(f *Factory, runF func(*DemoOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
 		Usage: "run a whole sync against the built-in Slack and Entra emulators and a sample directory",
@@ -53,9 +53,13 @@ It leaves nothing behind outside a temporary folder, which it removes.`,
 			&cli.StringFlag{Name: "scim-version", Value: "v2", Usage: "Slack SCIM dialect to speak: v2 or v1 (what Entra's gallery app uses)"},
 		},
 		Action: func(c *cli.Context) error {
-			return demoRun(c.Context, &DemoOptions{IO: f.IO, Now: f.Now, Source: c.String("source"), Users: c.Int("users"),
+			opts := &DemoOptions{IO: f.IO, Now: f.Now, Source: c.String("source"), Users: c.Int("users"),
 				Groups: c.Int("groups"), TimeScale: c.Float64("time-scale"), Show: c.Int("show"), KeepDir: c.Bool("keep"),
-				SCIMVersion: c.String("scim-version")})
+				SCIMVersion: c.String("scim-version")}
+			if runF != nil {
+				return runF(opts)
+			}
+			return demoRun(c.Context, opts)
 		},
 	}
 }

@@ -69,7 +69,7 @@ func (w *entraWorld) syncWith(dryRun, full bool) (*provision.Plan, string) {
 	err := syncRun(context.Background(), &SyncOptions{IO: ios, Config: &w.cfg, HTTPClient: hc, Now: time.Now,
 		Token: staticToken{EmulatorToken, "test"}, DryRun: dryRun, Yes: true, Output: "json", Full: full,
 		MaxDeactivations: w.cfg.MaxDeactivations(), Workers: 4, EntraSecret: "test-secret"})
-	var partial *opsFailedError
+	var partial *provision.OpsFailedError
 	if err != nil && !errors.As(err, &partial) {
 		w.t.Fatalf("sync: %v\n%s", err, errOut)
 	}

@@ -47,9 +47,7 @@ func testCreateAdoptsExistingAccount(t *testing.T, version string) {
 			if _, err := client.CreateUser(context.Background(), u); err != nil {
 				t.Fatal(err)
 			}
-			if err := Apply(context.Background(), plan, ApplyOptions{Client: client, Store: st}); err != nil {
-				t.Fatal(err)
-			}
+			plan = mustApply(t, context.Background(), plan, ApplyOptions{Client: client, Store: st})
 			op := plan.Operations[0]
 			// What happened is a reactivation of the existing account.
 			if op.Status != StatusOK || op.MatchedBy != "adopted after email_taken" || op.Action != ActionReactivate {
@@ -89,9 +87,7 @@ func testLostAnswersConverge(t *testing.T, version string) {
 	r := &rig{t: t, slack: slack, client: client, store: st}
 	snap := company(200, 4)
 	first := r.plan(snap)
-	if err := Apply(context.Background(), first, ApplyOptions{Client: client, Store: st}); err != nil {
-		t.Fatal(err)
-	}
+	first = mustApply(t, context.Background(), first, ApplyOptions{Client: client, Store: st})
 	slack.SetFaults(emulator.Faults{})
 	if stats := slack.Stats(); stats.DroppedAfterWrite == 0 {
 		t.Fatal("no answer was dropped; the test proves nothing")
@@ -101,9 +97,7 @@ func testLostAnswersConverge(t *testing.T, version string) {
 		if len(p.Operations) == 0 {
 			break
 		}
-		if err := Apply(context.Background(), p, ApplyOptions{Client: client, Store: st}); err != nil {
-			t.Fatal(err)
-		}
+		p = mustApply(t, context.Background(), p, ApplyOptions{Client: client, Store: st})
 	}
 	if p := r.plan(snap); len(p.Operations) != 0 {
 		t.Fatalf("did not converge: %s", Summary(p))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -16,8 +18,8 @@ import (
 
 // ApplyOptions are Apply's dependencies.
 type ApplyOptions struct {
-	Client *scim.Client
-	Store  *store.Store
+	Client Slack
+	Store  LinkStore
 	RunID  int64
 	// Workers is how many writes run at once; the client's rate limiter
 	// paces them, so more workers only help hide latency. Default 4.
@@ -54,7 +56,10 @@ type applier struct {
 // recording a link as soon as each create succeeds and a provisioning-log row
 // for every operation, so a run killed at any moment converges next time.
 // One object's failure never stops the others; a credentials failure does.
-func Apply(ctx context.Context, plan *Plan, opts ApplyOptions) error {
+// It returns the outcome, a copy of the plan with each operation's status
+// and counts of what was done; the plan it was given is left as it was.
+// The outcome is returned with the error too, unless nothing was attempted.
+func Apply(ctx context.Context, plan *Plan, opts ApplyOptions) (*Plan, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = 4
 	}
@@ -63,27 +68,43 @@ func Apply(ctx context.Context, plan *Plan, opts ApplyOptions) error {
 	}
 	links, err := opts.Store.Links(ctx, string(KindUser))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	a := &applier{opts: opts, userLinks: links, linkedTo: make(map[string]string, len(links)), redactor: plan.Redactor()}
+	out := plan.Clone()
+	a := &applier{opts: opts, userLinks: links, linkedTo: make(map[string]string, len(links)), redactor: out.Redactor()}
 	for src, id := range links {
 		a.linkedTo[id] = src
 	}
-	plan.DryRun = false
-	if err := a.recordMatches(ctx, plan); err != nil {
-		return err
+	out.DryRun = false
+	if err := a.recordMatches(ctx, out); err != nil {
+		return nil, err
 	}
-	for _, phase := range phases(plan) {
+	for _, phase := range phases(out) {
 		a.total += len(phase)
 	}
-	for _, phase := range phases(plan) {
-		if err := a.runPhase(ctx, plan, phase); err != nil {
-			plan.Recount()
-			return err
+	for _, phase := range phases(out) {
+		if err := a.runPhase(ctx, out, phase); err != nil {
+			out.Recount()
+			return out, err
 		}
 	}
-	plan.Recount()
-	return nil
+	out.Recount()
+	return out, nil
+}
+
+// Clone returns a copy of the plan that shares nothing Apply changes.
+func (p *Plan) Clone() *Plan {
+	c := *p
+	c.Operations = make([]Operation, len(p.Operations))
+	for i, op := range p.Operations {
+		op.Changes = slices.Clone(op.Changes)
+		op.Notes = slices.Clone(op.Notes)
+		op.UserNameFallbacks = slices.Clone(op.UserNameFallbacks)
+		op.Desired = maps.Clone(op.Desired)
+		c.Operations[i] = op
+	}
+	c.Links = slices.Clone(p.Links)
+	return &c
 }
 
 // recordMatches links every Slack object the plan matched without a link,

@@ -28,7 +28,7 @@ func TestApplyAuthFailureKeepsTheSCIMError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Apply(context.Background(), p, ApplyOptions{Client: revoked, Store: st, Workers: 1})
+	_, err = Apply(context.Background(), p, ApplyOptions{Client: revoked, Store: st, Workers: 1})
 	if !errors.Is(err, ErrAuth) {
 		t.Fatalf("err = %v, want ErrAuth", err)
 	}

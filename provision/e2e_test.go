@@ -2,6 +2,7 @@ package provision
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -94,15 +95,28 @@ func (r *rig) sync(snap *directory.Snapshot) *Plan {
 	if p.Refused != "" {
 		r.t.Fatalf("refused: %s", p.Refused)
 	}
-	if err := Apply(context.Background(), p, ApplyOptions{Client: r.client, Store: r.store, Workers: 4}); err != nil {
-		r.t.Fatal(err)
-	}
+	p = mustApply(r.t, context.Background(), p, ApplyOptions{Client: r.client, Store: r.store, Workers: 4})
 	for _, op := range p.Operations {
 		if op.Status == StatusFailed {
 			r.t.Errorf("%s %s %s failed: %s", op.Action, op.Kind, op.Name(), op.Error)
 		}
 	}
 	return p
+}
+
+// mustApply applies the plan and returns the outcome; Apply leaves the
+// plan it is given untouched, which it checks too.
+func mustApply(t *testing.T, ctx context.Context, plan *Plan, opts ApplyOptions) *Plan {
+	t.Helper()
+	before, _ := json.Marshal(plan)
+	out, err := Apply(ctx, plan, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := json.Marshal(plan); string(after) != string(before) {
+		t.Fatal("Apply changed the plan it was given")
+	}
+	return out
 }
 
 func company(users, groups int) *directory.Snapshot {
@@ -189,9 +203,7 @@ func testEndToEndCompanySync(t *testing.T, version string) {
 	if got[ActionUpdate] != 10 || got[ActionDeactivate] != 10 || len(got) != 2 {
 		t.Fatalf("plan after changes: %v (%s)", got, Summary(third))
 	}
-	if err := Apply(context.Background(), third, ApplyOptions{Client: r.client, Store: r.store}); err != nil {
-		t.Fatal(err)
-	}
+	third = mustApply(t, context.Background(), third, ApplyOptions{Client: r.client, Store: r.store})
 	if n := third.Users.Failed + third.Groups.Failed; n != 0 {
 		t.Fatalf("%d operations failed", n)
 	}
@@ -259,9 +271,7 @@ func testBadRecordsFailAlone(t *testing.T, version string) {
 	snap.Users = append(snap.Users, owner, thief)
 
 	p := r.plan(snap)
-	if err := Apply(context.Background(), p, ApplyOptions{Client: r.client, Store: r.store}); err != nil {
-		t.Fatal(err)
-	}
+	p = mustApply(t, context.Background(), p, ApplyOptions{Client: r.client, Store: r.store})
 	want := map[string]string{"n1": "email_empty", "t1": "conflict"}
 	for _, op := range p.Operations {
 		code, bad := want[op.SourceID]

@@ -48,9 +48,7 @@ func testGroupCreateAdoptsAfterLostAnswer(t *testing.T, version string) {
 	snap := &directory.Snapshot{Users: []directory.User{person("a1", "Alice", "Smith"), person("b2", "Bob", "Jones")},
 		Groups: []directory.Group{{ID: "g1", DisplayName: "Engineering", Members: []string{"a1", "b2"}}}}
 	plan := Build(Input{Snapshot: snap, Mapping: defaults(t), MaxDeactivations: 50, Now: time.Now()})
-	if err := Apply(context.Background(), plan, ApplyOptions{Client: r.client, Store: r.store}); err != nil {
-		t.Fatal(err)
-	}
+	plan = mustApply(t, context.Background(), plan, ApplyOptions{Client: r.client, Store: r.store})
 	for _, op := range plan.Operations {
 		if op.Kind == KindGroup && (op.Status != StatusOK || !strings.HasPrefix(op.MatchedBy, "adopted after")) {
 			t.Fatalf("group create: %+v", op)
@@ -79,9 +77,7 @@ func testGroupUpdateThatSendsNothingIsNotApplied(t *testing.T, version string) {
 	snap := &directory.Snapshot{Users: []directory.User{general},
 		Groups: []directory.Group{{ID: "g1", DisplayName: "Engineering", Members: []string{"c3"}}}}
 	p := r.plan(snap)
-	if err := Apply(context.Background(), p, ApplyOptions{Client: r.client, Store: r.store, RunID: 0}); err != nil {
-		t.Fatal(err)
-	}
+	p = mustApply(t, context.Background(), p, ApplyOptions{Client: r.client, Store: r.store, RunID: 0})
 	var group Operation
 	for _, op := range p.Operations {
 		if op.Kind == KindGroup {

@@ -61,9 +61,7 @@ func testIncrementalPlan(t *testing.T, version string) {
 			t.Errorf("group diff: +%v -%v", op.AddMembers, op.RemoveMembers)
 		}
 	}
-	if err := Apply(ctx, p, ApplyOptions{Client: r.client, Store: r.store}); err != nil {
-		t.Fatal(err)
-	}
+	p = mustApply(t, ctx, p, ApplyOptions{Client: r.client, Store: r.store})
 	// The same directory, read in full, now matches Slack.
 	full.Users[5], full.Users[6] = promoted, disabled
 	full.Users = append(full.Users[:7], full.Users[8:]...)
@@ -113,9 +111,7 @@ func testIncrementalCreatePicksFreeCandidate(t *testing.T, version string) {
 		}
 	}
 
-	if err := Apply(ctx, inc, ApplyOptions{Client: r.client, Store: r.store}); err != nil {
-		t.Fatal(err)
-	}
+	inc = mustApply(t, ctx, inc, ApplyOptions{Client: r.client, Store: r.store})
 	if op := inc.Operations[0]; op.Status != StatusOK {
 		t.Fatalf("create %s: %s %s", op.UserName, op.Status, op.Error)
 	}
@@ -168,9 +164,10 @@ func TestCreateFallsBackToNextCandidate(t *testing.T) {
 			snap.Users = append(snap.Users, hire)
 			p := r.plan(snap)
 			var op *Operation
+			at := -1
 			for i := range p.Operations {
 				if p.Operations[i].SourceID == hire.ID {
-					op = &p.Operations[i]
+					op, at = &p.Operations[i], i
 				}
 			}
 			if op == nil || op.UserName != cands[0] || !slices.Equal(op.UserNameFallbacks, cands[1:]) {
@@ -180,9 +177,8 @@ func TestCreateFallsBackToNextCandidate(t *testing.T) {
 			for i := 0; i < tc.taken; i++ {
 				holders = append(holders, r.takeUserName(cands[i], fmt.Sprintf("other%d@example.com", i)))
 			}
-			if err := Apply(ctx, p, ApplyOptions{Client: r.client, Store: r.store}); err != nil {
-				t.Fatal(err)
-			}
+			p = mustApply(t, ctx, p, ApplyOptions{Client: r.client, Store: r.store})
+			op = &p.Operations[at]
 			if tc.want == "" {
 				if op.Status != StatusFailed || !strings.Contains(op.Error, holders[len(holders)-1].ID) || !strings.Contains(op.Error, cands[0]) {
 					t.Fatalf("create with every candidate taken: %s %q", op.Status, op.Error)

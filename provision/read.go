@@ -12,7 +12,7 @@ import (
 )
 
 // ReadSlack lists every Slack user and group, in pages of 1000.
-func ReadSlack(ctx context.Context, c *scim.Client) ([]*scim.User, []*scim.Group, error) {
+func ReadSlack(ctx context.Context, c SlackReader) ([]*scim.User, []*scim.Group, error) {
 	var users []*scim.User
 	if err := c.ListUsers(ctx, func(u *scim.User) error {
 		users = append(users, u)
@@ -27,7 +27,7 @@ func ReadSlack(ctx context.Context, c *scim.Client) ([]*scim.User, []*scim.Group
 	return users, groups, nil
 }
 
-func listGroups(ctx context.Context, c *scim.Client) ([]*scim.Group, error) {
+func listGroups(ctx context.Context, c SlackReader) ([]*scim.Group, error) {
 	var groups []*scim.Group
 	if err := c.ListGroups(ctx, func(g *scim.Group) error {
 		groups = append(groups, g)
@@ -43,7 +43,7 @@ func listGroups(ctx context.Context, c *scim.Client) ([]*scim.Group, error) {
 // mapping's matching attributes), for a user with no account the
 // SelectUniqueValue candidates up to the first free one, and the groups it
 // names. An unchanged directory means no Slack call at all.
-func ReadSlackFor(ctx context.Context, c *scim.Client, snap *directory.Snapshot, userLinks, groupLinks map[string]string, m *mapping.Compiled) ([]*scim.User, []*scim.Group, error) {
+func ReadSlackFor(ctx context.Context, c SlackReader, snap *directory.Snapshot, userLinks, groupLinks map[string]string, m *mapping.Compiled) ([]*scim.User, []*scim.Group, error) {
 	seen := map[string]bool{}
 	var users []*scim.User
 	keep := func(u *scim.User) {

@@ -79,7 +79,7 @@ func digest(s string) string {
 // those that changed since the plan was made, or are gone: applying the
 // plan to them would undo or miss someone's change. A few objects are read
 // one by one; many, by listing everything in pages of 1000.
-func Stale(ctx context.Context, c *scim.Client, plan *Plan) ([]string, error) {
+func Stale(ctx context.Context, c SlackReader, plan *Plan) ([]string, error) {
 	var ops []*Operation
 	for i := range plan.Operations {
 		if op := &plan.Operations[i]; op.Status == StatusPlanned && op.TargetID != "" {

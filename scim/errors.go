@@ -264,7 +264,18 @@ func IsNotFound(err error) bool {
 }
 
 // ErrNoToken wraps a failure of Options.TokenFunc: there was no token to send.
-var ErrNoToken = errors.New("no usable Slack token")
+var ErrNoToken error = credentialsError("no usable Slack token")
+
+// credentialsError is a sentinel that says the credentials are the problem
+// (see Error.Credentials).
+type credentialsError string
+
+func (e credentialsError) Error() string     { return string(e) }
+func (e credentialsError) Credentials() bool { return true }
+
+// Credentials reports whether Slack refused the credentials (IsAuth), so
+// callers that must not import this package can tell with an interface.
+func (e *Error) Credentials() bool { return IsAuth(e) }
 
 // IsAuth reports whether err is a credentials or authorization problem: the
 // token, its scope, the plan or the install, rather than the request.
