@@ -15,6 +15,7 @@ func commandList(f *Factory) []*cli.Command {
 		newLogsCmd(f),
 		newRunsCmd(f),
 		newStateCmd(f),
+		newWatchCmd(f, nil),
 		newResumeCmd(f, nil),
 		newNotifyCmd(f),
 		newDemoCmd(f, nil),

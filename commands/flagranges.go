@@ -44,6 +44,10 @@ var flagRanges = map[string]bounds{
 	"runs --limit":              atLeast1,
 	"sync --max-deactivations":  atLeast0,
 	"sync --workers":            atLeast1,
+	"watch --interval":          {lo: 30, hi: math.Inf(1)},
+	"watch --full-every":        {lo: 30, hi: math.Inf(1)},
+	"watch --max-deactivations": atLeast0,
+	"watch --workers":           atLeast1,
 }
 
 func (b bounds) check(flag string, v float64, shown string) error {

@@ -49,7 +49,7 @@ type webhookRecorder struct {
 	bodies []string
 }
 
-func newWebhookRecorder(t *testing.T) *webhookRecorder {
+func newWebhookRecorder(t testing.TB) *webhookRecorder {
 	r := &webhookRecorder{}
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		b, _ := io.ReadAll(req.Body)

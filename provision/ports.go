@@ -2,6 +2,7 @@ package provision
 
 import (
 	"context"
+	"time"
 
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
@@ -58,6 +59,8 @@ type RunStore interface {
 	Bind(ctx context.Context, b store.Binding) error
 	Pending(ctx context.Context) ([]store.Pending, error)
 	SavePending(ctx context.Context, failures []store.Pending, replace bool) error
+	SaveDuePending(ctx context.Context, failures []store.Pending, dueBy time.Time) error
+	LiftQuarantine(ctx context.Context) (bool, error)
 }
 
 var (
