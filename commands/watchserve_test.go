@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -72,4 +73,47 @@ func TestHealthAndMetricsEndpoints(t *testing.T) {
 		}
 	}
 	cancel()
+}
+
+func TestWatchCmdOptions(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := dir + "/cfg.yaml"
+	if err := os.WriteFile(cfgPath, []byte("state_dir: st\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ios, _, _, _ := TestStreams()
+	f := &Factory{IO: ios, Now: time.Now, Getenv: func(string) string { return "" }}
+	var got *WatchOptions
+	cmd := newWatchCmd(f, func(o *WatchOptions) error { got = o; return nil })
+	err := runCmd(t, f, cmd, "--config", cfgPath, "watch", "--interval", "45s", "--full-every", "6h",
+		"--listen", "127.0.0.1:9464", "--log-format", "json", "--max-deactivations", "7", "--workers", "2")
+	if err != nil || got == nil {
+		t.Fatalf("runF not reached: %v", err)
+	}
+	if got.Interval != 45*time.Second || got.FullEvery != 6*time.Hour || got.Listen != "127.0.0.1:9464" || got.LogFormat != "json" ||
+		got.MaxDeactivations != 7 || got.Workers != 2 || got.Config == nil || got.Token == nil || got.IO != ios {
+		t.Errorf("options = %+v", got)
+	}
+	got = nil
+	if err := runCmd(t, f, cmd, "--config", cfgPath, "watch"); err != nil || got.Interval != 2*time.Minute || got.FullEvery != 24*time.Hour ||
+		got.LogFormat != "text" || got.MaxDeactivations != -1 || got.Workers != 4 || got.Listen != "" {
+		t.Errorf("defaults: %v %+v", err, got)
+	}
+}
+
+func TestWatchRefusesBadOptions(t *testing.T) {
+	cfg := defaultConfig()
+	ios, _, _, _ := TestStreams()
+	for _, tt := range []struct {
+		opts WatchOptions
+		want string
+	}{
+		{WatchOptions{LogFormat: "xml", Interval: time.Minute, FullEvery: time.Hour}, `--log-format "xml": use text or json`},
+		{WatchOptions{LogFormat: "text", Interval: time.Hour, FullEvery: time.Minute}, "--full-every 1m0s is shorter than --interval 1h0m0s"},
+	} {
+		tt.opts.IO, tt.opts.Config = ios, &cfg
+		if err := watchRun(context.Background(), &tt.opts); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("err = %v, want %q", err, tt.want)
+		}
+	}
 }
