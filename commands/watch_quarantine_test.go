@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime/quotedprintable"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,9 +19,9 @@ import (
 
 // noSecrets fails when text carries the Slack token, the Entra secret or
 // the SMTP password.
-func noSecrets(t *testing.T, where, text string) {
+func noSecrets(t *testing.T, where, text string, more ...string) {
 	t.Helper()
-	for _, s := range []string{EmulatorToken, watchEntraSecret, watchSMTPPassword, "Bearer "} {
+	for _, s := range append([]string{EmulatorToken, watchEntraSecret, watchSMTPPassword, "Bearer "}, more...) {
 		if strings.Contains(text, s) {
 			t.Errorf("%s carries a secret (%q):\n%s", where, s, text)
 		}
@@ -30,6 +34,21 @@ func noSecrets(t *testing.T, where, text string) {
 // failures wait for their next retry (store.RetryDelay), nothing more.
 func TestWatchNotifiesFailures(t *testing.T) {
 	w := newWatchWorld(t, emulator.SlackOptions{}, 40)
+	// displayName goes through Redact(): the sample's display names with
+	// an "@", which Slack refuses, must not appear in a notification.
+	w.cfg.Mappings = filepath.Join(t.TempDir(), "mappings.yaml")
+	if err := os.WriteFile(w.cfg.Mappings, []byte(redactedDisplayNames), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var hidden []string
+	for _, id := range w.tenant.UserIDs() {
+		if u, _ := w.tenant.User(id); strings.Contains(u.DisplayName, "@") {
+			hidden = append(hidden, u.DisplayName)
+		}
+	}
+	if len(hidden) == 0 {
+		t.Fatal("the sample has no display name with an @ any more; pick another refused value to redact")
+	}
 	w.start(300 * time.Millisecond)
 	st := w.state()
 	mails := w.relay.Wait(t, 1, 60*time.Second)
@@ -41,13 +60,20 @@ func TestWatchNotifiesFailures(t *testing.T) {
 	if !m.TLS || m.User != "slackprov" {
 		t.Errorf("mail delivered without STARTTLS and AUTH: %+v", m)
 	}
-	body := strings.ReplaceAll(m.Data, "=\r\n", "") // quoted-printable soft breaks
+	decoded, err := io.ReadAll(quotedprintable.NewReader(strings.NewReader(m.Data)))
+	if err != nil {
+		t.Fatalf("the email is not quoted-printable: %v", err)
+	}
+	body := string(decoded)
 	for _, e := range failed[:min(len(failed), 20)] {
 		if !strings.Contains(body, e.Name) || !strings.Contains(body, firstWords(e.Error)) {
 			t.Errorf("the email does not name %s with its reason %q:\n%s", e.Name, e.Error, body)
 		}
 	}
-	noSecrets(t, "email", m.Data)
+	noSecrets(t, "email", body, hidden...)
+	if !strings.Contains(body, "[Redact]") {
+		t.Errorf("the email does not show the refused display name as [Redact]:\n%s", body)
+	}
 	// The loop notifies before it starts the next cycle: once the third
 	// has finished, the first two cycles' notifications are all in.
 	waitFor(t, 30*time.Second, "three cycles", func() bool { return len(finishedRuns(t, st)) >= 3 })
@@ -71,9 +97,41 @@ func TestWatchNotifiesFailures(t *testing.T) {
 			t.Errorf("the same failures were posted twice: %s", p)
 		}
 		seen[key] = true
-		noSecrets(t, "webhook", p)
+		noSecrets(t, "webhook", p, hidden...)
 	}
 }
+
+// redactedDisplayNames is the built-in mapping with displayName redacted.
+const redactedDisplayNames = `version: 1
+users:
+  - target: userName
+    expression: SelectUniqueValue(SlackUserName([userPrincipalName], 21), Append(SlackUserName([userPrincipalName], 19), "_2"))
+    apply: on_create
+  - target: emails[type eq "work"].value
+    source: mail
+    match: 1
+  - target: displayName
+    expression: Redact([displayName])
+    apply: on_create
+  - target: name.givenName
+    source: givenName
+  - target: name.familyName
+    source: surname
+  - target: title
+    expression: Trim([jobTitle])
+  - target: active
+    expression: Switch([IsSoftDeleted], , "False", "True", "True", "False")
+  - target: externalId
+    source: id
+    apply: on_create
+groups:
+  - target: displayName
+    source: displayName
+    match: 1
+  - target: externalId
+    source: id
+    apply: on_create
+`
 
 func firstWords(s string) string {
 	if len(s) > 30 {
