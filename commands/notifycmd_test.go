@@ -2,14 +2,11 @@ package commands
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -42,34 +39,9 @@ func TestNotifyTestCmdOptions(t *testing.T) {
 	}
 }
 
-// webhookRecorder is an HTTP server keeping every body posted to it.
-type webhookRecorder struct {
-	*httptest.Server
-	mu     sync.Mutex
-	bodies []string
-}
-
-func newWebhookRecorder(t testing.TB) *webhookRecorder {
-	r := &webhookRecorder{}
-	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		b, _ := io.ReadAll(req.Body)
-		r.mu.Lock()
-		r.bodies = append(r.bodies, string(b))
-		r.mu.Unlock()
-	}))
-	t.Cleanup(r.Close)
-	return r
-}
-
-func (r *webhookRecorder) got() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.bodies...)
-}
-
 func TestNotifyTestSendsOneOfEach(t *testing.T) {
 	relay := notifytest.StartSMTP(t, "slackprov", "relay-password-42")
-	hook := newWebhookRecorder(t)
+	hook := notifytest.StartWebhook(t)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "cfg.yaml")
 	body := "notify:\n  email:\n    to: [it@example.com]\n    from: slackprov@example.com\n    smtp: {host: 127.0.0.1, port: " +
@@ -86,8 +58,8 @@ func TestNotifyTestSendsOneOfEach(t *testing.T) {
 		t.Fatalf("notify test: %v\n%s", err, out)
 	}
 	mails := relay.Wait(t, 1, 10*time.Second)
-	if !mails[0].TLS || !strings.Contains(mails[0].Data, "test notification") || len(hook.got()) != 1 {
-		t.Errorf("mails %+v, webhook posts %d", mails, len(hook.got()))
+	if !mails[0].TLS || !strings.Contains(mails[0].Data, "test notification") || len(hook.Bodies()) != 1 {
+		t.Errorf("mails %+v, webhook posts %d", mails, len(hook.Bodies()))
 	}
 	if want := "✓ email to it@example.com\n✓ webhook (json)\n"; out.String() != want {
 		t.Errorf("output %q, want %q", out, want)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/slackprov/slackprov/emulator"
+	"github.com/slackprov/slackprov/notify/notifytest"
 	"github.com/slackprov/slackprov/store"
 )
 
@@ -21,11 +22,7 @@ import (
 // the SMTP password.
 func noSecrets(t *testing.T, where, text string, more ...string) {
 	t.Helper()
-	for _, s := range append([]string{EmulatorToken, watchEntraSecret, watchSMTPPassword, "Bearer "}, more...) {
-		if strings.Contains(text, s) {
-			t.Errorf("%s carries a secret (%q):\n%s", where, s, text)
-		}
-	}
+	notifytest.NoSecrets(t, where, text, append([]string{EmulatorToken, watchEntraSecret, watchSMTPPassword, "Bearer "}, more...)...)
 }
 
 // The sample directory holds users Slack refuses by design: the
@@ -77,9 +74,9 @@ func TestWatchNotifiesFailures(t *testing.T) {
 	// The loop notifies before it starts the next cycle: once the third
 	// has finished, the first two cycles' notifications are all in.
 	waitFor(t, 30*time.Second, "three cycles", func() bool { return len(finishedRuns(t, st)) >= 3 })
-	settled := len(w.hook.got())
+	settled := len(w.hook.Bodies())
 	waitFor(t, 30*time.Second, "three more cycles", func() bool { return len(finishedRuns(t, st)) >= 6 })
-	posts := w.hook.got()
+	posts := w.hook.Bodies()
 	if len(posts) != settled || len(w.relay.Mails()) != settled {
 		t.Errorf("cycles with nothing new sent %d more webhook posts (%d emails in all)", len(posts)-settled, len(w.relay.Mails()))
 	}
@@ -150,7 +147,7 @@ func TestWatchQuarantinesRevokedCredentials(t *testing.T) {
 	// The sample's failures are notified in the first cycles, then wait
 	// for their next retry.
 	waitFor(t, 60*time.Second, "three cycles", func() bool { return len(finishedRuns(t, st)) >= 3 })
-	mailsBefore, postsBefore := len(w.relay.Mails()), len(w.hook.got())
+	mailsBefore, postsBefore := len(w.relay.Mails()), len(w.hook.Bodies())
 
 	w.revoked.Store(true)
 	if err := w.tenant.UpdateUser(w.tenant.UserIDs()[0], func(u *emulator.EntraUser) { u.Department = "Moved" }); err != nil {
@@ -163,7 +160,7 @@ func TestWatchQuarantinesRevokedCredentials(t *testing.T) {
 	}
 	runs := len(finishedRuns(t, st))
 	waitFor(t, 30*time.Second, "three cycles in quarantine", func() bool { return len(finishedRuns(t, st)) >= runs+3 })
-	mails, posts := w.relay.Mails()[mailsBefore:], w.hook.got()[postsBefore:]
+	mails, posts := w.relay.Mails()[mailsBefore:], w.hook.Bodies()[postsBefore:]
 	if len(mails) != 1 || len(posts) != 1 || !strings.Contains(posts[0], `"event":"credentials"`) {
 		t.Fatalf("%d emails and %d webhook posts after the revocation, want one each: %v", len(mails), len(posts), posts)
 	}

@@ -38,7 +38,7 @@ type watchWorld struct {
 	cfg     Config
 	revoked atomic.Bool
 	relay   *notifytest.SMTP
-	hook    *webhookRecorder
+	hook    *notifytest.Webhook
 }
 
 func newWatchWorld(t testing.TB, opts emulator.SlackOptions, users int) *watchWorld {
@@ -53,7 +53,7 @@ func newWatchWorld(t testing.TB, opts emulator.SlackOptions, users int) *watchWo
 	w.slack = emulator.NewSlack(opts)
 	w.slackLn = startRestartable(t, w.slack)
 	w.relay = notifytest.StartSMTP(t, "slackprov", watchSMTPPassword)
-	w.hook = newWebhookRecorder(t)
+	w.hook = notifytest.StartWebhook(t)
 	cfg := defaultConfig()
 	cfg.Profile = "watch"
 	cfg.Slack.SCIMURL = "http://" + w.slackLn.addr + "/scim/v2/"

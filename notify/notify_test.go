@@ -3,11 +3,9 @@ package notify
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,29 +34,10 @@ func failureMessage() Message {
 	}
 }
 
-type hook struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	bodies []string
-}
-
-func startHook(t *testing.T, status int) *hook {
-	h := &hook{}
-	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		h.mu.Lock()
-		h.bodies = append(h.bodies, string(b))
-		h.mu.Unlock()
-		w.WriteHeader(status)
-	}))
-	t.Cleanup(h.srv.Close)
+func startHook(t *testing.T, status int) *notifytest.Webhook {
+	h := notifytest.StartWebhook(t)
+	h.Status = status
 	return h
-}
-
-func (h *hook) got() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]string(nil), h.bodies...)
 }
 
 func newTestNotifier(t *testing.T, relay *notifytest.SMTP, hookURL string) *Notifier {
@@ -77,17 +56,13 @@ func newTestNotifier(t *testing.T, relay *notifytest.SMTP, hookURL string) *Noti
 
 func assertNoSecret(t *testing.T, where, text string, secrets ...string) {
 	t.Helper()
-	for _, s := range append([]string{smtpPassword, slackToken, entraSecret, "Bearer xox"}, secrets...) {
-		if strings.Contains(text, s) {
-			t.Errorf("%s contains the secret %q:\n%s", where, s, text)
-		}
-	}
+	notifytest.NoSecrets(t, where, text, append([]string{smtpPassword, slackToken, entraSecret, "Bearer xox"}, secrets...)...)
 }
 
 func TestEmailAndWebhookDeliverTheFactsWithoutSecrets(t *testing.T) {
 	relay := notifytest.StartSMTP(t, "slackprov", smtpPassword)
 	h := startHook(t, http.StatusOK)
-	n := newTestNotifier(t, relay, h.srv.URL+"/hook/T000/B000/XXXXsecretpath")
+	n := newTestNotifier(t, relay, h.URL+"/hook/T000/B000/XXXXsecretpath")
 	sent, err := n.Notify(context.Background(), failureMessage())
 	if err != nil || !sent {
 		t.Fatalf("Notify = %v, %v", sent, err)
@@ -106,7 +81,7 @@ func TestEmailAndWebhookDeliverTheFactsWithoutSecrets(t *testing.T) {
 		}
 	}
 	assertNoSecret(t, "email", m.Data, "XXXXsecretpath")
-	bodies := h.got()
+	bodies := h.Bodies()
 	if len(bodies) != 1 {
 		t.Fatalf("webhook got %d posts, want 1", len(bodies))
 	}
@@ -123,7 +98,7 @@ func TestEmailAndWebhookDeliverTheFactsWithoutSecrets(t *testing.T) {
 
 func TestSlackWebhookShape(t *testing.T) {
 	h := startHook(t, http.StatusOK)
-	w, err := newWebhook(WebhookConfig{URL: h.srv.URL, Format: FormatSlack})
+	w, err := newWebhook(WebhookConfig{URL: h.URL, Format: FormatSlack})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +108,7 @@ func TestSlackWebhookShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	var body map[string]any
-	if err := json.Unmarshal([]byte(h.got()[0]), &body); err != nil {
+	if err := json.Unmarshal([]byte(h.Bodies()[0]), &body); err != nil {
 		t.Fatal(err)
 	}
 	if len(body) != 1 || !strings.Contains(body["text"].(string), "ada@example.com") {
@@ -149,7 +124,7 @@ func TestSlackWebhookShape(t *testing.T) {
 
 func TestRepeatedProblemIsSummarisedNotResent(t *testing.T) {
 	h := startHook(t, http.StatusOK)
-	n, err := New(Config{Webhook: &WebhookConfig{URL: h.srv.URL}, Quiet: time.Hour})
+	n, err := New(Config{Webhook: &WebhookConfig{URL: h.URL}, Quiet: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +149,7 @@ func TestRepeatedProblemIsSummarisedNotResent(t *testing.T) {
 			t.Fatalf("step %d: sent=%v err=%v, want sent=%v", i, sent, err, s.sent)
 		}
 	}
-	bodies := h.got()
+	bodies := h.Bodies()
 	var last jsonBody
 	if err := json.Unmarshal([]byte(bodies[len(bodies)-1]), &last); err != nil {
 		t.Fatal(err)
@@ -191,7 +166,7 @@ func reversed(m Message) Message {
 
 func TestEventFilter(t *testing.T) {
 	h := startHook(t, http.StatusOK)
-	n, err := New(Config{Webhook: &WebhookConfig{URL: h.srv.URL}, Events: []Event{EventQuarantine}})
+	n, err := New(Config{Webhook: &WebhookConfig{URL: h.URL}, Events: []Event{EventQuarantine}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,8 +176,8 @@ func TestEventFilter(t *testing.T) {
 	if sent, err := n.Notify(context.Background(), Message{Event: EventQuarantine, Subject: "quarantined"}); !sent || err != nil {
 		t.Errorf("quarantine: sent=%v err=%v", sent, err)
 	}
-	if len(h.got()) != 1 {
-		t.Errorf("webhook got %d posts, want 1", len(h.got()))
+	if len(h.Bodies()) != 1 {
+		t.Errorf("webhook got %d posts, want 1", len(h.Bodies()))
 	}
 }
 
@@ -212,7 +187,7 @@ func TestDeliveryErrorsKeepSecrets(t *testing.T) {
 	n, err := New(Config{
 		Email: &EmailConfig{To: []string{"it@example.com"}, From: "slackprov@example.com", Host: relay.Host, Port: relay.Port,
 			Username: "slackprov", Password: smtpPassword, TLSConfig: relay.ClientTLS, Timeout: 10 * time.Second},
-		Webhook: &WebhookConfig{URL: h.srv.URL + "/XXXXsecretpath"},
+		Webhook: &WebhookConfig{URL: h.URL + "/XXXXsecretpath"},
 	})
 	if err != nil {
 		t.Fatal(err)
