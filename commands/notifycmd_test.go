@@ -18,7 +18,7 @@ import (
 
 // runCmd runs one command built with newXCmd(f, runF) under a bare app,
 // with global flags parsed as the real app does.
-func runCmd(t *testing.T, f *Factory, cmd *cli.Command, args ...string) error {
+func runBareCmd(t *testing.T, f *Factory, cmd *cli.Command, args ...string) error {
 	t.Helper()
 	app := NewApp(f)
 	app.Commands = []*cli.Command{cmd}
@@ -30,7 +30,7 @@ func TestNotifyTestCmdOptions(t *testing.T) {
 	hc := &http.Client{}
 	f := &Factory{IO: ios, HTTPClient: hc, Getenv: func(string) string { return "x" }}
 	var got *NotifyTestOptions
-	err := runCmd(t, f, newNotifyTestCmd(f, func(o *NotifyTestOptions) error { got = o; return nil }), "--profile", "ops", "test")
+	err := runBareCmd(t, f, newNotifyTestCmd(f, func(o *NotifyTestOptions) error { got = o; return nil }), "--profile", "ops", "test")
 	if err != nil || got == nil {
 		t.Fatalf("runF not reached: %v", err)
 	}

@@ -13,7 +13,7 @@ func TestResumeCmdOptions(t *testing.T) {
 	ios, _, _, _ := TestStreams()
 	f := &Factory{IO: ios}
 	var got *ResumeOptions
-	if err := runCmd(t, f, newResumeCmd(f, func(o *ResumeOptions) error { got = o; return nil }), "resume"); err != nil || got == nil {
+	if err := runBareCmd(t, f, newResumeCmd(f, func(o *ResumeOptions) error { got = o; return nil }), "resume"); err != nil || got == nil {
 		t.Fatalf("runF not reached: %v", err)
 	}
 	if got.IO != ios || got.Config == nil {

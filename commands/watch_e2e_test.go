@@ -82,8 +82,15 @@ func TestWatchKeepsSlackInStep(t *testing.T) {
 	if err := rw.stop(t); err != nil {
 		t.Errorf("watch returned %v after the interrupt, want nil (exit 0)", err)
 	}
-	if c := watchCycleRecord(t, st); c.Phase != "stopped" || c.Interval != "400ms" || c.RunID == 0 {
+	c := watchCycleRecord(t, st)
+	if c.Phase != "stopped" || c.Interval != "400ms" || c.RunID == 0 || c.Mode != "incremental" {
 		t.Errorf("watch.cycle after stop: %+v", c)
+	}
+	// status reads started and next as times.
+	for _, v := range []string{c.Started, c.Next} {
+		if _, err := time.Parse(time.RFC3339, v); err != nil {
+			t.Errorf("watch.cycle time %q: %v", v, err)
+		}
 	}
 }
 

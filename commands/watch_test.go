@@ -219,13 +219,13 @@ func finishedRuns(t testing.TB, st *store.Store) []store.Run {
 	return out
 }
 
-func watchCycleRecord(t testing.TB, st *store.Store) watchCycle {
+func watchCycleRecord(t testing.TB, st *store.Store) cycleRecord {
 	t.Helper()
 	v, ok, err := st.Get(context.Background(), WatchCycleKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c watchCycle
+	var c cycleRecord
 	if ok {
 		if err := json.Unmarshal([]byte(v), &c); err != nil {
 			t.Fatalf("watch.cycle %q: %v", v, err)

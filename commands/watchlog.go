@@ -83,12 +83,12 @@ type cycleState struct {
 	interval time.Duration
 
 	mu      sync.Mutex
-	rec     watchCycle
+	rec     cycleRecord
 	written time.Time
 }
 
-// watchCycle is the "watch.cycle" record, the contract with `status`.
-type watchCycle struct {
+// cycleRecord is the "watch.cycle" record, the contract with `status`.
+type cycleRecord struct {
 	PID      int    `json:"pid"`
 	RunID    int64  `json:"run_id"`
 	Mode     string `json:"mode"`
@@ -100,7 +100,7 @@ type watchCycle struct {
 	Interval string `json:"interval"`
 }
 
-// WatchCycleKey is the store key holding the running watch's watchCycle.
+// WatchCycleKey is the store key holding the running watch's cycleRecord.
 const WatchCycleKey = "watch.cycle"
 
 func (c *cycleState) begin(full bool) {
@@ -110,8 +110,11 @@ func (c *cycleState) begin(full bool) {
 	if full {
 		mode = store.RunFull
 	}
-	c.rec = watchCycle{PID: os.Getpid(), Mode: mode, Phase: "read", Started: c.now().UTC().Format(time.RFC3339),
-		Next: c.rec.Next, Interval: c.interval.String()}
+	now := c.now().UTC()
+	// "next" is always a time (status parses it): until this cycle ends,
+	// the interval's rhythm.
+	c.rec = cycleRecord{PID: os.Getpid(), Mode: mode, Phase: "read", Started: now.Format(time.RFC3339),
+		Next: now.Add(c.interval).Format(time.RFC3339), Interval: c.interval.String()}
 	c.write(true)
 }
 

@@ -85,7 +85,7 @@ func TestWatchCmdOptions(t *testing.T) {
 	f := &Factory{IO: ios, Now: time.Now, Getenv: func(string) string { return "" }}
 	var got *WatchOptions
 	cmd := newWatchCmd(f, func(o *WatchOptions) error { got = o; return nil })
-	err := runCmd(t, f, cmd, "--config", cfgPath, "watch", "--interval", "45s", "--full-every", "6h",
+	err := runBareCmd(t, f, cmd, "--config", cfgPath, "watch", "--interval", "45s", "--full-every", "6h",
 		"--listen", "127.0.0.1:9464", "--log-format", "json", "--max-deactivations", "7", "--workers", "2")
 	if err != nil || got == nil {
 		t.Fatalf("runF not reached: %v", err)
@@ -95,7 +95,7 @@ func TestWatchCmdOptions(t *testing.T) {
 		t.Errorf("options = %+v", got)
 	}
 	got = nil
-	if err := runCmd(t, f, cmd, "--config", cfgPath, "watch"); err != nil || got.Interval != 2*time.Minute || got.FullEvery != 24*time.Hour ||
+	if err := runBareCmd(t, f, cmd, "--config", cfgPath, "watch"); err != nil || got.Interval != 2*time.Minute || got.FullEvery != 24*time.Hour ||
 		got.LogFormat != "text" || got.MaxDeactivations != -1 || got.Workers != 4 || got.Listen != "" {
 		t.Errorf("defaults: %v %+v", err, got)
 	}
