@@ -50,8 +50,11 @@ func TestWatchSIGTERM(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("watch still running 20s after SIGTERM\n%s", log.String())
 	}
-	if extra := w.slack.Stats().Writes - atSignal; extra > 4 {
-		t.Errorf("%d writes reached Slack after SIGTERM; only the 4 in flight may", extra)
+	// The 4 workers' requests in flight finish; a worker may start one more
+	// before the process has taken the signal in, but the run stops far
+	// short of its ~120 writes.
+	if extra, total := w.slack.Stats().Writes-atSignal, w.slack.Stats().Writes; extra > 8 || total > 60 {
+		t.Errorf("%d writes reached Slack after SIGTERM (%d in all); only those in flight may", extra, total)
 	}
 	st, err := store.Open(context.Background(), filepath.Join(w.dir, "state", "state.db"))
 	if err != nil {
