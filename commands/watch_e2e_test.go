@@ -19,6 +19,13 @@ func TestWatchKeepsSlackInStep(t *testing.T) {
 	st := w.state()
 	waitFor(t, 60*time.Second, "the first cycle", func() bool { return len(finishedRuns(t, st)) >= 1 })
 
+	second := &WatchOptions{IO: &IOStreams{In: strings.NewReader(""), Out: &syncBuffer{}, ErrOut: &syncBuffer{}}, Config: &w.cfg,
+		Now: time.Now, Getenv: func(string) string { return "" }, Token: staticToken{EmulatorToken, "test"},
+		Interval: time.Second, FullEvery: time.Hour, LogFormat: "text"}
+	if err := watchRun(context.Background(), second); err == nil || !strings.Contains(err.Error(), "one watch runs per profile") {
+		t.Errorf("a second watch of the profile: %v", err)
+	}
+
 	titled := linkedUser(t, w, st, "")
 	disabled := linkedUser(t, w, st, titled)
 	changed := time.Now()

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -51,7 +52,7 @@ func newWatcher(ctx context.Context, opts *WatchOptions) (*watcher, error) {
 	unlock, err := st.Lock()
 	if err != nil {
 		st.Close()
-		return nil, err
+		return nil, fmt.Errorf("%w; one watch runs per profile, and it holds the profile's run lock until it stops", err)
 	}
 	w := &watcher{opts: opts, st: st, unlock: unlock, metrics: newWatchMetrics(), log: newWatchLog(opts.IO.ErrOut, opts.LogFormat),
 		health: &watchHealth{now: opts.Now, staleAfter: 3*opts.Interval + time.Minute, started: opts.Now()}}
