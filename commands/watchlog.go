@@ -146,8 +146,8 @@ func (c *cycleState) Phase(p provision.Phase, _ string) {
 	c.write(true)
 }
 
-// newestRun is the id of the run the engine just started (its record
-// exists before the first phase is reported).
+// newestRun is the id of the run the engine just started: its record
+// exists before the first phase is reported, its mode only after the read.
 func (c *cycleState) newestRun() int64 {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -156,6 +156,15 @@ func (c *cycleState) newestRun() int64 {
 		return 0
 	}
 	return runs[0].ID
+}
+
+// setRun records the run the engine started and what it reads (full or
+// incremental), which the engine decides when there is no read position.
+func (c *cycleState) setRun(id int64, mode string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rec.RunID, c.rec.Mode = id, mode
+	c.write(true)
 }
 
 func (c *cycleState) Request(time.Duration, int) {}

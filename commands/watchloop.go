@@ -220,15 +220,24 @@ func (w *watcher) runOptions(ctx context.Context, full, readOnly bool) (provisio
 	}
 	ro, err := w.env.readOptions(runChoices{Full: full, DryRun: readOnly, MaxDeactivations: w.opts.MaxDeactivations,
 		Workers: w.opts.Workers, Now: w.opts.Now, EntraSecret: w.opts.EntraSecret})
-	ro.Store, ro.RetryDueOnly = heldLock{w.env.st}, true
+	ro.Store, ro.RetryDueOnly = heldLock{Store: w.env.st, state: w.state}, true
 	return ro, err
 }
 
 // heldLock is the state with its run lock already held by the watch, for
-// the lifetime of the process.
-type heldLock struct{ *store.Store }
+// the lifetime of the process. It also tells the watch.cycle record which
+// run the engine started and what it reads.
+type heldLock struct {
+	*store.Store
+	state *cycleState
+}
 
 func (heldLock) Lock() (func(), error) { return func() {}, nil }
+
+func (h heldLock) SetRunMode(ctx context.Context, id int64, mode string) error {
+	h.state.setRun(id, mode)
+	return h.Store.SetRunMode(ctx, id, mode)
+}
 
 // after records a cycle (metrics, health, quarantine, notifications, the
 // log line) and returns the pause before the next one: 0 for the
