@@ -71,7 +71,7 @@ func sampleFlag(t *testing.T, fl cli.Flag) (tokens []string, want string) {
 	case *cli.Float64Flag:
 		return []string{name, "0.5"}, "0.5"
 	case *cli.DurationFlag:
-		return []string{name, "2s"}, "2s"
+		return []string{name, "2m"}, "2m0s"
 	case *cli.GenericFlag:
 		return []string{name, "a=b"}, "a=b"
 	case *cli.StringSliceFlag:

@@ -20,13 +20,13 @@ import (
 // Config is one profile's settings, read from the YAML config file.
 // Every URL can be overridden so the emulators can stand in for Slack and Entra.
 type Config struct {
-	Slack    SlackConfig    `yaml:"slack"`
-	Target   TargetConfig   `yaml:"target"`
-	Source   SourceConfig   `yaml:"source"`
-	Mappings string         `yaml:"mappings"`
-	Safety   SafetyConfig   `yaml:"safety"`
-	StateDir string         `yaml:"state_dir"`
-	Notify   map[string]any `yaml:"notify"`
+	Slack    SlackConfig  `yaml:"slack"`
+	Target   TargetConfig `yaml:"target"`
+	Source   SourceConfig `yaml:"source"`
+	Mappings string       `yaml:"mappings"`
+	Safety   SafetyConfig `yaml:"safety"`
+	StateDir string       `yaml:"state_dir"`
+	Notify   NotifyConfig `yaml:"notify"`
 
 	// Path is the file the config came from ("" when none exists); Profile is its profile.
 	Path    string `yaml:"-"`
@@ -170,6 +170,9 @@ func parseConfig(path string, data []byte, profile string) (*Config, error) {
 		}
 	}
 	cfg.Profile = profile
+	if key, err := cfg.Notify.validate(); err != nil {
+		return nil, fmt.Errorf("%s: notify.%s: %w", configWhere(path, data, profile, "notify."+key), key, err)
+	}
 	if err := cfg.validate(); err != nil {
 		where := path
 		if profile != "default" {
@@ -218,11 +221,6 @@ func (c *Config) validate() error {
 	}
 	if c.Safety.MaxDeactivations != nil && *c.Safety.MaxDeactivations < 0 {
 		return fmt.Errorf("safety.max_deactivations must be 0 or more, not %d", *c.Safety.MaxDeactivations)
-	}
-	if len(c.Notify) > 0 {
-		// Accepting the section and sending nothing would surprise whoever
-		// relies on it; say so until notifications exist.
-		return fmt.Errorf("notify: this version of slackprov sends no notifications yet; remove the notify section, and watch `slackprov runs` or the exit status instead")
 	}
 	if err := c.validateTarget(); err != nil {
 		return err

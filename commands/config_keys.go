@@ -84,6 +84,8 @@ func (c keyChecker) check(n *yaml.Node, t reflect.Type, at string) []string {
 			errs = append(errs, c.check(n.Content[i+1], reflect.TypeOf(Config{}), join(at, n.Content[i].Value))...)
 		}
 		return errs
+	case reflect.Slice:
+		return c.checkList(n, t, at, where)
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
 			return []string{where + ": expected a single value, got " + describe(n)}
@@ -98,6 +100,18 @@ func (c keyChecker) check(n *yaml.Node, t reflect.Type, at string) []string {
 		}
 	}
 	return nil
+}
+
+// checkList checks a list and each of its items.
+func (c keyChecker) checkList(n *yaml.Node, t reflect.Type, at, where string) []string {
+	if n.Kind != yaml.SequenceNode {
+		return []string{where + ": expected a list ([a, b], or one `- item` per line), got " + describe(n)}
+	}
+	var errs []string
+	for i, item := range n.Content {
+		errs = append(errs, c.check(item, t.Elem(), fmt.Sprintf("%s[%d]", at, i))...)
+	}
+	return errs
 }
 
 func isNull(n *yaml.Node) bool {

@@ -99,7 +99,27 @@ func TestLoadConfig(t *testing.T) {
 			}},
 		{name: "an unknown scim_version", profile: "default", body: "slack:\n  scim_version: \"1.1\"\n", wantErr: `slack.scim_version "1.1": use v1 or v2`},
 		{name: "scim_version with a SCIM target", profile: "default", body: "slack:\n  scim_version: v1\ntarget:\n  type: scim\n  base_url: https://a/scim/v2/\n", wantErr: "slack.scim_version applies to Slack"},
-		{name: "notify is refused, not ignored", profile: "default", body: "notify:\n  webhook_url: https://x\n", wantErr: "sends no notifications yet"},
+		{name: "a notify typo names its line", profile: "default", body: "notify:\n  webhook_url: https://x\n", wantErr: "cfg.yaml:2: notify.webhook_url: unknown key; known keys here: email, events, webhook"},
+		{name: "the issue's notify example", profile: "default", body: notifyExample,
+			check: func(t *testing.T, c *Config) {
+				n := c.Notify
+				if len(n.Events) != 4 || n.Email == nil || n.Email.To[0] != "it-alerts@example.com" || n.Email.SMTP.Port != 587 ||
+					n.Email.SMTP.TLS != "starttls" || n.Email.SMTP.PasswordEnv != "SLACKPROV_SMTP_PASSWORD" || n.Webhook.URL != "https://hooks.slack.com/services/T000/B000/XXXX" {
+					t.Errorf("notify = %+v", n)
+				}
+			}},
+		{name: "an unknown notify event names its line", profile: "default", body: "notify:\n  events:\n    - failure\n    - outage\n  webhook: {url: https://a.example/x}\n",
+			wantErr: `cfg.yaml:4: notify.events[1]: unknown event "outage"; use failure, quarantine, safety_stop, credentials`},
+		{name: "events must be a list", profile: "default", body: "notify:\n  events: failure\n", wantErr: `cfg.yaml:2: notify.events: expected a list`},
+		{name: "smtp tls none to a remote relay", profile: "p",
+			body:    "profiles:\n  p:\n    notify:\n      email:\n        to: [a@example.com]\n        from: b@example.com\n        smtp: {host: smtp.example.com, tls: none}\n",
+			wantErr: "cfg.yaml:7 (profile p): notify.email.smtp.tls: none sends mail (and any password) in clear"},
+		{name: "smtp password in the file is not a key", profile: "default", body: "notify:\n  email:\n    smtp: {password: hunter2}\n", wantErr: "notify.email.smtp.password: unknown key; known keys here: host, password_env, port, tls, username"},
+		{name: "smtp username without password_env", profile: "default",
+			body:    "notify:\n  email:\n    to: [a@example.com]\n    from: b@example.com\n    smtp:\n      host: smtp.example.com\n      username: u\n",
+			wantErr: "cfg.yaml:5: notify.email.smtp.password_env: a username is set"},
+		{name: "a webhook in clear", profile: "default", body: "notify:\n  webhook:\n    url: http://hooks.example.com/x\n", wantErr: "cfg.yaml:3: notify.webhook.url: http:// is allowed only for this machine"},
+		{name: "a webhook with both url and url_env", profile: "default", body: "notify:\n  webhook: {url: https://a.example/x, url_env: HOOK}\n", wantErr: "notify.webhook: set one of url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,6 +141,16 @@ func TestLoadConfig(t *testing.T) {
 		})
 	}
 }
+
+const notifyExample = `notify:
+  events: [failure, quarantine, safety_stop, credentials]
+  email:
+    to: [it-alerts@example.com]
+    from: slackprov@example.com
+    smtp: {host: smtp.example.com, port: 587, tls: starttls, username: slackprov, password_env: SLACKPROV_SMTP_PASSWORD}
+  webhook:
+    url: https://hooks.slack.com/services/T000/B000/XXXX
+`
 
 // Every URL a token, a code or a secret is sent to must be https, or plain
 // http to this machine; no setting turns the rule off.

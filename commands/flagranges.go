@@ -47,23 +47,32 @@ var flagRanges = map[string]bounds{
 	"runs --limit":              atLeast1,
 	"sync --max-deactivations":  atLeast0,
 	"sync --workers":            atLeast1,
+	"watch --interval":          {lo: 30, hi: math.Inf(1)},
+	"watch --full-every":        {lo: 30, hi: math.Inf(1)},
+	"watch --max-deactivations": atLeast0,
+	"watch --workers":           atLeast1,
 }
 
 func (b bounds) check(flag string, v float64, shown string) error {
+	return b.checkUnit(flag, v, shown, "")
+}
+
+// checkUnit is check for a value in unit (durations: "s").
+func (b bounds) checkUnit(flag string, v float64, shown, unit string) error {
 	if v < b.lo || (b.loOpen && v == b.lo) || v > b.hi || math.IsNaN(v) {
-		return fmt.Errorf("%s %s: %s", flag, shown, b.describe())
+		return fmt.Errorf("%s %s: %s", flag, shown, b.describe(unit))
 	}
 	return nil
 }
 
-func (b bounds) describe() string {
+func (b bounds) describe(unit string) string {
 	switch {
 	case !math.IsInf(b.hi, 1):
-		return fmt.Sprintf("use a value from %g to %g", b.lo, b.hi)
+		return fmt.Sprintf("use a value from %g%s to %g%s", b.lo, unit, b.hi, unit)
 	case b.loOpen:
-		return fmt.Sprintf("use a value above %g", b.lo)
+		return fmt.Sprintf("use a value above %g%s", b.lo, unit)
 	}
-	return fmt.Sprintf("use %g or more", b.lo)
+	return fmt.Sprintf("use %g%s or more", b.lo, unit)
 }
 
 // guardFlagRanges gives every numeric flag in cmds the check from
@@ -85,7 +94,7 @@ func guardFlagRanges(cmds []*cli.Command, path string) {
 			case *cli.Float64Flag:
 				f.Action = func(_ *cli.Context, v float64) error { return b.check(name, v, fmt.Sprint(v)) }
 			case *cli.DurationFlag:
-				f.Action = func(_ *cli.Context, v time.Duration) error { return b.check(name, v.Seconds(), v.String()) }
+				f.Action = func(_ *cli.Context, v time.Duration) error { return b.checkUnit(name, v.Seconds(), v.String(), "s") }
 			}
 		}
 		guardFlagRanges(c.Subcommands, at)

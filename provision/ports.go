@@ -2,6 +2,7 @@ package provision
 
 import (
 	"context"
+	"time"
 
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
@@ -59,6 +60,8 @@ type RunStore interface {
 	Pending(ctx context.Context) ([]store.Pending, error)
 	SavePending(ctx context.Context, failures []store.Pending, replace bool) error
 	ResolvePending(ctx context.Context, kind string, sourceIDs []string) error
+	SaveDuePending(ctx context.Context, failures []store.Pending, dueBy time.Time) error
+	LiftQuarantine(ctx context.Context) (bool, error)
 }
 
 var (

@@ -42,6 +42,10 @@ type RunOptions struct {
 	// Meter, when set, is the Slack client's request observer; results
 	// carry what it counted during the run.
 	Meter *Meter
+	// RetryDueOnly retries only the pending failures whose NextRetry has
+	// come (watch's escrow); the others keep their place until then. A
+	// sync leaves it off and retries every pending failure.
+	RetryDueOnly bool
 }
 
 // SourceRequest is what the run asks of a directory source.
@@ -65,6 +69,8 @@ type Run struct {
 	pending map[string]bool
 	mode    string
 	traffic Traffic
+	// dueBy is when the pending failures retried were due (RetryDueOnly).
+	dueBy time.Time
 }
 
 // OpenRun takes the state's lock, closes the runs a killed process left

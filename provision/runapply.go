@@ -41,6 +41,11 @@ func (r *Run) Apply(ctx context.Context, plan *Plan) (*Plan, error) {
 		_ = r.savePending(out, false)
 	}
 	r.finish(status, out, err)
+	if err == nil || errors.As(err, &ops) {
+		// An apply that went through its whole plan is the "successful
+		// sync" that ends a quarantine (watch, docs/service.md).
+		_, _ = r.opts.Store.LiftQuarantine(context.WithoutCancel(ctx))
+	}
 	if changes {
 		r.opts.Reporter.Finish(out, raw)
 	}
@@ -135,6 +140,9 @@ func (r *Run) savePending(out *Plan, replace bool) error {
 			failed = append(failed, store.Pending{Kind: string(op.Kind), SourceID: op.SourceID, Name: op.Name(),
 				Action: string(op.Action), ErrorCode: op.ErrorCode, Error: op.Error})
 		}
+	}
+	if replace && !r.dueBy.IsZero() {
+		return r.opts.Store.SaveDuePending(ctx, failed, r.dueBy)
 	}
 	return r.opts.Store.SavePending(ctx, failed, replace)
 }

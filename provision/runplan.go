@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/scim"
@@ -28,6 +29,10 @@ func (r *Run) plan(ctx context.Context) (*Plan, error) {
 	pending, err := r.opts.Store.Pending(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if r.opts.RetryDueOnly {
+		r.dueBy = r.opts.Now()
+		pending = slices.DeleteFunc(pending, func(p store.Pending) bool { return p.NextRetry.After(r.dueBy) })
 	}
 	req, set := retryOf(pending)
 	req.Full, r.pending = r.opts.Full, set

@@ -72,6 +72,21 @@ FROM pending ORDER BY kind, source_id`)
 // interrupted run) they are only added. An object that failed before keeps
 // its first failure time and counts one more attempt.
 func (s *Store) SavePending(ctx context.Context, failures []Pending, replace bool) error {
+	if replace {
+		return s.savePending(ctx, failures, `DELETE FROM pending`)
+	}
+	return s.savePending(ctx, failures, "")
+}
+
+// SaveDuePending records the failures of a run that retried only the
+// pending failures due by dueBy (watch honours NextRetry): those are
+// replaced by failures, and the others keep their place and schedule.
+func (s *Store) SaveDuePending(ctx context.Context, failures []Pending, dueBy time.Time) error {
+	return s.savePending(ctx, failures, `DELETE FROM pending WHERE next_retry <= ?`, toDB(dueBy))
+}
+
+// savePending runs clear (when set) and records failures, in one transaction.
+func (s *Store) savePending(ctx context.Context, failures []Pending, clear string, args ...any) error {
 	now := toDB(s.now())
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		old := map[[2]string][2]int64{}
@@ -89,8 +104,8 @@ func (s *Store) SavePending(ctx context.Context, failures []Pending, replace boo
 			old[[2]string{k, src}] = [2]int64{first, attempts}
 		}
 		rows.Close()
-		if replace {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM pending`); err != nil {
+		if clear != "" {
+			if _, err := tx.ExecContext(ctx, clear, args...); err != nil {
 				return fmt.Errorf("state file %s: clear pending failures: %w", s.path, err)
 			}
 		}

@@ -35,11 +35,18 @@ var graphUserProperties = []string{
 	"objectId", "mobile", "telephoneNumber", "facsimileTelephoneNumber", "physicalDeliveryOfficeName", "co",
 }
 
-// extensionCache is what keyExtensions holds.
+// extensionCache is what keyExtensions holds: the names, or why Graph
+// refused to list them.
 type extensionCache struct {
 	Names   []string  `json:"names"`
+	Refused string    `json:"refused,omitempty"`
 	Fetched time.Time `json:"fetched"`
 }
+
+// refusalKept is how long a refusal to list the extensions is believed
+// before Graph is asked again: without it every run (every watch cycle)
+// would spend a Graph call on the same 403.
+const refusalKept = 24 * time.Hour
 
 // Vocabulary is the attribute names users and groups can be mapped from:
 // Graph's user properties, onPremisesExtensionAttributes' extensionAttribute1
@@ -76,6 +83,12 @@ func (s *Source) cachedExtensions(ctx context.Context) ([]string, error) {
 	}
 	var c extensionCache
 	if json.Unmarshal([]byte(raw), &c) != nil {
+		return nil, nil
+	}
+	if c.Refused != "" {
+		if s.opts.Now().Sub(c.Fetched) < refusalKept {
+			return nil, errors.New(c.Refused)
+		}
 		return nil, nil
 	}
 	if c.Names == nil {
@@ -117,7 +130,9 @@ func (s *Source) RefreshExtensions(ctx context.Context) ([]string, error) {
 	if err != nil {
 		var ge *GraphError
 		if errors.As(err, &ge) && ge.Status == 403 {
-			return nil, fmt.Errorf("listing them needs the application permission %s (API permissions → Add → Microsoft Graph → Application → %s, then grant admin consent)", permExtensions, permExtensions)
+			refused := fmt.Sprintf("listing them needs the application permission %s (API permissions → Add → Microsoft Graph → Application → %s, then grant admin consent)", permExtensions, permExtensions)
+			s.cacheExtensions(ctx, extensionCache{Refused: refused, Fetched: s.opts.Now().UTC()})
+			return nil, errors.New(refused)
 		}
 		return nil, fmt.Errorf("listing them failed: %w", err)
 	}
@@ -129,4 +144,14 @@ func (s *Source) RefreshExtensions(ctx context.Context) ([]string, error) {
 		}
 	}
 	return names, nil
+}
+
+// cacheExtensions keeps a refusal to list the extensions, best effort: a
+// state that cannot store it only costs the next run the same call.
+func (s *Source) cacheExtensions(ctx context.Context, c extensionCache) {
+	if s.opts.Watermarks == nil {
+		return
+	}
+	raw, _ := json.Marshal(c)
+	_ = s.opts.Watermarks.Put(ctx, keyExtensions, string(raw))
 }

@@ -65,7 +65,19 @@ func TestVocabularyWithoutDirectoryReadAcceptsExtensions(t *testing.T) {
 	if !slices.Equal(v.UserPrefixes, []string{"extension_"}) || v.Note == "" || slices.Contains(v.Users, costCenterExt) {
 		t.Errorf("prefixes %v note %q", v.UserPrefixes, v.Note)
 	}
-	if _, ok := e.wm.m[keyExtensions]; ok {
-		t.Error("a failed listing was cached")
+	// The refusal is kept, so that later runs (every watch cycle) do not
+	// spend a Graph call on the same 403; test-connection asks again.
+	before := e.em.Stats().Requests["POST /directoryObjects/getAvailableExtensionProperties"]
+	if v, _ := e.source(nil).Vocabulary(context.Background()); v.Note == "" {
+		t.Error("the kept refusal lost its note")
+	}
+	if after := e.em.Stats().Requests["POST /directoryObjects/getAvailableExtensionProperties"]; after != before {
+		t.Errorf("the refusal was asked again: %d calls, then %d", before, after)
+	}
+	e.em.SetPermissions("User.Read.All", "GroupMember.Read.All", "Application.Read.All", permExtensions)
+	s := e.source(nil)
+	s.Check(context.Background())
+	if v, _ := s.Vocabulary(context.Background()); !slices.Contains(v.Users, costCenterExt) {
+		t.Error("after the permission was granted, test-connection's check did not refresh the cache")
 	}
 }
