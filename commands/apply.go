@@ -136,5 +136,5 @@ func staleError(file string, err error) error {
 	}
 	// Every failure of the check, a failed re-read included, means the
 	// plan cannot be trusted now.
-	return withCode(ExitSafety, fmt.Errorf("%s: %w; nothing was changed", file, err))
+	return refused(fmt.Errorf("%s: %w; nothing was changed", file, err))
 }

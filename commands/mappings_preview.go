@@ -181,7 +181,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 		fmt.Fprintf(w, "  %s %s (%s): %s\n", p.Severity, p.Code, p.Target, p.Message)
 	}
 	if hasErr {
-		return withCode(ExitError, fmt.Errorf("Slack would refuse user %s as mapped; fix the mapping or the directory values above", u.ID))
+		return fmt.Errorf("Slack would refuse user %s as mapped; fix the mapping or the directory values above", u.ID)
 	}
 	return nil
 }

@@ -112,6 +112,6 @@ func (e *runEnv) open(ctx context.Context, ro provision.RunOptions) (*provision.
 		what = fmt.Sprintf("the profile reads directory %q, but its state (%s) belongs to directory %q", e.dirID, e.st.Path(), be.Bound.Directory)
 	}
 	profile := e.cfg.Profile
-	return nil, withCode(ExitSafety, fmt.Errorf("%s; nothing was changed. Use another profile for it (--profile NAME; each profile has its own state), "+
+	return nil, refused(fmt.Errorf("%s; nothing was changed. Use another profile for it (--profile NAME; each profile has its own state), "+
 		"or, if profile %q should now serve it, forget the old state with `slackprov --profile %s state reset`", what, profile, profile))
 }

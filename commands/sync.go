@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/auth"
-	"github.com/slackprov/slackprov/directory/entra"
 	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/tui"
@@ -162,9 +161,6 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 // readError words a failed read: refused credentials exit 4 and say where
 // the Slack token came from.
 func readError(err error, tokenSource string) error {
-	if errors.Is(err, entra.ErrAuth) {
-		return withCode(ExitAuth, err)
-	}
 	return authHint(err, tokenSource)
 }
 
@@ -182,8 +178,7 @@ func syncWithoutChanges(ctx context.Context, opts *SyncOptions, run *provision.R
 	}
 	switch {
 	case plan.Refused != "":
-		_ = run.Refuse(plan)
-		return withCode(ExitSafety, nil)
+		return shown(run.Refuse(plan))
 	case !opts.DryRun:
 		_, err := run.Apply(ctx, plan)
 		return err
@@ -192,7 +187,7 @@ func syncWithoutChanges(ctx context.Context, opts *SyncOptions, run *provision.R
 		return err
 	}
 	if opts.DetailedExitcode && plan.HasChanges() {
-		return withCode(ExitChanges, nil)
+		return shown(&changesError{})
 	}
 	return nil
 }
@@ -239,13 +234,7 @@ func showOutcome(ios *IOStreams, out *provision.Plan, output string, live bool) 
 
 // applyError gives an apply's error its exit code and words.
 func applyError(err error, tokenSource string) error {
-	switch provision.ClassOf(err) {
-	case provision.ClassCredentials:
-		return withCode(ExitAuth, authHint(err, tokenSource))
-	case provision.ClassInterrupted:
-		return withCode(ExitInterrupted, err)
-	}
-	return err
+	return authHint(err, tokenSource)
 }
 
 func (opts *SyncOptions) pause() {
@@ -305,9 +294,9 @@ func authHint(err error, source string) error {
 		if errors.As(err, &se) {
 			status = strings.TrimSpace(fmt.Sprintf("HTTP %d %s", se.Status, se.Code))
 		}
-		return withCode(ExitAuth, fmt.Errorf("Slack refuses the token in %s (%s): %s", auth.EnvToken, status, tokenFix(source)))
+		return credentials(fmt.Errorf("Slack refuses the token in %s (%s): %s", auth.EnvToken, status, tokenFix(source)))
 	}
-	return withCode(ExitAuth, fmt.Errorf("%w (token from %s; run `slackprov test-connection` to see what is wrong)", err, source))
+	return fmt.Errorf("%w (token from %s; run `slackprov test-connection` to see what is wrong)", err, source)
 }
 
 func fromEnv(source string) bool { return strings.Contains(source, auth.EnvToken) }

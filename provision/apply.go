@@ -37,7 +37,14 @@ type Event struct {
 
 // ErrAuth wraps a credentials failure that stopped Apply: every later write
 // would fail the same way.
-var ErrAuth = errors.New("Slack refused the credentials")
+var ErrAuth error = credentialsError("Slack refused the credentials")
+
+// credentialsError is ErrAuth's type: it says Credentials() like every
+// error about refused credentials (see IsCredentials).
+type credentialsError string
+
+func (e credentialsError) Error() string     { return string(e) }
+func (e credentialsError) Credentials() bool { return true }
 
 type applier struct {
 	opts ApplyOptions
