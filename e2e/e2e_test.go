@@ -1,9 +1,10 @@
-package provision
+package e2e
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	. "github.com/slackprov/slackprov/provision"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"

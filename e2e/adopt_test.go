@@ -1,8 +1,9 @@
-package provision
+package e2e
 
 import (
 	"context"
 	"fmt"
+	. "github.com/slackprov/slackprov/provision"
 	"math/rand/v2"
 	"net/http/httptest"
 	"path/filepath"
