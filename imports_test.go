@@ -15,8 +15,9 @@ func TestImportsGoOneWay(t *testing.T) {
 	const module = "github.com/slackprov/slackprov/"
 	allowed := map[string][]string{
 		".":               {"commands"},
-		"commands":        {"auth", "directory", "directory/entra", "directory/file", "emulator", "mapping", "provision", "scim", "store", "tui", "wire"},
-		"tui":             {"mapping", "provision"},
+		"commands":        {"auth", "directory", "directory/entra", "directory/file", "emulator", "mapping", "provision", "scim", "store", "tui", "views", "wire"},
+		"tui":             {"mapping", "provision", "views"},
+		"views":           {"mapping", "provision", "scim"},
 		"provision":       {"directory", "mapping", "scim", "store"},
 		"directory/entra": {"directory", "wire"},
 		"directory/file":  {"directory"},

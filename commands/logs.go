@@ -8,8 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/store"
+	"github.com/slackprov/slackprov/views"
 )
 
 // LogsOptions is everything `slackprov logs` needs.
@@ -71,26 +71,26 @@ func logsRun(ctx context.Context, opts *LogsOptions) error {
 	}
 	t := &table{header: []string{"time", "run", "action", "kind", "name", "source_id", "target_id", "status", "changes", "error"}}
 	type jsonEntry struct {
-		ID        int64                  `json:"id"`
-		RunID     int64                  `json:"run"`
-		Time      time.Time              `json:"time"`
-		Action    string                 `json:"action"`
-		Kind      string                 `json:"kind"`
-		Name      string                 `json:"name"`
-		SourceID  string                 `json:"source_id"`
-		TargetID  string                 `json:"target_id"`
-		Changes   []provision.ChangeJSON `json:"changes"`
-		Status    string                 `json:"status"`
-		ErrorCode string                 `json:"error_code,omitempty"`
-		Error     string                 `json:"error,omitempty"`
+		ID        int64              `json:"id"`
+		RunID     int64              `json:"run"`
+		Time      time.Time          `json:"time"`
+		Action    string             `json:"action"`
+		Kind      string             `json:"kind"`
+		Name      string             `json:"name"`
+		SourceID  string             `json:"source_id"`
+		TargetID  string             `json:"target_id"`
+		Changes   []views.ChangeJSON `json:"changes"`
+		Status    string             `json:"status"`
+		ErrorCode string             `json:"error_code,omitempty"`
+		Error     string             `json:"error,omitempty"`
 	}
 	out := make([]jsonEntry, 0, len(entries))
 	for _, e := range entries {
 		var ch []string
-		changes := make([]provision.ChangeJSON, 0, len(e.Changes))
+		changes := make([]views.ChangeJSON, 0, len(e.Changes))
 		for _, c := range e.Changes {
-			ch = append(ch, fmt.Sprintf("%s: %q → %q", provision.ShortAttribute(c.Attribute), c.Old, c.New))
-			changes = append(changes, provision.JSONChange(c.Attribute, c.Old, c.New))
+			ch = append(ch, fmt.Sprintf("%s: %q → %q", views.ShortAttribute(c.Attribute), c.Old, c.New))
+			changes = append(changes, views.JSONChange(c.Attribute, c.Old, c.New))
 		}
 		t.add(e.Time.Local().Format(time.DateTime), fmt.Sprint(e.RunID), e.Action, e.Kind, e.Name, e.SourceID, e.TargetID,
 			e.Status, strings.Join(ch, "; "), e.Error)

@@ -16,6 +16,7 @@ import (
 	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/tui"
+	"github.com/slackprov/slackprov/views"
 )
 
 // SyncOptions is everything `slackprov sync` needs.
@@ -224,10 +225,10 @@ func syncApply(ctx context.Context, opts *SyncOptions, run *provision.Run, plan 
 // summary line (unless a live view has just shown it on this terminal).
 func showOutcome(ios *IOStreams, out *provision.Plan, output string, live bool) error {
 	if output == "json" {
-		return provision.RenderJSON(ios.Out, out)
+		return views.RenderJSON(ios.Out, out)
 	}
 	if !live || !ios.StdoutTTY {
-		fmt.Fprintln(ios.Out, provision.Summary(out))
+		fmt.Fprintln(ios.Out, views.Summary(out))
 	}
 	return nil
 }
@@ -254,11 +255,11 @@ func (opts *SyncOptions) reporter() provision.Reporter {
 
 func renderPlan(ios *IOStreams, plan *provision.Plan, output string, verbose bool, limit int) error {
 	if output == "json" {
-		return provision.RenderJSON(ios.Out, plan)
+		return views.RenderJSON(ios.Out, plan)
 	}
 	w, done := ios.startPager(os.Getenv)
 	defer done()
-	return provision.RenderText(w, plan, provision.RenderOptions{Color: ios.ColorEnabled(), Verbose: verbose, Limit: limit, Width: ios.TerminalWidth()})
+	return views.RenderText(w, plan, views.RenderOptions{Color: ios.ColorEnabled(), Verbose: verbose, Limit: limit, Width: ios.TerminalWidth()})
 }
 
 // savedPlanLine tells where --plan-out put the plan and how to apply it.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/slackprov/slackprov/mapping"
@@ -280,4 +281,31 @@ func LoadPlan(path string) (*Plan, error) {
 		return nil, fmt.Errorf("%s: plan format %d, this slackprov reads %d; plan again", path, p.Version, PlanVersion)
 	}
 	return &p, nil
+}
+
+// UnmarshalJSON reads a change from a saved plan or from RenderJSON's
+// output, where values may be null or booleans.
+func (c *Change) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Attribute string `json:"attribute"`
+		Old       any    `json:"old"`
+		New       any    `json:"new"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	text := func(v any) string {
+		switch v := v.(type) {
+		case nil:
+			return ""
+		case string:
+			return v
+		case bool:
+			return strconv.FormatBool(v)
+		default:
+			return fmt.Sprint(v)
+		}
+	}
+	c.Attribute, c.Old, c.New = raw.Attribute, text(raw.Old), text(raw.New)
+	return nil
 }

@@ -1,7 +1,8 @@
-package provision
+package views
 
 import (
 	"flag"
+	. "github.com/slackprov/slackprov/provision"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,7 +98,7 @@ scope:
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./provision -run TestRenderTextGolden -update to write it)", err)
+		t.Fatalf("%v (run go test ./views -run TestRenderTextGolden -update to write it)", err)
 	}
 	if out.String() != string(want) {
 		t.Errorf("plan text differs from %s (rerun with -update if the change is meant):\n--- got\n%s--- want\n%s", golden, out.String(), want)

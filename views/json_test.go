@@ -1,7 +1,8 @@
-package provision
+package views
 
 import (
 	"encoding/json"
+	. "github.com/slackprov/slackprov/provision"
 	"strings"
 	"testing"
 )
