@@ -16,6 +16,7 @@ import (
 	"github.com/slackprov/slackprov/emulator"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
+	"github.com/slackprov/slackprov/views"
 )
 
 const testToken = "xoxp-test-e2e-token"
@@ -162,7 +163,7 @@ func testEndToEndCompanySync(t *testing.T, version string) {
 
 	first := r.sync(snap)
 	if first.Users.Create != 2000 || first.Groups.Create != 20 {
-		t.Fatalf("first sync: %s", Summary(first))
+		t.Fatalf("first sync: %s", views.Summary(first))
 	}
 	slackUsers := r.slack.Users()
 	if len(slackUsers) != 2000 {
@@ -183,7 +184,7 @@ func testEndToEndCompanySync(t *testing.T, version string) {
 	r.slack.ResetStats()
 	second := r.plan(snap)
 	if len(second.Operations) != 0 || second.Users.Unchanged != 2000 || second.Groups.Unchanged != 20 {
-		t.Fatalf("second sync should plan nothing: %s", Summary(second))
+		t.Fatalf("second sync should plan nothing: %s", views.Summary(second))
 	}
 	st = r.slack.Stats()
 	t.Logf("no-change sync requests: %d: %v", st.Total, st.Requests)
@@ -202,14 +203,14 @@ func testEndToEndCompanySync(t *testing.T, version string) {
 	third := r.plan(snap)
 	got := userOps(third)
 	if got[ActionUpdate] != 10 || got[ActionDeactivate] != 10 || len(got) != 2 {
-		t.Fatalf("plan after changes: %v (%s)", got, Summary(third))
+		t.Fatalf("plan after changes: %v (%s)", got, views.Summary(third))
 	}
 	third = mustApply(t, context.Background(), third, ApplyOptions{Client: r.client, Store: r.store})
 	if n := third.Users.Failed + third.Groups.Failed; n != 0 {
 		t.Fatalf("%d operations failed", n)
 	}
 	if again := r.plan(snap); len(again.Operations) != 0 {
-		t.Fatalf("did not converge: %s", Summary(again))
+		t.Fatalf("did not converge: %s", views.Summary(again))
 	}
 }
 
@@ -226,7 +227,7 @@ func testReturningEmployeeAndSlackOnlyAccount(t *testing.T, version string) {
 	alice := person("a1", "Alice", "Smith")
 	p := r.sync(&directory.Snapshot{Users: []directory.User{alice}})
 	if p.Users.Reactivate != 1 || p.Users.Create != 0 {
-		t.Fatalf("want one reactivation: %s", Summary(p))
+		t.Fatalf("want one reactivation: %s", views.Summary(p))
 	}
 	users := r.slack.Users()
 	if len(users) != 2 {
@@ -290,7 +291,7 @@ func testBadRecordsFailAlone(t *testing.T, version string) {
 	}
 	// The long name is no failure: the built-in mapping shortens it.
 	if p.Users.Create != 2 || p.Users.Failed != 2 {
-		t.Errorf("summary: %s", Summary(p))
+		t.Errorf("summary: %s", views.Summary(p))
 	}
 	logs, err := r.store.Log(context.Background(), store.LogFilter{Status: "failed"})
 	if err != nil {
