@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/views"
 )
 
 // ApplyOptions is everything `slackprov apply` needs.
@@ -133,6 +134,7 @@ func staleError(file string, err error) error {
 		}
 		err = errors.New(msg)
 	case errors.As(err, &safety):
+		err = errors.New("refused by a safety check: " + views.Refused(safety.Refusal, safety.Why))
 	}
 	// Every failure of the check, a failed re-read included, means the
 	// plan cannot be trusted now.

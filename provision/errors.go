@@ -77,8 +77,12 @@ func IsCredentials(err error) bool {
 }
 
 // SafetyError is a plan a safety check refused; Refusal says why, in the
-// engine's words (views add what to do about it).
-type SafetyError struct{ Refusal string }
+// engine's words, and Why as values (nil for a saved plan's own verdict);
+// views add what to do about it.
+type SafetyError struct {
+	Refusal string
+	Why     *Refusal
+}
 
 func (e *SafetyError) Error() string { return "refused by a safety check: " + e.Refusal }
 

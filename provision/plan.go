@@ -193,8 +193,10 @@ type Plan struct {
 	Operations     []Operation `json:"operations"`
 	Links          []Link      `json:"links,omitempty"`
 	Unmanaged      []Unmanaged `json:"unmanaged,omitempty"`
-	// Refused is set when a safety check stops the plan from being applied.
-	Refused string `json:"refused,omitempty"`
+	// Refused is set when a safety check stops the plan from being applied;
+	// Refusal holds why as values, for the plan just made.
+	Refused string   `json:"refused,omitempty"`
+	Refusal *Refusal `json:"-"`
 	// Redacted lists the attributes whose values are never shown (Redact()).
 	Redacted []string `json:"redacted,omitempty"`
 	// SwitchedOff lists the mapping's switched-off actions and what they

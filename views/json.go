@@ -22,7 +22,8 @@ func RenderJSON(w io.Writer, p *provision.Plan) error {
 	view := struct {
 		*provision.Plan
 		Operations []jsonOperation `json:"operations"`
-	}{Plan: p, Operations: make([]jsonOperation, len(p.Operations))}
+		Refused    string          `json:"refused,omitempty"`
+	}{Plan: p, Operations: make([]jsonOperation, len(p.Operations)), Refused: Refused(p.Refused, p.Refusal)}
 	r := p.Redactor()
 	for i, op := range p.Operations {
 		op.Desired = r.Values(op.Desired)

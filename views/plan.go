@@ -122,7 +122,7 @@ func RenderText(w io.Writer, p *provision.Plan, opt RenderOptions) error {
 	}
 	fmt.Fprintf(&b, "\n%s\n", Summary(p))
 	if p.Refused != "" {
-		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "Refused: "+p.Refused))
+		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "Refused: "+Refused(p.Refused, p.Refusal)))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
