@@ -24,15 +24,6 @@ type RenderOptions struct {
 	Width int
 }
 
-const (
-	ansiReset  = "\x1b[0m"
-	ansiGreen  = "\x1b[32m"
-	ansiYellow = "\x1b[33m"
-	ansiRed    = "\x1b[31m"
-	ansiCyan   = "\x1b[36m"
-	ansiDim    = "\x1b[2m"
-)
-
 var symbols = map[provision.Action]struct{ sym, color string }{
 	provision.ActionCreate:     {"+", ansiGreen},
 	provision.ActionUpdate:     {"~", ansiYellow},
@@ -45,12 +36,7 @@ var symbols = map[provision.Action]struct{ sym, color string }{
 // operation with its attribute diff under short attribute names, users
 // sorted by name within each action, then one summary line.
 func RenderText(w io.Writer, p *provision.Plan, opt RenderOptions) error {
-	paint := func(color, s string) string {
-		if !opt.Color {
-			return s
-		}
-		return color + s + ansiReset
-	}
+	paint := painter(opt.Color)
 	var b strings.Builder
 	shown, hidden := 0, 0
 	for _, op := range displayOrder(p.Operations) {
@@ -96,24 +82,7 @@ func RenderText(w io.Writer, p *provision.Plan, opt RenderOptions) error {
 	if hidden > 0 {
 		fmt.Fprintf(&b, "  … and %d more operations (all are in --output json and --plan-out)\n", hidden)
 	}
-	if n := len(p.Unmanaged); n > 0 {
-		fmt.Fprintf(&b, "\n%d Slack accounts match no directory user; slackprov leaves them alone:\n", n)
-		limit := 5
-		if opt.Verbose {
-			limit = n
-		}
-		for i, u := range p.Unmanaged {
-			if i == limit {
-				fmt.Fprintf(&b, "      … and %d more (--verbose lists them all)\n", n-limit)
-				break
-			}
-			state := ""
-			if !u.Active {
-				state = ", deactivated"
-			}
-			fmt.Fprintf(&b, "      %s  %s (%s%s)\n", paint(ansiDim, "·"), u.UserName, u.ID, state)
-		}
-	}
+	writeUnmanaged(&b, p, opt.Verbose, paint)
 	if len(p.Operations) == 0 {
 		b.WriteString("No changes: Slack already matches the directory.\n")
 	}
@@ -126,6 +95,31 @@ func RenderText(w io.Writer, p *provision.Plan, opt RenderOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeUnmanaged lists the Slack accounts no directory user maps to: the
+// first few, or all of them with --verbose.
+func writeUnmanaged(b *strings.Builder, p *provision.Plan, verbose bool, paint func(color, s string) string) {
+	n := len(p.Unmanaged)
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%d Slack accounts match no directory user; slackprov leaves them alone:\n", n)
+	limit := 5
+	if verbose {
+		limit = n
+	}
+	for i, u := range p.Unmanaged {
+		if i == limit {
+			fmt.Fprintf(b, "      … and %d more (--verbose lists them all)\n", n-limit)
+			break
+		}
+		state := ""
+		if !u.Active {
+			state = ", deactivated"
+		}
+		fmt.Fprintf(b, "      %s  %s (%s%s)\n", paint(ansiDim, "·"), u.UserName, u.ID, state)
+	}
 }
 
 // membersShown caps the member lines of one group unless --verbose.
