@@ -121,27 +121,6 @@ func mustApply(t *testing.T, ctx context.Context, plan *Plan, opts ApplyOptions)
 	return out
 }
 
-func company(users, groups int) *directory.Snapshot {
-	snap := &directory.Snapshot{}
-	for i := 0; i < users; i++ {
-		u := person(fmt.Sprintf("id-%05d", i), "Person", fmt.Sprintf("N%05d", i))
-		u.Department = []string{"Sales", "Engineering", "Support", "Finance"}[i%4]
-		u.EmployeeID = fmt.Sprint(10000 + i)
-		if i > 0 {
-			u.Manager = fmt.Sprintf("id-%05d", (i-1)/10)
-		}
-		snap.Users = append(snap.Users, u)
-	}
-	for g := 0; g < groups; g++ {
-		grp := directory.Group{ID: fmt.Sprintf("grp-%02d", g), DisplayName: fmt.Sprintf("Team %02d", g)}
-		for i := g; i < users; i += groups * 2 {
-			grp.Members = append(grp.Members, snap.Users[i].ID)
-		}
-		snap.Groups = append(snap.Groups, grp)
-	}
-	return snap
-}
-
 func userOps(p *Plan) map[Action]int {
 	out := map[Action]int{}
 	for _, op := range p.Operations {

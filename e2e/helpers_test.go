@@ -1,30 +1,19 @@
 package e2e
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/mapping"
 	. "github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/provision/provisiontest"
 )
 
-// defaults is the built-in mapping, compiled.
-func defaults(t testing.TB) *mapping.Compiled {
-	t.Helper()
-	c, err := mapping.Default().Compile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+func defaults(t testing.TB) *mapping.Compiled { return provisiontest.Defaults(t) }
 
-// person is an enabled directory user with a work email.
-func person(id, first, last string) directory.User {
-	upn := strings.ToLower(first + "." + last + "@example.com")
-	return directory.User{ID: id, UserPrincipalName: upn, Mail: upn, GivenName: first, Surname: last,
-		DisplayName: first + " " + last, JobTitle: "Engineer", AccountEnabled: true}
-}
+func person(id, first, last string) directory.User { return provisiontest.Person(id, first, last) }
+
+func company(users, groups int) *directory.Snapshot { return provisiontest.Company(users, groups) }
 
 // opsOf indexes a plan's operations by kind and directory id.
 func opsOf(p *Plan) map[string]Operation {
