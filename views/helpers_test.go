@@ -13,6 +13,7 @@ import (
 
 var (
 	compileMapping = provisiontest.Mapping
+	defaults       = provisiontest.Defaults
 	person         = provisiontest.Person
 	synced         = provisiontest.Synced
 )
