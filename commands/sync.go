@@ -182,10 +182,10 @@ func syncWithoutChanges(ctx context.Context, opts *SyncOptions, run *provision.R
 		return shown(run.Refuse(plan))
 	case !opts.DryRun:
 		_, err := run.Apply(ctx, plan)
-		return err
+		return views.Error(err)
 	}
 	if err := run.Finish(plan); err != nil {
-		return err
+		return views.Error(err)
 	}
 	if opts.DetailedExitcode && plan.HasChanges() {
 		return shown(&changesError{})
@@ -233,9 +233,10 @@ func showOutcome(ios *IOStreams, out *provision.Plan, output string, live bool) 
 	return nil
 }
 
-// applyError gives an apply's error its exit code and words.
+// applyError words an apply's error: where a refused token came from,
+// what to do about failed operations or an interrupt.
 func applyError(err error, tokenSource string) error {
-	return authHint(err, tokenSource)
+	return views.Error(authHint(err, tokenSource))
 }
 
 func (opts *SyncOptions) pause() {
