@@ -128,16 +128,21 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		opts.MaxDeactivations = cfg.MaxDeactivations()
 	}
 	rep := opts.reporter()
-	env, err := openRunEnv(ctx, cfg, opts.HTTPClient, opts.Token, rep)
+	// The mapping is checked before Slack is asked anything.
+	env, err := newRunEnv(ctx, cfg, opts.HTTPClient, opts.Token, rep)
 	if err != nil {
 		return err
 	}
 	defer env.close()
-	ro, err := env.readOptions(runChoices{Full: opts.Full, DryRun: opts.DryRun, MaxDeactivations: opts.MaxDeactivations,
-		Workers: opts.Workers, Now: opts.Now, EntraSecret: opts.EntraSecret})
+	sm, err := env.loadMapping()
 	if err != nil {
 		return err
 	}
+	if err := env.connect(ctx, opts.Token); err != nil {
+		return err
+	}
+	ro := env.withMapping(runChoices{Full: opts.Full, DryRun: opts.DryRun, MaxDeactivations: opts.MaxDeactivations,
+		Workers: opts.Workers, Now: opts.Now, EntraSecret: opts.EntraSecret}, sm)
 	run, err := env.open(ctx, ro)
 	if err != nil {
 		return err
