@@ -5,7 +5,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -112,8 +111,7 @@ func runApp(ctx context.Context, f *Factory, app *cli.App, args []string) int {
 	if err != nil && ctx.Err() != nil && code == ExitError {
 		code = ExitInterrupted
 	}
-	var ee *exitError
-	if err != nil && !(errors.As(err, &ee) && ee.Err == nil) {
+	if printable(err) {
 		fmt.Fprintln(f.IO.ErrOut, "error:", err)
 	}
 	return code

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/views"
 )
 
 // ApplyOptions is everything `slackprov apply` needs.
@@ -133,8 +134,9 @@ func staleError(file string, err error) error {
 		}
 		err = errors.New(msg)
 	case errors.As(err, &safety):
+		err = errors.New("refused by a safety check: " + views.Refused(safety.Refusal, safety.Why))
 	}
 	// Every failure of the check, a failed re-read included, means the
 	// plan cannot be trusted now.
-	return withCode(ExitSafety, fmt.Errorf("%s: %w; nothing was changed", file, err))
+	return refused(fmt.Errorf("%s: %w; nothing was changed", file, err))
 }

@@ -122,7 +122,7 @@ func checkAuthorizeFlags(c *cli.Context, opts *AuthorizeOptions) error {
 	case opts.EntraSecretStdin:
 		return nil
 	case opts.TokenStdin && (opts.NoBrowser || c.IsSet("port") || c.IsSet("team")):
-		return withCode(ExitError, errors.New("--token-stdin reads a finished token: it cannot be combined with --no-browser, --port or --team"))
+		return errors.New("--token-stdin reads a finished token: it cannot be combined with --no-browser, --port or --team")
 	}
 	return nil
 }
@@ -149,17 +149,18 @@ func slackAPIClient(cfg *Config, httpClient *http.Client, now func() time.Time) 
 	return &auth.Client{APIURL: cfg.Slack.APIURL, ClientID: cfg.Slack.ClientID, HTTPClient: httpClient, Now: now}
 }
 
-// authExitCode sorts an authorization failure: the user's or Slack's "no"
-// (cancel, wrong state, refused code, keychain) is 4; local trouble such as
-// a busy port or a timeout is 1.
-func authExitCode(err error) int {
+// authFailure sorts an authorization failure, told as shown: the user's or
+// Slack's "no" (cancel, wrong state, refused code, keychain) is about the
+// credentials (exit 4); local trouble such as a busy port or a timeout is
+// not (exit 1).
+func authFailure(err, shown error) error {
 	var de *auth.DeniedError
 	var ke *auth.KeychainError
 	switch {
 	case errors.As(err, &de), errors.As(err, &ke), errors.Is(err, auth.ErrStateMismatch), auth.IsAPIError(err):
-		return ExitAuth
+		return credentials(shown)
 	}
-	return ExitError
+	return shown
 }
 
 func authorizeRun(ctx context.Context, opts *AuthorizeOptions) error {
@@ -177,7 +178,7 @@ func authorizeRun(ctx context.Context, opts *AuthorizeOptions) error {
 	errOut := opts.IO.ErrOut
 	if !opts.InsecureStorage {
 		if err := store.CheckKeychain(ctx); err != nil {
-			return withCode(ExitAuth, fmt.Errorf("not authorizing, because the token could not be kept: %w", err))
+			return credentials(fmt.Errorf("not authorizing, because the token could not be kept: %w", err))
 		}
 	}
 	if strings.TrimSpace(opts.Getenv(auth.EnvToken)) != "" {
@@ -189,7 +190,7 @@ func authorizeRun(ctx context.Context, opts *AuthorizeOptions) error {
 	if opts.TokenStdin {
 		cred, err = tokenFromStdin(ctx, opts.IO.In, client)
 		if err != nil {
-			return withCode(authExitCode(err), err)
+			return authFailure(err, err)
 		}
 		if strings.HasPrefix(cred.AccessToken, "xoxe.") {
 			fmt.Fprintln(errOut, "! This is a rotating token (xoxe.): it expires within 12 hours, and without its refresh token slackprov cannot renew it. Prefer `slackprov authorize` without --token-stdin.")
@@ -197,7 +198,7 @@ func authorizeRun(ctx context.Context, opts *AuthorizeOptions) error {
 	} else {
 		cred, err = runBrowserFlow(ctx, opts, cfg, client)
 		if err != nil {
-			return withCode(authExitCode(err), err)
+			return authFailure(err, err)
 		}
 	}
 
@@ -208,7 +209,7 @@ func authorizeRun(ctx context.Context, opts *AuthorizeOptions) error {
 	if err != nil {
 		// A token we cannot keep must not stay alive at Slack.
 		revokeQuietly(ctx, client, cred)
-		return withCode(authExitCode(err), fmt.Errorf("the authorization worked but the token could not be stored, so it was revoked: %w", err))
+		return authFailure(err, fmt.Errorf("the authorization worked but the token could not be stored, so it was revoked: %w", err))
 	}
 	return printAuthorized(ctx, opts.IO.Out, client, cred, where)
 }
@@ -299,7 +300,7 @@ func printAuthorized(ctx context.Context, out io.Writer, client *auth.Client, cr
 	}
 	fmt.Fprintf(out, "  Stored in: %s\n", where)
 	if len(cred.Scopes) > 0 && !cred.HasScope("admin") {
-		return withCode(ExitAuth, errors.New("the token lacks the admin scope that Slack's SCIM API needs: add the user scope admin to the Slack app (docs/slack-app.md) and run `slackprov authorize` again as an Owner or Admin"))
+		return credentials(errors.New("the token lacks the admin scope that Slack's SCIM API needs: add the user scope admin to the Slack app (docs/slack-app.md) and run `slackprov authorize` again as an Owner or Admin"))
 	}
 	fmt.Fprintln(out, "Next: slackprov test-connection")
 	return nil
@@ -320,7 +321,7 @@ func storeSecretRun(ctx context.Context, opts *AuthorizeOptions, what, service s
 	}
 	store := newCredentialStore(opts.ConfigPath, opts.Profile, opts.Getenv)
 	if err := save(store, ctx, secret); err != nil {
-		return withCode(ExitAuth, err)
+		return credentials(err)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Stored %s in the OS keychain (service %q, account %q).\n", what, service, opts.Profile)
 	return nil

@@ -34,7 +34,7 @@ func whichOrg(ctx context.Context, cfg *Config, hc *http.Client, ts TokenSource)
 	}
 	token, err := ts.Token(ctx)
 	if err != nil {
-		return slackOrg{}, withCode(ExitAuth, err)
+		return slackOrg{}, credentials(err)
 	}
 	c := &auth.Client{APIURL: slackAPIURL(cfg), HTTPClient: hc}
 	id, err := c.Test(ctx, token)
@@ -43,13 +43,13 @@ func whichOrg(ctx context.Context, cfg *Config, hc *http.Client, ts TokenSource)
 		if refused && fromEnv(ts.Location()) {
 			// Authorizing again would not help while the variable
 			// overrides the stored token.
-			return slackOrg{}, withCode(ExitAuth, fmt.Errorf("Slack refuses the token in %s (auth.test at %s: %v): %s",
+			return slackOrg{}, credentials(fmt.Errorf("Slack refuses the token in %s (auth.test at %s: %v): %s",
 				auth.EnvToken, c.APIURL, err, tokenFix(ts.Location())))
 		}
 		err = fmt.Errorf("asking Slack which org the token belongs to (auth.test at %s): %w; slackprov checks it before every run so that one org's state is never applied to another",
 			c.APIURL, err)
 		if refused {
-			return slackOrg{}, withCode(ExitAuth, fmt.Errorf("%w (token from %s; %s)", err, ts.Location(), tokenFix(ts.Location())))
+			return slackOrg{}, credentials(fmt.Errorf("%w (token from %s; %s)", err, ts.Location(), tokenFix(ts.Location())))
 		}
 		return slackOrg{}, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/slackprov/slackprov/emulator/entraid"
 	"github.com/slackprov/slackprov/emulator/sampledir"
 	"github.com/slackprov/slackprov/emulator/slackscim"
+	"github.com/slackprov/slackprov/views"
 )
 
 // DemoOptions is everything `slackprov demo` needs.
@@ -66,7 +67,7 @@ It leaves nothing behind outside a temporary folder, which it removes.`,
 	}
 }
 
-func demoRun(ctx context.Context, opts *DemoOptions) error {
+func (opts *DemoOptions) check() error {
 	if opts.Users < 20 {
 		return fmt.Errorf("--users %d: the demo needs at least 20", opts.Users)
 	}
@@ -79,6 +80,26 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if opts.SCIMVersion != "v2" && opts.SCIMVersion != "v1" {
 		return fmt.Errorf("--scim-version %q: use v2 or v1", opts.SCIMVersion)
 	}
+	return nil
+}
+
+// demo is one run of the demo: the emulated Slack and directory, and the
+// profile that syncs one into the other.
+type demo struct {
+	opts       *DemoOptions
+	cfg        Config
+	httpClient *http.Client
+	slack      *slackscim.Org
+	people     sampleDirectory
+	describe   string
+	// change makes step 4's changes in the directory.
+	change func(demoChanges) error
+}
+
+func demoRun(ctx context.Context, opts *DemoOptions) error {
+	if err := opts.check(); err != nil {
+		return err
+	}
 	dir, err := os.MkdirTemp("", "slackprov-demo-")
 	if err != nil {
 		return err
@@ -88,132 +109,142 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	ios := opts.IO
-	heading := func(format string, args ...any) {
-		line := fmt.Sprintf(format, args...)
-		if ios.ColorEnabled() {
-			line = "\x1b[1m" + line + "\x1b[0m"
-		}
-		fmt.Fprintf(ios.Out, "\n%s\n\n", line)
-	}
-
 	sample := sampledir.Options{Users: opts.Users, Groups: opts.Groups, Seed: 7}
-	var people sampleDirectory
-	if err := json.Unmarshal(sampledir.JSON(sample), &people); err != nil {
+	d := &demo{opts: opts, httpClient: &http.Client{Timeout: 30 * time.Second}}
+	if err := json.Unmarshal(sampledir.JSON(sample), &d.people); err != nil {
 		return fmt.Errorf("built-in sample directory: %w", err)
 	}
-
-	slack := slackscim.New(slackscim.Options{
-		Token: EmulatorToken, TimeScale: opts.TimeScale, Now: opts.Now, Seed: demoSlackSeed(people),
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	stopSlack, err := d.startSlack(dir)
 	if err != nil {
 		return err
 	}
+	defer stopSlack()
+	stopSource, err := d.startSource(dir, sample)
+	if err != nil {
+		return err
+	}
+	defer stopSource()
+	d.cfg.finish("")
+	return d.story(ctx)
+}
+
+// startSlack serves the Slack emulator (rate limits on, on a clock sped up
+// TimeScale times) and points a fresh profile at it.
+func (d *demo) startSlack(dir string) (stop func(), err error) {
+	opts := d.opts
+	d.slack = slackscim.New(slackscim.Options{
+		Token: EmulatorToken, TimeScale: opts.TimeScale, Now: opts.Now, Seed: demoSlackSeed(d.people),
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/scim/v2/", slack)
-	mux.Handle("/scim/v1/", slack)
-	mux.Handle("/api/", slack) // auth.test names the org the state is bound to
+	mux.Handle("/scim/v2/", d.slack)
+	mux.Handle("/scim/v1/", d.slack)
+	mux.Handle("/api/", d.slack) // auth.test names the org the state is bound to
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
-	defer srv.Close()
 
-	cfg := defaultConfig()
-	cfg.Profile = "demo"
-	cfg.Slack.SCIMURL = "http://" + ln.Addr().String() + "/scim/" + opts.SCIMVersion + "/"
+	d.cfg = defaultConfig()
+	d.cfg.Profile = "demo"
+	d.cfg.Slack.SCIMURL = "http://" + ln.Addr().String() + "/scim/" + opts.SCIMVersion + "/"
 	// The emulator's clock runs TimeScale times faster, so its limits are that
 	// much higher.
-	cfg.Slack.RateShare = opts.TimeScale
-	cfg.StateDir = filepath.Join(dir, "state")
-	httpClient := &http.Client{Timeout: 30 * time.Second}
+	d.cfg.Slack.RateShare = opts.TimeScale
+	d.cfg.StateDir = filepath.Join(dir, "state")
+	return func() { srv.Close() }, nil
+}
 
-	var change func(demoChanges) error
-	var describe string
-	switch opts.Source {
-	case "file":
+// startSource sets up the directory: a JSON file, or an emulated Entra
+// tenant served over TLS.
+func (d *demo) startSource(dir string, sample sampledir.Options) (stop func(), err error) {
+	if d.opts.Source == "file" {
 		path := filepath.Join(dir, "directory.json")
-		if err := people.write(path); err != nil {
-			return err
+		if err := d.people.write(path); err != nil {
+			return nil, err
 		}
-		cfg.Source.File.Path = path
-		describe = "a directory file"
-		change = func(c demoChanges) error {
-			people.apply(c)
-			return people.write(path)
+		d.cfg.Source.File.Path = path
+		d.describe = "a directory file"
+		d.change = func(c demoChanges) error {
+			d.people.apply(c)
+			return d.people.write(path)
 		}
-	case "entra":
-		const tenant, secret = "demo-tenant", "demo-client-secret"
-		directory := entraid.NewSample(entraid.Options{TenantID: tenant, ClientSecret: secret}, sampledir.JSON(sample))
-		// azidentity insists on https, as Entra does; the test server's client
-		// trusts its own certificate and serves plain http to Slack too.
-		graph := httptest.NewUnstartedServer(directory)
-		graph.StartTLS()
-		defer graph.Close()
-		httpClient = graph.Client()
-		httpClient.Timeout = 30 * time.Second
-		cfg.Source.Type = "entra"
-		cfg.Source.Entra = EntraSourceConfig{TenantID: tenant, ClientID: "demo-client", AppID: directory.AppID(),
-			Scope: "assigned", GraphURL: graph.URL, AuthorityHost: graph.URL}
-		describe = "an emulated Entra tenant (Microsoft Graph over TLS, app assignments, delta queries)"
-		change = func(c demoChanges) error { return c.applyEntra(directory) }
+		return func() {}, nil
 	}
-	cfg.finish("")
+	const tenant, secret = "demo-tenant", "demo-client-secret"
+	directory := entraid.NewSample(entraid.Options{TenantID: tenant, ClientSecret: secret}, sampledir.JSON(sample))
+	// azidentity insists on https, as Entra does; the test server's client
+	// trusts its own certificate and serves plain http to Slack too.
+	graph := httptest.NewUnstartedServer(directory)
+	graph.StartTLS()
+	d.httpClient = graph.Client()
+	d.httpClient.Timeout = 30 * time.Second
+	d.cfg.Source.Type = "entra"
+	d.cfg.Source.Entra = EntraSourceConfig{TenantID: tenant, ClientID: "demo-client", AppID: directory.AppID(),
+		Scope: "assigned", GraphURL: graph.URL, AuthorityHost: graph.URL}
+	d.describe = "an emulated Entra tenant (Microsoft Graph over TLS, app assignments, delta queries)"
+	d.change = func(c demoChanges) error { return c.applyEntra(directory) }
+	return graph.Close, nil
+}
 
-	sync := func(dryRun bool) error {
-		return syncRun(ctx, &SyncOptions{
-			IO: ios, Config: &cfg, HTTPClient: httpClient, Now: opts.Now,
-			Token:  staticToken{EmulatorToken, "the demo's emulator"},
-			DryRun: dryRun, Yes: true, Output: "text", MaxDeactivations: cfg.MaxDeactivations(), Workers: 4, ShowLimit: opts.Show,
-			EntraSecret: "demo-client-secret",
-		})
+// step runs one sync. Plan-time failures (the sample's messy records) are
+// part of the show: the demo reports them like sync does but carries on.
+func (d *demo) step(ctx context.Context, dryRun bool) error {
+	err := syncRun(ctx, &SyncOptions{
+		IO: d.opts.IO, Config: &d.cfg, HTTPClient: d.httpClient, Now: d.opts.Now,
+		Token:  staticToken{EmulatorToken, "the demo's emulator"},
+		DryRun: dryRun, Yes: true, Output: "text", MaxDeactivations: d.cfg.MaxDeactivations(), Workers: 4, ShowLimit: d.opts.Show,
+		EntraSecret: "demo-client-secret",
+	})
+	if err != nil && exitCodeOf(err) == ExitError && ctx.Err() == nil {
+		fmt.Fprintf(d.opts.IO.ErrOut, "(as expected with messy data: %v)\n", err)
+		return nil
 	}
-	// Plan-time failures (the sample's messy records) are part of the show:
-	// the demo reports them like sync does but carries on.
-	step := func(dryRun bool) error {
-		err := sync(dryRun)
-		if err != nil && exitCodeOf(err) == ExitError && ctx.Err() == nil {
-			fmt.Fprintf(ios.ErrOut, "(as expected with messy data: %v)\n", err)
-			return nil
-		}
+	return err
+}
+
+func (d *demo) heading(format string, args ...any) {
+	fmt.Fprintf(d.opts.IO.Out, "\n%s\n\n", views.Heading(fmt.Sprintf(format, args...), d.opts.IO.ColorEnabled()))
+}
+
+// story is the demo itself: plan, apply, nothing left, a change, its
+// small follow-up plan and what that cost.
+func (d *demo) story(ctx context.Context) error {
+	out := d.opts.IO.Out
+	fmt.Fprintf(out, "Slack emulator: %s (rate limits on, clock ×%g)\n", d.cfg.Slack.SCIMURL, d.opts.TimeScale)
+	fmt.Fprintf(out, "Directory: %s with %d users and %d groups — accents, long names, missing fields,\n"+
+		"a duplicate email, disabled accounts. Slack already has a few accounts of its own.\n", d.describe, len(d.people.Users), len(d.people.Groups))
+	d.heading("1. slackprov sync --dry-run  (the plan, nothing changes)")
+	if err := d.step(ctx, true); err != nil {
 		return err
 	}
-
-	fmt.Fprintf(ios.Out, "Slack emulator: %s (rate limits on, clock ×%g)\n", cfg.Slack.SCIMURL, opts.TimeScale)
-	fmt.Fprintf(ios.Out, "Directory: %s with %d users and %d groups — accents, long names, missing fields,\n"+
-		"a duplicate email, disabled accounts. Slack already has a few accounts of its own.\n", describe, len(people.Users), len(people.Groups))
-
-	heading("1. slackprov sync --dry-run  (the plan, nothing changes)")
-	if err := step(true); err != nil {
-		return err
-	}
-	heading("2. slackprov sync --yes  (apply it)")
+	d.heading("2. slackprov sync --yes  (apply it)")
 	start := time.Now()
-	if err := step(false); err != nil {
+	if err := d.step(ctx, false); err != nil {
 		return err
 	}
-	fmt.Fprintf(ios.Out, "(applied in %s)\n", time.Since(start).Round(time.Millisecond))
-
-	heading("3. slackprov sync --dry-run  (again: nothing left to do)")
-	if err := step(true); err != nil {
+	fmt.Fprintf(out, "(applied in %s)\n", time.Since(start).Round(time.Millisecond))
+	d.heading("3. slackprov sync --dry-run  (again: nothing left to do)")
+	if err := d.step(ctx, true); err != nil {
 		return err
 	}
-
-	changes := people.pickChanges()
-	if err := change(changes); err != nil {
+	changes := d.people.pickChanges()
+	if err := d.change(changes); err != nil {
 		return err
 	}
-	heading("4. The directory changes: %s", changes)
-	if err := step(true); err != nil {
+	d.heading("4. The directory changes: %s", changes)
+	if err := d.step(ctx, true); err != nil {
 		return err
 	}
-	heading("5. slackprov sync --yes  (apply the follow-up)")
-	slack.ResetStats()
-	if err := step(false); err != nil {
+	d.heading("5. slackprov sync --yes  (apply the follow-up)")
+	d.slack.ResetStats()
+	if err := d.step(ctx, false); err != nil {
 		return err
 	}
-	st := slack.Stats()
-	fmt.Fprintf(ios.Out, "\nThe follow-up sync cost %d Slack requests (%d reads, %d writes).\n", st.Total, st.Reads, st.Writes)
-	fmt.Fprintln(ios.Out, "Next: `slackprov emulator` to try your own files, `slackprov sync --help` for the real thing.")
+	st := d.slack.Stats()
+	fmt.Fprintf(out, "\nThe follow-up sync cost %d Slack requests (%d reads, %d writes).\n", st.Total, st.Reads, st.Writes)
+	fmt.Fprintln(out, "Next: `slackprov emulator` to try your own files, `slackprov sync --help` for the real thing.")
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/slackprov/slackprov/mapping"
 	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/scim"
+	"github.com/slackprov/slackprov/views"
 )
 
 // The README's first command must work on a fresh machine, from both sources,
@@ -114,6 +115,6 @@ func TestDemoDirectoryUserNamesFit(t *testing.T) {
 		}
 	}
 	if p.Users.Create < 250 || shortened == 0 {
-		t.Errorf("%d creates, %d shortened: the sample should have many users and some long names; %s", p.Users.Create, shortened, provision.Summary(p))
+		t.Errorf("%d creates, %d shortened: the sample should have many users and some long names; %s", p.Users.Create, shortened, views.Summary(p))
 	}
 }

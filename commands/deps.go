@@ -138,7 +138,7 @@ func openLockedStore(ctx context.Context, cfg *Config) (*store.Store, func(), er
 // there is no token. A generic target's profile is discovered here.
 func scimClient(ctx context.Context, cfg *Config, hc *http.Client, ts TokenSource, observe func(scim.RequestInfo)) (*scim.Client, error) {
 	if _, err := ts.Token(ctx); err != nil {
-		return nil, withCode(ExitAuth, err)
+		return nil, credentials(err)
 	}
 	opts := scim.Options{
 		BaseURL:    cfg.Slack.SCIMURL,

@@ -17,6 +17,7 @@ import (
 	"github.com/slackprov/slackprov/emulator/sampledir"
 	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/views"
 )
 
 // entraWorld is a sync from an emulated Entra tenant into the Slack emulator.
@@ -101,7 +102,7 @@ func testEntraFullThenIncremental(t *testing.T, version string) {
 	w := newEntraWorldAs(t, version, 5000, 50)
 	first := w.sync(false)
 	if first.Users.Create < 4500 || first.Groups.Create != 50 {
-		t.Fatalf("full sync: %s", provision.Summary(first))
+		t.Fatalf("full sync: %s", views.Summary(first))
 	}
 	t.Logf("full sync of 5,000 users: Graph %d requests %v; Slack %d requests (%d writes)",
 		w.tenant.Stats().Graph, w.tenant.Stats().Requests, w.slack.Stats().Total, w.slack.Stats().Writes)
@@ -113,7 +114,7 @@ func testEntraFullThenIncremental(t *testing.T, version string) {
 	w.slack.ResetStats()
 	p0 := w.sync(false)
 	if p0.HasChanges() || len(p0.Operations) != first.Users.Failed+first.Groups.Failed {
-		t.Fatalf("no-change incremental run planned %s, want only the %d retries", provision.Summary(p0), first.Users.Failed+first.Groups.Failed)
+		t.Fatalf("no-change incremental run planned %s, want only the %d retries", views.Summary(p0), first.Users.Failed+first.Groups.Failed)
 	}
 	for _, op := range p0.Operations {
 		if !op.Retried {
@@ -195,14 +196,14 @@ func testEntraFullThenIncremental(t *testing.T, version string) {
 	want := map[provision.Action]int{provision.ActionUpdate: 5, provision.ActionDeactivate: 9, provision.ActionCreate: 3}
 	for a, n := range want {
 		if got[a] != n {
-			t.Errorf("%s: %d operations, want %d (%s)", a, got[a], n, provision.Summary(p))
+			t.Errorf("%s: %d operations, want %d (%s)", a, got[a], n, views.Summary(p))
 		}
 	}
 	if len(got) != len(want) {
 		t.Errorf("unexpected user operations: %v", got)
 	}
 	if p.Groups.Update == 0 {
-		t.Errorf("the membership moves changed no Slack group: %s", provision.Summary(p))
+		t.Errorf("the membership moves changed no Slack group: %s", views.Summary(p))
 	}
 	es, ss := w.tenant.Stats(), w.slack.Stats()
 	if es.Throttled == 0 {
@@ -212,7 +213,7 @@ func testEntraFullThenIncremental(t *testing.T, version string) {
 		es.Graph, es.Throttled, es.Requests, ss.Total, ss.Reads, ss.Writes)
 	w.tenant.SetThrottle(0, 0)
 	if again := w.sync(true); again.HasChanges() {
-		t.Fatalf("not converged after the incremental run: %s", provision.Summary(again))
+		t.Fatalf("not converged after the incremental run: %s", views.Summary(again))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slackprov/slackprov/mapping"
 	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/views"
 )
 
 // TestMappingChangesReadEverythingAgain: after a first sync from Entra, a
@@ -57,7 +58,7 @@ func testMappingChangesReadEverythingAgain(t *testing.T, version string) {
 			w.cfg.Safety.MaxDeactivations = &limit
 			w.sync(false)
 			if p := w.sync(true); !p.Incremental || p.HasChanges() {
-				t.Fatalf("the run after the first is not an incremental no-op: %s", provision.Summary(p))
+				t.Fatalf("the run after the first is not an incremental no-op: %s", views.Summary(p))
 			}
 
 			m := mapping.Default()
@@ -81,11 +82,11 @@ func testMappingChangesReadEverythingAgain(t *testing.T, version string) {
 				t.Errorf("the sync did not say why it reads everything:\n%s", said)
 			}
 			if tt.moves(full) == 0 {
-				t.Fatalf("the change plans nothing even with --full (%s): the test proves nothing", provision.Summary(full))
+				t.Fatalf("the change plans nothing even with --full (%s): the test proves nothing", views.Summary(full))
 			}
 			if got, want := opKeys(next), opKeys(full); strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("next sync plans %d operations, --full plans %d:\nnext: %s\nfull: %s",
-					len(got), len(want), provision.Summary(next), provision.Summary(full))
+					len(got), len(want), views.Summary(next), views.Summary(full))
 			}
 		})
 	}

@@ -116,7 +116,7 @@ func initRun(opts *InitOptions) error {
 		if err := askInit(opts); err != nil {
 			if errors.Is(err, huh.ErrUserAborted) {
 				fmt.Fprintln(opts.IO.ErrOut, "Nothing was written.")
-				return withCode(ExitInterrupted, nil)
+				return shown(aborted(err))
 			}
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/slackprov/slackprov/emulator/sampledir"
 	"github.com/slackprov/slackprov/emulator/slackscim"
-	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/views"
 )
 
 // TestKilledFirstSyncConverges kills a real `slackprov sync` process at a
@@ -70,7 +70,7 @@ func testKilledFirstSyncConverges(t *testing.T, version string) {
 		}
 		p, code := w.plan()
 		if p.HasChanges() || len(p.Links) > 0 || code != ExitError {
-			t.Fatalf("trial %d (killed after %d writes): not converged (exit %d): %s\n%s", trial, writes, code, provision.Summary(p), log.String())
+			t.Fatalf("trial %d (killed after %d writes): not converged (exit %d): %s\n%s", trial, writes, code, views.Summary(p), log.String())
 		}
 		checkNoDuplicates(t, w.slack)
 		t.Logf("trial %d: killed after %d of the first sync's writes; converged", trial, writes)

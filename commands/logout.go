@@ -70,7 +70,7 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 		forgetEntraSecret(ctx, store, out)
 		return nil
 	case err != nil:
-		return withCode(ExitAuth, err)
+		return credentials(err)
 	}
 
 	if opts.SkipRevoke {
@@ -78,13 +78,13 @@ func logoutRun(ctx context.Context, opts *LogoutOptions) error {
 	} else {
 		client := slackAPIClient(cfg, opts.HTTPClient, opts.Now)
 		if err := revokeCredential(ctx, client, cred); err != nil {
-			return withCode(ExitError, fmt.Errorf("revoking the token from %s at Slack: %w; nothing was deleted. Pass --skip-revoke to delete the local copy anyway", store.Location(src), err))
+			return fmt.Errorf("revoking the token from %s at Slack: %w; nothing was deleted. Pass --skip-revoke to delete the local copy anyway", store.Location(src), err)
 		}
 		fmt.Fprintln(out, "✓ Revoked the token at Slack")
 	}
 	removed, err := store.Delete(ctx)
 	if err != nil {
-		return withCode(ExitAuth, err)
+		return credentials(err)
 	}
 	for _, where := range removed {
 		fmt.Fprintf(out, "✓ Removed the token from %s\n", where)

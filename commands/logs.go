@@ -11,8 +11,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/store"
+	"github.com/slackprov/slackprov/views"
 )
 
 // LogsOptions is everything `slackprov logs` needs.
@@ -130,33 +130,33 @@ func logsTable(entries []store.LogEntry, output string) *table {
 func changeTexts(changes []store.Change) []string {
 	out := make([]string, len(changes))
 	for i, c := range changes {
-		out[i] = fmt.Sprintf("%s: %q → %q", provision.ShortAttribute(c.Attribute), c.Old, c.New)
+		out[i] = fmt.Sprintf("%s: %q → %q", views.ShortAttribute(c.Attribute), c.Old, c.New)
 	}
 	return out
 }
 
 // logJSON is one provisioning log entry as `logs --output json` prints it.
 type logJSON struct {
-	ID        int64                  `json:"id"`
-	RunID     int64                  `json:"run"`
-	Time      time.Time              `json:"time"`
-	Action    string                 `json:"action"`
-	Kind      string                 `json:"kind"`
-	Name      string                 `json:"name"`
-	SourceID  string                 `json:"source_id"`
-	TargetID  string                 `json:"target_id"`
-	Changes   []provision.ChangeJSON `json:"changes"`
-	Status    string                 `json:"status"`
-	ErrorCode string                 `json:"error_code,omitempty"`
-	Error     string                 `json:"error,omitempty"`
+	ID        int64              `json:"id"`
+	RunID     int64              `json:"run"`
+	Time      time.Time          `json:"time"`
+	Action    string             `json:"action"`
+	Kind      string             `json:"kind"`
+	Name      string             `json:"name"`
+	SourceID  string             `json:"source_id"`
+	TargetID  string             `json:"target_id"`
+	Changes   []views.ChangeJSON `json:"changes"`
+	Status    string             `json:"status"`
+	ErrorCode string             `json:"error_code,omitempty"`
+	Error     string             `json:"error,omitempty"`
 }
 
 func logsJSON(entries []store.LogEntry) []logJSON {
 	out := make([]logJSON, 0, len(entries))
 	for _, e := range entries {
-		changes := make([]provision.ChangeJSON, 0, len(e.Changes))
+		changes := make([]views.ChangeJSON, 0, len(e.Changes))
 		for _, c := range e.Changes {
-			changes = append(changes, provision.JSONChange(c.Attribute, c.Old, c.New))
+			changes = append(changes, views.JSONChange(c.Attribute, c.Old, c.New))
 		}
 		out = append(out, logJSON{e.ID, e.RunID, e.Time, e.Action, e.Kind, e.Name, e.SourceID, e.TargetID, changes, e.Status, e.ErrorCode, e.Error})
 	}

@@ -213,7 +213,7 @@ func previewChecks(w io.Writer, create mapping.Result, id string) error {
 		fmt.Fprintf(w, "  %s %s (%s): %s\n", p.Severity, p.Code, p.Target, p.Message)
 	}
 	if hasErr {
-		return withCode(ExitError, fmt.Errorf("Slack would refuse user %s as mapped; fix the mapping or the directory values above", id))
+		return fmt.Errorf("Slack would refuse user %s as mapped; fix the mapping or the directory values above", id)
 	}
 	return nil
 }

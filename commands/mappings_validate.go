@@ -146,7 +146,7 @@ func mappingsValidateRun(ctx context.Context, opts *MappingsValidateOptions) err
 		printValidateReport(opts, m, c, rep)
 	}
 	if !rep.Valid {
-		return withCode(ExitError, fmt.Errorf("Slack would refuse %d mapped values (errors above); fix the mapping (slackprov mappings preview USER shows one user's values) or the directory", rep.Errors))
+		return fmt.Errorf("Slack would refuse %d mapped values (errors above); fix the mapping (slackprov mappings preview USER shows one user's values) or the directory", rep.Errors)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/mapping"
 	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/views"
 )
 
 // Verdicts of an on-demand step.
@@ -128,7 +129,7 @@ func (d *onDemand) mappingStep() provisionStep {
 	red := c.Redactor()
 	width := 0
 	for _, a := range c.UserAttributes() {
-		width = max(width, len(provision.ShortAttribute(a.Target)))
+		width = max(width, len(views.ShortAttribute(a.Target)))
 	}
 	for _, a := range c.UserAttributes() {
 		v, ok := r.Values[a.Target]
@@ -136,7 +137,7 @@ func (d *onDemand) mappingStep() provisionStep {
 		if ok {
 			shown = fmt.Sprintf("%q", red.Value(a.Target, v))
 		}
-		s.Details = append(s.Details, fmt.Sprintf("%-*s  %s", width, provision.ShortAttribute(a.Target), shown))
+		s.Details = append(s.Details, fmt.Sprintf("%-*s  %s", width, views.ShortAttribute(a.Target), shown))
 	}
 	s.Verdict, s.Summary = verdictOK, fmt.Sprintf("%d attributes mapped (values as sent on %s)", len(r.Values), map[bool]string{true: "create", false: "update"}[create])
 	for _, p := range r.Problems {
@@ -205,7 +206,7 @@ func (d *onDemand) actionStep() provisionStep {
 		s.Verdict, s.Summary = verdictOK, strings.Join(parts, ", ")
 	}
 	var buf bytes.Buffer
-	if err := provision.RenderText(&buf, d.Plan, provision.RenderOptions{Verbose: true}); err == nil {
+	if err := views.RenderText(&buf, d.Plan, views.RenderOptions{Verbose: true}); err == nil {
 		for _, l := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
 			s.Details = append(s.Details, l)
 		}

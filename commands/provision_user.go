@@ -14,6 +14,7 @@ import (
 	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
+	"github.com/slackprov/slackprov/views"
 )
 
 // ProvisionOptions is everything `slackprov provision USER` needs.
@@ -179,8 +180,7 @@ func finishOnDemand(ctx context.Context, opts *ProvisionOptions, env *runEnv, ru
 	plan := d.Plan
 	switch {
 	case plan.Refused != "":
-		_ = run.Refuse(plan)
-		return withCode(ExitSafety, fmt.Errorf("a safety check refused the plan: %s", plan.Refused))
+		return run.Refuse(plan)
 	case opts.DryRun:
 		return run.Finish(plan)
 	}
@@ -198,7 +198,7 @@ func finishOnDemand(ctx context.Context, opts *ProvisionOptions, env *runEnv, ru
 	}
 	out, err := run.Apply(ctx, plan)
 	if out != nil {
-		fmt.Fprintf(opts.IO.Out, "%s (run %d)\n", provision.Summary(out), run.ID())
+		fmt.Fprintf(opts.IO.Out, "%s (run %d)\n", views.Summary(out), run.ID())
 	}
 	return applyError(err, env.tokenSource)
 }

@@ -13,8 +13,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/store"
+	"github.com/slackprov/slackprov/views"
 )
 
 // ReportOptions is everything `slackprov report` needs.
@@ -72,7 +72,7 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 		return t.Local().Format(time.DateTime)
 	},
 	"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"attr":  provision.ShortAttribute,
+	"attr":  views.ShortAttribute,
 	"empty": func(s string) string { return cmp.Or(s, "(empty)") },
 }).Parse(reportTemplateText))
 

@@ -13,10 +13,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/auth"
-	"github.com/slackprov/slackprov/directory/entra"
 	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/tui"
+	"github.com/slackprov/slackprov/views"
 )
 
 // SyncOptions is everything `slackprov sync` needs.
@@ -128,16 +128,21 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		opts.MaxDeactivations = cfg.MaxDeactivations()
 	}
 	rep := opts.reporter()
-	env, err := openRunEnv(ctx, cfg, opts.HTTPClient, opts.Token, rep)
+	// The mapping is checked before Slack is asked anything.
+	env, err := newRunEnv(ctx, cfg, opts.HTTPClient, opts.Token, rep)
 	if err != nil {
 		return err
 	}
 	defer env.close()
-	ro, err := env.readOptions(runChoices{Full: opts.Full, DryRun: opts.DryRun, MaxDeactivations: opts.MaxDeactivations,
-		Workers: opts.Workers, Now: opts.Now, EntraSecret: opts.EntraSecret})
+	sm, err := env.loadMapping()
 	if err != nil {
 		return err
 	}
+	if err := env.connect(ctx, opts.Token); err != nil {
+		return err
+	}
+	ro := env.withMapping(runChoices{Full: opts.Full, DryRun: opts.DryRun, MaxDeactivations: opts.MaxDeactivations,
+		Workers: opts.Workers, Now: opts.Now, EntraSecret: opts.EntraSecret}, sm)
 	run, err := env.open(ctx, ro)
 	if err != nil {
 		return err
@@ -162,9 +167,6 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 // readError words a failed read: refused credentials exit 4 and say where
 // the Slack token came from.
 func readError(err error, tokenSource string) error {
-	if errors.Is(err, entra.ErrAuth) {
-		return withCode(ExitAuth, err)
-	}
 	return authHint(err, tokenSource)
 }
 
@@ -182,17 +184,16 @@ func syncWithoutChanges(ctx context.Context, opts *SyncOptions, run *provision.R
 	}
 	switch {
 	case plan.Refused != "":
-		_ = run.Refuse(plan)
-		return withCode(ExitSafety, nil)
+		return shown(run.Refuse(plan))
 	case !opts.DryRun:
 		_, err := run.Apply(ctx, plan)
-		return err
+		return views.Error(err)
 	}
 	if err := run.Finish(plan); err != nil {
-		return err
+		return views.Error(err)
 	}
 	if opts.DetailedExitcode && plan.HasChanges() {
-		return withCode(ExitChanges, nil)
+		return shown(&changesError{})
 	}
 	return nil
 }
@@ -229,23 +230,18 @@ func syncApply(ctx context.Context, opts *SyncOptions, run *provision.Run, plan 
 // summary line (unless a live view has just shown it on this terminal).
 func showOutcome(ios *IOStreams, out *provision.Plan, output string, live bool) error {
 	if output == "json" {
-		return provision.RenderJSON(ios.Out, out)
+		return views.RenderJSON(ios.Out, out)
 	}
 	if !live || !ios.StdoutTTY {
-		fmt.Fprintln(ios.Out, provision.Summary(out))
+		fmt.Fprintln(ios.Out, views.Summary(out))
 	}
 	return nil
 }
 
-// applyError gives an apply's error its exit code and words.
+// applyError words an apply's error: where a refused token came from,
+// what to do about failed operations or an interrupt.
 func applyError(err error, tokenSource string) error {
-	switch provision.ClassOf(err) {
-	case provision.ClassCredentials:
-		return withCode(ExitAuth, authHint(err, tokenSource))
-	case provision.ClassInterrupted:
-		return withCode(ExitInterrupted, err)
-	}
-	return err
+	return views.Error(authHint(err, tokenSource))
 }
 
 func (opts *SyncOptions) pause() {
@@ -265,11 +261,11 @@ func (opts *SyncOptions) reporter() provision.Reporter {
 
 func renderPlan(ios *IOStreams, plan *provision.Plan, output string, verbose bool, limit int) error {
 	if output == "json" {
-		return provision.RenderJSON(ios.Out, plan)
+		return views.RenderJSON(ios.Out, plan)
 	}
 	w, done := ios.startPager(os.Getenv)
 	defer done()
-	return provision.RenderText(w, plan, provision.RenderOptions{Color: ios.ColorEnabled(), Verbose: verbose, Limit: limit, Width: ios.TerminalWidth()})
+	return views.RenderText(w, plan, views.RenderOptions{Color: ios.ColorEnabled(), Verbose: verbose, Limit: limit, Width: ios.TerminalWidth()})
 }
 
 // savedPlanLine tells where --plan-out put the plan and how to apply it.
@@ -305,9 +301,9 @@ func authHint(err error, source string) error {
 		if errors.As(err, &se) {
 			status = strings.TrimSpace(fmt.Sprintf("HTTP %d %s", se.Status, se.Code))
 		}
-		return withCode(ExitAuth, fmt.Errorf("Slack refuses the token in %s (%s): %s", auth.EnvToken, status, tokenFix(source)))
+		return credentials(fmt.Errorf("Slack refuses the token in %s (%s): %s", auth.EnvToken, status, tokenFix(source)))
 	}
-	return withCode(ExitAuth, fmt.Errorf("%w (token from %s; run `slackprov test-connection` to see what is wrong)", err, source))
+	return fmt.Errorf("%w (token from %s; run `slackprov test-connection` to see what is wrong)", err, source)
 }
 
 func fromEnv(source string) bool { return strings.Contains(source, auth.EnvToken) }

@@ -30,7 +30,7 @@ func targetClient(ctx context.Context, cfg *Config, opts scim.Options) (*scim.Cl
 	if err != nil {
 		err = fmt.Errorf("reading what the SCIM target at %s supports: %w", cfg.Target.BaseURL, err)
 		if scim.IsAuth(err) {
-			return nil, withCode(ExitAuth, fmt.Errorf("%w; check the token in %s or run `slackprov authorize --target --token-stdin`", err, EnvTargetToken))
+			return nil, credentials(fmt.Errorf("%w; check the token in %s or run `slackprov authorize --target --token-stdin`", err, EnvTargetToken))
 		}
 		return nil, err
 	}

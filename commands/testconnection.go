@@ -52,7 +52,7 @@ authorization problem, 1 anything else.`,
 				Output: c.String("output"),
 			}
 			if opts.Output != "text" && opts.Output != "json" {
-				return withCode(ExitError, fmt.Errorf("--output %q: use text or json", opts.Output))
+				return fmt.Errorf("--output %q: use text or json", opts.Output)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -174,7 +174,7 @@ func testConnectionRun(ctx context.Context, opts *TestConnectionOptions) error {
 		renderChecks(opts.IO.Out, rep)
 	}
 	if code != ExitOK {
-		return withCode(code, nil)
+		return shown(checksFailed(code))
 	}
 	return nil
 }

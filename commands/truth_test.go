@@ -14,6 +14,7 @@ import (
 
 	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/views"
 )
 
 // fileWorld is a profile syncing a directory file into a Slack emulator,
@@ -208,7 +209,7 @@ func testBrownfieldFirstSyncFillsGroups(t *testing.T, version string) {
 	}
 	p, code := w.plan("--detailed-exitcode")
 	if code != ExitOK || len(p.Operations) != 0 || len(p.Links) != 0 {
-		t.Errorf("the dry run after the first sync exits %d and plans %s, %d links", code, provision.Summary(p), len(p.Links))
+		t.Errorf("the dry run after the first sync exits %d and plans %s, %d links", code, views.Summary(p), len(p.Links))
 	}
 }
 

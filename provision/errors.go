@@ -77,8 +77,12 @@ func IsCredentials(err error) bool {
 }
 
 // SafetyError is a plan a safety check refused; Refusal says why, in the
-// engine's words (views add what to do about it).
-type SafetyError struct{ Refusal string }
+// engine's words, and Why as values (nil for a saved plan's own verdict);
+// views add what to do about it.
+type SafetyError struct {
+	Refusal string
+	Why     *Refusal
+}
 
 func (e *SafetyError) Error() string { return "refused by a safety check: " + e.Refusal }
 
@@ -128,11 +132,11 @@ type OpsFailedError struct {
 func (e *OpsFailedError) Error() string {
 	switch {
 	case e.DryRun:
-		return fmt.Sprintf("%d objects cannot be provisioned as planned (marked ! in the plan above); fix them in the directory or the mappings", e.Failed)
+		return fmt.Sprintf("%d objects cannot be provisioned as planned", e.Failed)
 	case e.NothingToApply:
-		return fmt.Sprintf("%d objects cannot be provisioned and nothing else needed changing. See `slackprov logs --status failed`; every later sync retries them", e.Failed)
+		return fmt.Sprintf("%d objects cannot be provisioned and nothing else needed changing", e.Failed)
 	}
-	return fmt.Sprintf("%d operations failed; the rest were applied. See `slackprov logs --status failed`; every later sync retries them", e.Failed)
+	return fmt.Sprintf("%d operations failed; the rest were applied", e.Failed)
 }
 
 // InterruptedError is an apply stopped by its context after the requests
@@ -143,7 +147,7 @@ type InterruptedError struct {
 }
 
 func (e *InterruptedError) Error() string {
-	return fmt.Sprintf("interrupted after the requests in flight: %d operations were not started; run sync again to finish (%v)", e.NotRun, e.Err)
+	return fmt.Sprintf("interrupted after the requests in flight: %d operations were not started (%v)", e.NotRun, e.Err)
 }
 
 func (e *InterruptedError) Unwrap() error { return e.Err }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/slackprov/slackprov/mapping"
@@ -192,8 +193,10 @@ type Plan struct {
 	Operations     []Operation `json:"operations"`
 	Links          []Link      `json:"links,omitempty"`
 	Unmanaged      []Unmanaged `json:"unmanaged,omitempty"`
-	// Refused is set when a safety check stops the plan from being applied.
-	Refused string `json:"refused,omitempty"`
+	// Refused is set when a safety check stops the plan from being applied;
+	// Refusal holds why as values, for the plan just made.
+	Refused string   `json:"refused,omitempty"`
+	Refusal *Refusal `json:"-"`
 	// Redacted lists the attributes whose values are never shown (Redact()).
 	Redacted []string `json:"redacted,omitempty"`
 	// SwitchedOff lists the mapping's switched-off actions and what they
@@ -280,4 +283,31 @@ func LoadPlan(path string) (*Plan, error) {
 		return nil, fmt.Errorf("%s: plan format %d, this slackprov reads %d; plan again", path, p.Version, PlanVersion)
 	}
 	return &p, nil
+}
+
+// UnmarshalJSON reads a change from a saved plan or from RenderJSON's
+// output, where values may be null or booleans.
+func (c *Change) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Attribute string `json:"attribute"`
+		Old       any    `json:"old"`
+		New       any    `json:"new"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	text := func(v any) string {
+		switch v := v.(type) {
+		case nil:
+			return ""
+		case string:
+			return v
+		case bool:
+			return strconv.FormatBool(v)
+		default:
+			return fmt.Sprint(v)
+		}
+	}
+	c.Attribute, c.Old, c.New = raw.Attribute, text(raw.Old), text(raw.New)
+	return nil
 }

@@ -162,7 +162,7 @@ func (r *Run) Finish(plan *Plan) error {
 // Refuse ends a run whose plan a safety check refused.
 func (r *Run) Refuse(plan *Plan) error {
 	r.finish(store.RunRefused, plan, errors.New(plan.Refused))
-	return &SafetyError{Refusal: plan.Refused}
+	return &SafetyError{Refusal: plan.Refused, Why: plan.Refusal}
 }
 
 // Cancel ends a run whose plan was declined.

@@ -63,7 +63,8 @@ func (r *Run) plan(ctx context.Context) (*Plan, error) {
 	}
 	if len(r.opts.Users) > 0 {
 		plan.Restrict(r.opts.Users, in.UserLinks)
-		plan.Refused = plan.Check(r.opts.MaxDeactivations, len(in.UserLinks))
+		plan.Refusal = plan.Refuse(r.opts.MaxDeactivations, len(in.UserLinks))
+		plan.Refused = plan.Refusal.String()
 	}
 	return plan, nil
 }

@@ -31,8 +31,8 @@ func (r *Run) Verify(ctx context.Context, plan *Plan) error {
 	if plan.Refused != "" {
 		return &StaleError{Reason: "this plan was refused by a safety check: " + plan.Refused + "; plan again with the threshold you mean"}
 	}
-	if why := plan.Check(r.opts.MaxDeactivations, len(links)); why != "" {
-		return &SafetyError{Refusal: why}
+	if why := plan.Refuse(r.opts.MaxDeactivations, len(links)); why != nil {
+		return &SafetyError{Refusal: why.String(), Why: why}
 	}
 	stale, err := Stale(ctx, r.opts.Slack, plan)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/views"
 )
 
 // SyncViewOptions configure the live sync view.
@@ -276,7 +277,7 @@ func (m *syncModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case finishMsg:
 		m.finished, m.finalErr = true, msg.err
 		if msg.plan != nil {
-			m.summary = provision.Summary(msg.plan)
+			m.summary = views.Summary(msg.plan)
 		}
 		return m, tea.Quit
 	}

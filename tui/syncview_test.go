@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/slackprov/slackprov/provision"
+	"github.com/slackprov/slackprov/views"
 )
 
 // lockedBuffer is an io.Writer the program and the test can share.
@@ -73,7 +74,7 @@ func TestSyncViewRendersRecordedRun(t *testing.T) {
 			t.Errorf("final view lacks %q:\n%s", want, final)
 		}
 	}
-	if !strings.Contains(strings.Join(strings.Fields(final), " "), provision.Summary(plan)) {
+	if !strings.Contains(strings.Join(strings.Fields(final), " "), views.Summary(plan)) {
 		t.Errorf("final view lacks the summary:\n%s", final)
 	}
 	if !strings.Contains(out.b.String(), "create 2") {

@@ -99,7 +99,14 @@ var _ directory.Source = (*Source)(nil)
 
 // ErrAuth marks failures to authenticate or authorize: no token, a token
 // Graph refuses (401), or a missing permission (403).
-var ErrAuth = errors.New("entra: authentication or authorization failed")
+var ErrAuth error = authError("entra: authentication or authorization failed")
+
+// authError is ErrAuth's type: it says so to callers that cannot import
+// this package (provision.IsCredentials).
+type authError string
+
+func (e authError) Error() string     { return string(e) }
+func (e authError) Credentials() bool { return true }
 
 const (
 	defaultGraphURL = "https://graph.microsoft.com"

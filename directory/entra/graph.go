@@ -65,7 +65,13 @@ func (e *GraphError) Error() string {
 
 // Is makes 401 and 403 answers match ErrAuth.
 func (e *GraphError) Is(target error) bool {
-	return target == ErrAuth && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden)
+	return target == ErrAuth && e.Credentials()
+}
+
+// Credentials reports a 401 or 403: the app's credentials or permissions,
+// not the request, are the problem.
+func (e *GraphError) Credentials() bool {
+	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
 }
 
 // isExpiredDelta reports the answers that mean "start the delta over": 410

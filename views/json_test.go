@@ -1,7 +1,9 @@
-package provision
+package views
 
 import (
+	"context"
 	"encoding/json"
+	. "github.com/slackprov/slackprov/provision"
 	"strings"
 	"testing"
 )
@@ -47,5 +49,29 @@ func TestRenderJSONValues(t *testing.T) {
 	}
 	if got := back.Operations[1].Changes[0]; got.Old != "true" || got.New != "false" {
 		t.Errorf("read back %+v", got)
+	}
+}
+
+// The engine's errors get what to do next from the view, and keep their
+// type for the exit code.
+func TestErrorWords(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&OpsFailedError{Failed: 2}, "2 operations failed; the rest were applied. See `slackprov logs --status failed`; every later sync retries them"},
+		{&OpsFailedError{Failed: 1, DryRun: true}, "1 objects cannot be provisioned as planned (marked ! in the plan above); fix them in the directory or the mappings"},
+		{&InterruptedError{NotRun: 4, Err: context.Canceled}, "interrupted after the requests in flight: 4 operations were not started; run sync again to finish (context canceled)"},
+	} {
+		got := Error(tc.err)
+		if got.Error() != tc.want {
+			t.Errorf("%q, want %q", got, tc.want)
+		}
+		if ClassOf(got) != ClassOf(tc.err) {
+			t.Errorf("%q lost its class", got)
+		}
+		if strings.Contains(tc.err.Error(), "slackprov") {
+			t.Errorf("the engine's words name a command: %q", tc.err)
+		}
 	}
 }

@@ -1,8 +1,9 @@
-package provision
+package e2e
 
 import (
 	"context"
 	"errors"
+	. "github.com/slackprov/slackprov/provision"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"

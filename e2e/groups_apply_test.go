@@ -1,7 +1,8 @@
-package provision
+package e2e
 
 import (
 	"context"
+	. "github.com/slackprov/slackprov/provision"
 	"net/http"
 	"net/http/httptest"
 	"strings"

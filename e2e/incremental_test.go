@@ -1,8 +1,9 @@
-package provision
+package e2e
 
 import (
 	"context"
 	"fmt"
+	. "github.com/slackprov/slackprov/provision"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/scim"
+	"github.com/slackprov/slackprov/views"
 )
 
 // An incremental snapshot holds only what changed: the plan must touch
@@ -67,7 +69,7 @@ func testIncrementalPlan(t *testing.T, version string) {
 	full.Users = append(full.Users[:7], full.Users[8:]...)
 	full.Groups[0] = group
 	if again := r.plan(full); len(again.Operations) != 0 {
-		t.Fatalf("full plan after the incremental apply: %s %+v", Summary(again), again.Operations)
+		t.Fatalf("full plan after the incremental apply: %s %+v", views.Summary(again), again.Operations)
 	}
 }
 
@@ -196,7 +198,7 @@ func TestCreateFallsBackToNextCandidate(t *testing.T) {
 				t.Errorf("Slack account %q: %+v, %v", got, u, err)
 			}
 			if again := r.plan(snap); again.HasChanges() {
-				t.Errorf("not converged: %s", Summary(again))
+				t.Errorf("not converged: %s", views.Summary(again))
 			}
 		})
 	}

@@ -1,7 +1,9 @@
-package provision
+package views
 
 import (
 	"flag"
+	"fmt"
+	. "github.com/slackprov/slackprov/provision"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,19 +91,7 @@ scope:
 	if err := RenderText(&out, p, RenderOptions{Width: 80}); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "plan.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(out.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./provision -run TestRenderTextGolden -update to write it)", err)
-	}
-	if out.String() != string(want) {
-		t.Errorf("plan text differs from %s (rerun with -update if the change is meant):\n--- got\n%s--- want\n%s", golden, out.String(), want)
-	}
+	golden(t, "plan.golden", out.String())
 	for i, line := range strings.Split(out.String(), "\n") {
 		if n := len([]rune(line)); n > 80 && !strings.HasPrefix(line, "Plan:") {
 			t.Errorf("line %d is %d columns: %q", i+1, n, line)
@@ -120,5 +110,46 @@ func TestShortAttribute(t *testing.T) {
 		if got := ShortAttribute(attr); got != want {
 			t.Errorf("ShortAttribute(%q) = %q, want %q", attr, got, want)
 		}
+	}
+}
+
+// TestRenderRefusedGolden pins how a refused plan reads: the engine's
+// reason, then the flag and setting that change the threshold.
+func TestRenderRefusedGolden(t *testing.T) {
+	snap := &directory.Snapshot{Users: []directory.User{person("a1", "Ada", "Lovelace")}}
+	var slack []*scim.User
+	links := map[string]string{"a1": "U1"}
+	for i, name := range []string{"Bob", "Carol", "Dan"} {
+		id := fmt.Sprintf("x%d", i)
+		slack = append(slack, synced(fmt.Sprintf("U%d", i+2), person(id, name, "Gone")))
+		links[id] = fmt.Sprintf("U%d", i+2)
+	}
+	slack = append(slack, synced("U1", person("a1", "Ada", "Lovelace")))
+	in := Input{Snapshot: snap, SlackUsers: slack, UserLinks: links, Mapping: defaults(t)}
+	p := build(t, in)
+	p.Refusal = p.Refuse(2, len(links))
+	p.Refused = p.Refusal.String()
+	var out strings.Builder
+	if err := RenderText(&out, p, RenderOptions{Width: 80}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "refused.golden", out.String())
+}
+
+// golden compares got with testdata/name, which -update rewrites.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./views -update to write it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("text differs from %s (rerun with -update if the change is meant):\n--- got\n%s--- want\n%s", path, got, want)
 	}
 }

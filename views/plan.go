@@ -1,7 +1,6 @@
-package provision
+package views
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/slackprov/slackprov/provision"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -24,37 +24,23 @@ type RenderOptions struct {
 	Width int
 }
 
-const (
-	ansiReset  = "\x1b[0m"
-	ansiGreen  = "\x1b[32m"
-	ansiYellow = "\x1b[33m"
-	ansiRed    = "\x1b[31m"
-	ansiCyan   = "\x1b[36m"
-	ansiDim    = "\x1b[2m"
-)
-
-var symbols = map[Action]struct{ sym, color string }{
-	ActionCreate:     {"+", ansiGreen},
-	ActionUpdate:     {"~", ansiYellow},
-	ActionReactivate: {"↻", ansiCyan},
-	ActionDeactivate: {"-", ansiRed},
-	ActionDelete:     {"-", ansiRed},
+var symbols = map[provision.Action]struct{ sym, color string }{
+	provision.ActionCreate:     {"+", ansiGreen},
+	provision.ActionUpdate:     {"~", ansiYellow},
+	provision.ActionReactivate: {"↻", ansiCyan},
+	provision.ActionDeactivate: {"-", ansiRed},
+	provision.ActionDelete:     {"-", ansiRed},
 }
 
 // RenderText writes the plan the way Terraform writes one: a line per
 // operation with its attribute diff under short attribute names, users
 // sorted by name within each action, then one summary line.
-func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
-	paint := func(color, s string) string {
-		if !opt.Color {
-			return s
-		}
-		return color + s + ansiReset
-	}
+func RenderText(w io.Writer, p *provision.Plan, opt RenderOptions) error {
+	paint := painter(opt.Color)
 	var b strings.Builder
 	shown, hidden := 0, 0
 	for _, op := range displayOrder(p.Operations) {
-		if opt.Limit > 0 && op.Status != StatusFailed {
+		if opt.Limit > 0 && op.Status != provision.StatusFailed {
 			if shown >= opt.Limit {
 				hidden++
 				continue
@@ -63,7 +49,7 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 		}
 		sym := symbols[op.Action]
 		head := fmt.Sprintf("%s %s %s", sym.sym, op.Kind, op.Name())
-		if op.Status == StatusFailed {
+		if op.Status == provision.StatusFailed {
 			fmt.Fprintf(&b, "%s\n", paint(ansiRed, fmt.Sprintf("! %s %s  failed to %s%s:", op.Kind, nameOrID(op), op.Action, retried(op))))
 			for _, line := range wrap(op.Error, opt.Width-6) {
 				fmt.Fprintf(&b, "      %s\n", paint(ansiRed, line))
@@ -72,9 +58,9 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 		}
 		note := string(op.Action)
 		switch {
-		case op.Action == ActionDeactivate && op.Reason != "":
+		case op.Action == provision.ActionDeactivate && op.Reason != "":
 			note += ": " + op.Reason
-		case op.Action == ActionUpdate || op.Action == ActionReactivate:
+		case op.Action == provision.ActionUpdate || op.Action == provision.ActionReactivate:
 			note += matched(op)
 		}
 		fmt.Fprintf(&b, "%s\n", paint(sym.color, head+"  ("+note+statusNote(op)+")"))
@@ -82,7 +68,7 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 			if c.Attribute == scim.AttrActive || c.Attribute == scim.AttrMembers {
 				continue
 			}
-			if op.Action == ActionCreate {
+			if op.Action == provision.ActionCreate {
 				fmt.Fprintf(&b, "      %s: %s\n", ShortAttribute(c.Attribute), strconv.Quote(c.New))
 				continue
 			}
@@ -96,24 +82,7 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 	if hidden > 0 {
 		fmt.Fprintf(&b, "  … and %d more operations (all are in --output json and --plan-out)\n", hidden)
 	}
-	if n := len(p.Unmanaged); n > 0 {
-		fmt.Fprintf(&b, "\n%d Slack accounts match no directory user; slackprov leaves them alone:\n", n)
-		limit := 5
-		if opt.Verbose {
-			limit = n
-		}
-		for i, u := range p.Unmanaged {
-			if i == limit {
-				fmt.Fprintf(&b, "      … and %d more (--verbose lists them all)\n", n-limit)
-				break
-			}
-			state := ""
-			if !u.Active {
-				state = ", deactivated"
-			}
-			fmt.Fprintf(&b, "      %s  %s (%s%s)\n", paint(ansiDim, "·"), u.UserName, u.ID, state)
-		}
-	}
+	writeUnmanaged(&b, p, opt.Verbose, paint)
 	if len(p.Operations) == 0 {
 		b.WriteString("No changes: Slack already matches the directory.\n")
 	}
@@ -122,18 +91,43 @@ func RenderText(w io.Writer, p *Plan, opt RenderOptions) error {
 	}
 	fmt.Fprintf(&b, "\n%s\n", Summary(p))
 	if p.Refused != "" {
-		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "Refused: "+p.Refused))
+		fmt.Fprintf(&b, "%s\n", paint(ansiRed, "Refused: "+Refused(p.Refused, p.Refusal)))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeUnmanaged lists the Slack accounts no directory user maps to: the
+// first few, or all of them with --verbose.
+func writeUnmanaged(b *strings.Builder, p *provision.Plan, verbose bool, paint func(color, s string) string) {
+	n := len(p.Unmanaged)
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%d Slack accounts match no directory user; slackprov leaves them alone:\n", n)
+	limit := 5
+	if verbose {
+		limit = n
+	}
+	for i, u := range p.Unmanaged {
+		if i == limit {
+			fmt.Fprintf(b, "      … and %d more (--verbose lists them all)\n", n-limit)
+			break
+		}
+		state := ""
+		if !u.Active {
+			state = ", deactivated"
+		}
+		fmt.Fprintf(b, "      %s  %s (%s%s)\n", paint(ansiDim, "·"), u.UserName, u.ID, state)
+	}
 }
 
 // membersShown caps the member lines of one group unless --verbose.
 const membersShown = 20
 
 // writeMembers lists a group's member changes by user name.
-func writeMembers(b *strings.Builder, p *Plan, op *Operation, verbose bool, paint func(color, s string) string) {
-	if op.Kind != KindGroup {
+func writeMembers(b *strings.Builder, p *provision.Plan, op *provision.Operation, verbose bool, paint func(color, s string) string) {
+	if op.Kind != provision.KindGroup {
 		return
 	}
 	type line struct{ sign, color, name string }
@@ -167,19 +161,19 @@ func writeMembers(b *strings.Builder, p *Plan, op *Operation, verbose bool, pain
 // displayOrder is the order people read a plan in: users, then groups;
 // within each, creates, updates, reactivations, deactivations, deletions,
 // each sorted by name; failures last. Apply's order is the plan's own.
-func displayOrder(ops []Operation) []*Operation {
-	rank := map[Action]int{ActionCreate: 0, ActionUpdate: 1, ActionReactivate: 2, ActionDeactivate: 3, ActionDelete: 4}
-	key := func(op *Operation) (int, int, int) {
+func displayOrder(ops []provision.Operation) []*provision.Operation {
+	rank := map[provision.Action]int{provision.ActionCreate: 0, provision.ActionUpdate: 1, provision.ActionReactivate: 2, provision.ActionDeactivate: 3, provision.ActionDelete: 4}
+	key := func(op *provision.Operation) (int, int, int) {
 		failed, kind := 0, 0
-		if op.Status == StatusFailed {
+		if op.Status == provision.StatusFailed {
 			failed = 1
 		}
-		if op.Kind == KindGroup {
+		if op.Kind == provision.KindGroup {
 			kind = 1
 		}
 		return failed, kind, rank[op.Action]
 	}
-	out := make([]*Operation, len(ops))
+	out := make([]*provision.Operation, len(ops))
 	for i := range ops {
 		out[i] = &ops[i]
 	}
@@ -256,117 +250,35 @@ func wrap(text string, width int) []string {
 	return append(lines, line)
 }
 
-func nameOrID(op *Operation) string {
+func nameOrID(op *provision.Operation) string {
 	if n := op.Name(); n != "" {
 		return n
 	}
 	return "(no id)"
 }
 
-func matched(op *Operation) string {
+func matched(op *provision.Operation) string {
 	if op.MatchedBy == "" || op.MatchedBy == "link" {
 		return ""
 	}
 	return ", matched by " + ShortAttribute(op.MatchedBy)
 }
 
-func statusNote(op *Operation) string {
+func statusNote(op *provision.Operation) string {
 	note := ""
 	if op.Retried {
 		note = ", retried"
 	}
-	if op.Status == StatusOK {
+	if op.Status == provision.StatusOK {
 		note += ", done"
 	}
 	return note
 }
 
 // retried marks an object that failed in an earlier run too.
-func retried(op *Operation) string {
+func retried(op *provision.Operation) string {
 	if op.Retried {
 		return " (again)"
 	}
 	return ""
-}
-
-// RenderJSON writes the plan as one JSON object for programs: the
-// operations' changes carry JSON values (booleans for active, null for an
-// absent old value), and Redact()ed values are hidden (a plan saved with
-// Save keeps them, for apply).
-func RenderJSON(w io.Writer, p *Plan) error {
-	type jsonOperation struct {
-		Operation
-		Changes []ChangeJSON `json:"changes,omitempty"`
-	}
-	view := struct {
-		*Plan
-		Operations []jsonOperation `json:"operations"`
-	}{Plan: p, Operations: make([]jsonOperation, len(p.Operations))}
-	r := p.Redactor()
-	for i, op := range p.Operations {
-		op.Desired = r.Values(op.Desired)
-		if r.Redacted(scim.AttrUserName) {
-			op.UserNameFallbacks = nil
-		}
-		jo := jsonOperation{Operation: op}
-		for _, c := range op.Changes {
-			jo.Changes = append(jo.Changes, JSONChange(c.Attribute, c.Old, c.New))
-		}
-		view.Operations[i] = jo
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(view)
-}
-
-// ChangeJSON is an attribute change as programs read it.
-type ChangeJSON struct {
-	Attribute string `json:"attribute"`
-	Old       any    `json:"old"`
-	New       any    `json:"new"`
-}
-
-// JSONChange gives a change JSON values: null when absent, a boolean for
-// the active flag, a string otherwise.
-func JSONChange(attr, old, now string) ChangeJSON {
-	return ChangeJSON{Attribute: attr, Old: jsonValue(attr, old), New: jsonValue(attr, now)}
-}
-
-func jsonValue(attr, v string) any {
-	if v == "" {
-		return nil
-	}
-	if attr == scim.AttrActive {
-		if b, err := strconv.ParseBool(strings.ToLower(v)); err == nil {
-			return b
-		}
-	}
-	return v
-}
-
-// UnmarshalJSON reads a change from a saved plan or from RenderJSON's
-// output, where values may be null or booleans.
-func (c *Change) UnmarshalJSON(data []byte) error {
-	var raw struct {
-		Attribute string `json:"attribute"`
-		Old       any    `json:"old"`
-		New       any    `json:"new"`
-	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
-	}
-	text := func(v any) string {
-		switch v := v.(type) {
-		case nil:
-			return ""
-		case string:
-			return v
-		case bool:
-			return strconv.FormatBool(v)
-		default:
-			return fmt.Sprint(v)
-		}
-	}
-	c.Attribute, c.Old, c.New = raw.Attribute, text(raw.Old), text(raw.New)
-	return nil
 }

@@ -1,8 +1,9 @@
-package provision
+package e2e
 
 import (
 	"context"
 	"fmt"
+	. "github.com/slackprov/slackprov/provision"
 	"math/rand/v2"
 	"net/http/httptest"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
+	"github.com/slackprov/slackprov/views"
 )
 
 // A create that Slack refuses with email_taken links the existing account
@@ -100,7 +102,7 @@ func testLostAnswersConverge(t *testing.T, version string) {
 		p = mustApply(t, context.Background(), p, ApplyOptions{Client: client, Store: st})
 	}
 	if p := r.plan(snap); len(p.Operations) != 0 {
-		t.Fatalf("did not converge: %s", Summary(p))
+		t.Fatalf("did not converge: %s", views.Summary(p))
 	}
 	if n := len(slack.Users()); n != 200 {
 		t.Fatalf("Slack has %d users, want 200", n)

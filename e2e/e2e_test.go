@@ -1,9 +1,10 @@
-package provision
+package e2e
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	. "github.com/slackprov/slackprov/provision"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/slackprov/slackprov/emulator/slackscim"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
+	"github.com/slackprov/slackprov/views"
 )
 
 const testToken = "xoxp-test-e2e-token"
@@ -119,27 +121,6 @@ func mustApply(t *testing.T, ctx context.Context, plan *Plan, opts ApplyOptions)
 	return out
 }
 
-func company(users, groups int) *directory.Snapshot {
-	snap := &directory.Snapshot{}
-	for i := 0; i < users; i++ {
-		u := person(fmt.Sprintf("id-%05d", i), "Person", fmt.Sprintf("N%05d", i))
-		u.Department = []string{"Sales", "Engineering", "Support", "Finance"}[i%4]
-		u.EmployeeID = fmt.Sprint(10000 + i)
-		if i > 0 {
-			u.Manager = fmt.Sprintf("id-%05d", (i-1)/10)
-		}
-		snap.Users = append(snap.Users, u)
-	}
-	for g := 0; g < groups; g++ {
-		grp := directory.Group{ID: fmt.Sprintf("grp-%02d", g), DisplayName: fmt.Sprintf("Team %02d", g)}
-		for i := g; i < users; i += groups * 2 {
-			grp.Members = append(grp.Members, snap.Users[i].ID)
-		}
-		snap.Groups = append(snap.Groups, grp)
-	}
-	return snap
-}
-
 func userOps(p *Plan) map[Action]int {
 	out := map[Action]int{}
 	for _, op := range p.Operations {
@@ -161,7 +142,7 @@ func testEndToEndCompanySync(t *testing.T, version string) {
 
 	first := r.sync(snap)
 	if first.Users.Create != 2000 || first.Groups.Create != 20 {
-		t.Fatalf("first sync: %s", Summary(first))
+		t.Fatalf("first sync: %s", views.Summary(first))
 	}
 	slackUsers := r.slack.Users()
 	if len(slackUsers) != 2000 {
@@ -182,7 +163,7 @@ func testEndToEndCompanySync(t *testing.T, version string) {
 	r.slack.ResetStats()
 	second := r.plan(snap)
 	if len(second.Operations) != 0 || second.Users.Unchanged != 2000 || second.Groups.Unchanged != 20 {
-		t.Fatalf("second sync should plan nothing: %s", Summary(second))
+		t.Fatalf("second sync should plan nothing: %s", views.Summary(second))
 	}
 	st = r.slack.Stats()
 	t.Logf("no-change sync requests: %d: %v", st.Total, st.Requests)
@@ -201,14 +182,14 @@ func testEndToEndCompanySync(t *testing.T, version string) {
 	third := r.plan(snap)
 	got := userOps(third)
 	if got[ActionUpdate] != 10 || got[ActionDeactivate] != 10 || len(got) != 2 {
-		t.Fatalf("plan after changes: %v (%s)", got, Summary(third))
+		t.Fatalf("plan after changes: %v (%s)", got, views.Summary(third))
 	}
 	third = mustApply(t, context.Background(), third, ApplyOptions{Client: r.client, Store: r.store})
 	if n := third.Users.Failed + third.Groups.Failed; n != 0 {
 		t.Fatalf("%d operations failed", n)
 	}
 	if again := r.plan(snap); len(again.Operations) != 0 {
-		t.Fatalf("did not converge: %s", Summary(again))
+		t.Fatalf("did not converge: %s", views.Summary(again))
 	}
 }
 
@@ -225,7 +206,7 @@ func testReturningEmployeeAndSlackOnlyAccount(t *testing.T, version string) {
 	alice := person("a1", "Alice", "Smith")
 	p := r.sync(&directory.Snapshot{Users: []directory.User{alice}})
 	if p.Users.Reactivate != 1 || p.Users.Create != 0 {
-		t.Fatalf("want one reactivation: %s", Summary(p))
+		t.Fatalf("want one reactivation: %s", views.Summary(p))
 	}
 	users := r.slack.Users()
 	if len(users) != 2 {
@@ -289,7 +270,7 @@ func testBadRecordsFailAlone(t *testing.T, version string) {
 	}
 	// The long name is no failure: the built-in mapping shortens it.
 	if p.Users.Create != 2 || p.Users.Failed != 2 {
-		t.Errorf("summary: %s", Summary(p))
+		t.Errorf("summary: %s", views.Summary(p))
 	}
 	logs, err := r.store.Log(context.Background(), store.LogFilter{Status: "failed"})
 	if err != nil {
