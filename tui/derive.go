@@ -35,6 +35,8 @@ func (e *Editor) derive() {
 	if key := fmt.Sprint(e.sample, e.scope); key != d.filtersKey {
 		d.filters, d.filtersKey = e.filterVerdicts(), key
 	}
+	e.table.sample, e.table.values, e.table.selected = sample, d.table, e.mode != modeSearch
+	e.scoping.verdicts, e.scoping.who, e.scoping.selected = d.filters, firstName(sample), e.mode == modeTable
 	w := mainWidth(max(e.width, 20))
 	e.picker.SetSize(w, 0)
 	if e.form != nil {
@@ -93,4 +95,11 @@ func (f *clauseForm) derive(sample *Sample) {
 		o = sample.Object
 	}
 	f.sample, f.verdict = sample, checkClause(f.kind, f.current().clause, o, f.known)
+}
+
+func (e *Editor) sampleObject() mapping.Object {
+	if s := e.currentSample(); s != nil {
+		return s.Object
+	}
+	return nil
 }
