@@ -20,6 +20,14 @@ type component interface {
 	SetSize(width, height int)
 }
 
+// host is what a tab asks of the editor that composes it: the overlays
+// it opens and the undo stack every tab shares.
+type host interface {
+	openForm(index int) tea.Cmd
+	openClause(kind, filter, clause int, newFilter bool) tea.Cmd
+	undoDelete()
+}
+
 // binding is a key binding whose help shows keys as listed.
 func binding(help string, keys ...string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), help))

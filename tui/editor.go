@@ -196,15 +196,19 @@ func (e *Editor) textMode() bool {
 	return false
 }
 
-// tab is the component of a tab.
-type tab interface {
+// tabComponent is a tab: a component that may take text (the table's
+// filter, the scoping tab's name prompt) and draws its own footer.
+type tabComponent interface {
 	component
 	typing() bool
+	// closeText applies the text being typed before a save; it reports
+	// false when that is refused.
+	closeText() bool
 	footer(w int) string
 }
 
 // front is the tab in front.
-func (e *Editor) front() tab {
+func (e *Editor) front() tabComponent {
 	if e.tab == tabScoping {
 		return e.scoping
 	}
@@ -228,13 +232,8 @@ func (e *Editor) commitOpen() bool {
 	case modeClause:
 		return e.commitClause()
 	case modeTable:
-		if e.scoping.typing() {
-			closed, _ := e.scoping.commitName()
-			return closed && e.mode == modeTable
-		}
-		if e.table.typing() {
-			e.table.stopFiltering()
-		}
+		// Naming a new filter opens the form for its first clause.
+		return e.front().closeText() && e.mode == modeTable
 	}
 	return true
 }

@@ -60,6 +60,15 @@ func (t *scopingTab) selectScope(r scopeRow) {
 // typing reports whether keys go to the name prompt.
 func (t *scopingTab) typing() bool { return t.asking }
 
+// closeText applies the name being typed, if any.
+func (t *scopingTab) closeText() bool {
+	if !t.asking {
+		return true
+	}
+	closed, _ := t.commitName()
+	return closed
+}
+
 // Update implements component: the name prompt while it is open, else
 // the tab's keys (the keys every tab shares are the editor's).
 func (t *scopingTab) Update(msg tea.Msg) tea.Cmd {

@@ -13,14 +13,6 @@ import (
 	"github.com/slackprov/slackprov/mapping"
 )
 
-// host is what a tab asks of the editor that composes it: the overlays
-// it opens and the undo stack every tab shares.
-type host interface {
-	openForm(index int) tea.Cmd
-	openClause(kind, filter, clause int, newFilter bool) tea.Cmd
-	undoDelete()
-}
-
 // tableTab is the users and groups tabs: one component for both, since
 // the row filter typed on one stays on the other. kind is the list shown.
 type tableTab struct {
@@ -89,6 +81,12 @@ func (t *tableTab) typing() bool { return t.filtering }
 func (t *tableTab) stopFiltering() {
 	t.filter.Blur()
 	t.filtering = false
+}
+
+// closeText keeps the filter typed so far.
+func (t *tableTab) closeText() bool {
+	t.stopFiltering()
+	return true
 }
 
 // Update implements component: the filter's input while it is typed,
