@@ -28,6 +28,22 @@ type host interface {
 	undoDelete()
 }
 
+// tabBase is what every tab holds: the styles and keys, the mapping being
+// edited, the editor to ask for what the tab does not own, its size, and
+// whether its cursor row is highlighted (the editor says, before a frame).
+type tabBase struct {
+	st            styles
+	keys          editorKeys
+	doc           *doc
+	host          host
+	width, height int
+	selected      bool
+}
+
+func newTabBase(st styles, keys editorKeys, d *doc, h host) tabBase {
+	return tabBase{st: st, keys: keys, doc: d, host: h, width: 80, height: 10}
+}
+
 // binding is a key binding whose help shows keys as listed.
 func binding(help string, keys ...string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), help))

@@ -19,27 +19,21 @@ type naming struct {
 // a cursor over them, and the prompt that names a filter. The clause form
 // it opens is the editor's.
 type scopingTab struct {
-	st   styles
-	keys editorKeys
-	doc  *doc
-	host host
+	tabBase
 
 	cursor, offset int
 	nameInput      textinput.Model
 	naming         naming
 	asking         bool
-	width, height  int
 
 	// What the editor's derived state says, set before every frame: each
-	// filter's verdict for the sample user, the user's first name, and
-	// whether the cursor row is highlighted.
+	// filter's verdict for the sample user and the user's first name.
 	verdicts [2][]filterVerdict
 	who      string
-	selected bool
 }
 
 func newScopingTab(st styles, keys editorKeys, d *doc, h host) *scopingTab {
-	t := &scopingTab{st: st, keys: keys, doc: d, host: h, nameInput: newInput(""), width: 80, height: 10}
+	t := &scopingTab{tabBase: newTabBase(st, keys, d, h), nameInput: newInput("")}
 	t.nameInput.Placeholder = "e.g. Sales staff"
 	return t
 }

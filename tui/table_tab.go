@@ -16,27 +16,21 @@ import (
 // tableTab is the users and groups tabs: one component for both, since
 // the row filter typed on one stays on the other. kind is the list shown.
 type tableTab struct {
-	st   styles
-	keys editorKeys
-	doc  *doc
-	host host
+	tabBase
 	kind int
 
 	cursor, offset [2]int
 	filter         textinput.Model
 	filtering      bool
-	width, height  int
 
 	// What the editor's derived state says, set before every frame: the
-	// sample user, its values under the user mappings, and whether the
-	// cursor row is highlighted.
-	sample   *Sample
-	values   preview
-	selected bool
+	// sample user and its values under the user mappings.
+	sample *Sample
+	values preview
 }
 
 func newTableTab(st styles, keys editorKeys, d *doc, h host) *tableTab {
-	t := &tableTab{st: st, keys: keys, doc: d, host: h, filter: newInput(""), width: 80, height: 10}
+	t := &tableTab{tabBase: newTabBase(st, keys, d, h), filter: newInput("")}
 	t.filter.Placeholder = "type to filter by target, source or expression"
 	return t
 }
