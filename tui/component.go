@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/slackprov/slackprov/mapping"
 )
 
 // component is one part of the editor, in soft-serve's shape (its
@@ -29,19 +31,21 @@ type host interface {
 }
 
 // tabBase is what every tab holds: the styles and keys, the mapping being
-// edited, the editor to ask for what the tab does not own, its size, and
-// whether its cursor row is highlighted (the editor says, before a frame).
+// edited, the editor to ask for what the tab does not own, the attributes
+// the directory has, its size, and whether its cursor row is highlighted
+// (the editor says, before a frame).
 type tabBase struct {
 	st            styles
 	keys          editorKeys
 	doc           *doc
 	host          host
+	known         *mapping.Known
 	width, height int
 	selected      bool
 }
 
-func newTabBase(st styles, keys editorKeys, d *doc, h host) tabBase {
-	return tabBase{st: st, keys: keys, doc: d, host: h, width: 80, height: 10}
+func newTabBase(st styles, keys editorKeys, d *doc, h host, known *mapping.Known) tabBase {
+	return tabBase{st: st, keys: keys, doc: d, host: h, known: known, width: 80, height: 10}
 }
 
 // binding is a key binding whose help shows keys as listed.

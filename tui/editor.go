@@ -163,8 +163,8 @@ func NewEditor(opts EditorOptions, file MappingFile) (*Editor, error) {
 	e.lists = [2]list{newList(m.Users), newList(m.Groups)}
 	e.saved = [2]list{e.lists[0].clone(), e.lists[1].clone()}
 	e.loadScope(m)
-	e.table = newTableTab(e.st, e.keys, &e.doc, e)
-	e.scoping = newScopingTab(e.st, e.keys, &e.doc, e)
+	e.table = newTableTab(e.st, e.keys, &e.doc, e, opts)
+	e.scoping = newScopingTab(e.st, e.keys, &e.doc, e, opts.Known)
 	e.picker = newSamplePicker(e.st, opts.Samples)
 	e.preview = newPreviewPane(e.st, e.keys, opts, e.samplesNote())
 	e.derive()

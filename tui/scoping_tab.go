@@ -8,6 +8,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/slackprov/slackprov/mapping"
 )
 
 // naming is the filter the name prompt is for; filter -1 adds one.
@@ -26,14 +28,15 @@ type scopingTab struct {
 	naming         naming
 	asking         bool
 
-	// What the editor's derived state says, set before every frame: each
-	// filter's verdict for the sample user and the user's first name.
-	verdicts [2][]filterVerdict
-	who      string
+	// verdicts are each filter's verdicts for the preview's user, who
+	// their first name, derived in Update.
+	verdicts    [2][]filterVerdict
+	verdictsKey string
+	who         string
 }
 
-func newScopingTab(st styles, keys editorKeys, d *doc, h host) *scopingTab {
-	t := &scopingTab{tabBase: newTabBase(st, keys, d, h), nameInput: newInput("")}
+func newScopingTab(st styles, keys editorKeys, d *doc, h host, known *mapping.Known) *scopingTab {
+	t := &scopingTab{tabBase: newTabBase(st, keys, d, h, known), nameInput: newInput("")}
 	t.nameInput.Placeholder = "e.g. Sales staff"
 	return t
 }

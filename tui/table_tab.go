@@ -23,14 +23,17 @@ type tableTab struct {
 	filter         textinput.Model
 	filtering      bool
 
-	// What the editor's derived state says, set before every frame: the
-	// sample user and its values under the user mappings.
-	sample *Sample
-	values preview
+	// payload shapes the value column's SCIM values (EditorOptions).
+	payload func(map[string]string) any
+	// sample is the preview's user and values its values under the user
+	// mappings, derived in Update.
+	sample    *Sample
+	values    preview
+	valuesKey string
 }
 
-func newTableTab(st styles, keys editorKeys, d *doc, h host) *tableTab {
-	t := &tableTab{tabBase: newTabBase(st, keys, d, h), filter: newInput("")}
+func newTableTab(st styles, keys editorKeys, d *doc, h host, opts EditorOptions) *tableTab {
+	t := &tableTab{tabBase: newTabBase(st, keys, d, h, opts.Known), filter: newInput(""), payload: opts.Payload}
 	t.filter.Placeholder = "type to filter by target, source or expression"
 	return t
 }

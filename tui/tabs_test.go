@@ -40,7 +40,7 @@ func TestTableTabComponent(t *testing.T) {
 	}
 	d := &doc{lists: [2]list{newList(attrs), newList(nil)}}
 	h := &fakeHost{}
-	tab := newTableTab(newStyles(nil), newEditorKeys(), d, h)
+	tab := newTableTab(newStyles(nil), newEditorKeys(), d, h, EditorOptions{})
 	tab.selected = true
 	tab.SetSize(80, 5) // switches, headings and three rows
 	for range 5 {
@@ -83,7 +83,7 @@ func TestScopingTabComponent(t *testing.T) {
 	}}
 	d := &doc{scope: [2]scopeList{newScopeList([]mapping.Filter{staff}), nil}}
 	h := &fakeHost{}
-	tab := newScopingTab(newStyles(nil), newEditorKeys(), d, h)
+	tab := newScopingTab(newStyles(nil), newEditorKeys(), d, h, nil)
 	tab.Update(keyRunes("j"))
 	tab.Update(keyRunes("e"))
 	if !tab.typing() || tab.nameInput.Value() != "Staff" {
