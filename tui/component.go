@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/slackprov/slackprov/mapping"
 )
 
 // component is one part of the editor, in soft-serve's shape (its
@@ -18,6 +20,32 @@ type component interface {
 	Update(msg tea.Msg) tea.Cmd
 	View() string
 	SetSize(width, height int)
+}
+
+// host is what a tab asks of the editor that composes it: the overlays
+// it opens and the undo stack every tab shares.
+type host interface {
+	openForm(index int) tea.Cmd
+	openClause(kind, filter, clause int, newFilter bool) tea.Cmd
+	undoDelete()
+}
+
+// tabBase is what every tab holds: the styles and keys, the mapping being
+// edited, the editor to ask for what the tab does not own, the attributes
+// the directory has, its size, and whether its cursor row is highlighted
+// (the editor says, before a frame).
+type tabBase struct {
+	st            styles
+	keys          editorKeys
+	doc           *doc
+	host          host
+	known         *mapping.Known
+	width, height int
+	selected      bool
+}
+
+func newTabBase(st styles, keys editorKeys, d *doc, h host, known *mapping.Known) tabBase {
+	return tabBase{st: st, keys: keys, doc: d, host: h, known: known, width: 80, height: 10}
 }
 
 // binding is a key binding whose help shows keys as listed.

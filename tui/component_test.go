@@ -20,9 +20,9 @@ func TestFooterIsTheFrontComponentsHelp(t *testing.T) {
 		front  func(e *Editor) help.KeyMap
 		footer string
 	}{
-		{"users tab", nil, func(e *Editor) help.KeyMap { return e.tabKeys() },
+		{"users tab", nil, func(e *Editor) help.KeyMap { return e.front() },
 			"↵ edit · a add · d del · m match · / filter · p user · i impact · ^s save · ?"},
-		{"scoping tab", []tea.Msg{keyRunes("3")}, func(e *Editor) help.KeyMap { return e.tabKeys() },
+		{"scoping tab", []tea.Msg{keyRunes("3")}, func(e *Editor) help.KeyMap { return e.front() },
 			"a filter · c clause · ↵ edit · d del · u undo · i impact · ^s save · ? help"},
 		{"mapping form", []tea.Msg{keyEnter}, func(e *Editor) help.KeyMap { return e.form },
 			"←/→ change type or apply · tab complete · ctrl+n/p next/prev · enter apply · esc cancel"},

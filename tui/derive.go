@@ -6,21 +6,17 @@ import (
 	"github.com/slackprov/slackprov/mapping"
 )
 
-// derived is everything the view shows that is computed from the edits:
-// previews, verdicts and the impact. Update keeps it current after every
-// message, recomputing a part only when its inputs changed, so View only
-// lays things out and never compiles or evaluates a mapping.
+// derived is what the editor itself shows that is computed from the
+// edits: whether they are saved and their impact. Update keeps it, and
+// each part's own derived state (the tabs' values and verdicts, the forms'
+// checks, the preview), current after every message, recomputing a part
+// only when its inputs changed, so View only lays things out and never
+// compiles or evaluates a mapping.
 type derived struct {
-	dirty bool
-	// table is the user list as applied, for the table's value column.
-	table preview
-	// filters are the sample's verdicts against the scoping tab's filters.
-	filters [2][]filterVerdict
-	impact  *impact
+	dirty  bool
+	impact *impact
 	// impactStale is set while the latest edit is still being measured.
 	impactStale bool
-
-	tableKey, filtersKey string
 }
 
 // derive brings the derived state up to date with the edits.
@@ -28,13 +24,10 @@ func (e *Editor) derive() {
 	d := &e.derived
 	d.dirty = e.Dirty()
 	sample := e.currentSample()
-	users := e.lists[tabUsers].attrs()
-	if key := fmt.Sprint(e.sample, users); key != d.tableKey {
-		d.table, d.tableKey = computePreview(users, sample, e.opts.Payload, e.opts.Known), key
-	}
-	if key := fmt.Sprint(e.sample, e.scope); key != d.filtersKey {
-		d.filters, d.filtersKey = e.filterVerdicts(), key
-	}
+	e.table.selected = e.mode != modeSearch
+	e.table.derive(e.sample, sample)
+	e.scoping.selected = e.mode == modeTable
+	e.scoping.derive(e.sample, sample)
 	w := mainWidth(max(e.width, 20))
 	e.picker.SetSize(w, 0)
 	if e.form != nil {
@@ -43,7 +36,7 @@ func (e *Editor) derive() {
 	}
 	if e.clause != nil {
 		e.clause.SetSize(w, 0)
-		e.clause.derive(e.currentSample())
+		e.clause.derive(sample)
 	}
 	d.impact, d.impactStale = e.impactNow()
 	e.preview.show(e.previewShows())
@@ -63,20 +56,34 @@ func (e *Editor) previewShows() previewShows {
 		groupFilters: len(e.scope[scopeGroups]), impact: e.derived.impact, impactStale: e.derived.impactStale}
 }
 
-// filterVerdicts judges every filter of the scoping tab; only user
-// filters are tested against the sample.
-func (e *Editor) filterVerdicts() [2][]filterVerdict {
-	var verdicts [2][]filterVerdict
-	for k, l := range e.scope {
-		o := e.sampleObject()
-		if k == scopeGroups {
-			o = nil
+// derive evaluates the sample (index i) under the user mappings, for
+// the value column, when either changed.
+func (t *tableTab) derive(i int, sample *Sample) {
+	users := t.doc.lists[tabUsers].attrs()
+	if key := fmt.Sprint(i, users); key != t.valuesKey {
+		t.values, t.valuesKey = computePreview(users, sample, t.payload, t.known), key
+	}
+	t.sample = sample
+}
+
+// derive judges every filter against the sample (index i) when either
+// changed; only user filters are tested against it.
+func (t *scopingTab) derive(i int, sample *Sample) {
+	t.who = firstName(sample)
+	key := fmt.Sprint(i, t.doc.scope)
+	if key == t.verdictsKey {
+		return
+	}
+	t.verdictsKey, t.verdicts = key, [2][]filterVerdict{}
+	for k, l := range t.doc.scope {
+		var o mapping.Object
+		if sample != nil && k == scopeUsers {
+			o = sample.Object
 		}
 		for _, f := range l {
-			verdicts[k] = append(verdicts[k], checkFilter(k, f, o, e.opts.Known))
+			t.verdicts[k] = append(t.verdicts[k], checkFilter(k, f, o, t.known))
 		}
 	}
-	return verdicts
 }
 
 // derive checks the expression being typed, when it changed.

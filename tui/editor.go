@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"slices"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -38,16 +36,16 @@ type EditorOptions struct {
 	Renderer *lipgloss.Renderer
 }
 
+// mode is what has the keys: the tab in front (modeTable), or an
+// overlay the editor puts over it.
 type mode int
 
 const (
 	modeTable mode = iota
 	modeForm
-	modeFilter
 	modeSearch
 	modeConfirmQuit
 	modeHelp
-	modeName
 	modeClause
 	modeImpact
 )
@@ -60,7 +58,32 @@ const (
 
 var tabNames = []string{"Users", "Groups", "Scoping"}
 
-// Editor is the bubbletea model of `slackprov mappings edit`.
+// doc is the mapping being edited, with what every tab shares: its saved
+// state, the undo stack and the status line.
+type doc struct {
+	lists, saved [2]list
+	// switches are Entra's switches of the user and group mappings.
+	switches, savedSwitches [2]mapping.Switches
+	// scope is the scoping filters being edited (users, groups).
+	scope, savedScope [2]scopeList
+	undo              []deleted
+
+	status      string
+	statusIsErr bool
+}
+
+func (d *doc) setStatus(format string, args ...any) {
+	d.status, d.statusIsErr = fmt.Sprintf(format, args...), false
+}
+
+func (d *doc) setError(format string, args ...any) {
+	d.status, d.statusIsErr = fmt.Sprintf(format, args...), true
+}
+
+// Editor is the bubbletea model of `slackprov mappings edit`. It holds
+// the mapping being edited and composes the tabs, the overlays (the forms,
+// the sample picker, the impact list, help and the quit prompt) and the
+// preview pane.
 type Editor struct {
 	opts   EditorOptions
 	st     styles
@@ -70,32 +93,24 @@ type Editor struct {
 	// the content last saved, if any.
 	orig, written []byte
 
-	lists, saved [2]list
-	// switches are Entra's switches of the user and group mappings.
-	switches, savedSwitches [2]mapping.Switches
-	// scope is the scoping filters being edited (users, groups).
-	scope, savedScope [2]scopeList
-	cursor            [3]int
-	offset            [3]int
-	tab               int
-	mode              mode
+	doc
+	tab     int
+	mode    mode
+	table   *tableTab
+	scoping *scopingTab
 
-	form      *form
-	clause    *clauseForm
-	nameInput textinput.Model
-	naming    naming
-	filter    textinput.Model
-	picker    *samplePicker
-	preview   *previewPane
-	sample    int
-	undo      []deleted
+	form    *form
+	clause  *clauseForm
+	picker  *samplePicker
+	preview *previewPane
+	sample  int
 
-	status      string
-	statusIsErr bool
-	saveErrs    []string
+	saveErrs []string
 
 	width, height int
-	quit          bool
+	// layout is the frame's division, set in Update for View.
+	layout layout
+	quit   bool
 
 	derived derived
 
@@ -148,13 +163,12 @@ func NewEditor(opts EditorOptions, file MappingFile) (*Editor, error) {
 	e.lists = [2]list{newList(m.Users), newList(m.Groups)}
 	e.saved = [2]list{e.lists[0].clone(), e.lists[1].clone()}
 	e.loadScope(m)
-	e.nameInput = newInput("")
-	e.nameInput.Placeholder = "e.g. Sales staff"
-	e.filter = newInput("")
-	e.filter.Placeholder = "type to filter by target, source or expression"
+	e.table = newTableTab(e.st, e.keys, &e.doc, e, opts)
+	e.scoping = newScopingTab(e.st, e.keys, &e.doc, e, opts.Known)
 	e.picker = newSamplePicker(e.st, opts.Samples)
 	e.preview = newPreviewPane(e.st, e.keys, opts, e.samplesNote())
 	e.derive()
+	e.arrange()
 	return e, nil
 }
 
@@ -174,10 +188,39 @@ func (e *Editor) loadScope(m *mapping.Mapping) {
 // textMode reports whether keys go to a text input.
 func (e *Editor) textMode() bool {
 	switch e.mode {
-	case modeForm, modeFilter, modeSearch, modeName, modeClause:
+	case modeForm, modeSearch, modeClause:
 		return true
+	case modeTable:
+		return e.front().typing()
 	}
 	return false
+}
+
+// tabComponent is a tab: a component that may take text (the table's
+// filter, the scoping tab's name prompt) and draws its own footer.
+type tabComponent interface {
+	component
+	typing() bool
+	// closeText applies the text being typed before a save; it reports
+	// false when that is refused.
+	closeText() bool
+	footer(w int) string
+}
+
+// front is the tab in front.
+func (e *Editor) front() tabComponent {
+	if e.tab == tabScoping {
+		return e.scoping
+	}
+	return e.table
+}
+
+// setTab brings tab i to the front.
+func (e *Editor) setTab(i int) {
+	e.tab = i
+	if i != tabScoping {
+		e.table.kind = i
+	}
 }
 
 // commitOpen applies an open form or prompt before a save; it reports
@@ -188,8 +231,9 @@ func (e *Editor) commitOpen() bool {
 		return e.commitForm()
 	case modeClause:
 		return e.commitClause()
-	case modeName:
-		return e.commitName() && e.mode == modeTable
+	case modeTable:
+		// Naming a new filter opens the form for its first clause.
+		return e.front().closeText() && e.mode == modeTable
 	}
 	return true
 }
@@ -218,6 +262,7 @@ func (e *Editor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, measure)
 	}
 	e.derive()
+	e.arrange()
 	return model, cmd
 }
 
@@ -251,10 +296,6 @@ func (e *Editor) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return e, e.updateForm(msg)
 		case modeClause:
 			return e, e.updateClause(msg)
-		case modeName:
-			return e, e.updateName(msg)
-		case modeFilter:
-			return e, e.updateFilter(msg)
 		case modeSearch:
 			return e, e.updateSearch(msg)
 		case modeConfirmQuit:
@@ -272,97 +313,23 @@ func (e *Editor) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return e, e.form.Update(msg)
 	case modeClause:
 		return e, e.clause.Update(msg)
-	case modeName:
-		var cmd tea.Cmd
-		e.nameInput, cmd = e.nameInput.Update(msg)
-		return e, cmd
+	case modeTable:
+		return e, e.front().Update(msg)
 	}
 	return e, nil
 }
 
-func (e *Editor) setStatus(format string, args ...any) {
-	e.status, e.statusIsErr = fmt.Sprintf(format, args...), false
-}
-
-func (e *Editor) setError(format string, args ...any) {
-	e.status, e.statusIsErr = fmt.Sprintf(format, args...), true
-}
-
-// visible lists the row indexes the filter lets through.
-func (e *Editor) visible() []int {
-	if e.tab == tabScoping {
-		return nil
-	}
-	q := strings.ToLower(strings.TrimSpace(e.filter.Value()))
-	var out []int
-	for i, r := range e.lists[e.tab].rows {
-		a := r.attr
-		hay := strings.ToLower(strings.Join([]string{a.Target, a.Source, a.Value, a.Expression, a.Default}, "\x00"))
-		if q == "" || strings.Contains(hay, q) {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
-// current is the row index under the cursor, or -1.
-func (e *Editor) current() int {
-	vis := e.visible()
-	if len(vis) == 0 {
-		return -1
-	}
-	c := min(max(e.cursor[e.tab], 0), len(vis)-1)
-	e.cursor[e.tab] = c
-	return vis[c]
-}
-
-// selectRow puts the cursor on row index i, clearing a filter that hides it.
-func (e *Editor) selectRow(i int) {
-	if !slices.Contains(e.visible(), i) {
-		e.filter.SetValue("")
-	}
-	e.cursor[e.tab] = slices.Index(e.visible(), i)
-}
-
+// updateTable handles the keys of the tab in front: the keys every tab
+// shares, then the tab's own; while the tab takes text, all go to it.
 func (e *Editor) updateTable(msg tea.KeyMsg) tea.Cmd {
-	e.current() // keeps the cursor within the rows before it moves
+	front := e.front()
+	if front.typing() {
+		return front.Update(msg)
+	}
 	if cmd, ok := e.updateGlobal(msg); ok {
 		return cmd
 	}
-	if e.tab == tabScoping {
-		return e.updateScoping(msg)
-	}
-	k := e.keys
-	switch {
-	case key.Matches(msg, k.Up):
-		e.cursor[e.tab]--
-	case key.Matches(msg, k.Down):
-		e.cursor[e.tab]++
-	case key.Matches(msg, k.Top):
-		e.cursor[e.tab] = 0
-	case key.Matches(msg, k.Bottom):
-		e.cursor[e.tab] = len(e.visible()) - 1
-	case key.Matches(msg, k.Filter):
-		e.mode = modeFilter
-		return e.filter.Focus()
-	case msg.String() == "esc" && e.filter.Value() != "":
-		e.filter.SetValue("")
-	case key.Matches(msg, k.Create):
-		e.toggleSwitch("create")
-	case key.Matches(msg, k.Update):
-		e.toggleSwitch("update")
-	case key.Matches(msg, k.Remove):
-		e.toggleSwitch("delete")
-	case key.Matches(msg, k.Enable):
-		e.toggleSwitch("enabled")
-	case key.Matches(msg, k.Add):
-		e.form = newForm(e.st, e.tab == tabGroups, -1, row{orig: -1}, e.targets(), e.sources(), e.opts.Known)
-		e.mode = modeForm
-		return textinput.Blink
-	default:
-		return e.updateRow(msg)
-	}
-	return nil
+	return e.front().Update(msg)
 }
 
 // updateGlobal handles the keys every tab shares: quit, help, tabs, the
@@ -380,11 +347,11 @@ func (e *Editor) updateGlobal(msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
 	case key.Matches(msg, k.Help):
 		e.mode = modeHelp
 	case key.Matches(msg, k.NextTab):
-		e.tab = (e.tab + 1) % len(tabNames)
+		e.setTab((e.tab + 1) % len(tabNames))
 	case key.Matches(msg, k.PrevTab):
-		e.tab = (e.tab + len(tabNames) - 1) % len(tabNames)
+		e.setTab((e.tab + len(tabNames) - 1) % len(tabNames))
 	case msg.String() == "1" || msg.String() == "2" || msg.String() == "3":
-		e.tab = int(msg.String()[0] - '1')
+		e.setTab(int(msg.String()[0] - '1'))
 	case key.Matches(msg, k.Impact):
 		if len(e.opts.Samples) == 0 {
 			e.setError("no directory users to measure the impact on: %s", e.samplesNote())
@@ -404,47 +371,6 @@ func (e *Editor) updateGlobal(msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
 	return nil, true
 }
 
-// updateRow handles the keys that act on the row under the cursor.
-func (e *Editor) updateRow(msg tea.KeyMsg) tea.Cmd {
-	k := e.keys
-	l := &e.lists[min(e.tab, 1)]
-	cur := e.current()
-	switch {
-	case cur < 0:
-		return nil
-	case key.Matches(msg, k.Edit):
-		e.form = newForm(e.st, e.tab == tabGroups, cur, l.rows[cur], e.targets(), e.sources(), e.opts.Known)
-		e.mode = modeForm
-		return textinput.Blink
-	case key.Matches(msg, k.Delete):
-		r := l.remove(cur)
-		e.undo = append(e.undo, deleted{tab: e.tab, index: cur, row: r})
-		e.setStatus("Deleted %s — u undoes", r.attr.Target)
-	case key.Matches(msg, k.Undo):
-		e.undoDelete()
-	case key.Matches(msg, k.MoveUp):
-		if l.swap(cur, cur-1) {
-			e.selectRow(cur - 1)
-		}
-	case key.Matches(msg, k.MoveDown):
-		if l.swap(cur, cur+1) {
-			e.selectRow(cur + 1)
-		}
-	case key.Matches(msg, k.Match):
-		l.toggleMatch(cur)
-		e.describeMatching()
-	case key.Matches(msg, k.Earlier):
-		if l.shiftMatch(cur, -1) {
-			e.describeMatching()
-		}
-	case key.Matches(msg, k.Later):
-		if l.shiftMatch(cur, 1) {
-			e.describeMatching()
-		}
-	}
-	return nil
-}
-
 // undoDelete puts back the most recent delete of the current tab (or any
 // tab, if this one has none), where it was.
 func (e *Editor) undoDelete() {
@@ -458,23 +384,10 @@ func (e *Editor) undoDelete() {
 		e.undoScope(*d.scope)
 		return
 	}
-	e.tab = d.tab
+	e.setTab(d.tab)
 	e.lists[d.tab].insert(d.index, d.row)
-	e.selectRow(d.index)
+	e.table.selectRow(d.index)
 	e.setStatus("Restored %s", d.row.attr.Target)
-}
-
-func (e *Editor) describeMatching() {
-	l := e.lists[min(e.tab, 1)]
-	var names []string
-	for _, i := range l.matchOrder() {
-		names = append(names, shortTarget(l.rows[i].attr.Target))
-	}
-	if len(names) == 0 {
-		e.setError("No matching attributes: existing Slack accounts would not be found")
-		return
-	}
-	e.setStatus("Matching tries %s", strings.Join(names, ", then "))
 }
 
 func (e *Editor) targets() []string {
@@ -493,6 +406,18 @@ func (e *Editor) samplesNote() string {
 		return e.opts.SamplesNote
 	}
 	return "the configured directory has no users"
+}
+
+// openForm opens the mapping form on row index of the table in front, or
+// on a new entry (index -1).
+func (e *Editor) openForm(index int) tea.Cmd {
+	r := row{orig: -1}
+	if index >= 0 {
+		r = e.lists[e.table.kind].rows[index]
+	}
+	e.form = newForm(e.st, e.tab == tabGroups, index, r, e.targets(), e.sources(), e.opts.Known)
+	e.mode = modeForm
+	return textinput.Blink
 }
 
 func (e *Editor) updateForm(msg tea.KeyMsg) tea.Cmd {
@@ -523,7 +448,7 @@ func (e *Editor) commitForm() bool {
 	}
 	e.lists[min(e.tab, 1)] = next
 	r := next.rows[idx]
-	e.selectRow(idx)
+	e.table.selectRow(idx)
 	e.mode, e.form = modeTable, nil
 	e.setStatus("Changed %s — ctrl+s saves", r.attr.Target)
 	return true
@@ -546,22 +471,6 @@ func (e *Editor) formList() (list, int) {
 		next.renumberKeeping(idx)
 	}
 	return next, idx
-}
-
-func (e *Editor) updateFilter(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
-		e.filter.SetValue("")
-		fallthrough
-	case "enter":
-		e.filter.Blur()
-		e.mode = modeTable
-		return nil
-	}
-	var cmd tea.Cmd
-	e.filter, cmd = e.filter.Update(msg)
-	e.cursor[e.tab] = 0
-	return cmd
 }
 
 func (e *Editor) updateSearch(msg tea.KeyMsg) tea.Cmd {

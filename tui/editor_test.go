@@ -165,16 +165,16 @@ func TestFilterReorderAndMatching(t *testing.T) {
 		e.Update(keyRunes(string(r)))
 	}
 	e.Update(keyEnter)
-	if got := len(e.visible()); got != 4 { // userName, displayName, givenName, familyName
+	if got := len(e.table.visible()); got != 4 { // userName, displayName, givenName, familyName
 		t.Fatalf("filter kept %d rows, want 4", got)
 	}
 	e.Update(keyEsc)
-	if got := len(e.visible()); got != 6 {
+	if got := len(e.table.visible()); got != 6 {
 		t.Fatalf("esc left %d rows visible, want 6", got)
 	}
 	e.Update(keyRunes("J")) // userName moves below the email
-	if l := e.lists[tabUsers]; l.rows[1].attr.Target != mapping.AttrUserName || e.current() != 1 {
-		t.Fatalf("move down: row 2 is %q, cursor %d", l.rows[1].attr.Target, e.current())
+	if l := e.lists[tabUsers]; l.rows[1].attr.Target != mapping.AttrUserName || e.table.current() != 1 {
+		t.Fatalf("move down: row 2 is %q, cursor %d", l.rows[1].attr.Target, e.table.current())
 	}
 	e.Update(keyRunes("["))
 	if l := e.lists[tabUsers]; l.rows[1].attr.Match != 1 || l.rows[0].attr.Match != 2 {
@@ -263,7 +263,7 @@ func TestScopingTabShowsFiltersAndSaveKeepsThem(t *testing.T) {
 func TestBurstOfKeysActsAsSeparateKeys(t *testing.T) {
 	e := newTestEditor(t, copyFixture(t))
 	e.Update(keyRunes("jjj"))
-	if got := e.current(); got != 3 {
+	if got := e.table.current(); got != 3 {
 		t.Errorf("after jjj the cursor is on row %d, want 3", got)
 	}
 }

@@ -15,12 +15,71 @@ import (
 // instead of under it.
 const sideBySide = 120
 
+// layout is how a frame divides the terminal. Update works it out after
+// every message (arrange), sizing the parts and scrolling the tabs, so
+// View only draws.
+type layout struct {
+	body int
+	wide bool
+	// mainW×mainH is the size the table, form or tab is drawn at; shown is
+	// how many of its lines the narrow layout shows above the preview.
+	mainW, mainH, shown int
+}
+
+// arrange lays the frame out for the editor's state and size.
+func (e *Editor) arrange() {
+	w, h := max(e.width, 20), max(e.height, 8)
+	l := layout{body: h - 4}
+	body := l.body
+	switch {
+	case e.mode == modeHelp:
+	case w >= sideBySide:
+		l.wide, l.mainW, l.mainH = true, mainWidth(w), body
+		e.sizeMain(l.mainW, body)
+		e.preview.SetSize(w-l.mainW-3, body)
+	default:
+		l.mainW = w
+		l.mainH, l.shown = body, -1
+		switch {
+		case e.mode == modeTable && e.tab == tabScoping:
+			// The filters need more room than the scope verdict below.
+			l.mainH = min(max(4, body*2/3), body-2)
+			l.shown = l.mainH
+		case e.mode == modeTable && !e.table.filtering:
+			l.mainH = min(max(4, body/2), body-2)
+			l.shown = l.mainH
+		}
+		e.sizeMain(w, l.mainH)
+		if l.shown < 0 {
+			// A form shows whole when it fits, the preview taking the rest.
+			n := len(e.mainLines(w, body))
+			l.shown = min(max(min(n, body-6), min(body/2, n)), body-2)
+		}
+		e.preview.SetSize(w, body-l.shown-1)
+	}
+	e.layout = l
+}
+
+// sizeMain sizes what the main area shows, which scrolls to keep its
+// cursor in view; the forms and the picker take their width in derive.
+func (e *Editor) sizeMain(w, h int) {
+	switch e.mode {
+	case modeForm, modeClause, modeSearch:
+	case modeImpact:
+		if im := e.derived.impact; im != nil && len(im.why) > 0 {
+			e.impactScroll = min(max(e.impactScroll, 0), len(im.why)-1)
+		}
+	default:
+		e.front().SetSize(w, h)
+	}
+}
+
 // View implements tea.Model.
 func (e *Editor) View() string {
 	if e.quit {
 		return ""
 	}
-	w, h := max(e.width, 20), max(e.height, 8)
+	w, l := max(e.width, 20), e.layout
 	st := e.st
 	var out []string
 	title := st.title.Render("slackprov mappings") + st.dim.Render(" · ") + e.opts.Path
@@ -28,37 +87,21 @@ func (e *Editor) View() string {
 		title += st.warn.Render(" [modified]")
 	}
 	out = append(out, truncate(title, w), e.tabsLine(w))
-	body := h - 4
+	body := l.body
 	switch {
 	case e.mode == modeHelp:
-		lines := append([]string{st.header.Render("Keys") + st.dim.Render("  (any key closes)")}, helpLines(st, slices.Concat(e.tabKeys().FullHelp()...), w)...)
+		lines := append([]string{st.header.Render("Keys") + st.dim.Render("  (any key closes)")}, helpLines(st, slices.Concat(e.front().FullHelp()...), w)...)
 		out = append(out, pad(clip(st, lines, body), body)...)
-	case w >= sideBySide:
-		lw := mainWidth(w)
-		rw := w - lw - 3
-		left := pad(e.mainLines(lw, body), body)
-		right := pad(e.previewView(rw, body), body)
+	case l.wide:
+		left := pad(e.mainLines(l.mainW, body), body)
+		right := pad(strings.Split(e.preview.View(), "\n"), body)
 		for i := range body {
-			out = append(out, lipgloss.NewStyle().Width(lw).Render(truncate(left[i], lw))+st.dim.Render(" │ ")+truncate(right[i], rw))
+			out = append(out, lipgloss.NewStyle().Width(l.mainW).Render(truncate(left[i], l.mainW))+st.dim.Render(" │ ")+truncate(right[i], w-l.mainW-3))
 		}
 	default:
-		var main []string
-		var mh int
-		switch {
-		case (e.mode == modeTable || e.mode == modeName) && e.tab == tabScoping:
-			// The filters need more room than the scope verdict below.
-			mh = min(max(4, body*2/3), body-2)
-			main = e.mainLines(w, mh)
-		case e.mode == modeTable:
-			mh = min(max(4, body/2), body-2)
-			main = e.mainLines(w, mh)
-		default:
-			main = e.mainLines(w, body)
-			mh = min(max(min(len(main), body-6), min(body/2, len(main))), body-2)
-		}
-		out = append(out, pad(clip(st, main, mh), mh)...)
+		out = append(out, pad(clip(st, e.mainLines(w, l.mainH), l.shown), l.shown)...)
 		out = append(out, st.dim.Render(strings.Repeat("─", w)))
-		out = append(out, pad(e.previewView(w, body-mh-1), body-mh-1)...)
+		out = append(out, pad(strings.Split(e.preview.View(), "\n"), body-l.shown-1)...)
 	}
 	out = append(out, e.statusLine(w), e.footerLine(w))
 	for i := range out {
@@ -124,9 +167,9 @@ func (e *Editor) mainLines(w, h int) []string {
 	case e.mode == modeImpact:
 		return e.impactLines(w, h)
 	case e.tab == tabScoping:
-		return e.scopingLines(w, h)
+		return e.scoping.lines()
 	}
-	return e.tableLines(w, h)
+	return e.table.lines()
 }
 
 // describe shows where a mapping's value comes from.
@@ -174,111 +217,11 @@ func tableColumns(w int, users bool) columns {
 	return c
 }
 
-func (e *Editor) tableLines(w, h int) []string {
-	st := e.st
-	vis := e.visible()
-	users := e.tab == tabUsers
-	cols := tableColumns(w, users)
-	lines := e.tableHead(w, cols)
-	h--
-	if len(vis) == 0 {
-		msg := "No mappings here. a adds one."
-		if e.filter.Value() != "" {
-			msg = fmt.Sprintf("No mapping matches %q. esc clears the filter.", e.filter.Value())
-		}
-		return append(lines, st.dim.Render(msg))
-	}
-	rowsH := max(1, h-1)
-	cur := min(max(e.cursor[e.tab], 0), len(vis)-1)
-	off := e.offset[e.tab]
-	if cur < off {
-		off = cur
-	}
-	if cur >= off+rowsH {
-		off = cur - rowsH + 1
-	}
-	off = min(off, max(0, len(vis)-rowsH))
-	e.offset[e.tab] = off
-	for n := off; n < len(vis) && n < off+rowsH; n++ {
-		lines = append(lines, e.tableRow(e.lists[e.tab].rows[vis[n]].attr, cols, users, n == cur && e.mode != modeSearch))
-	}
-	return lines
-}
-
-// tableHead is the switches line and the column headings.
-func (e *Editor) tableHead(w int, cols columns) []string {
-	st := e.st
-	users := e.tab == tabUsers
-	valueHead := ""
-	if users {
-		who := "value"
-		if sample := e.currentSample(); sample != nil {
-			who = "value for " + strings.Fields(sample.label())[0]
-		}
-		valueHead = " " + fit(who, cols.value)
-	}
-	head := "  " + fit("M", 3) + fit("target", cols.target) + " ← " + fit("source / expression", cols.source) + " " + fit("type", 6) + " " + fit("apply", 10) + valueHead
-	toggles := "C/U/D toggle"
-	if !users {
-		toggles = "C/U/D/E toggle"
-	}
-	return []string{
-		truncate(st.dim.Render("Entra switches: "+switchesText(e.switches[min(e.tab, 1)], !users)+" ("+toggles+")"), w),
-		st.header.Render(strings.TrimRight(head, " ")),
-	}
-}
-
-// tableRow is one mapping's line; on the users tab with the sample's
-// value and its problem marker.
-func (e *Editor) tableRow(a mapping.Attribute, cols columns, users, selected bool) string {
-	st := e.st
-	match := ""
-	if a.Match > 0 {
-		match = strconv.Itoa(a.Match)
-	}
-	apply := "always"
-	if a.OnCreate() {
-		apply = "on create"
-	}
-	text := fit(match, 3) + fit(shortTarget(a.Target), cols.target) + " ← " + fit(describe(a), cols.source) + " " + fit(typeLabel(a.Type), 6) + " " + fit(apply, 10)
-	val, flag := "", ""
-	if users {
-		pv := e.derived.table
-		v, ok := pv.values[a.Target]
-		switch {
-		case len(pv.errs) > 0:
-			v = ""
-		case !ok:
-			v = "∅"
-		}
-		if flag = pv.flag(a.Target); flag != "" {
-			v = flag + " " + v
-		}
-		val = " " + fit(v, cols.value)
-	}
-	if selected {
-		return st.selected.Render("› " + text + val)
-	}
-	switch flag {
-	case "!":
-		val = st.err.Render(val)
-	case "~":
-		val = st.warn.Render(val)
-	}
-	return "  " + text + val
-}
-
 func (e *Editor) currentSample() *Sample {
 	if e.sample >= 0 && e.sample < len(e.opts.Samples) {
 		return &e.opts.Samples[e.sample]
 	}
 	return nil
-}
-
-// previewView is the preview pane's lines in a w×h area.
-func (e *Editor) previewView(w, h int) []string {
-	e.preview.SetSize(w, h)
-	return strings.Split(e.preview.View(), "\n")
 }
 
 func (e *Editor) statusLine(w int) string {
@@ -296,23 +239,12 @@ func (e *Editor) footerLine(w int) string {
 	switch e.mode {
 	case modeConfirmQuit:
 		return st.warn.Render(truncate("Unsaved changes — y: save and quit · n: quit without saving · esc: keep editing", w))
-	case modeFilter:
-		return st.key.Render("/") + e.filter.View()
 	case modeSearch:
 		return helpLine(st, e.picker, w)
 	case modeForm:
 		return helpLine(st, e.form, w)
 	case modeClause:
 		return helpLine(st, e.clause, w)
-	case modeName:
-		prompt := fmt.Sprintf("Name of the new %s filter: ", scopeKindNames[e.naming.kind])
-		if e.naming.filter >= 0 {
-			prompt = fmt.Sprintf("Rename %s filter %d: ", scopeKindNames[e.naming.kind], e.naming.filter+1)
-		}
-		return truncate(st.key.Render(prompt)+e.nameInput.View(), w)
 	}
-	if f := e.filter.Value(); f != "" && e.tab != tabScoping {
-		return st.key.Render("/") + f + st.dim.Render("  ") + helpLine(st, filteredHelp{e.keys}, w-len(f)-3)
-	}
-	return helpLine(st, e.tabKeys(), w)
+	return e.front().footer(w)
 }

@@ -216,8 +216,7 @@ func (e *Editor) impactLines(w, h int) []string {
 	for _, i := range slices.Sorted(maps.Keys(im.why)) {
 		rows = append(rows, fit(e.opts.Samples[i].label(), min(36, w/2))+" "+im.why[i])
 	}
-	e.impactScroll = min(max(e.impactScroll, 0), max(0, len(rows)-1))
-	for _, r := range rows[e.impactScroll:] {
+	for _, r := range rows[min(max(e.impactScroll, 0), len(rows)-1):] {
 		lines = append(lines, truncate(r, w))
 	}
 	return clip(st, lines, h)

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 )
 
@@ -124,11 +123,3 @@ func (k filteredHelp) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (k filteredHelp) FullHelp() [][]key.Binding { return [][]key.Binding{k.helpRows()} }
-
-// tabKeys is the key map of the tab in front.
-func (e *Editor) tabKeys() help.KeyMap {
-	if e.tab == tabScoping {
-		return scopingHelp{e.keys}
-	}
-	return tableHelp{e.keys}
-}

@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -12,139 +11,19 @@ import (
 	"github.com/slackprov/slackprov/mapping"
 )
 
-// naming is the filter the name prompt is for; filter -1 adds one.
-type naming struct {
-	kind, filter int
-}
-
-// scopeRow is the scoping tab's row under the cursor.
-func (e *Editor) scopeRow() scopeRow {
-	rows := scopeRows(e.scope)
-	c := min(max(e.cursor[tabScoping], 0), len(rows)-1)
-	e.cursor[tabScoping] = c
-	return rows[c]
-}
-
-func (e *Editor) selectScope(r scopeRow) {
-	if i := slices.Index(scopeRows(e.scope), r); i >= 0 {
-		e.cursor[tabScoping] = i
-	}
-}
-
-// updateScoping handles the scoping tab's own keys; the keys every tab
-// shares (tabs, quit, help, pick) are handled before.
-func (e *Editor) updateScoping(msg tea.KeyMsg) tea.Cmd {
-	k := e.keys
-	r := e.scopeRow()
-	switch {
-	case key.Matches(msg, k.Up):
-		e.cursor[tabScoping]--
-	case key.Matches(msg, k.Down):
-		e.cursor[tabScoping]++
-	case key.Matches(msg, k.Top):
-		e.cursor[tabScoping] = 0
-	case key.Matches(msg, k.Bottom):
-		e.cursor[tabScoping] = len(scopeRows(e.scope)) - 1
-	case key.Matches(msg, k.Add), key.Matches(msg, k.Edit) && r.filter < 0:
-		return e.askName(naming{kind: r.kind, filter: -1}, "")
-	case key.Matches(msg, k.Undo):
-		e.undoDelete()
-	case r.filter < 0:
-		if key.Matches(msg, k.AddClause) || key.Matches(msg, k.Delete) {
-			e.setError("Select a filter first (↑/↓); a adds a %s filter", scopeKindNames[r.kind])
-		}
-	case key.Matches(msg, k.AddClause):
-		return e.openClause(r.kind, r.filter, -1, false)
-	case key.Matches(msg, k.Edit) && r.clause < 0:
-		return e.askName(naming{kind: r.kind, filter: r.filter}, e.scope[r.kind][r.filter].name)
-	case key.Matches(msg, k.Edit):
-		return e.openClause(r.kind, r.filter, r.clause, false)
-	case key.Matches(msg, k.Delete):
-		e.deleteScope(r)
-	}
-	return nil
-}
-
-func (e *Editor) deleteScope(r scopeRow) {
-	name := e.scope[r.kind][r.filter].name
-	d := e.scope[r.kind].remove(r)
-	e.undo = append(e.undo, deleted{tab: tabScoping, scope: &d})
-	if r.clause < 0 {
-		e.selectScope(scopeRow{kind: r.kind, filter: min(r.filter, len(e.scope[r.kind])-1), clause: -1})
-		e.setStatus("Deleted %s filter %q and its %d clause(s) — u undoes", scopeKindNames[r.kind], name, len(d.f.clauses))
-		return
-	}
-	left := len(e.scope[r.kind][r.filter].clauses)
-	e.selectScope(scopeRow{kind: r.kind, filter: r.filter, clause: min(r.clause, left-1)})
-	if left == 0 {
-		e.setStatus("Deleted the last clause of %q — u undoes; a filter needs a clause (c adds one, d deletes the filter)", name)
-		return
-	}
-	e.setStatus("Deleted clause %s from %q — u undoes", clauseText(d.c.clause), name)
-}
-
 // undoScope puts a scoping deletion back and selects it.
 func (e *Editor) undoScope(d scopeDeletion) {
-	e.tab = tabScoping
+	e.setTab(tabScoping)
 	if !e.scope[d.kind].restore(d) {
 		e.setError("Could not restore the clause: its filter is gone")
 		return
 	}
-	e.selectScope(scopeRow{kind: d.kind, filter: d.filter, clause: d.clause})
+	e.scoping.selectScope(scopeRow{kind: d.kind, filter: d.filter, clause: d.clause})
 	if d.clause < 0 {
 		e.setStatus("Restored filter %q", d.f.name)
 		return
 	}
 	e.setStatus("Restored clause %s", clauseText(d.c.clause))
-}
-
-func (e *Editor) askName(n naming, current string) tea.Cmd {
-	e.naming = n
-	e.nameInput.SetValue(current)
-	e.nameInput.CursorEnd()
-	e.mode = modeName
-	return e.nameInput.Focus()
-}
-
-func (e *Editor) updateName(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
-		e.nameInput.Blur()
-		e.mode = modeTable
-		e.setStatus("Cancelled")
-		return nil
-	case "enter":
-		e.commitName()
-		if e.mode == modeClause {
-			return textinput.Blink
-		}
-		return nil
-	}
-	var cmd tea.Cmd
-	e.nameInput, cmd = e.nameInput.Update(msg)
-	return cmd
-}
-
-// commitName renames the filter, or adds a new one and opens the form for
-// its first clause. It reports whether the prompt closed.
-func (e *Editor) commitName() bool {
-	n := e.naming
-	name := strings.TrimSpace(e.nameInput.Value())
-	if name == "" {
-		e.setError("A filter needs a name (it is how the preview and sync report it); type one or esc")
-		return false
-	}
-	e.nameInput.Blur()
-	e.mode = modeTable
-	if n.filter >= 0 {
-		e.scope[n.kind][n.filter].name = name
-		e.selectScope(scopeRow{kind: n.kind, filter: n.filter, clause: -1})
-		e.setStatus("Renamed the filter to %q — ctrl+s saves", name)
-		return true
-	}
-	e.scope[n.kind] = append(e.scope[n.kind], scopeFilter{name: name, orig: -1})
-	e.openClause(n.kind, len(e.scope[n.kind])-1, -1, true)
-	return true
 }
 
 func (e *Editor) openClause(kind, filter, clause int, newFilter bool) tea.Cmd {
@@ -207,7 +86,7 @@ func (e *Editor) commitClause() bool {
 	if idx < 0 {
 		idx = len(e.scope[f.kind][f.filter].clauses) - 1
 	}
-	e.selectScope(scopeRow{kind: f.kind, filter: f.filter, clause: idx})
+	e.scoping.selectScope(scopeRow{kind: f.kind, filter: f.filter, clause: idx})
 	e.mode, e.clause = modeTable, nil
 	name := e.scope[f.kind][f.filter].name
 	switch {

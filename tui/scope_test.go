@@ -107,7 +107,7 @@ func TestScopeDeleteClauseAndUndo(t *testing.T) {
 	e.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	e.Update(keyRunes("3"))
 	e.Update(keyRunes("jjj")) // heading, Analysts, jobTitle, mail
-	if r := e.scopeRow(); r != (scopeRow{kind: scopeUsers, filter: 0, clause: 1}) {
+	if r := e.scoping.row(); r != (scopeRow{kind: scopeUsers, filter: 0, clause: 1}) {
 		t.Fatalf("cursor on %+v, want the mail clause", r)
 	}
 	e.Update(keyRunes("d"))
@@ -127,7 +127,7 @@ func TestScopeDeleteClauseAndUndo(t *testing.T) {
 	if e.Dirty() {
 		t.Errorf("two undos left changes: %+v", e.scope[scopeUsers])
 	}
-	if r := e.scopeRow(); r != (scopeRow{kind: scopeUsers, filter: 0, clause: 1}) || !strings.Contains(e.status, "Restored clause mail IS NOT NULL") {
+	if r := e.scoping.row(); r != (scopeRow{kind: scopeUsers, filter: 0, clause: 1}) || !strings.Contains(e.status, "Restored clause mail IS NOT NULL") {
 		t.Errorf("after undo the cursor is on %+v, status %q", r, e.status)
 	}
 
@@ -213,7 +213,7 @@ func TestScopeNewFilterNeedsAClause(t *testing.T) {
 	e.Update(keyRunes("3"))
 	e.Update(keyRunes("a"))
 	e.Update(keyEnter)
-	if e.mode != modeName || !strings.Contains(e.status, "needs a name") {
+	if !e.scoping.typing() || !strings.Contains(e.status, "needs a name") {
 		t.Fatalf("empty name accepted: mode %v, status %q", e.mode, e.status)
 	}
 	typeInto(e, "Pilot")

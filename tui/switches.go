@@ -6,11 +6,11 @@ import (
 	"github.com/slackprov/slackprov/mapping"
 )
 
-// toggleSwitch flips one of Entra's switches of the current tab's object
+// toggleSwitch flips one of Entra's switches of the tab's object
 // mapping: C create, U update, D delete, E group sync.
-func (e *Editor) toggleSwitch(which string) {
-	kind := min(e.tab, 1)
-	s := &e.switches[kind]
+func (t *tableTab) toggleSwitch(which string) {
+	kind := t.kind
+	s := &t.doc.switches[kind]
 	what := tabNames[kind]
 	switch which {
 	case "create":
@@ -21,18 +21,18 @@ func (e *Editor) toggleSwitch(which string) {
 		s.NoDelete = !s.NoDelete
 	case "enabled":
 		if kind != tabGroups {
-			e.setError("The user mapping can't be disabled (nor can it in Entra); switch its actions off instead")
+			t.doc.setError("The user mapping can't be disabled (nor can it in Entra); switch its actions off instead")
 			return
 		}
 		s.Disabled = !s.Disabled
 		if s.Disabled {
-			e.setStatus("Group provisioning switched off: Slack's groups will be left alone — ctrl+s saves")
+			t.doc.setStatus("Group provisioning switched off: Slack's groups will be left alone — ctrl+s saves")
 		} else {
-			e.setStatus("Group provisioning switched on — ctrl+s saves")
+			t.doc.setStatus("Group provisioning switched on — ctrl+s saves")
 		}
 		return
 	}
-	e.setStatus("%s: %s — ctrl+s saves", what, switchesText(*s, kind == tabGroups))
+	t.doc.setStatus("%s: %s — ctrl+s saves", what, switchesText(*s, kind == tabGroups))
 }
 
 // switchesText describes a mapping's switches in one line.

@@ -27,3 +27,17 @@ func BenchmarkEditorKeystroke(b *testing.B) {
 		_ = e.View()
 	}
 }
+
+// BenchmarkEditorFormKeystroke is a keystroke in the mapping form and the
+// frame after it in a narrow terminal, where the form's height decides
+// the preview's.
+func BenchmarkEditorFormKeystroke(b *testing.B) {
+	e := newTestEditor(b, copyFixture(b))
+	e.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	e.Update(keyEnter)
+	keys := []tea.Msg{tea.KeyMsg{Type: tea.KeyDown}, tea.KeyMsg{Type: tea.KeyUp}}
+	for i := 0; b.Loop(); i++ {
+		e.Update(keys[i%2])
+		_ = e.View()
+	}
+}
