@@ -160,13 +160,13 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 
 	payload := redactor.Values(create.Values)
 	fmt.Fprintln(w, "\nSCIM body Slack would receive for a new account (POST /Users):")
-	if strings.EqualFold(create.Values[mapping.AttrActive], "false") {
+	if strings.EqualFold(create.Values[scim.AttrActive], "false") {
 		fmt.Fprintln(w, "(active is False: no Slack account is created for this user, and an existing one is deactivated)")
 	}
 	if err := printJSON(w, scim.NewUser(payload)); err != nil {
 		return err
 	}
-	if v := create.Values[mapping.AttrManager]; v != "" {
+	if v := create.Values[scim.AttrManager]; v != "" {
 		fmt.Fprintln(w, "(manager is the directory id shown; the plan replaces it with the manager's Slack id)")
 	}
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // compiledAttr is a validated attribute ready to evaluate.
@@ -79,7 +81,7 @@ func (m *Mapping) CompileFor(r Rules) (*Compiled, error) {
 func (m *Mapping) compile(r Rules) (*Compiled, error) {
 	userKind := userKind
 	if r == RulesSCIM {
-		userKind.required = []string{AttrUserName}
+		userKind.required = []string{schema.UserName}
 	}
 	users, uerr := validate(userKind, m.Users)
 	groups, gerr := validate(groupKind, m.Groups)

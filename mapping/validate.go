@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // SourceIsSoftDeleted is the computed source attribute Entra defines: "True"
@@ -23,16 +25,21 @@ type issue struct {
 
 // objectKind describes what a list of attributes maps.
 type objectKind struct {
-	name      string // "users" or "groups"
-	targets   []string
-	matchable []string
-	required  []string
+	name     string // "users" or "groups"
+	attrs    []schema.Attribute
+	required []string
 }
 
 var (
-	userKind  = objectKind{"users", userTargets, userMatchable, []string{AttrUserName, AttrWorkEmail}}
-	groupKind = objectKind{"groups", groupTargets, groupMatchable, []string{AttrDisplayName}}
+	userKind  = objectKind{"users", userTargets, []string{schema.UserName, schema.WorkEmail}}
+	groupKind = objectKind{"groups", groupTargets, []string{schema.DisplayName}}
 )
+
+// targets lists the kind's target paths, sorted.
+func (k objectKind) targets() []string { return schema.Paths(k.attrs) }
+
+// matchable lists the targets Slack can find an existing object of the kind by.
+func (k objectKind) matchable() []string { return matchable(k.attrs) }
 
 // checked is an attribute after validation: its canonical target and
 // inferred type, and its parsed expression.
@@ -56,14 +63,14 @@ func validate(kind objectKind, attrs []Attribute) ([]checked, []issue) {
 		c := checked{Attribute: a}
 		if a.Target == "" {
 			add(i, "", 0, "entry has no target")
-		} else if t, ok := canonicalTarget(a.Target, kind.targets); ok {
+		} else if t, ok := canonicalTarget(a.Target, kind.attrs); ok {
 			c.Target = t
 			if j, dup := seenTarget[t]; dup {
 				add(i, "target", 0, "target %s is already mapped by %s entry %d; map each target once", quote(t), kind.name, j+1)
 			}
 			seenTarget[t] = i
 		} else {
-			add(i, "target", 0, "%s", targetError(strings.TrimSuffix(kind.name, "s"), a.Target, kind.targets))
+			add(i, "target", 0, "%s", targetError(strings.TrimSuffix(kind.name, "s"), a.Target, kind.targets()))
 		}
 		c.Type = inferType(a)
 		switch c.Type {
@@ -118,8 +125,8 @@ func validate(kind objectKind, attrs []Attribute) ([]checked, []issue) {
 		case a.Match < 0:
 			add(i, "match", 0, "match must be 0 (not matching) or a precedence of 1 or more, got %d", a.Match)
 		case a.Match > 0:
-			if c.Target != "" && !contains(kind.matchable, c.Target) {
-				add(i, "match", 0, "Slack can only find existing %s by %s, not %s", kind.name, orList(kind.matchable), quote(c.Target))
+			if c.Target != "" && !contains(kind.matchable(), c.Target) {
+				add(i, "match", 0, "Slack can only find existing %s by %s, not %s", kind.name, orList(kind.matchable()), quote(c.Target))
 			}
 			if j, dup := seenMatch[a.Match]; dup {
 				add(i, "match", 0, "match precedence %d is already used by %s entry %d; precedences must differ", a.Match, kind.name, j+1)
@@ -227,7 +234,7 @@ func uniqueRules(kind objectKind, c checked) []ruleBreak {
 	if c.node.kind != nodeCall || c.node.name != "SelectUniqueValue" {
 		return out
 	}
-	if kind.name != userKind.name || (c.Target != AttrUserName && c.Target != AttrWorkEmail) {
+	if kind.name != userKind.name || (c.Target != schema.UserName && c.Target != schema.WorkEmail) {
 		out = append(out, ruleBreak{"target", 0, "SelectUniqueValue picks a value no Slack account has yet; Slack keeps only userName and the work email unique, so use it for one of those"})
 	}
 	if c.Apply != ApplyOnCreate {
