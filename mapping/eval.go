@@ -185,25 +185,42 @@ func (c *Compiled) eval(attrs []compiledAttr, o Object, create bool) Result {
 				continue
 			}
 		}
-		switch {
-		case v.kind == kindIgnore:
-			continue
-		case v.isNull():
-			if create && a.Default != "" {
-				r.Values[a.Target] = a.Default
-			}
-			continue
-		case v.kind == kindList && len(v.l) > 1:
-			r.Problems = append(r.Problems, Problem{
-				Target:   a.Target,
-				Code:     "multiple_values",
-				Message:  fmt.Sprintf("%s: the source has %d values but Slack takes one; the first (%q) was used — choose one with Item() or combine them with Join()", a.Target, len(v.l), v.l[0]),
-				Severity: SeverityWarning,
-			})
-		}
-		r.Values[a.Target] = v.first()
+		settle(a, v, create, &r)
 	}
 	return r
+}
+
+// settle puts an attribute's value into r: nothing for null (or the
+// default, on create), the first of a list, and a boolean target's value
+// as a boolean, or a problem when it is none.
+func settle(a *compiledAttr, v value, create bool, r *Result) {
+	switch {
+	case v.kind == kindIgnore:
+		return
+	case v.isNull():
+		if !create || a.Default == "" {
+			return
+		}
+		v = str(a.Default)
+	case v.kind == kindList && len(v.l) > 1:
+		r.Problems = append(r.Problems, Problem{
+			Target:   a.Target,
+			Code:     "multiple_values",
+			Message:  fmt.Sprintf("%s: the source has %d values but Slack takes one; the first (%q) was used — choose one with Item() or combine them with Join()", a.Target, len(v.l), v.l[0]),
+			Severity: SeverityWarning,
+		})
+	}
+	if !a.boolean {
+		r.Values[a.Target] = v.first()
+		return
+	}
+	b, ok := v.asBool()
+	if !ok {
+		r.Problems = append(r.Problems, Problem{Target: a.Target, Code: "not_boolean", Severity: SeverityError,
+			Message: fmt.Sprintf("%s is %s, which is neither True nor False; map a condition such as Not([IsSoftDeleted])", a.Target, shown(v.first()))})
+		return
+	}
+	r.Values[a.Target] = schema.FormatBool(b)
 }
 
 // candidates evaluates every candidate of a SelectUniqueValue mapping into

@@ -13,12 +13,15 @@ import (
 	"github.com/slackprov/slackprov/directory"
 )
 
-// column is one CSV header cell: a known attribute, an Extra name, or ""
-// for an unnamed column, which is ignored.
+// column is one CSV header cell: a field, an Extra name, or neither for
+// an unnamed column, which is ignored.
 type column struct {
-	field string // Graph name of a known attribute, else ""
+	field int    // the directory field's index, else noField
 	extra string // the header text of any other column
 }
+
+// noField marks a column that is not a directory field.
+const noField = -1
 
 func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 	comma := delimiter(data)
@@ -118,7 +121,11 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 	withhold(snap)
 	present := map[string]bool{}
 	for _, c := range cols {
-		present[c.field+c.extra] = c.field+c.extra != ""
+		if c.field != noField {
+			present[directory.FieldAt(c.field).Name] = true
+		} else if c.extra != "" {
+			present[c.extra] = true
+		}
 	}
 	snap.Vocabulary = vocabulary(present)
 	return snap, nil
@@ -261,10 +268,11 @@ func columns(name string, header []string) (cols []column, idCol int, err error)
 	where := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
-		c := column{}
+		c := column{field: noField}
 		key := h
-		if f, ok := lookupField(h); ok {
-			c.field, key = fieldOrder[f], fieldOrder[f]
+		if f, ok := directory.FieldNamed(h, false); ok {
+			c.field = f
+			key = directory.FieldAt(f).Name
 		} else {
 			c.extra = h
 		}
@@ -275,7 +283,7 @@ func columns(name string, header []string) (cols []column, idCol int, err error)
 			}
 			where[key] = i
 		}
-		if c.field == "id" {
+		if c.field == directory.FieldID {
 			idCol = i
 		}
 		cols = append(cols, c)
@@ -296,7 +304,7 @@ func csvUser(rec []string, cols []column) (directory.User, error) {
 	for i, c := range cols {
 		v := strings.TrimSpace(rec[i])
 		switch {
-		case c.field == "accountEnabled":
+		case c.field == directory.FieldAccountEnabled:
 			if v == "" {
 				continue // see the package doc: blank means enabled
 			}
@@ -305,8 +313,8 @@ func csvUser(rec []string, cols []column) (directory.User, error) {
 				bad.add("%v", err)
 			}
 			u.AccountEnabled = b
-		case c.field != "":
-			setString(&u, c.field, v)
+		case c.field != noField:
+			directory.FieldAt(c.field).SetText(&u, v)
 		case c.extra != "" && v != "":
 			if u.Extra == nil {
 				u.Extra = map[string]string{}

@@ -289,13 +289,13 @@ func decodeUser(raw []byte, present map[string]bool) (u directory.User, id strin
 	}
 	var bad problems
 	u.AccountEnabled = true // absent or null: see the package doc
-	var seen [len(fieldOrder)]string
+	var seen [directory.NumFields]string
 	eachMember(raw, func(rawKey, v []byte) {
 		key, _ := unquote(rawKey)
-		field, known := lookupField(key)
+		field, known := directory.FieldNamed(key, false)
 		name := key
 		if known {
-			name = fieldOrder[field]
+			name = directory.FieldAt(field).Name
 		}
 		if !present[name] {
 			present[name] = true
@@ -318,8 +318,8 @@ func decodeUser(raw []byte, present map[string]bool) (u directory.User, id strin
 			return
 		}
 		seen[field] = key
-		switch fieldOrder[field] {
-		case "accountEnabled":
+		switch f := directory.FieldAt(field); field {
+		case directory.FieldAccountEnabled:
 			switch v[0] {
 			case 't', 'f':
 				u.AccountEnabled = v[0] == 't'
@@ -334,21 +334,21 @@ func decodeUser(raw []byte, present map[string]bool) (u directory.User, id strin
 			default:
 				bad.add("accountEnabled: want true or false, got %s", describe(v))
 			}
-		case "manager":
-			m, err := idRef("manager", v)
+		case directory.FieldManager:
+			m, err := idRef(f.Name, v)
 			if err != nil {
 				bad.add("%v", err)
 			}
 			u.Manager = m
 		default:
-			s, err := stringValue(fieldOrder[field], v)
+			s, err := stringValue(f.Name, v)
 			if err != nil {
 				bad.add("%v", err)
 			}
-			setString(&u, fieldOrder[field], s)
+			f.SetText(&u, s)
 		}
 	})
-	if seen[fieldID] == "" {
+	if seen[directory.FieldID] == "" {
 		bad.add("missing id")
 	} else if u.ID == "" && !bad.has("id:") {
 		bad.add("id is empty")

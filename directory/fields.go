@@ -1,0 +1,131 @@
+package directory
+
+import "strings"
+
+// FieldKind is the type of a User field's value.
+type FieldKind uint8
+
+const (
+	// FieldString is text.
+	FieldString FieldKind = iota
+	// FieldBool is true or false (accountEnabled).
+	FieldBool
+	// FieldReference is another user's id (manager): Graph returns it
+	// through $expand or manager@delta, not $select.
+	FieldReference
+)
+
+// Field is one attribute User has a field for, named as Microsoft Graph
+// names it. This table is the one list of them: the file reader reads its
+// columns and keys by it, the Entra reader selects it from Graph, and
+// User.Attr serves it to the mappings.
+type Field struct {
+	Name string
+	Kind FieldKind
+	// Alias is the name Entra's provisioning schema uses for the same
+	// attribute (objectId, mobile), which mappings may use too; "" if none.
+	Alias string
+	// text points at the field's value; nil for the boolean.
+	text func(*User) *string
+}
+
+// userFields is indexed by the Field* constants below.
+var userFields = [...]Field{
+	{Name: "id", Alias: "objectId", text: func(u *User) *string { return &u.ID }},
+	{Name: "userPrincipalName", text: func(u *User) *string { return &u.UserPrincipalName }},
+	{Name: "mail", text: func(u *User) *string { return &u.Mail }},
+	{Name: "givenName", text: func(u *User) *string { return &u.GivenName }},
+	{Name: "surname", text: func(u *User) *string { return &u.Surname }},
+	{Name: "displayName", text: func(u *User) *string { return &u.DisplayName }},
+	{Name: "jobTitle", text: func(u *User) *string { return &u.JobTitle }},
+	{Name: "department", text: func(u *User) *string { return &u.Department }},
+	{Name: "mobilePhone", Alias: "mobile", text: func(u *User) *string { return &u.MobilePhone }},
+	{Name: "employeeId", text: func(u *User) *string { return &u.EmployeeID }},
+	{Name: "accountEnabled", Kind: FieldBool},
+	{Name: "manager", Kind: FieldReference, text: func(u *User) *string { return &u.Manager }},
+}
+
+// Indexes of the fields other code names directly.
+const (
+	FieldID             = 0
+	FieldAccountEnabled = 10
+	FieldManager        = 11
+)
+
+// NumFields is how many fields User has, for arrays indexed by field.
+const NumFields = len(userFields)
+
+// Fields returns the field table, in Graph's usual order.
+func Fields() []Field { return userFields[:] }
+
+// FieldAt returns the field with index i.
+func FieldAt(i int) Field { return userFields[i] }
+
+// Text returns the string value of a text or reference field of u.
+func (f Field) Text(u *User) string { return *f.text(u) }
+
+// SetText stores v in a text or reference field of u.
+func (f Field) SetText(u *User, v string) { *f.text(u) = v }
+
+// fieldIndex finds a field by its Graph name or alias, exact spelling
+// first so that the common case does not allocate a lowercased copy.
+var fieldIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, f := range userFields {
+		m[f.Name] = i
+		if f.Alias != "" {
+			m[f.Alias] = i
+		}
+	}
+	return m
+}()
+
+// foldIndex finds a field by its Graph name, or its alias, in any case.
+var foldIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, f := range userFields {
+		m[strings.ToLower(f.Name)] = i
+		if f.Alias != "" {
+			m[strings.ToLower(f.Alias)] = i
+		}
+	}
+	return m
+}()
+
+// FieldNamed returns the index of the field called name, in any case (a
+// CSV header or JSON key written by people). With aliases false only
+// Graph's names count, so a file's "mobile" column stays a column of its own.
+func FieldNamed(name string, aliases bool) (int, bool) {
+	i, ok := fieldIndex[name]
+	if !ok {
+		i, ok = foldIndex[strings.ToLower(name)]
+	}
+	if ok && !aliases && !strings.EqualFold(userFields[i].Name, name) {
+		return 0, false
+	}
+	return i, ok
+}
+
+// FieldFor returns the field a mapping's attribute name reads: by Graph
+// name or by alias, exactly as spelled.
+func FieldFor(name string) (Field, bool) {
+	i, ok := fieldIndex[name]
+	if !ok {
+		return Field{}, false
+	}
+	return userFields[i], true
+}
+
+// SoftDeleted is the attribute Entra computes for an assigned user: true
+// when the account is disabled. Mappings read it like a field.
+const SoftDeleted = "IsSoftDeleted"
+
+// UserAttributeNames lists the attribute names Attr knows besides Extra:
+// every field by its Graph name, and IsSoftDeleted.
+func UserAttributeNames() []string {
+	out := make([]string, 0, len(userFields)+1)
+	for _, f := range userFields {
+		out = append(out, f.Name)
+	}
+	return append(out, SoftDeleted)
+}
