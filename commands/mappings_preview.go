@@ -88,12 +88,6 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 	var o mapping.Object = u
 	// Source attributes that feed a Redact() mapping are as secret as its value.
 	redactor := c.Redactor()
-	secretSources := map[string]bool{}
-	for _, t := range redactor.Targets() {
-		for _, s := range c.UserTargetSources(t) {
-			secretSources[s] = true
-		}
-	}
 	inScope := c.UserInScope(u)
 	fmt.Fprintln(w, "\nScope:")
 	switch {
@@ -112,7 +106,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 			switch {
 			case cl.Null:
 				actual = "null"
-			case secretSources[cl.Attribute]:
+			case redactor.HidesSource(cl.Attribute):
 				actual = mapping.RedactedValue
 			}
 			fmt.Fprintf(w, "    %s (value: %s): %s\n", describeClause(shownClause{cl.Attribute, string(cl.Operator), cl.Value}), actual, holdsWord(cl.Holds))
@@ -126,7 +120,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 		shown := "(null)"
 		switch {
 		case !ok || len(vals) == 0:
-		case secretSources[name]:
+		case redactor.HidesSource(name):
 			shown = mapping.RedactedValue
 		default:
 			shown = fmt.Sprintf("%q", strings.Join(vals, `", "`))

@@ -78,3 +78,33 @@ func TestEvalUserRedactsCheckMessages(t *testing.T) {
 		}
 	}
 }
+
+// The compiled mapping's redactor also hides the sources a redacted target
+// reads, and names new users by directory id once userNames are hidden.
+func TestRedactorSourcesAndNames(t *testing.T) {
+	m := &Mapping{Version: Version, Users: []Attribute{
+		{Target: schema.UserName, Type: TypeExpression, Expression: `Redact([userPrincipalName])`},
+		{Target: schema.WorkEmail, Type: TypeDirect, Source: "mail", Match: 1},
+		{Target: schema.Title, Type: TypeExpression, Expression: `Redact(Join(" ", [jobTitle], [department]))`},
+	}}
+	c, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Redactor()
+	for name, want := range map[string]bool{"userPrincipalName": true, "jobTitle": true, "department": true, "mail": false} {
+		if got := r.HidesSource(name); got != want {
+			t.Errorf("HidesSource(%s) = %v, want %v", name, got, want)
+		}
+	}
+	if got := r.Name("ada", "u-1"); got != "u-1" {
+		t.Errorf("Name with userName redacted = %q, want the directory id", got)
+	}
+	if got := NewRedactor(nil).Name("ada", "u-1"); got != "ada" {
+		t.Errorf("Name = %q, want the userName", got)
+	}
+	res, err := EvalExpression(`Redact([mail])`, user("mail", "a@x.io"))
+	if err != nil || len(res.Shown()) != 1 || res.Shown()[0] != RedactedValue || res.Values[0] != "a@x.io" {
+		t.Errorf("ExprResult.Shown = %v (values %v, %v)", res.Shown(), res.Values, err)
+	}
+}

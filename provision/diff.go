@@ -242,7 +242,8 @@ func (p *planner) managers() {
 		case pending:
 			delete(op.Desired, scim.AttrManager)
 			op.ManagerSourceID = mgr
-			want = "(new user " + p.plan.Operations[p.creating[mgr]].UserName + ")"
+			created := p.plan.Operations[p.creating[mgr]]
+			want = "(new user " + p.in.Mapping.Redactor().Name(created.UserName, created.SourceID) + ")"
 		default:
 			// The manager has no Slack account and will not get one now.
 			delete(op.Desired, scim.AttrManager)

@@ -207,16 +207,21 @@ func Unwritable(path string) (reason string, ok bool) {
 	return reason, ok
 }
 
-// NormalizeEmail is an email address in the form Slack compares addresses
-// in: Slack treats them case-insensitively. It is the one place slackprov
-// decides that two addresses are the same account's.
-func NormalizeEmail(email string) string { return Key(WorkEmail, email) }
+// Fold is v as Slack compares the values it keeps unique (userName and
+// the email): without case. Every comparison, index and duplicate check of
+// such values goes through it, so slackprov and Slack agree on what is the
+// same account.
+func Fold(v string) string { return strings.ToLower(v) }
 
-// Key is v in the form Slack keeps path unique in: userName and the email
-// ignore case, so their keys are lowercased; any other value is its own key.
+// NormalizeEmail is an email address in the form Slack compares addresses
+// in (Fold).
+func NormalizeEmail(email string) string { return Fold(email) }
+
+// Key is v in the form Slack keeps path unique in: folded for userName and
+// the email, any other value as it is.
 func Key(path, v string) string {
 	if caseless(path) {
-		return strings.ToLower(v)
+		return Fold(v)
 	}
 	return v
 }
