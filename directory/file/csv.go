@@ -29,39 +29,12 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The header is the first line that is not empty, as the CSV reader
-	// skips empty lines.
-	for len(spans) > 0 && len(bytes.TrimRight(data[spans[0].start:spans[0].end], "\r\n")) == 0 {
-		spans = spans[1:]
+	spans, err = headerFirst(name, data, spans)
+	if err != nil {
+		return nil, err
 	}
-	if len(spans) == 0 {
-		return nil, &ParseError{File: name, Line: 1, Msg: `file is empty; expected a header row with an "id" column`}
-	}
-	lines := lineCounter{data: data}
-	if hdr := spans[0]; hdr.end-hdr.start > MaxUserRecordBytes {
-		return nil, &ParseError{File: name, Line: hdr.line, Msg: "header row: " + tooLarge(hdr.end-hdr.start, MaxUserRecordBytes).Error()}
-	} else if bad := invalidUTF8(data[hdr.start:hdr.end]); bad >= 0 {
-		line, col := position(data, hdr.start+bad)
-		return nil, &ParseError{File: name, Line: line, Column: col,
-			Msg: fmt.Sprintf("byte 0x%02X in the header row is not UTF-8 text; save the file as UTF-8", data[hdr.start+bad])}
-	}
-
-	// Records that are too large or not UTF-8 fail alone and never reach
-	// the CSV reader: it sees blank lines in their place, which it skips
-	// and which keep its line numbers right.
-	var bad []badRecord
-	var parts []io.Reader
-	from := 0
-	for _, sp := range spans[1:] {
-		if err := spanLimits(data, sp, &lines); err != nil {
-			bad = append(bad, badRecord{sp, err})
-			parts = append(parts, bytes.NewReader(data[from:sp.start]), strings.NewReader(strings.Repeat("\n", bytes.Count(data[sp.start:sp.end], []byte("\n")))))
-			from = sp.end
-		}
-	}
-	parts = append(parts, bytes.NewReader(data[from:]))
-
-	r := csv.NewReader(io.MultiReader(parts...))
+	bad, rest := setAside(data, spans[1:])
+	r := csv.NewReader(rest)
 	r.Comma = comma
 	r.FieldsPerRecord = -1 // a short or long row is that row's problem, not the file's
 
@@ -76,48 +49,12 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-
-	snap := &directory.Snapshot{}
-	var ids []idLine
-	// failBad records the skipped records that start before line.
-	failBad := func(line int) {
-		for len(bad) > 0 && bad[0].span.line < line {
-			b := bad[0]
-			bad = bad[1:]
-			id := strings.ToValidUTF8(strings.TrimSpace(csvField(data[b.span.start:b.span.end], idCol, byte(comma))), "\uFFFD")
-			ids = append(ids, idLine{id, b.span.line})
-			snap.Problems = append(snap.Problems, directory.RecordError{File: name, Line: b.span.line, ID: id, Kind: "user", Err: b.err})
-		}
+	rows := &csvRows{name: name, data: data, comma: byte(comma), idCol: idCol, cols: cols, bad: bad, snap: &directory.Snapshot{}}
+	if err := rows.read(r); err != nil {
+		return nil, err
 	}
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			// A broken quote can swallow the rows after it; reading on
-			// would silently lose people, so the whole file fails.
-			return nil, csvSyntaxErr(name, data, err)
-		}
-		line, _ := r.FieldPos(0)
-		failBad(line)
-		if blank(rec) {
-			continue
-		}
-		id := ""
-		if idCol < len(rec) {
-			id = strings.TrimSpace(rec[idCol])
-		}
-		ids = append(ids, idLine{id, line})
-		u, err := csvUser(rec, cols)
-		if err != nil {
-			snap.Problems = append(snap.Problems, directory.RecordError{File: name, Line: line, ID: id, Kind: "user", Err: err})
-			continue
-		}
-		snap.Users = append(snap.Users, u)
-	}
-	failBad(math.MaxInt)
-	snap.Problems = append(snap.Problems, duplicates(name, "user", ids)...)
+	snap := rows.snap
+	snap.Problems = append(snap.Problems, duplicates(name, "user", rows.ids)...)
 	withhold(snap)
 	present := map[string]bool{}
 	for _, c := range cols {
@@ -129,6 +66,99 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 	}
 	snap.Vocabulary = vocabulary(present)
 	return snap, nil
+}
+
+// headerFirst drops the empty lines before the header, which the CSV
+// reader skips too, and checks the header row's size and encoding.
+func headerFirst(name string, data []byte, spans []span) ([]span, error) {
+	for len(spans) > 0 && len(bytes.TrimRight(data[spans[0].start:spans[0].end], "\r\n")) == 0 {
+		spans = spans[1:]
+	}
+	if len(spans) == 0 {
+		return nil, &ParseError{File: name, Line: 1, Msg: `file is empty; expected a header row with an "id" column`}
+	}
+	if hdr := spans[0]; hdr.end-hdr.start > MaxUserRecordBytes {
+		return nil, &ParseError{File: name, Line: hdr.line, Msg: "header row: " + tooLarge(hdr.end-hdr.start, MaxUserRecordBytes).Error()}
+	} else if bad := invalidUTF8(data[hdr.start:hdr.end]); bad >= 0 {
+		line, col := position(data, hdr.start+bad)
+		return nil, &ParseError{File: name, Line: line, Column: col,
+			Msg: fmt.Sprintf("byte 0x%02X in the header row is not UTF-8 text; save the file as UTF-8", data[hdr.start+bad])}
+	}
+	return spans, nil
+}
+
+// setAside fails the records that are too large or not UTF-8 alone: they
+// never reach the CSV reader, which sees blank lines in their place, which
+// it skips and which keep its line numbers right.
+func setAside(data []byte, records []span) ([]badRecord, io.Reader) {
+	lines := lineCounter{data: data}
+	var bad []badRecord
+	var parts []io.Reader
+	from := 0
+	for _, sp := range records {
+		if err := spanLimits(data, sp, &lines); err != nil {
+			bad = append(bad, badRecord{sp, err})
+			parts = append(parts, bytes.NewReader(data[from:sp.start]), strings.NewReader(strings.Repeat("\n", bytes.Count(data[sp.start:sp.end], []byte("\n")))))
+			from = sp.end
+		}
+	}
+	return bad, io.MultiReader(append(parts, bytes.NewReader(data[from:]))...)
+}
+
+// csvRows reads the rows after the header into snap, in file order with
+// the records set aside, and notes each record's id and line.
+type csvRows struct {
+	name  string
+	data  []byte
+	comma byte
+	idCol int
+	cols  []column
+	bad   []badRecord
+	snap  *directory.Snapshot
+	ids   []idLine
+}
+
+func (c *csvRows) read(r *csv.Reader) error {
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// A broken quote can swallow the rows after it; reading on
+			// would silently lose people, so the whole file fails.
+			return csvSyntaxErr(c.name, c.data, err)
+		}
+		line, _ := r.FieldPos(0)
+		c.failBad(line)
+		if blank(rec) {
+			continue
+		}
+		id := ""
+		if c.idCol < len(rec) {
+			id = strings.TrimSpace(rec[c.idCol])
+		}
+		c.ids = append(c.ids, idLine{id, line})
+		u, err := csvUser(rec, c.cols)
+		if err != nil {
+			c.snap.Problems = append(c.snap.Problems, directory.RecordError{File: c.name, Line: line, ID: id, Kind: "user", Err: err})
+			continue
+		}
+		c.snap.Users = append(c.snap.Users, u)
+	}
+	c.failBad(math.MaxInt)
+	return nil
+}
+
+// failBad records the records set aside that start before line.
+func (c *csvRows) failBad(line int) {
+	for len(c.bad) > 0 && c.bad[0].span.line < line {
+		b := c.bad[0]
+		c.bad = c.bad[1:]
+		id := strings.ToValidUTF8(strings.TrimSpace(csvField(c.data[b.span.start:b.span.end], c.idCol, c.comma)), "\uFFFD")
+		c.ids = append(c.ids, idLine{id, b.span.line})
+		c.snap.Problems = append(c.snap.Problems, directory.RecordError{File: c.name, Line: b.span.line, ID: id, Kind: "user", Err: b.err})
+	}
 }
 
 // span is one CSV record in the file: data[start:end], its line ending
