@@ -162,34 +162,45 @@ func (f dotNetFormat) format(t time.Time) string {
 			}
 			b.WriteString(ampm[:len(s)])
 		case 'z', 'K':
-			_, off := t.Zone()
-			if s == "K" && off == 0 && t.Location() == time.UTC {
-				b.WriteString("Z")
-				continue
-			}
-			sign := '+'
-			if off < 0 {
-				sign, off = '-', -off
-			}
-			b.WriteRune(sign)
-			switch {
-			case s == "z":
-				b.WriteString(strconv.Itoa(off / 3600))
-			case s == "zz":
-				b.WriteString(pad(off/3600, 2))
-			default:
-				b.WriteString(pad(off/3600, 2) + ":" + pad(off%3600/60, 2))
-			}
+			writeZone(&b, t, s)
 		}
 	}
 	return b.String()
 }
 
+// writeZone writes t's offset as the zone specifier s asks: z (+2), zz
+// (+02), zzz or K (+02:00; K writes Z for UTC).
+func writeZone(b *strings.Builder, t time.Time, s string) {
+	_, off := t.Zone()
+	if s == "K" && off == 0 && t.Location() == time.UTC {
+		b.WriteString("Z")
+		return
+	}
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	b.WriteRune(sign)
+	switch {
+	case s == "z":
+		b.WriteString(strconv.Itoa(off / 3600))
+	case s == "zz":
+		b.WriteString(pad(off/3600, 2))
+	default:
+		b.WriteString(pad(off/3600, 2) + ":" + pad(off%3600/60, 2))
+	}
+}
+
+// dateParts are the fields a parse has read so far.
+type dateParts struct {
+	year, month, day, hour, min, sec, nsec int
+	pm, hasAMPM, hour12                    bool
+	loc                                    *time.Location
+}
+
 // parse reads s according to the format. Without a zone the time is UTC.
 func (f dotNetFormat) parse(s string) (time.Time, error) {
-	year, month, day, hour, min, sec, nsec := 1, 1, 1, 0, 0, 0, 0
-	pm, hasAMPM, hour12 := false, false, false
-	var loc *time.Location
+	d := dateParts{year: 1, month: 1, day: 1}
 	rest := s
 	fail := func(what string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q does not match the input format at %q (expected %s)", s, rest, what)
@@ -206,60 +217,27 @@ func (f dotNetFormat) parse(s string) (time.Time, error) {
 		var ok bool
 		switch {
 		case sp[0] == 'M' && len(sp) >= 3:
-			month, rest, ok = monthName(rest, len(sp) == 3)
+			d.month, rest, ok = monthName(rest, len(sp) == 3)
 		case sp[0] == 'd' && len(sp) >= 3:
 			_, rest, ok = weekdayName(rest, len(sp) == 3)
 		case sp[0] == 't':
 			if len(rest) >= len(sp) {
 				switch strings.ToUpper(rest[:len(sp)]) {
 				case "AM"[:len(sp)]:
-					ok, hasAMPM = true, true
+					ok, d.hasAMPM = true, true
 				case "PM"[:len(sp)]:
-					ok, hasAMPM, pm = true, true, true
+					ok, d.hasAMPM, d.pm = true, true, true
 				}
 				rest = rest[len(sp):]
 			}
 		case sp[0] == 'z' || sp[0] == 'K':
-			loc, rest, ok = zone(rest)
+			d.loc, rest, ok = zone(rest)
 		default:
-			minW, maxW := len(sp), len(sp)
-			switch {
-			case len(sp) == 1 && sp[0] != 'f' && sp[0] != 'F':
-				minW, maxW = 1, 2
-			case sp[0] == 'F':
-				minW = 0
-			case sp[0] == 'y' && len(sp) >= 3:
-				minW, maxW = 4, len(sp)
-			}
 			var n int
 			var digits string
+			minW, maxW := widths(sp)
 			n, digits, rest, ok = number(rest, minW, maxW)
-			switch sp[0] {
-			case 'y':
-				year = n
-				if len(sp) <= 2 {
-					year += 2000
-					if year > 2029 {
-						year -= 100
-					}
-				}
-			case 'M':
-				month = n
-			case 'd':
-				day = n
-			case 'H':
-				hour = n
-			case 'h':
-				hour, hour12 = n, true
-			case 'm':
-				min = n
-			case 's':
-				sec = n
-			case 'f', 'F':
-				if digits != "" {
-					nsec, _ = strconv.Atoi((digits + "000000000")[:9])
-				}
-			}
+			d.set(sp, n, digits)
 		}
 		if !ok {
 			return fail(sp)
@@ -268,20 +246,71 @@ func (f dotNetFormat) parse(s string) (time.Time, error) {
 	if rest != "" {
 		return fail("end of input")
 	}
-	if hour12 || hasAMPM {
+	return d.time(s)
+}
+
+// widths are how many digits a numeric specifier reads: one or two for a
+// single letter, any number up to its length for F, four or more for yyy….
+func widths(sp string) (minW, maxW int) {
+	switch {
+	case len(sp) == 1 && sp[0] != 'f' && sp[0] != 'F':
+		return 1, 2
+	case sp[0] == 'F':
+		return 0, len(sp)
+	case sp[0] == 'y' && len(sp) >= 3:
+		return 4, len(sp)
+	}
+	return len(sp), len(sp)
+}
+
+// set stores the number n (its digits as read) for the specifier sp.
+func (d *dateParts) set(sp string, n int, digits string) {
+	switch sp[0] {
+	case 'y':
+		d.year = n
+		if len(sp) <= 2 {
+			d.year += 2000
+			if d.year > 2029 {
+				d.year -= 100
+			}
+		}
+	case 'M':
+		d.month = n
+	case 'd':
+		d.day = n
+	case 'H':
+		d.hour = n
+	case 'h':
+		d.hour, d.hour12 = n, true
+	case 'm':
+		d.min = n
+	case 's':
+		d.sec = n
+	case 'f', 'F':
+		if digits != "" {
+			d.nsec, _ = strconv.Atoi((digits + "000000000")[:9])
+		}
+	}
+}
+
+// time is the date read from s, when it is a real one.
+func (d dateParts) time(s string) (time.Time, error) {
+	hour := d.hour
+	if d.hour12 || d.hasAMPM {
 		if hour > 12 {
 			return time.Time{}, fmt.Errorf("%q: hour %d with AM/PM", s, hour)
 		}
 		hour %= 12
-		if pm {
+		if d.pm {
 			hour += 12
 		}
 	}
+	loc := d.loc
 	if loc == nil {
 		loc = time.UTC
 	}
-	t := time.Date(year, time.Month(month), day, hour, min, sec, nsec, loc)
-	if t.Month() != time.Month(month) || t.Day() != day || hour > 23 || min > 59 || sec > 59 {
+	t := time.Date(d.year, time.Month(d.month), d.day, hour, d.min, d.sec, d.nsec, loc)
+	if t.Month() != time.Month(d.month) || t.Day() != d.day || hour > 23 || d.min > 59 || d.sec > 59 {
 		return time.Time{}, fmt.Errorf("%q is not a valid date", s)
 	}
 	return t, nil

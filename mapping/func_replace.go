@@ -115,17 +115,23 @@ func fnReplace(_ *evaluator, n *node, a []value) (value, error) {
 	if !hasSrc {
 		return null, nil
 	}
+	return replacePattern(src, re, gi, rep)
+}
+
+// replacePattern replaces every match of re in src with rep, expanded; with
+// a group (gi >= 0) only the group's text is replaced, by rep as it is.
+func replacePattern(src string, re *regexp.Regexp, gi int, rep string) (value, error) {
 	var b []byte
 	last := 0
 	for _, m := range re.FindAllStringSubmatchIndex(src, -1) {
 		from, to := m[0], m[1]
-		if hasGroup {
+		if gi >= 0 {
 			if from, to = m[2*gi], m[2*gi+1]; from < 0 {
 				continue
 			}
 		}
 		b = append(b, src[last:from]...)
-		if hasGroup {
+		if gi >= 0 {
 			b = append(b, rep...)
 		} else {
 			b = re.ExpandString(b, rep, src, m)
