@@ -207,26 +207,15 @@ func Unwritable(path string) (reason string, ok bool) {
 	return reason, ok
 }
 
-// Fold is v as Slack compares the values it keeps unique (userName and
-// the email): without case. Every comparison, index and duplicate check of
-// such values goes through it, so slackprov and Slack agree on what is the
-// same account.
+// Fold is v as Slack compares the values it keeps unique, emails and
+// userNames: without case. It is the one email (and userName)
+// normalisation: every comparison, index and duplicate check of such
+// values goes through it or Same, so slackprov and Slack agree on what is
+// the same account.
 func Fold(v string) string { return strings.ToLower(v) }
 
-// NormalizeEmail is an email address in the form Slack compares addresses
-// in (Fold).
-func NormalizeEmail(email string) string { return Fold(email) }
-
-// Key is v in the form Slack keeps path unique in: folded for userName and
-// the email, any other value as it is.
-func Key(path, v string) string {
-	if caseless(path) {
-		return Fold(v)
-	}
-	return v
-}
-
-// Same reports whether Slack holds a and b as the same value of path.
+// Same reports whether Slack holds a and b as the same value of path:
+// folded for userName and the email, exactly for anything else.
 func Same(path, a, b string) bool {
 	if a == b {
 		return true

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestNormalizeEmail(t *testing.T) {
+func TestFold(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"ann@example.com", "ann@example.com"},
 		{"Ann.Lee@Example.COM", "ann.lee@example.com"},
@@ -16,13 +16,13 @@ func TestNormalizeEmail(t *testing.T) {
 		{" ann@x.io", " ann@x.io"},
 	}
 	for _, tt := range tests {
-		if got := NormalizeEmail(tt.in); got != tt.want {
-			t.Errorf("NormalizeEmail(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
 
-func TestKeyAndSame(t *testing.T) {
+func TestSame(t *testing.T) {
 	tests := []struct {
 		path, a, b string
 		same       bool
@@ -38,9 +38,9 @@ func TestKeyAndSame(t *testing.T) {
 		if got := Same(tt.path, tt.a, tt.b); got != tt.same {
 			t.Errorf("Same(%s, %q, %q) = %v, want %v", tt.path, tt.a, tt.b, got, tt.same)
 		}
-		// Key and Same agree: equal keys exactly when Slack holds the same value.
-		if got := Key(tt.path, tt.a) == Key(tt.path, tt.b); got != tt.same {
-			t.Errorf("Key(%s) equal = %v, want %v", tt.path, got, tt.same)
+		// Same and Fold agree for the values Slack keeps unique.
+		if a, _ := UserAttribute(tt.path); a.Unique && (Fold(tt.a) == Fold(tt.b)) != tt.same {
+			t.Errorf("Fold disagrees with Same on %s: %q, %q", tt.path, tt.a, tt.b)
 		}
 	}
 }
