@@ -37,21 +37,6 @@ func (u *User) Attr(name string) (vals []string, ok bool) {
 	return []string{v}, true
 }
 
-// AttrString is Attr without the slice for the text attributes, which are
-// all single-valued; single is false for a boolean, which AttrBool serves.
-func (u *User) AttrString(name string) (value string, single, ok bool) {
-	f, known := FieldFor(name)
-	switch {
-	case name == SoftDeleted || (known && f.Kind == FieldBool):
-		return "", false, false
-	case known:
-		value = f.Text(u)
-	default:
-		value = u.Extra[name]
-	}
-	return value, true, value != ""
-}
-
 // AttrBool returns a boolean attribute as a boolean: accountEnabled, and
 // IsSoftDeleted, computed as Entra computes it for an assigned user.
 // isBool is false for every other name.

@@ -25,24 +25,23 @@ type Field struct {
 	// Alias is the name Entra's provisioning schema uses for the same
 	// attribute (objectId, mobile), which mappings may use too; "" if none.
 	Alias string
-	// text points at the field's value; nil for the boolean.
-	text func(*User) *string
+	index int
 }
 
 // userFields is indexed by the Field* constants below.
 var userFields = [...]Field{
-	{Name: "id", Alias: "objectId", text: func(u *User) *string { return &u.ID }},
-	{Name: "userPrincipalName", text: func(u *User) *string { return &u.UserPrincipalName }},
-	{Name: "mail", text: func(u *User) *string { return &u.Mail }},
-	{Name: "givenName", text: func(u *User) *string { return &u.GivenName }},
-	{Name: "surname", text: func(u *User) *string { return &u.Surname }},
-	{Name: "displayName", text: func(u *User) *string { return &u.DisplayName }},
-	{Name: "jobTitle", text: func(u *User) *string { return &u.JobTitle }},
-	{Name: "department", text: func(u *User) *string { return &u.Department }},
-	{Name: "mobilePhone", Alias: "mobile", text: func(u *User) *string { return &u.MobilePhone }},
-	{Name: "employeeId", text: func(u *User) *string { return &u.EmployeeID }},
+	{Name: "id", Alias: "objectId"},
+	{Name: "userPrincipalName"},
+	{Name: "mail"},
+	{Name: "givenName"},
+	{Name: "surname"},
+	{Name: "displayName"},
+	{Name: "jobTitle"},
+	{Name: "department"},
+	{Name: "mobilePhone", Alias: "mobile"},
+	{Name: "employeeId"},
 	{Name: "accountEnabled", Kind: FieldBool},
-	{Name: "manager", Kind: FieldReference, text: func(u *User) *string { return &u.Manager }},
+	{Name: "manager", Kind: FieldReference},
 }
 
 // Indexes of the fields other code names directly.
@@ -56,29 +55,26 @@ const (
 const NumFields = len(userFields)
 
 // Fields returns the field table, in Graph's usual order.
-func Fields() []Field { return userFields[:] }
+func Fields() []Field {
+	out := make([]Field, len(userFields))
+	for i := range userFields {
+		out[i] = FieldAt(i)
+	}
+	return out
+}
 
 // FieldAt returns the field with index i.
-func FieldAt(i int) Field { return userFields[i] }
+func FieldAt(i int) Field {
+	f := userFields[i]
+	f.index = i
+	return f
+}
 
 // Text returns the string value of a text or reference field of u.
-func (f Field) Text(u *User) string { return *f.text(u) }
+func (f Field) Text(u *User) string { return *u.text(f.index) }
 
 // SetText stores v in a text or reference field of u.
-func (f Field) SetText(u *User, v string) { *f.text(u) = v }
-
-// fieldIndex finds a field by its Graph name or alias, exact spelling
-// first so that the common case does not allocate a lowercased copy.
-var fieldIndex = func() map[string]int {
-	m := map[string]int{}
-	for i, f := range userFields {
-		m[f.Name] = i
-		if f.Alias != "" {
-			m[f.Alias] = i
-		}
-	}
-	return m
-}()
+func (f Field) SetText(u *User, v string) { *u.text(f.index) = v }
 
 // foldIndex finds a field by its Graph name, or its alias, in any case.
 var foldIndex = func() map[string]int {
@@ -96,11 +92,11 @@ var foldIndex = func() map[string]int {
 // CSV header or JSON key written by people). With aliases false only
 // Graph's names count, so a file's "mobile" column stays a column of its own.
 func FieldNamed(name string, aliases bool) (int, bool) {
-	i, ok := fieldIndex[name]
+	i, ok := exactField(name)
 	if !ok {
 		i, ok = foldIndex[strings.ToLower(name)]
 	}
-	if ok && !aliases && !strings.EqualFold(userFields[i].Name, name) {
+	if ok && !aliases && userFields[i].Name != name && !strings.EqualFold(userFields[i].Name, name) {
 		return 0, false
 	}
 	return i, ok
@@ -109,11 +105,11 @@ func FieldNamed(name string, aliases bool) (int, bool) {
 // FieldFor returns the field a mapping's attribute name reads: by Graph
 // name or by alias, exactly as spelled.
 func FieldFor(name string) (Field, bool) {
-	i, ok := fieldIndex[name]
+	i, ok := exactField(name)
 	if !ok {
 		return Field{}, false
 	}
-	return userFields[i], true
+	return FieldAt(i), true
 }
 
 // SoftDeleted is the attribute Entra computes for an assigned user: true
