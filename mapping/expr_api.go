@@ -67,6 +67,17 @@ func EvalExpression(expr string, o Object, taken ...string) (ExprResult, error) 
 	return r, nil
 }
 
+// UserTargetSources lists the directory attributes the user target's
+// mapping reads, sorted; nil when the target is not mapped.
+func (c *Compiled) UserTargetSources(target string) []string {
+	for i := range c.users {
+		if c.users[i].Target == target {
+			return sourceAttributes(c.users[i : i+1])
+		}
+	}
+	return nil
+}
+
 // UserAttributes returns the user mappings as compiled: canonical targets,
 // explicit types and apply modes, in file order.
 func (c *Compiled) UserAttributes() []Attribute { return attributesOf(c.users) }

@@ -97,6 +97,13 @@ func TestRedactorSourcesAndNames(t *testing.T) {
 			t.Errorf("HidesSource(%s) = %v, want %v", name, got, want)
 		}
 	}
+	for _, target := range r.Targets() {
+		for _, s := range c.UserTargetSources(target) {
+			if !r.HidesSource(s) {
+				t.Errorf("%s feeds the redacted %s but is not hidden", s, target)
+			}
+		}
+	}
 	if got := r.Name("ada", "u-1"); got != "u-1" {
 		t.Errorf("Name with userName redacted = %q, want the directory id", got)
 	}
