@@ -102,16 +102,6 @@ func FieldNamed(name string, aliases bool) (int, bool) {
 	return i, ok
 }
 
-// FieldFor returns the field a mapping's attribute name reads: by Graph
-// name or by alias, exactly as spelled.
-func FieldFor(name string) (Field, bool) {
-	i, ok := exactField(name)
-	if !ok {
-		return Field{}, false
-	}
-	return FieldAt(i), true
-}
-
 // SoftDeleted is the attribute Entra computes for an assigned user: true
 // when the account is disabled. Mappings read it like a field.
 const SoftDeleted = "IsSoftDeleted"

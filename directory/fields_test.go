@@ -98,7 +98,8 @@ func TestUserAttributes(t *testing.T) {
 	if vals, ok := u.Attr("IsSoftDeleted"); !ok || !slices.Equal(vals, []string{"True"}) {
 		t.Errorf(`Attr("IsSoftDeleted") = %v, %v; want ["True"]`, vals, ok)
 	}
-	f, _ := FieldFor("mobile")
+	i, _ := FieldNamed("mobile", true)
+	f := FieldAt(i)
 	f.SetText(u, "+2")
 	if u.MobilePhone != "+2" || f.Text(u) != "+2" {
 		t.Errorf("SetText through the alias did not write mobilePhone: %q", u.MobilePhone)
