@@ -57,6 +57,7 @@ func TestBooleansStayBooleans(t *testing.T) {
 		{"Not of the computed flag", Attribute{Target: schema.Active, Type: TypeExpression, Expression: `Not([IsSoftDeleted])`}, true, "True", ""},
 		{"direct from accountEnabled", Attribute{Target: schema.Active, Type: TypeDirect, Source: "accountEnabled"}, false, "False", ""},
 		{"a comparison", Attribute{Target: schema.Active, Type: TypeExpression, Expression: `IIF([accountEnabled], CBool("1"), "False")`}, true, "True", ""},
+		{"bare true and false", Attribute{Target: schema.Active, Type: TypeExpression, Expression: `IIF([accountEnabled], true, false)`}, false, "False", ""},
 		{"a constant in any case", Attribute{Target: schema.Active, Type: TypeConstant, Value: "true"}, false, "True", ""},
 		// Before, "1" planned as active but was sent as false.
 		{"a constant that is no boolean", Attribute{Target: schema.Active, Type: TypeConstant, Value: "1"}, true, "", "not_boolean"},
