@@ -107,13 +107,7 @@ func mappingsEvalRun(opts *MappingsEvalOptions) error {
 	if err != nil {
 		return fmt.Errorf("expression %s: %w", opts.Expr, err)
 	}
-	values := r.Values
-	if r.Redacted && values != nil {
-		values = make([]string, len(r.Values))
-		for i := range values {
-			values[i] = mapping.RedactedValue
-		}
-	}
+	values := r.Shown()
 	if opts.Output == "json" {
 		var v any
 		switch {

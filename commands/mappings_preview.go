@@ -90,7 +90,7 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 	w := opts.IO.Out
 	fmt.Fprintf(w, "Directory user %s (%s) from %s, mapped with %s\n", u.ID, u.UserPrincipalName, source.Describe(), from)
 
-	secret := secretSources(c)
+	secret := c.Redactor()
 	o := previewScope(w, c, u, secret)
 	previewSources(w, c, o, secret)
 	create := c.EvalUser(o, true)
@@ -101,21 +101,9 @@ func mappingsPreviewRun(ctx context.Context, opts *MappingsPreviewOptions) error
 	return previewChecks(w, create, u.ID)
 }
 
-// secretSources are the source attributes that feed a Redact() mapping:
-// they are as secret as its value.
-func secretSources(c *mapping.Compiled) map[string]bool {
-	secret := map[string]bool{}
-	for _, t := range c.Redactor().Targets() {
-		for _, s := range c.UserTargetSources(t) {
-			secret[s] = true
-		}
-	}
-	return secret
-}
-
 // previewScope explains the user's scope and returns the user as the
 // mappings see them: soft-deleted when out of scope.
-func previewScope(w io.Writer, c *mapping.Compiled, u *directory.User, secret map[string]bool) mapping.Object {
+func previewScope(w io.Writer, c *mapping.Compiled, u *directory.User, secret mapping.Redactor) mapping.Object {
 	var o mapping.Object = u
 	fmt.Fprintln(w, "\nScope:")
 	switch {
@@ -134,7 +122,7 @@ func previewScope(w io.Writer, c *mapping.Compiled, u *directory.User, secret ma
 			switch {
 			case cl.Null:
 				actual = "null"
-			case secret[cl.Attribute]:
+			case secret.HidesSource(cl.Attribute):
 				actual = mapping.RedactedValue
 			}
 			fmt.Fprintf(w, "    %s (value: %s): %s\n", describeClause(shownClause{cl.Attribute, string(cl.Operator), cl.Value}), actual, holdsWord(cl.Holds))
@@ -143,7 +131,7 @@ func previewScope(w io.Writer, c *mapping.Compiled, u *directory.User, secret ma
 	return o
 }
 
-func previewSources(w io.Writer, c *mapping.Compiled, o mapping.Object, secret map[string]bool) {
+func previewSources(w io.Writer, c *mapping.Compiled, o mapping.Object, secret mapping.Redactor) {
 	fmt.Fprintln(w, "\nSource values:")
 	t := &table{header: []string{"  ATTRIBUTE", "VALUE"}}
 	for _, name := range append(c.SourceAttributes(), mapping.SourceIsSoftDeleted) {
@@ -151,7 +139,7 @@ func previewSources(w io.Writer, c *mapping.Compiled, o mapping.Object, secret m
 		shown := "(null)"
 		switch {
 		case !ok || len(vals) == 0:
-		case secret[name]:
+		case secret.HidesSource(name):
 			shown = mapping.RedactedValue
 		default:
 			shown = fmt.Sprintf("%q", strings.Join(vals, `", "`))
@@ -187,13 +175,13 @@ func previewMappings(w io.Writer, c *mapping.Compiled, create, update mapping.Re
 
 func previewBody(w io.Writer, redactor mapping.Redactor, create mapping.Result) error {
 	fmt.Fprintln(w, "\nSCIM body Slack would receive for a new account (POST /Users):")
-	if strings.EqualFold(create.Values[mapping.AttrActive], "false") {
+	if strings.EqualFold(create.Values[scim.AttrActive], "false") {
 		fmt.Fprintln(w, "(active is False: no Slack account is created for this user, and an existing one is deactivated)")
 	}
 	if err := printJSON(w, scim.NewUser(redactor.Values(create.Values))); err != nil {
 		return err
 	}
-	if v := create.Values[mapping.AttrManager]; v != "" {
+	if v := create.Values[scim.AttrManager]; v != "" {
 		fmt.Fprintln(w, "(manager is the directory id shown; the plan replaces it with the manager's Slack id)")
 	}
 	return nil

@@ -25,8 +25,11 @@ type User struct {
 }
 
 // Attr returns the named attribute's values; ok is false when it is null.
-// IsSoftDeleted is computed as Entra computes it for an assigned user.
+// A boolean reads as Entra's expressions spell it, True or False.
 func (u *User) Attr(name string) (vals []string, ok bool) {
+	if b, isBool := u.AttrBool(name); isBool {
+		return []string{entraBool(b)}, true
+	}
 	v, _, ok := u.AttrString(name)
 	if !ok {
 		return nil, false
@@ -34,40 +37,17 @@ func (u *User) Attr(name string) (vals []string, ok bool) {
 	return []string{v}, true
 }
 
-// AttrString is Attr without the slice: every user attribute is single-valued.
-func (u *User) AttrString(name string) (value string, single, ok bool) {
-	var v string
+// AttrBool returns a boolean attribute as a boolean: accountEnabled, and
+// IsSoftDeleted, computed as Entra computes it for an assigned user.
+// isBool is false for every other name.
+func (u *User) AttrBool(name string) (value, isBool bool) {
 	switch name {
-	case "id", "objectId":
-		v = u.ID
-	case "userPrincipalName":
-		v = u.UserPrincipalName
-	case "mail":
-		v = u.Mail
-	case "givenName":
-		v = u.GivenName
-	case "surname":
-		v = u.Surname
-	case "displayName":
-		v = u.DisplayName
-	case "jobTitle":
-		v = u.JobTitle
-	case "department":
-		v = u.Department
-	case "mobilePhone", "mobile":
-		v = u.MobilePhone
-	case "employeeId":
-		v = u.EmployeeID
-	case "manager":
-		v = u.Manager
-	case "accountEnabled":
-		return entraBool(u.AccountEnabled), true, true
-	case "IsSoftDeleted":
-		return entraBool(!u.AccountEnabled), true, true
-	default:
-		v = u.Extra[name]
+	case userFields[FieldAccountEnabled].Name:
+		return u.AccountEnabled, true
+	case SoftDeleted:
+		return !u.AccountEnabled, true
 	}
-	return v, true, v != ""
+	return false, false
 }
 
 // entraBool spells a boolean as Entra's expressions see it: "True" or "False".
@@ -76,12 +56,6 @@ func entraBool(b bool) string {
 		return "True"
 	}
 	return "False"
-}
-
-// UserAttributeNames lists the attribute names Attr knows besides Extra.
-func UserAttributeNames() []string {
-	return []string{"id", "userPrincipalName", "mail", "givenName", "surname", "displayName",
-		"jobTitle", "department", "mobilePhone", "employeeId", "accountEnabled", "manager", "IsSoftDeleted"}
 }
 
 // Group is a directory group with the ids of its direct user members.

@@ -1,6 +1,10 @@
 package mapping
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/slackprov/slackprov/schema"
+)
 
 // The address and role targets Entra's Slack app maps, from a plain
 // attribute and from an expression, in both spellings Entra uses, and
@@ -22,7 +26,7 @@ func TestAddressAndRoleTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Users[2].Target != AttrLocality {
+	if m.Users[2].Target != schema.Locality {
 		t.Errorf("untyped address stored as %q", m.Users[2].Target)
 	}
 	c := mustCompile(t, m)
@@ -32,14 +36,14 @@ func TestAddressAndRoleTargets(t *testing.T) {
 		o[k] = []string{v}
 	}
 	r := c.EvalUser(o, true)
-	want := map[string]string{AttrLocality: "Oslo", AttrStreetAddress: "1 Karl Johans gate", AttrRegion: "Oslo",
-		AttrPostalCode: "0154", AttrCountry: "NO", AttrRole: "Engineering ⚙️"}
+	want := map[string]string{schema.Locality: "Oslo", schema.StreetAddress: "1 Karl Johans gate", schema.Region: "Oslo",
+		schema.PostalCode: "0154", schema.Country: "NO", schema.Role: "Engineering ⚙️"}
 	for k, v := range want {
 		if r.Values[k] != v {
 			t.Errorf("%s = %q, want %q", k, r.Values[k], v)
 		}
 	}
-	if !hasProblem(r.Problems, AttrRole, "invalid_emoji_not_allowed", SeverityError) {
+	if !hasProblem(r.Problems, schema.Role, "invalid_emoji_not_allowed", SeverityError) {
 		t.Errorf("an emoji in the role is not refused: %+v", r.Problems)
 	}
 	if _, err := Parse("r.yaml", []byte(base+"  - target: roles[primary eq \"True\"].value\n    expression: SingleAppRoleAssignment([appRoleAssignments])\n")); err == nil {

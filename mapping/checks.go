@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // Slack's limits, in characters (reference slack-api.md §2). Slack documents
@@ -48,40 +50,40 @@ func checkUser(values map[string]string, required func(target string) bool) []Pr
 	add := func(target, code, severity, format string, args ...any) {
 		ps = append(ps, Problem{Target: target, Code: code, Message: fmt.Sprintf(format, args...), Severity: severity})
 	}
-	if u, ok := values[AttrUserName]; ok || required(AttrUserName) {
+	if u, ok := values[schema.UserName]; ok || required(schema.UserName) {
 		switch n := charCount(u); {
 		case strings.TrimSpace(u) == "":
-			add(AttrUserName, "username_required", SeverityError, "userName is empty; Slack requires one — check the source attribute of the userName mapping")
+			add(schema.UserName, "username_required", SeverityError, "userName is empty; Slack requires one — check the source attribute of the userName mapping")
 		case n > MaxUserNameLength:
-			add(AttrUserName, "long_username", SeverityError, "userName %s is %d characters; Slack allows %d — shorten it in the mapping, e.g. Left(SlackUserName([userPrincipalName]), %d)", shown(u), n, MaxUserNameLength, MaxUserNameLength)
+			add(schema.UserName, "long_username", SeverityError, "userName %s is %d characters; Slack allows %d — shorten it in the mapping, e.g. Left(SlackUserName([userPrincipalName]), %d)", shown(u), n, MaxUserNameLength, MaxUserNameLength)
 		}
 		if s := SlackUserName(u); strings.TrimSpace(u) != "" && s != u {
-			add(AttrUserName, "username_rewritten", SeverityWarning, "Slack will store userName %s as %s; map SlackUserName(...) so the value sent is the value kept", shown(u), shown(s))
+			add(schema.UserName, "username_rewritten", SeverityWarning, "Slack will store userName %s as %s; map SlackUserName(...) so the value sent is the value kept", shown(u), shown(s))
 		}
 	}
-	if e, ok := values[AttrWorkEmail]; ok || required(AttrWorkEmail) {
+	if e, ok := values[schema.WorkEmail]; ok || required(schema.WorkEmail) {
 		switch {
 		case strings.TrimSpace(e) == "":
-			add(AttrWorkEmail, "email_empty", SeverityError, "the work email is empty; Slack requires a primary email — check the source attribute (mail) of the email mapping")
+			add(schema.WorkEmail, "email_empty", SeverityError, "the work email is empty; Slack requires a primary email — check the source attribute (mail) of the email mapping")
 		case !looksLikeEmail(e):
-			add(AttrWorkEmail, "bad_email_address", SeverityError, "%s is not an email address", shown(e))
+			add(schema.WorkEmail, "bad_email_address", SeverityError, "%s is not an email address", shown(e))
 		}
 	}
-	if d, ok := values[AttrDisplayName]; ok {
+	if d, ok := values[schema.DisplayName]; ok {
 		switch {
 		case strings.HasPrefix(d, "@"):
-			add(AttrDisplayName, "invalid_starts_with_at", SeverityError, "displayName %s starts with @, which Slack refuses", shown(d))
+			add(schema.DisplayName, "invalid_starts_with_at", SeverityError, "displayName %s starts with @, which Slack refuses", shown(d))
 		case strings.Contains(d, "@"):
-			add(AttrDisplayName, "invalid_name_specials", SeverityError, "displayName %s contains @, which Slack refuses (Entra skips such users with AttributeValidationFailed)", shown(d))
+			add(schema.DisplayName, "invalid_name_specials", SeverityError, "displayName %s contains @, which Slack refuses (Entra skips such users with AttributeValidationFailed)", shown(d))
 		}
 		if n := charCount(d); n > MaxDisplayNameLength {
-			add(AttrDisplayName, "invalid_name_maxlength", SeverityError, "displayName is %d characters; Slack allows %d — shorten it in the mapping, e.g. Left([displayName], %d)", n, MaxDisplayNameLength, MaxDisplayNameLength)
+			add(schema.DisplayName, "invalid_name_maxlength", SeverityError, "displayName is %d characters; Slack allows %d — shorten it in the mapping, e.g. Left([displayName], %d)", n, MaxDisplayNameLength, MaxDisplayNameLength)
 		}
 	}
-	given, hasGiven := values[AttrGivenName]
-	family, hasFamily := values[AttrFamilyName]
+	given, hasGiven := values[schema.GivenName]
+	family, hasFamily := values[schema.FamilyName]
 	if (hasGiven || hasFamily) && strings.TrimSpace(given) == "" && strings.TrimSpace(family) == "" {
-		add(AttrGivenName, "invalid_name_required", SeverityError, "given name and family name are both empty; Slack needs at least one")
+		add(schema.GivenName, "invalid_name_required", SeverityError, "given name and family name are both empty; Slack needs at least one")
 	}
 	ps = append(ps, valueProblems(values)...)
 	return ps
@@ -97,7 +99,7 @@ func (c *Compiled) CheckUser(values map[string]string) []Problem {
 
 // checkSCIMUser is RFC 7643's one rule for a user: a userName.
 func checkSCIMUser(values map[string]string, requireName bool) []Problem {
-	return requiredProblem(values, AttrUserName, requireName, "userName is empty; SCIM (RFC 7643) requires one — check the source attribute of the userName mapping")
+	return requiredProblem(values, schema.UserName, requireName, "userName is empty; SCIM (RFC 7643) requires one — check the source attribute of the userName mapping")
 }
 
 // requiredProblem reports target as empty when it is present, or required, and blank.
@@ -112,8 +114,8 @@ func requiredProblem(values map[string]string, target string, required bool, mes
 // that does not send displayName.
 func checkGroup(values map[string]string, requireName bool) []Problem {
 	var ps []Problem
-	if d, ok := values[AttrDisplayName]; (ok || requireName) && strings.TrimSpace(d) == "" {
-		ps = append(ps, Problem{Target: AttrDisplayName, Code: "display_name_required", Severity: SeverityError,
+	if d, ok := values[schema.DisplayName]; (ok || requireName) && strings.TrimSpace(d) == "" {
+		ps = append(ps, Problem{Target: schema.DisplayName, Code: "display_name_required", Severity: SeverityError,
 			Message: "group displayName is empty; Slack requires one"})
 	}
 	return append(ps, valueProblems(values)...)
@@ -137,8 +139,8 @@ func valueProblems(values map[string]string) []Problem {
 			add(t, "invalid_emoji_not_allowed", "%s value %s contains emoji, which Slack refuses", t, shown(v))
 		}
 		switch t {
-		case AttrUserName, AttrDisplayName:
-		case AttrNickName:
+		case schema.UserName, schema.DisplayName:
+		case schema.NickName:
 			if n := charCount(v); n > MaxNickNameLength {
 				add(t, "long_nickname", "nickName %s is %d characters; Slack allows %d", shown(v), n, MaxNickNameLength)
 			}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // compiledAttr is a validated attribute ready to evaluate.
@@ -19,6 +21,8 @@ type compiledAttr struct {
 	volatile bool
 	// unique marks a SelectUniqueValue mapping: every candidate is evaluated.
 	unique bool
+	// boolean marks a boolean target (active): its value must be one.
+	boolean bool
 }
 
 // Compiled is a mapping with every expression parsed once, ready to
@@ -79,7 +83,7 @@ func (m *Mapping) CompileFor(r Rules) (*Compiled, error) {
 func (m *Mapping) compile(r Rules) (*Compiled, error) {
 	userKind := userKind
 	if r == RulesSCIM {
-		userKind.required = []string{AttrUserName}
+		userKind.required = []string{schema.UserName}
 	}
 	users, uerr := validate(userKind, m.Users)
 	groups, gerr := validate(groupKind, m.Groups)
@@ -104,8 +108,8 @@ func (m *Mapping) compile(r Rules) (*Compiled, error) {
 	c := &Compiled{
 		userScope:     userScope,
 		groupScope:    groupScope,
-		users:         compileAttrs(users),
-		groups:        compileAttrs(groups),
+		users:         compileAttrs(userKind, users),
+		groups:        compileAttrs(groupKind, groups),
 		userMatch:     matching(users),
 		groupMatch:    matching(groups),
 		file:          m.File,
@@ -174,10 +178,13 @@ func (e *PosError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", file, e.Line, e.Column, e.Msg)
 }
 
-func compileAttrs(in []checked) []compiledAttr {
+func compileAttrs(kind objectKind, in []checked) []compiledAttr {
 	out := make([]compiledAttr, len(in))
 	for i, c := range in {
 		out[i] = compiledAttr{Attribute: c.Attribute, node: c.node}
+		if t, ok := schema.UserAttribute(c.Target); ok && kind.name == userKind.name {
+			out[i].boolean = t.Kind == schema.Bool
+		}
 		if c.node != nil {
 			out[i].unique = c.node.kind == nodeCall && c.node.name == "SelectUniqueValue"
 			c.node.walk(func(n *node) {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 func TestDateFunctions(t *testing.T) {
@@ -101,10 +103,10 @@ func TestDateErrors(t *testing.T) {
 
 func TestNowUsesCompiledClock(t *testing.T) {
 	m := Default()
-	m.Users = append(m.Users, Attribute{Target: AttrNickName, Expression: `FormatDateTime(Now(), , "M/d/yyyy h:mm:ss tt", "yyyyMMdd")`})
+	m.Users = append(m.Users, Attribute{Target: schema.NickName, Expression: `FormatDateTime(Now(), , "M/d/yyyy h:mm:ss tt", "yyyyMMdd")`})
 	c := mustCompile(t, m)
 	c.now = func() time.Time { return time.Date(2030, 12, 31, 23, 59, 0, 0, time.FixedZone("", -5*3600)) }
-	if got := c.EvalUser(ada(), false).Values[AttrNickName]; got != "20310101" {
+	if got := c.EvalUser(ada(), false).Values[schema.NickName]; got != "20310101" {
 		t.Errorf("nickName = %q, want the UTC date 20310101", got)
 	}
 }

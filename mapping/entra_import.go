@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // The JSON of an Entra synchronization schema export (reference §9): what
@@ -149,9 +151,9 @@ func (im *importer) attributes(kind objectKind, om *entraObjectMapping) []Attrib
 			im.lose("%s: %s; skipped", what, reason)
 			continue
 		}
-		target, ok := canonicalTarget(am.TargetAttributeName, kind.targets)
+		target, ok := canonicalTarget(am.TargetAttributeName, kind.attrs)
 		if !ok {
-			im.lose("%s; skipped", importTargetError(singular, am.TargetAttributeName, kind.targets))
+			im.lose("%s; skipped", importTargetError(singular, am.TargetAttributeName, kind.targets()))
 			continue
 		}
 		if seen[target] {
@@ -176,8 +178,8 @@ func (im *importer) attributes(kind objectKind, om *entraObjectMapping) []Attrib
 		}
 		if am.MatchingPriority > 0 {
 			switch {
-			case !contains(kind.matchable, target):
-				im.lose("%s: matching on it (priority %d) is dropped: Slack can only find existing %s by %s", what, am.MatchingPriority, kind.name, orList(kind.matchable))
+			case !contains(kind.matchable(), target):
+				im.lose("%s: matching on it (priority %d) is dropped: Slack can only find existing %s by %s", what, am.MatchingPriority, kind.name, orList(kind.matchable()))
 			case usedMatch[am.MatchingPriority]:
 				im.lose("%s: matching priority %d is already used by another attribute; matching on it is dropped", what, am.MatchingPriority)
 			default:
@@ -370,8 +372,8 @@ func (im *importer) complete(m *Mapping) {
 			}
 		}
 	}
-	ensureMatch(userKind, m.Users, AttrWorkEmail, AttrUserName)
-	ensureMatch(groupKind, m.Groups, AttrDisplayName)
+	ensureMatch(userKind, m.Users, schema.WorkEmail, schema.UserName)
+	ensureMatch(groupKind, m.Groups, schema.DisplayName)
 }
 
 func describeSource(a Attribute) string {
@@ -387,7 +389,7 @@ func describeSource(a Attribute) string {
 // importTargetError is targetError without the list of every valid target,
 // which would swamp an import report.
 func importTargetError(kind, path string, valid []string) string {
-	if reason, ok := unwritable[path]; ok {
+	if reason, ok := schema.Unwritable(path); ok {
 		return kind + " attribute " + quote(path) + " can't be mapped: " + reason
 	}
 	msg := kind + " attribute " + quote(path) + ": Slack has no such " + kind + " attribute"

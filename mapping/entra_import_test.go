@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 func TestImportEntraSlackFixture(t *testing.T) {
@@ -20,15 +22,15 @@ func TestImportEntraSlackFixture(t *testing.T) {
 		byTarget[a.Target] = a
 	}
 	want := map[string]Attribute{
-		AttrActive:      {Type: TypeExpression, Expression: `Switch([IsSoftDeleted], , "False", "True", "True", "False")`, Apply: ApplyAlways},
-		AttrUserName:    {Type: TypeExpression, Expression: `Left(ToLower(NormalizeDiacritics(Item(Split([userPrincipalName], "@"), 1))), 21)`, Apply: ApplyAlways, Match: 2},
-		AttrWorkEmail:   {Type: TypeDirect, Source: "mail", Apply: ApplyAlways, Match: 1},
-		AttrDisplayName: {Type: TypeExpression, Expression: `Join(" ", [givenName], [surname])`, Apply: ApplyOnCreate},
-		AttrTitle:       {Type: TypeExpression, Expression: `PCase([jobTitle])`, Apply: ApplyAlways, Default: "Team member"},
-		AttrUserType:    {Type: TypeConstant, Value: "Employee", Apply: ApplyAlways},
-		AttrDepartment:  {Type: TypeExpression, Expression: `Switch([department], [department], "R&D", "Research", "", "Unassigned")`, Apply: ApplyAlways},
-		AttrExternalID:  {Type: TypeDirect, Source: "objectId", Apply: ApplyOnCreate},
-		AttrManager:     {Type: TypeDirect, Source: "manager", Apply: ApplyAlways},
+		schema.Active:      {Type: TypeExpression, Expression: `Switch([IsSoftDeleted], , "False", "True", "True", "False")`, Apply: ApplyAlways},
+		schema.UserName:    {Type: TypeExpression, Expression: `Left(ToLower(NormalizeDiacritics(Item(Split([userPrincipalName], "@"), 1))), 21)`, Apply: ApplyAlways, Match: 2},
+		schema.WorkEmail:   {Type: TypeDirect, Source: "mail", Apply: ApplyAlways, Match: 1},
+		schema.DisplayName: {Type: TypeExpression, Expression: `Join(" ", [givenName], [surname])`, Apply: ApplyOnCreate},
+		schema.Title:       {Type: TypeExpression, Expression: `PCase([jobTitle])`, Apply: ApplyAlways, Default: "Team member"},
+		schema.UserType:    {Type: TypeConstant, Value: "Employee", Apply: ApplyAlways},
+		schema.Department:  {Type: TypeExpression, Expression: `Switch([department], [department], "R&D", "Research", "", "Unassigned")`, Apply: ApplyAlways},
+		schema.ExternalID:  {Type: TypeDirect, Source: "objectId", Apply: ApplyOnCreate},
+		schema.Manager:     {Type: TypeDirect, Source: "manager", Apply: ApplyAlways},
 	}
 	for target, w := range want {
 		w.Target = target
@@ -39,10 +41,10 @@ func TestImportEntraSlackFixture(t *testing.T) {
 	if len(m.Users) != 14 {
 		t.Errorf("imported %d user attributes, want 14: %+v", len(m.Users), m.Users)
 	}
-	if a := m.Users[13]; a.Target != AttrLocality || a.Source != "city" {
+	if a := m.Users[13]; a.Target != schema.Locality || a.Source != "city" {
 		t.Errorf("the untyped address was imported as %+v", a)
 	}
-	if len(m.Groups) != 2 || m.Groups[0].Target != AttrDisplayName || m.Groups[0].Match != 1 {
+	if len(m.Groups) != 2 || m.Groups[0].Target != schema.DisplayName || m.Groups[0].Match != 1 {
 		t.Errorf("groups = %+v", m.Groups)
 	}
 	// The export has Delete unticked for users and group sync set to No.
@@ -71,14 +73,14 @@ func TestImportEntraSlackFixture(t *testing.T) {
 		"accountEnabled", "True", "IsSoftDeleted", "False", "objectId", "u-1")
 	r := c.EvalUser(u, true)
 	for target, v := range map[string]string{
-		AttrUserName: "zoe.lindqvist", AttrDisplayName: "Zoë Lindqvist", AttrTitle: "Data Engineer",
-		AttrDepartment: "Research", AttrUserType: "Employee", AttrActive: "True", AttrExternalID: "u-1",
+		schema.UserName: "zoe.lindqvist", schema.DisplayName: "Zoë Lindqvist", schema.Title: "Data Engineer",
+		schema.Department: "Research", schema.UserType: "Employee", schema.Active: "True", schema.ExternalID: "u-1",
 	} {
 		if r.Values[target] != v {
 			t.Errorf("%s = %q, want %q", target, r.Values[target], v)
 		}
 	}
-	if !c.Redacted(AttrMobilePhone) {
+	if !c.Redacted(schema.MobilePhone) {
 		t.Error("the Redact() on the mobile phone must carry over")
 	}
 	if !c.UserInScope(u) || c.UserInScope(user("userPrincipalName", "x@elsewhere.org", "accountEnabled", "True")) ||
@@ -87,8 +89,8 @@ func TestImportEntraSlackFixture(t *testing.T) {
 	}
 }
 
-// schema wraps user attribute mappings (JSON) in a minimal export.
-func schema(userMappings string, extra ...string) []byte {
+// entraExport wraps user attribute mappings (JSON) in a minimal export.
+func entraExport(userMappings string, extra ...string) []byte {
 	om := `{"name":"Users","sourceObjectName":"User","targetObjectName":"User","attributeMappings":[` + userMappings + `]` + strings.Join(extra, "") + `}`
 	return []byte(`{"synchronizationRules":[{"objectMappings":[` + om + `]}]}`)
 }
@@ -106,31 +108,31 @@ func TestImportEntraCases(t *testing.T) {
 		wantLost []string
 	}{
 		{"default only is a constant",
-			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"timezone","source":null,"defaultValue":"Europe/Berlin"}`),
+			entraExport(upnMatch + "," + mailDirect + `,{"targetAttributeName":"timezone","source":null,"defaultValue":"Europe/Berlin"}`),
 			func(m *Mapping) bool {
 				a := m.Users[2]
 				return a.Type == TypeConstant && a.Value == "Europe/Berlin" && a.Default == ""
 			}, nil},
 		{"function without expression is rebuilt",
-			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"nickName","source":{"name":"Append","type":"Function","parameters":[
+			entraExport(upnMatch + "," + mailDirect + `,{"targetAttributeName":"nickName","source":{"name":"Append","type":"Function","parameters":[
 				{"key":"source","value":{"name":"givenName","type":"Attribute"}},{"key":"suffix","value":{"name":"-x","type":"Constant"}}]}}`),
 			func(m *Mapping) bool { return m.Users[2].Expression == `Append([givenName], "-x")` }, nil},
 		{"attribute add only becomes on_create",
-			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"title","source":{"name":"jobTitle","type":"Attribute"},"flowType":"AttributeAddOnly","flowBehavior":"FlowAlways"}`),
+			entraExport(upnMatch + "," + mailDirect + `,{"targetAttributeName":"title","source":{"name":"jobTitle","type":"Attribute"},"flowType":"AttributeAddOnly","flowBehavior":"FlowAlways"}`),
 			func(m *Mapping) bool { return m.Users[2].Apply == ApplyOnCreate },
 			[]string{"flowType AttributeAddOnly", "flowBehavior FlowAlways"}},
 		{"matching on an unmatchable target is dropped",
-			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"externalId","source":{"name":"objectId","type":"Attribute"},"matchingPriority":2}`),
+			entraExport(upnMatch + "," + mailDirect + `,{"targetAttributeName":"externalId","source":{"name":"objectId","type":"Attribute"},"matchingPriority":2}`),
 			func(m *Mapping) bool { return m.Users[2].Match == 0 && m.Users[0].Match == 1 },
 			[]string{`user attribute "externalId": matching on it (priority 2) is dropped`}},
 		{"missing required targets get defaults and a matching attribute",
-			schema(`{"targetAttributeName":"title","source":{"name":"jobTitle","type":"Attribute"}}`),
+			entraExport(`{"targetAttributeName":"title","source":{"name":"jobTitle","type":"Attribute"}}`),
 			func(m *Mapping) bool {
-				return len(m.Users) == 3 && m.Users[1].Target == AttrUserName && m.Users[2].Target == AttrWorkEmail && m.Users[2].Match == 1
+				return len(m.Users) == 3 && m.Users[1].Target == schema.UserName && m.Users[2].Target == schema.WorkEmail && m.Users[2].Match == 1
 			},
 			[]string{`does not map "userName"`, `does not map "emails[type eq \"work\"].value"`, "is now the matching attribute"}},
 		{"a filter with an unknown operator is dropped whole",
-			schema(upnMatch+","+mailDirect, `,"scope":{"groups":[
+			entraExport(upnMatch+","+mailDirect, `,"scope":{"groups":[
 				{"name":"keep","clauses":[{"sourceOperandName":"department","operatorName":"EQUALS","targetOperand":{"values":["Sales"]}}]},
 				{"name":"drop","clauses":[{"sourceOperandName":"department","operatorName":"SOUNDS_LIKE","targetOperand":{"values":["Sails"]}}]},
 				{"name":"multi","clauses":[{"sourceOperandName":"department","operatorName":"EQUALS","targetOperand":{"values":["A","B"]}}]},
@@ -148,11 +150,11 @@ func TestImportEntraCases(t *testing.T) {
 			},
 			[]string{`object mapping "C" (Contact → )`}},
 		{"target object actions turned off",
-			schema(upnMatch+","+mailDirect, `,"flowTypes":"Add, Update"`),
+			entraExport(upnMatch+","+mailDirect, `,"flowTypes":"Add, Update"`),
 			func(m *Mapping) bool { return m.UserSwitches == Switches{NoDelete: true} },
 			nil},
 		{"duplicate target and bad expression",
-			schema(upnMatch + "," + mailDirect + `,{"targetAttributeName":"userName","source":{"name":"mail","type":"Attribute"}},
+			entraExport(upnMatch + "," + mailDirect + `,{"targetAttributeName":"userName","source":{"name":"mail","type":"Attribute"}},
 				{"targetAttributeName":"title","source":{"expression":"Left([jobTitle]","type":"Function"}}`),
 			func(m *Mapping) bool { return len(m.Users) == 2 },
 			[]string{`"userName" is mapped twice`, `expression Left([jobTitle] can't be used`}},

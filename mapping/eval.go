@@ -3,6 +3,8 @@ package mapping
 import (
 	"fmt"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // Severity of a Problem.
@@ -94,7 +96,7 @@ func (r Result) HasErrors() bool {
 func (c *Compiled) EvalUser(o Object, create bool) Result {
 	r := c.eval(c.users, o, create)
 	if c.rules == RulesSCIM {
-		r.Problems = append(r.Problems, checkSCIMUser(r.Values, create || !c.OnCreateOnly(AttrUserName))...)
+		r.Problems = append(r.Problems, checkSCIMUser(r.Values, create || !c.OnCreateOnly(schema.UserName))...)
 		return r
 	}
 	evalProblems := r.Problems
@@ -104,10 +106,10 @@ func (c *Compiled) EvalUser(o Object, create bool) Result {
 	})...)
 	// Slack refuses a new account with no name at all (invalid_name_required);
 	// on update a null name is simply not sent.
-	_, given := r.Values[AttrGivenName]
-	_, family := r.Values[AttrFamilyName]
+	_, given := r.Values[schema.GivenName]
+	_, family := r.Values[schema.FamilyName]
 	if create && !given && !family {
-		r.Problems = append(r.Problems, Problem{Target: AttrGivenName, Code: "invalid_name_required", Severity: SeverityError,
+		r.Problems = append(r.Problems, Problem{Target: schema.GivenName, Code: "invalid_name_required", Severity: SeverityError,
 			Message: "given name and family name are both empty; Slack needs at least one for a new account"})
 	}
 	// A check message that quotes a Redact()ed value would show it to
@@ -131,9 +133,9 @@ func hasTarget(ps []Problem, target string) bool {
 // mapped values: the engine reads them from the directory.
 func (c *Compiled) EvalGroup(o Object, create bool) Result {
 	r := c.eval(c.groups, o, create)
-	requireName := create || !c.GroupOnCreateOnly(AttrDisplayName)
+	requireName := create || !c.GroupOnCreateOnly(schema.DisplayName)
 	if c.rules == RulesSCIM {
-		r.Problems = append(r.Problems, requiredProblem(r.Values, AttrDisplayName, requireName, "group displayName is empty; SCIM (RFC 7643) requires one")...)
+		r.Problems = append(r.Problems, requiredProblem(r.Values, schema.DisplayName, requireName, "group displayName is empty; SCIM (RFC 7643) requires one")...)
 		return r
 	}
 	r.Problems = append(r.Problems, checkGroup(r.Values, requireName)...)
@@ -183,25 +185,42 @@ func (c *Compiled) eval(attrs []compiledAttr, o Object, create bool) Result {
 				continue
 			}
 		}
-		switch {
-		case v.kind == kindIgnore:
-			continue
-		case v.isNull():
-			if create && a.Default != "" {
-				r.Values[a.Target] = a.Default
-			}
-			continue
-		case v.kind == kindList && len(v.l) > 1:
-			r.Problems = append(r.Problems, Problem{
-				Target:   a.Target,
-				Code:     "multiple_values",
-				Message:  fmt.Sprintf("%s: the source has %d values but Slack takes one; the first (%q) was used — choose one with Item() or combine them with Join()", a.Target, len(v.l), v.l[0]),
-				Severity: SeverityWarning,
-			})
-		}
-		r.Values[a.Target] = v.first()
+		settle(a, v, create, &r)
 	}
 	return r
+}
+
+// settle puts an attribute's value into r: nothing for null (or the
+// default, on create), the first of a list, and a boolean target's value
+// as a boolean, or a problem when it is none.
+func settle(a *compiledAttr, v value, create bool, r *Result) {
+	switch {
+	case v.kind == kindIgnore:
+		return
+	case v.isNull():
+		if !create || a.Default == "" {
+			return
+		}
+		v = str(a.Default)
+	case v.kind == kindList && len(v.l) > 1:
+		r.Problems = append(r.Problems, Problem{
+			Target:   a.Target,
+			Code:     "multiple_values",
+			Message:  fmt.Sprintf("%s: the source has %d values but Slack takes one; the first (%q) was used — choose one with Item() or combine them with Join()", a.Target, len(v.l), v.l[0]),
+			Severity: SeverityWarning,
+		})
+	}
+	if !a.boolean {
+		r.Values[a.Target] = v.first()
+		return
+	}
+	b, ok := v.asBool()
+	if !ok {
+		r.Problems = append(r.Problems, Problem{Target: a.Target, Code: "not_boolean", Severity: SeverityError,
+			Message: fmt.Sprintf("%s is %s, which is neither True nor False; map a condition such as Not([IsSoftDeleted])", a.Target, shown(v.first()))})
+		return
+	}
+	r.Values[a.Target] = schema.FormatBool(b)
 }
 
 // candidates evaluates every candidate of a SelectUniqueValue mapping into

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 func mustCompile(t testing.TB, m *Mapping) *Compiled {
@@ -19,18 +21,18 @@ func TestEvalUserDefaultCreate(t *testing.T) {
 	c := mustCompile(t, Default())
 	r := c.EvalUser(ada(), true)
 	want := map[string]string{
-		AttrUserName:       "ada.lovelace",
-		AttrWorkEmail:      "ada@contoso.com",
-		AttrDisplayName:    "Ada Lovelace",
-		AttrGivenName:      "Ada",
-		AttrFamilyName:     "Lovelace",
-		AttrTitle:          "Analyst",
-		AttrActive:         "True",
-		AttrMobilePhone:    "+44 20 7946 0000",
-		AttrDepartment:     "Engines",
-		AttrEmployeeNumber: "1815",
-		AttrManager:        "99999999-0000-0000-0000-000000000000",
-		AttrExternalID:     "11111111-2222-3333-4444-555555555555",
+		schema.UserName:       "ada.lovelace",
+		schema.WorkEmail:      "ada@contoso.com",
+		schema.DisplayName:    "Ada Lovelace",
+		schema.GivenName:      "Ada",
+		schema.FamilyName:     "Lovelace",
+		schema.Title:          "Analyst",
+		schema.Active:         "True",
+		schema.MobilePhone:    "+44 20 7946 0000",
+		schema.Department:     "Engines",
+		schema.EmployeeNumber: "1815",
+		schema.Manager:        "99999999-0000-0000-0000-000000000000",
+		schema.ExternalID:     "11111111-2222-3333-4444-555555555555",
 	}
 	if !reflect.DeepEqual(r.Values, want) {
 		t.Errorf("values\n got %v\nwant %v", r.Values, want)
@@ -43,13 +45,13 @@ func TestEvalUserDefaultCreate(t *testing.T) {
 func TestEvalUserUpdateOmitsOnCreate(t *testing.T) {
 	c := mustCompile(t, Default())
 	r := c.EvalUser(ada(), false)
-	for _, target := range []string{AttrDisplayName, AttrExternalID, AttrUserName} {
+	for _, target := range []string{schema.DisplayName, schema.ExternalID, schema.UserName} {
 		if _, ok := r.Values[target]; ok {
 			t.Errorf("update sent on_create target %s", target)
 		}
 	}
-	if r.Values[AttrWorkEmail] != "ada@contoso.com" {
-		t.Errorf("email = %q", r.Values[AttrWorkEmail])
+	if r.Values[schema.WorkEmail] != "ada@contoso.com" {
+		t.Errorf("email = %q", r.Values[schema.WorkEmail])
 	}
 	if len(r.Problems) != 0 {
 		t.Errorf("problems: %+v", r.Problems)
@@ -73,7 +75,7 @@ func TestEvalUserSoftDeleted(t *testing.T) {
 		} else {
 			o["IsSoftDeleted"] = []string{tc.soft}
 		}
-		got, ok := c.EvalUser(o, false).Values[AttrActive]
+		got, ok := c.EvalUser(o, false).Values[schema.Active]
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("IsSoftDeleted=%q: active = %q, %v; want %q, %v", tc.soft, got, ok, tc.want, tc.ok)
 		}
@@ -82,17 +84,17 @@ func TestEvalUserSoftDeleted(t *testing.T) {
 
 func TestDefaultsOnlyOnCreate(t *testing.T) {
 	m := Default()
-	m.Users = append(m.Users, Attribute{Target: AttrDivision, Source: "division", Default: "Unassigned"})
+	m.Users = append(m.Users, Attribute{Target: schema.Division, Source: "division", Default: "Unassigned"})
 	c := mustCompile(t, m)
-	if got := c.EvalUser(ada(), true).Values[AttrDivision]; got != "Unassigned" {
+	if got := c.EvalUser(ada(), true).Values[schema.Division]; got != "Unassigned" {
 		t.Errorf("create: division = %q, want default", got)
 	}
-	if got, ok := c.EvalUser(ada(), false).Values[AttrDivision]; ok {
+	if got, ok := c.EvalUser(ada(), false).Values[schema.Division]; ok {
 		t.Errorf("update: division = %q, want absent (defaults apply on create only)", got)
 	}
 	o := ada()
 	o["division"] = []string{"R&D"}
-	if got := c.EvalUser(o, true).Values[AttrDivision]; got != "R&D" {
+	if got := c.EvalUser(o, true).Values[schema.Division]; got != "R&D" {
 		t.Errorf("create with value: division = %q", got)
 	}
 }
@@ -100,47 +102,47 @@ func TestDefaultsOnlyOnCreate(t *testing.T) {
 func TestEvalUserTypes(t *testing.T) {
 	m := Default()
 	m.Users = append(m.Users,
-		Attribute{Target: AttrUserType, Type: TypeConstant, Value: "Employee"},
-		Attribute{Target: AttrCostCenter, Type: TypeNone, Default: "CC-0"},
-		Attribute{Target: AttrNickName, Expression: `IgnoreFlowIfNullOrEmpty([nick])`, Default: "never"},
-		Attribute{Target: AttrLocale, Source: "preferredLanguage"},
-		Attribute{Target: AttrOrganization, Source: "companies"},
+		Attribute{Target: schema.UserType, Type: TypeConstant, Value: "Employee"},
+		Attribute{Target: schema.CostCenter, Type: TypeNone, Default: "CC-0"},
+		Attribute{Target: schema.NickName, Expression: `IgnoreFlowIfNullOrEmpty([nick])`, Default: "never"},
+		Attribute{Target: schema.Locale, Source: "preferredLanguage"},
+		Attribute{Target: schema.Organization, Source: "companies"},
 	)
 	c := mustCompile(t, m)
 	o := ada()
 	o["companies"] = []string{"Contoso", "Fabrikam"}
 	r := c.EvalUser(o, true)
-	if r.Values[AttrUserType] != "Employee" {
-		t.Errorf("constant: %q", r.Values[AttrUserType])
+	if r.Values[schema.UserType] != "Employee" {
+		t.Errorf("constant: %q", r.Values[schema.UserType])
 	}
-	if r.Values[AttrCostCenter] != "CC-0" {
-		t.Errorf("none with default on create: %q", r.Values[AttrCostCenter])
+	if r.Values[schema.CostCenter] != "CC-0" {
+		t.Errorf("none with default on create: %q", r.Values[schema.CostCenter])
 	}
-	if v, ok := r.Values[AttrNickName]; ok {
+	if v, ok := r.Values[schema.NickName]; ok {
 		t.Errorf("IgnoreFlowIfNullOrEmpty sent %q", v)
 	}
-	if v, ok := r.Values[AttrLocale]; ok {
+	if v, ok := r.Values[schema.Locale]; ok {
 		t.Errorf("null direct source sent %q", v)
 	}
-	if r.Values[AttrOrganization] != "Contoso" {
-		t.Errorf("multi-valued: %q", r.Values[AttrOrganization])
+	if r.Values[schema.Organization] != "Contoso" {
+		t.Errorf("multi-valued: %q", r.Values[schema.Organization])
 	}
-	if !hasProblem(r.Problems, AttrOrganization, "multiple_values", SeverityWarning) {
+	if !hasProblem(r.Problems, schema.Organization, "multiple_values", SeverityWarning) {
 		t.Errorf("no multiple_values warning: %+v", r.Problems)
 	}
-	if _, ok := c.EvalUser(o, false).Values[AttrCostCenter]; ok {
+	if _, ok := c.EvalUser(o, false).Values[schema.CostCenter]; ok {
 		t.Error("type none sent a value on update")
 	}
 }
 
 func TestEvalUserExpressionFailure(t *testing.T) {
 	m := Default()
-	m.Users = append(m.Users, Attribute{Target: AttrNickName, Expression: `Mid([givenName], [start], 2)`})
+	m.Users = append(m.Users, Attribute{Target: schema.NickName, Expression: `Mid([givenName], [start], 2)`})
 	c := mustCompile(t, m)
 	o := ada()
 	o["start"] = []string{"zero"}
 	r := c.EvalUser(o, true)
-	if _, ok := r.Values[AttrNickName]; ok {
+	if _, ok := r.Values[schema.NickName]; ok {
 		t.Error("failed expression produced a value")
 	}
 	var found *Problem
@@ -149,7 +151,7 @@ func TestEvalUserExpressionFailure(t *testing.T) {
 			found = &r.Problems[i]
 		}
 	}
-	if found == nil || found.Target != AttrNickName || !strings.Contains(found.Message, "position 1: Mid") {
+	if found == nil || found.Target != schema.NickName || !strings.Contains(found.Message, "position 1: Mid") {
 		t.Errorf("problem = %+v", found)
 	}
 	if !r.HasErrors() {
@@ -159,16 +161,16 @@ func TestEvalUserExpressionFailure(t *testing.T) {
 
 func TestEvalUserChecksRun(t *testing.T) {
 	m := Default()
-	m.Users[0] = Attribute{Target: AttrUserName, Type: TypeExpression, Expression: "SlackUserName([userPrincipalName])", Apply: ApplyAlways}
+	m.Users[0] = Attribute{Target: schema.UserName, Type: TypeExpression, Expression: "SlackUserName([userPrincipalName])", Apply: ApplyAlways}
 	c := mustCompile(t, m)
 	o := ada()
 	o["userPrincipalName"] = []string{"bartholomew.featherstonehaugh@contoso.com"}
 	delete(o, "mail")
 	r := c.EvalUser(o, false)
-	if !hasProblem(r.Problems, AttrUserName, "long_username", SeverityError) {
+	if !hasProblem(r.Problems, schema.UserName, "long_username", SeverityError) {
 		t.Errorf("no long_username: %+v", r.Problems)
 	}
-	if !hasProblem(r.Problems, AttrWorkEmail, "email_empty", SeverityError) {
+	if !hasProblem(r.Problems, schema.WorkEmail, "email_empty", SeverityError) {
 		t.Errorf("no email_empty: %+v", r.Problems)
 	}
 }
@@ -176,14 +178,14 @@ func TestEvalUserChecksRun(t *testing.T) {
 func TestEvalGroup(t *testing.T) {
 	c := mustCompile(t, Default())
 	g := user("id", "g-1", "displayName", "Engineering")
-	if got := c.EvalGroup(g, true).Values; !reflect.DeepEqual(got, map[string]string{AttrDisplayName: "Engineering", AttrExternalID: "g-1"}) {
+	if got := c.EvalGroup(g, true).Values; !reflect.DeepEqual(got, map[string]string{schema.DisplayName: "Engineering", schema.ExternalID: "g-1"}) {
 		t.Errorf("create: %v", got)
 	}
-	if got := c.EvalGroup(g, false).Values; !reflect.DeepEqual(got, map[string]string{AttrDisplayName: "Engineering"}) {
+	if got := c.EvalGroup(g, false).Values; !reflect.DeepEqual(got, map[string]string{schema.DisplayName: "Engineering"}) {
 		t.Errorf("update: %v", got)
 	}
 	r := c.EvalGroup(user("id", "g-2"), true)
-	if !hasProblem(r.Problems, AttrDisplayName, "display_name_required", SeverityError) {
+	if !hasProblem(r.Problems, schema.DisplayName, "display_name_required", SeverityError) {
 		t.Errorf("problems: %+v", r.Problems)
 	}
 }
@@ -191,32 +193,32 @@ func TestEvalGroup(t *testing.T) {
 func TestCompiledQueries(t *testing.T) {
 	m := Default()
 	m.Users = append(m.Users,
-		Attribute{Target: AttrNickName, Expression: `Redact(Left([secret], 3))`},
-		Attribute{Target: AttrLocale, Expression: `Guid()`, Apply: ApplyOnCreate},
+		Attribute{Target: schema.NickName, Expression: `Redact(Left([secret], 3))`},
+		Attribute{Target: schema.Locale, Expression: `Guid()`, Apply: ApplyOnCreate},
 	)
 	c := mustCompile(t, m)
-	if got, want := c.UserMatching(), []string{AttrWorkEmail}; !reflect.DeepEqual(got, want) {
+	if got, want := c.UserMatching(), []string{schema.WorkEmail}; !reflect.DeepEqual(got, want) {
 		t.Errorf("UserMatching = %v, want %v", got, want)
 	}
-	if got, want := c.GroupMatching(), []string{AttrDisplayName}; !reflect.DeepEqual(got, want) {
+	if got, want := c.GroupMatching(), []string{schema.DisplayName}; !reflect.DeepEqual(got, want) {
 		t.Errorf("GroupMatching = %v, want %v", got, want)
 	}
-	for target, want := range map[string]bool{AttrDisplayName: true, AttrExternalID: true, AttrUserName: true, AttrTitle: false, "nonsense": false} {
+	for target, want := range map[string]bool{schema.DisplayName: true, schema.ExternalID: true, schema.UserName: true, schema.Title: false, "nonsense": false} {
 		if got := c.OnCreateOnly(target); got != want {
 			t.Errorf("OnCreateOnly(%s) = %v", target, got)
 		}
 	}
-	if !c.GroupOnCreateOnly(AttrExternalID) || c.GroupOnCreateOnly(AttrDisplayName) {
+	if !c.GroupOnCreateOnly(schema.ExternalID) || c.GroupOnCreateOnly(schema.DisplayName) {
 		t.Error("GroupOnCreateOnly wrong")
 	}
-	if !c.Redacted(AttrNickName) || c.Redacted(AttrUserName) {
+	if !c.Redacted(schema.NickName) || c.Redacted(schema.UserName) {
 		t.Error("Redacted wrong")
 	}
-	if got := c.Volatile(); !reflect.DeepEqual(got, []string{AttrLocale}) {
+	if got := c.Volatile(); !reflect.DeepEqual(got, []string{schema.Locale}) {
 		t.Errorf("Volatile = %v", got)
 	}
-	wantTargets := append(UserTargetPaths()[:0:0], AttrActive, AttrDepartment, AttrEmployeeNumber, AttrManager,
-		AttrWorkEmail, AttrExternalID, AttrLocale, AttrFamilyName, AttrGivenName, AttrNickName, AttrMobilePhone, AttrTitle, AttrUserName, AttrDisplayName)
+	wantTargets := append(UserTargetPaths()[:0:0], schema.Active, schema.Department, schema.EmployeeNumber, schema.Manager,
+		schema.WorkEmail, schema.ExternalID, schema.Locale, schema.FamilyName, schema.GivenName, schema.NickName, schema.MobilePhone, schema.Title, schema.UserName, schema.DisplayName)
 	if got := c.UserTargets(); !reflect.DeepEqual(got, sortedCopy(wantTargets)) {
 		t.Errorf("UserTargets = %v", got)
 	}
@@ -257,7 +259,7 @@ func TestEvalConcurrent(t *testing.T) {
 			o["userPrincipalName"] = []string{strings.Repeat("x", i+1) + "@contoso.com"}
 			var got string
 			for range 200 {
-				got = c.EvalUser(o, true).Values[AttrUserName]
+				got = c.EvalUser(o, true).Values[schema.UserName]
 			}
 			done <- got
 		}()
@@ -278,21 +280,21 @@ func TestDefaultUserNameShortens(t *testing.T) {
 	o := ada()
 	o["userPrincipalName"] = []string{"Bartholomew.Featherstonehaugh@contoso.com"}
 	r := c.EvalUser(o, true)
-	if r.Values[AttrUserName] != "bartholomew.featherst" || r.HasErrors() {
-		t.Fatalf("userName %q, problems %+v", r.Values[AttrUserName], r.Problems)
+	if r.Values[schema.UserName] != "bartholomew.featherst" || r.HasErrors() {
+		t.Fatalf("userName %q, problems %+v", r.Values[schema.UserName], r.Problems)
 	}
-	if got := r.Notes[AttrUserName]; len(got) != 1 || !strings.Contains(got[0], `"bartholomew.featherstonehaugh" shortened to "bartholomew.featherst"`) {
+	if got := r.Notes[schema.UserName]; len(got) != 1 || !strings.Contains(got[0], `"bartholomew.featherstonehaugh" shortened to "bartholomew.featherst"`) {
 		t.Errorf("notes %q", got)
 	}
-	r.Choose(AttrUserName, 1)
-	if r.Values[AttrUserName] != "bartholomew.feather_2" {
-		t.Errorf("second candidate %q", r.Values[AttrUserName])
+	r.Choose(schema.UserName, 1)
+	if r.Values[schema.UserName] != "bartholomew.feather_2" {
+		t.Errorf("second candidate %q", r.Values[schema.UserName])
 	}
-	if got := strings.Join(r.Notes[AttrUserName], "; "); !strings.Contains(got, "shortened to \"bartholomew.feather\"") || !strings.Contains(got, `"bartholomew.featherst" is taken, so "bartholomew.feather_2" was chosen`) {
+	if got := strings.Join(r.Notes[schema.UserName], "; "); !strings.Contains(got, "shortened to \"bartholomew.feather\"") || !strings.Contains(got, `"bartholomew.featherst" is taken, so "bartholomew.feather_2" was chosen`) {
 		t.Errorf("notes %q", got)
 	}
 	short := c.EvalUser(ada(), true)
-	if short.Values[AttrUserName] != "ada.lovelace" || len(short.Notes) != 0 {
-		t.Errorf("short name: %q, notes %v", short.Values[AttrUserName], short.Notes)
+	if short.Values[schema.UserName] != "ada.lovelace" || len(short.Notes) != 0 {
+		t.Errorf("short name: %q, notes %v", short.Values[schema.UserName], short.Notes)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"regexp"
 	"testing"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // The full example in docs/mappings.md must load and evaluate.
@@ -22,7 +24,7 @@ func TestDocsExampleLoads(t *testing.T) {
 	}
 	c := mustCompile(t, mp)
 	r := c.EvalUser(ada(), true)
-	if r.Values[AttrCostCenter] != "CC-0000" || r.Values[AttrUserType] != "Employee" || r.HasErrors() {
+	if r.Values[schema.CostCenter] != "CC-0000" || r.Values[schema.UserType] != "Employee" || r.HasErrors() {
 		t.Errorf("values %v problems %+v", r.Values, r.Problems)
 	}
 }

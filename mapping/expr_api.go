@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // ExprResult is what one expression gives for one object.
@@ -22,6 +24,19 @@ type ExprResult struct {
 
 // Null reports a null result.
 func (r ExprResult) Null() bool { return r.Values == nil }
+
+// Shown is Values as people may see them: every value hidden when the
+// expression calls Redact().
+func (r ExprResult) Shown() []string {
+	if !r.Redacted || r.Values == nil {
+		return r.Values
+	}
+	out := make([]string, len(r.Values))
+	for i := range out {
+		out[i] = RedactedValue
+	}
+	return out
+}
 
 // EvalExpression parses expr and evaluates it against o, as a mapping would
 // for one user. taken are values the target already holds: a top-level
@@ -83,7 +98,7 @@ func attributesOf(in []compiledAttr) []Attribute {
 func selectUntaken(e *evaluator, n *node, taken []string) (value, error) {
 	held := make(map[string]bool, len(taken))
 	for _, t := range taken {
-		held[strings.ToLower(t)] = true
+		held[schema.Fold(t)] = true
 	}
 	var tried []string
 	for _, arg := range n.args {
@@ -94,7 +109,7 @@ func selectUntaken(e *evaluator, n *node, taken []string) (value, error) {
 		if v.empty() {
 			continue
 		}
-		if !held[strings.ToLower(v.first())] {
+		if !held[schema.Fold(v.first())] {
 			return str(v.first()), nil
 		}
 		tried = append(tried, v.first())

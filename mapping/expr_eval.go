@@ -18,9 +18,18 @@ type Object interface {
 
 // SingleValued is an optional fast path for objects whose attribute is a
 // single string: planning 100k users reads a million attributes, and a
-// one-element slice per read is most of the engine's garbage.
+// one-element slice per read is most of the engine's garbage. single is
+// false for an attribute that is not one string (a list, or a boolean).
 type SingleValued interface {
 	AttrString(name string) (value string, single, ok bool)
+}
+
+// BoolValued is an object whose boolean attributes (accountEnabled,
+// IsSoftDeleted) are booleans: isBool is false for any other name. The
+// evaluator asks it before Attr, so a boolean is never spelled as text
+// and parsed back.
+type BoolValued interface {
+	AttrBool(name string) (value, isBool bool)
 }
 
 // EvalError is a failure while evaluating an expression for one object.
@@ -93,6 +102,11 @@ func (e *evaluator) attr(name string) value {
 				return null
 			}
 			return str(v)
+		}
+	}
+	if bv, typed := e.obj.(BoolValued); typed {
+		if b, isBool := bv.AttrBool(name); isBool {
+			return boolean(b)
 		}
 	}
 	vals, ok := e.obj.Attr(name)

@@ -232,12 +232,13 @@ func (p *parser) number() (*node, error) {
 	return &node{kind: nodeLit, pos: start, lit: str(text)}, nil
 }
 
-// namedConstants are the bare words Entra accepts as arguments.
-var namedConstants = map[string]string{
-	"vbtextcompare":   "vbTextCompare",
-	"vbbinarycompare": "vbBinaryCompare",
-	"true":            "True",
-	"false":           "False",
+// namedConstants are the bare words Entra accepts as arguments; true and
+// false are booleans.
+var namedConstants = map[string]value{
+	"vbtextcompare":   str("vbTextCompare"),
+	"vbbinarycompare": str("vbBinaryCompare"),
+	"true":            boolean(true),
+	"false":           boolean(false),
 }
 
 func (p *parser) identifier() (*node, error) {
@@ -250,7 +251,7 @@ func (p *parser) identifier() (*node, error) {
 	p.space()
 	if p.eof() || p.peek() != '(' {
 		if c, ok := namedConstants[strings.ToLower(name)]; ok {
-			return &node{kind: nodeLit, pos: start, lit: str(c)}, nil
+			return &node{kind: nodeLit, pos: start, lit: c}, nil
 		}
 		return nil, &SyntaxError{start, fmt.Sprintf("unexpected name %s: attribute names go in square brackets, e.g. [%s], and functions need parentheses, e.g. %s(...)", name, name, name)}
 	}

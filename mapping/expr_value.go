@@ -3,6 +3,8 @@ package mapping
 import (
 	"strconv"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 type valueKind uint8
@@ -19,10 +21,17 @@ const (
 // value is what an expression evaluates to: null, one string, or a list
 // (multi-valued attribute). It is passed by value so evaluating a string
 // does not allocate.
+//
+// A boolean (a directory boolean, a comparison, Not, IsNull…) is a string
+// spelled as Entra spells it, True or False, so every string function
+// takes it as Entra's do, and it also keeps its boolean: conditions and
+// boolean targets use that, so it is never parsed back from its spelling.
 type value struct {
-	kind valueKind
-	s    string
-	l    []string
+	kind   valueKind
+	isBool bool
+	b      bool
+	s      string
+	l      []string
 }
 
 var null = value{}
@@ -37,10 +46,19 @@ func list(l []string) value {
 }
 
 func boolean(b bool) value {
-	if b {
-		return str("True")
+	return value{kind: kindString, isBool: true, b: b, s: schema.FormatBool(b)}
+}
+
+// asBool is v as a boolean: its own when it is one, else its text read as
+// True or False (a constant in the mapping). ok is false for anything else.
+func (v value) asBool() (b, ok bool) {
+	switch {
+	case v.isBool:
+		return v.b, true
+	case v.kind == kindString:
+		return schema.ParseBool(strings.TrimSpace(v.s))
 	}
-	return str("False")
+	return false, false
 }
 
 func (v value) isNull() bool { return v.kind == kindNull || v.kind == kindIgnore }
@@ -84,6 +102,9 @@ func (v value) values() []string {
 // truth interprets v as a condition: "True" (any case) or a non-zero
 // number is true; everything else, null included, is false.
 func (v value) truth() bool {
+	if v.isBool {
+		return v.b
+	}
 	s := strings.TrimSpace(v.first())
 	if v.isNull() || s == "" {
 		return false

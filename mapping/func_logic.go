@@ -51,16 +51,13 @@ func fnIsString(_ *evaluator, _ *node, a []value) (value, error) {
 	return boolean(a[0].kind == kindString), nil
 }
 
-// fnNot flips "True" and "False" (any case); null stays null.
+// fnNot flips a boolean, or "True" and "False" (any case); null stays null.
 func fnNot(_ *evaluator, _ *node, a []value) (value, error) {
 	if a[0].isNull() {
 		return null, nil
 	}
-	switch strings.ToLower(strings.TrimSpace(a[0].first())) {
-	case "true":
-		return str("False"), nil
-	case "false":
-		return str("True"), nil
+	if b, ok := a[0].asBool(); ok {
+		return boolean(!b), nil
 	}
 	return null, fmt.Errorf("expects \"True\" or \"False\", got %q", a[0].first())
 }

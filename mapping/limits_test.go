@@ -3,6 +3,8 @@ package mapping
 import (
 	"strings"
 	"testing"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 func TestNestingLimit(t *testing.T) {
@@ -49,15 +51,15 @@ func TestResultSizeLimits(t *testing.T) {
 
 func TestOversizedResultFailsOneUser(t *testing.T) {
 	m := Default()
-	m.Users = append(m.Users, Attribute{Target: AttrNickName, Type: TypeExpression, Expression: `Replace([givenName], "A", , , Join("", [surname], [surname], [surname], [surname], [surname], [surname], [surname], [surname], [surname], [surname], [surname], [surname]), , )`})
+	m.Users = append(m.Users, Attribute{Target: schema.NickName, Type: TypeExpression, Expression: `Replace([givenName], "A", , , Join("", [surname], [surname], [surname], [surname], [surname], [surname], [surname], [surname], [surname], [surname], [surname], [surname]), , )`})
 	c := mustCompile(t, m)
 	o := ada()
 	o["givenName"] = []string{strings.Repeat("A", 200)}
 	r := c.EvalUser(o, true)
-	if !hasProblem(r.Problems, AttrNickName, "expression_failed", SeverityError) {
+	if !hasProblem(r.Problems, schema.NickName, "expression_failed", SeverityError) {
 		t.Errorf("problems = %+v, want expression_failed on nickName", r.Problems)
 	}
-	if r.Values[AttrWorkEmail] != "ada@contoso.com" {
+	if r.Values[schema.WorkEmail] != "ada@contoso.com" {
 		t.Error("the other attributes must still be mapped")
 	}
 }

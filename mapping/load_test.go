@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // base is a valid users section; tests append entries to it.
@@ -45,10 +47,10 @@ func TestDefaultRoundTrip(t *testing.T) {
 func TestRoundTripAwkwardValues(t *testing.T) {
 	m := Default()
 	m.Users = append(m.Users,
-		Attribute{Target: AttrUserType, Type: TypeConstant, Value: "True"},
-		Attribute{Target: AttrLocale, Type: TypeConstant, Value: ""},
-		Attribute{Target: AttrCostCenter, Type: TypeNone, Default: "0042"},
-		Attribute{Target: AttrNickName, Type: TypeExpression, Expression: `Replace([x], , "\\d+: \"q\"", , "#", , )`, Apply: ApplyOnCreate},
+		Attribute{Target: schema.UserType, Type: TypeConstant, Value: "True"},
+		Attribute{Target: schema.Locale, Type: TypeConstant, Value: ""},
+		Attribute{Target: schema.CostCenter, Type: TypeNone, Default: "0042"},
+		Attribute{Target: schema.NickName, Type: TypeExpression, Expression: `Replace([x], , "\\d+: \"q\"", , "#", , )`, Apply: ApplyOnCreate},
 	)
 	for i := range m.Users {
 		if m.Users[i].Apply == "" {
@@ -111,12 +113,12 @@ groups:
 		t.Fatalf("got %d users, %d groups", len(m.Users), len(m.Groups))
 	}
 	want := []Attribute{
-		{Target: AttrUserName, Type: TypeExpression, Expression: "SlackUserName([userPrincipalName])", Apply: ApplyAlways, Match: 2, Line: 3, Column: 5},
-		{Target: AttrWorkEmail, Type: TypeDirect, Source: "mail", Apply: ApplyAlways, Match: 1, Line: 6, Column: 5},
-		{Target: AttrTitle, Type: TypeDirect, Source: "jobTitle", Apply: ApplyAlways, Line: 9, Column: 5},
-		{Target: AttrDisplayName, Type: TypeDirect, Source: "displayName", Apply: ApplyOnCreate, Default: "New hire", Line: 11, Column: 5},
-		{Target: AttrDepartment, Type: TypeDirect, Source: "department", Apply: ApplyAlways, Line: 15, Column: 5},
-		{Target: AttrUserType, Type: TypeConstant, Value: "Employee", Apply: ApplyAlways, Line: 17, Column: 5},
+		{Target: schema.UserName, Type: TypeExpression, Expression: "SlackUserName([userPrincipalName])", Apply: ApplyAlways, Match: 2, Line: 3, Column: 5},
+		{Target: schema.WorkEmail, Type: TypeDirect, Source: "mail", Apply: ApplyAlways, Match: 1, Line: 6, Column: 5},
+		{Target: schema.Title, Type: TypeDirect, Source: "jobTitle", Apply: ApplyAlways, Line: 9, Column: 5},
+		{Target: schema.DisplayName, Type: TypeDirect, Source: "displayName", Apply: ApplyOnCreate, Default: "New hire", Line: 11, Column: 5},
+		{Target: schema.Department, Type: TypeDirect, Source: "department", Apply: ApplyAlways, Line: 15, Column: 5},
+		{Target: schema.UserType, Type: TypeConstant, Value: "Employee", Apply: ApplyAlways, Line: 17, Column: 5},
 	}
 	if !reflect.DeepEqual(m.Users, want) {
 		t.Errorf("users\n got %+v\nwant %+v", m.Users, want)
@@ -232,7 +234,7 @@ func TestLoad(t *testing.T) {
 func TestCompileErrorsNamePositions(t *testing.T) {
 	m := Default()
 	m.File = "custom.yaml"
-	m.Users = append(m.Users, Attribute{Target: AttrTitle, Expression: `Switch([a], "x", "k")`, Line: 40, Column: 5})
+	m.Users = append(m.Users, Attribute{Target: schema.Title, Expression: `Switch([a], "x", "k")`, Line: 40, Column: 5})
 	_, err := m.Compile()
 	if err == nil {
 		t.Fatal("no error")
@@ -258,7 +260,7 @@ func TestTargetListsAreSortedAndComplete(t *testing.T) {
 			t.Errorf("default target %q not in the list", a.Target)
 		}
 	}
-	if !reflect.DeepEqual(GroupTargetPaths(), []string{AttrDisplayName, AttrExternalID}) {
+	if !reflect.DeepEqual(GroupTargetPaths(), []string{schema.DisplayName, schema.ExternalID}) {
 		t.Errorf("group targets %v", GroupTargetPaths())
 	}
 }

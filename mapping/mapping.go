@@ -7,6 +7,8 @@ package mapping
 import (
 	"fmt"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // Type says where a target attribute's value comes from.
@@ -84,22 +86,22 @@ func Default() *Mapping {
 	m := &Mapping{
 		Version: Version,
 		Users: []Attribute{
-			{Target: AttrUserName, Type: TypeExpression, Expression: DefaultUserNameExpression(), Apply: ApplyOnCreate},
-			{Target: AttrWorkEmail, Type: TypeDirect, Source: "mail", Match: 1},
-			{Target: AttrDisplayName, Type: TypeDirect, Source: "displayName", Apply: ApplyOnCreate},
-			{Target: AttrGivenName, Type: TypeDirect, Source: "givenName"},
-			{Target: AttrFamilyName, Type: TypeDirect, Source: "surname"},
-			{Target: AttrTitle, Type: TypeDirect, Source: "jobTitle"},
-			{Target: AttrActive, Type: TypeExpression, Expression: `Switch([IsSoftDeleted], , "False", "True", "True", "False")`},
-			{Target: AttrMobilePhone, Type: TypeDirect, Source: "mobilePhone"},
-			{Target: AttrDepartment, Type: TypeDirect, Source: "department"},
-			{Target: AttrEmployeeNumber, Type: TypeDirect, Source: "employeeId"},
-			{Target: AttrManager, Type: TypeDirect, Source: "manager"},
-			{Target: AttrExternalID, Type: TypeDirect, Source: "id", Apply: ApplyOnCreate},
+			{Target: schema.UserName, Type: TypeExpression, Expression: DefaultUserNameExpression(), Apply: ApplyOnCreate},
+			{Target: schema.WorkEmail, Type: TypeDirect, Source: "mail", Match: 1},
+			{Target: schema.DisplayName, Type: TypeDirect, Source: "displayName", Apply: ApplyOnCreate},
+			{Target: schema.GivenName, Type: TypeDirect, Source: "givenName"},
+			{Target: schema.FamilyName, Type: TypeDirect, Source: "surname"},
+			{Target: schema.Title, Type: TypeDirect, Source: "jobTitle"},
+			{Target: schema.Active, Type: TypeExpression, Expression: `Switch([IsSoftDeleted], , "False", "True", "True", "False")`},
+			{Target: schema.MobilePhone, Type: TypeDirect, Source: "mobilePhone"},
+			{Target: schema.Department, Type: TypeDirect, Source: "department"},
+			{Target: schema.EmployeeNumber, Type: TypeDirect, Source: "employeeId"},
+			{Target: schema.Manager, Type: TypeDirect, Source: "manager"},
+			{Target: schema.ExternalID, Type: TypeDirect, Source: "id", Apply: ApplyOnCreate},
 		},
 		Groups: []Attribute{
-			{Target: AttrDisplayName, Type: TypeDirect, Source: "displayName", Match: 1},
-			{Target: AttrExternalID, Type: TypeDirect, Source: "id", Apply: ApplyOnCreate},
+			{Target: schema.DisplayName, Type: TypeDirect, Source: "displayName", Match: 1},
+			{Target: schema.ExternalID, Type: TypeDirect, Source: "id", Apply: ApplyOnCreate},
 		},
 	}
 	for _, list := range [][]Attribute{m.Users, m.Groups} {

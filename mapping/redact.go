@@ -15,6 +15,9 @@ const RedactedValue = "[Redact]"
 // that is sent to Slack is never shown, not even inside a message about it.
 type Redactor struct {
 	targets []string // sorted
+	// sources are the directory attributes the redacted targets read: a
+	// value shown beside the mapping would give the secret away.
+	sources []string // sorted
 }
 
 // NewRedactor hides the values of the given targets.
@@ -29,12 +32,16 @@ func (c *Compiled) Redactor() Redactor { return c.redactor }
 
 func redactorOf(users []compiledAttr) Redactor {
 	var t []string
+	var hidden []compiledAttr
 	for _, a := range users {
 		if a.redact {
 			t = append(t, a.Target)
+			hidden = append(hidden, a)
 		}
 	}
-	return NewRedactor(t)
+	r := NewRedactor(t)
+	r.sources = sourceAttributes(hidden)
+	return r
 }
 
 // Targets lists the hidden targets, sorted.
@@ -53,6 +60,24 @@ func (r Redactor) Value(target, v string) string {
 		return v
 	}
 	return RedactedValue
+}
+
+// HidesSource reports whether a redacted target reads the directory
+// attribute name, whose values are then as secret as the target's. Known
+// only to the redactor of a compiled mapping, not to one rebuilt from a
+// saved plan.
+func (r Redactor) HidesSource(name string) bool {
+	_, hidden := slices.BinarySearch(r.sources, name)
+	return hidden
+}
+
+// Name is how people may see a user this plan creates, named by userName:
+// by its directory id when userNames are redacted.
+func (r Redactor) Name(userName, sourceID string) string {
+	if userName == "" || r.Redacted(AttrUserName) {
+		return sourceID
+	}
+	return userName
 }
 
 // Values is vals as people may see them; vals itself when nothing in it is

@@ -3,21 +3,23 @@ package mapping
 import (
 	"strings"
 	"testing"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 func TestRedactor(t *testing.T) {
-	r := NewRedactor([]string{AttrWorkEmail, AttrTitle, AttrTitle})
+	r := NewRedactor([]string{schema.WorkEmail, schema.Title, schema.Title})
 	long := strings.Repeat("secret ", 20)
-	vals := map[string]string{AttrWorkEmail: "ada\"x@contoso.com", AttrTitle: long, AttrUserName: "ada", AttrDepartment: ""}
+	vals := map[string]string{schema.WorkEmail: "ada\"x@contoso.com", schema.Title: long, schema.UserName: "ada", schema.Department: ""}
 
-	if got := r.Targets(); len(got) != 2 || !r.Redacted(AttrTitle) || r.Redacted(AttrUserName) {
+	if got := r.Targets(); len(got) != 2 || !r.Redacted(schema.Title) || r.Redacted(schema.UserName) {
 		t.Errorf("targets %v", got)
 	}
-	if r.Value(AttrTitle, "") != "" || r.Value(AttrTitle, "x") != RedactedValue || r.Value(AttrUserName, "ada") != "ada" {
+	if r.Value(schema.Title, "") != "" || r.Value(schema.Title, "x") != RedactedValue || r.Value(schema.UserName, "ada") != "ada" {
 		t.Error("Value: an empty value must stay empty, a redacted one hidden, others shown")
 	}
 	shownVals := r.Values(vals)
-	if shownVals[AttrWorkEmail] != RedactedValue || shownVals[AttrUserName] != "ada" || vals[AttrWorkEmail] == RedactedValue {
+	if shownVals[schema.WorkEmail] != RedactedValue || shownVals[schema.UserName] != "ada" || vals[schema.WorkEmail] == RedactedValue {
 		t.Errorf("Values = %v (and must not change its argument)", shownVals)
 	}
 	for _, msg := range []string{
@@ -26,7 +28,7 @@ func TestRedactor(t *testing.T) {
 		"bare %s in a sentence",             // as it is
 		"title value %s contains emoji ...", // the check messages' own form
 	} {
-		for _, v := range []string{vals[AttrWorkEmail], long} {
+		for _, v := range []string{vals[schema.WorkEmail], long} {
 			var text string
 			switch {
 			case strings.Contains(msg, "%q"):
@@ -55,11 +57,11 @@ func TestRedactor(t *testing.T) {
 func TestEvalUserRedactsCheckMessages(t *testing.T) {
 	m := Default()
 	for i := range m.Users {
-		if m.Users[i].Target == AttrWorkEmail {
-			m.Users[i] = Attribute{Target: AttrWorkEmail, Type: TypeExpression, Expression: "Redact([mail])", Match: 1, Apply: ApplyAlways}
+		if m.Users[i].Target == schema.WorkEmail {
+			m.Users[i] = Attribute{Target: schema.WorkEmail, Type: TypeExpression, Expression: "Redact([mail])", Match: 1, Apply: ApplyAlways}
 		}
-		if m.Users[i].Target == AttrTitle {
-			m.Users[i] = Attribute{Target: AttrTitle, Type: TypeExpression, Expression: "Redact([jobTitle])", Apply: ApplyAlways}
+		if m.Users[i].Target == schema.Title {
+			m.Users[i] = Attribute{Target: schema.Title, Type: TypeExpression, Expression: "Redact([jobTitle])", Apply: ApplyAlways}
 		}
 	}
 	c, err := m.Compile()
@@ -74,5 +76,42 @@ func TestEvalUserRedactsCheckMessages(t *testing.T) {
 		if strings.Contains(p.Message, "hidden") || strings.Contains(p.Message, "Secret") || !strings.Contains(p.Message, RedactedValue) {
 			t.Errorf("%s: %q", p.Code, p.Message)
 		}
+	}
+}
+
+// The compiled mapping's redactor also hides the sources a redacted target
+// reads, and names new users by directory id once userNames are hidden.
+func TestRedactorSourcesAndNames(t *testing.T) {
+	m := &Mapping{Version: Version, Users: []Attribute{
+		{Target: schema.UserName, Type: TypeExpression, Expression: `Redact([userPrincipalName])`},
+		{Target: schema.WorkEmail, Type: TypeDirect, Source: "mail", Match: 1},
+		{Target: schema.Title, Type: TypeExpression, Expression: `Redact(Join(" ", [jobTitle], [department]))`},
+	}}
+	c, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Redactor()
+	for name, want := range map[string]bool{"userPrincipalName": true, "jobTitle": true, "department": true, "mail": false} {
+		if got := r.HidesSource(name); got != want {
+			t.Errorf("HidesSource(%s) = %v, want %v", name, got, want)
+		}
+	}
+	for _, target := range r.Targets() {
+		for _, s := range c.UserTargetSources(target) {
+			if !r.HidesSource(s) {
+				t.Errorf("%s feeds the redacted %s but is not hidden", s, target)
+			}
+		}
+	}
+	if got := r.Name("ada", "u-1"); got != "u-1" {
+		t.Errorf("Name with userName redacted = %q, want the directory id", got)
+	}
+	if got := NewRedactor(nil).Name("ada", "u-1"); got != "ada" {
+		t.Errorf("Name = %q, want the userName", got)
+	}
+	res, err := EvalExpression(`Redact([mail])`, user("mail", "a@x.io"))
+	if err != nil || len(res.Shown()) != 1 || res.Shown()[0] != RedactedValue || res.Values[0] != "a@x.io" {
+		t.Errorf("ExprResult.Shown = %v (values %v, %v)", res.Shown(), res.Values, err)
 	}
 }

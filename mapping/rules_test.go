@@ -1,14 +1,18 @@
 package mapping
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/slackprov/slackprov/schema"
+)
 
 // Slack's rules belong to Slack; a generic SCIM target checks only what
 // RFC 7643 requires.
 func TestRules(t *testing.T) {
 	m := &Mapping{Version: Version, Users: []Attribute{
-		{Target: AttrUserName, Type: TypeDirect, Source: "userPrincipalName", Match: 1},
-		{Target: AttrWorkEmail, Type: TypeDirect, Source: "userPrincipalName"},
-		{Target: AttrDisplayName, Type: TypeDirect, Source: "displayName"},
+		{Target: schema.UserName, Type: TypeDirect, Source: "userPrincipalName", Match: 1},
+		{Target: schema.WorkEmail, Type: TypeDirect, Source: "userPrincipalName"},
+		{Target: schema.DisplayName, Type: TypeDirect, Source: "displayName"},
 	}, Groups: Default().Groups}
 	tests := []struct {
 		name  string
@@ -47,7 +51,7 @@ func TestRules(t *testing.T) {
 
 // A generic SCIM app need not have emails; Slack must.
 func TestEmailRequiredBySlackOnly(t *testing.T) {
-	m := &Mapping{Version: Version, Users: []Attribute{{Target: AttrUserName, Type: TypeDirect, Source: "userPrincipalName", Match: 1}}}
+	m := &Mapping{Version: Version, Users: []Attribute{{Target: schema.UserName, Type: TypeDirect, Source: "userPrincipalName", Match: 1}}}
 	if _, err := m.CompileFor(RulesSlack); err == nil {
 		t.Error("Slack rules compiled a mapping without a work email")
 	}

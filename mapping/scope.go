@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // Operator is a scoping-filter operator, spelled as Entra's portal shows it.
@@ -368,9 +370,19 @@ type softDeleted struct{ Object }
 
 func (s softDeleted) Attr(name string) ([]string, bool) {
 	if name == SourceIsSoftDeleted {
-		return []string{"True"}, true
+		return []string{schema.True}, true
 	}
 	return s.Object.Attr(name)
+}
+
+func (s softDeleted) AttrBool(name string) (value, isBool bool) {
+	if name == SourceIsSoftDeleted {
+		return true, true
+	}
+	if bv, ok := s.Object.(BoolValued); ok {
+		return bv.AttrBool(name)
+	}
+	return false, false
 }
 
 // SoftDeleted wraps o so that its computed IsSoftDeleted reads "True", as

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 func TestClauseOperators(t *testing.T) {
@@ -274,10 +276,10 @@ func TestCompileScopeErrorNamesClause(t *testing.T) {
 func TestSoftDeletedWrapper(t *testing.T) {
 	c := mustCompile(t, Default())
 	r := c.EvalUser(SoftDeleted(ada()), false)
-	if r.Values[AttrActive] != "False" {
-		t.Errorf("active = %q for an out-of-scope user, want False", r.Values[AttrActive])
+	if r.Values[schema.Active] != "False" {
+		t.Errorf("active = %q for an out-of-scope user, want False", r.Values[schema.Active])
 	}
-	if r.Values[AttrWorkEmail] != "ada@contoso.com" {
+	if r.Values[schema.WorkEmail] != "ada@contoso.com" {
 		t.Error("other attributes must read through")
 	}
 }

@@ -3,96 +3,39 @@ package mapping
 import (
 	"sort"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
-// Slack SCIM target paths, spelled as Entra's mapping blade spells them.
-// This list must equal scim.UserAttributes(); mapping keeps its own copy so
-// that it imports nothing from the rest of slackprov.
+// The target names other packages already use. Every target is in the
+// schema package's vocabulary, which mapping shares with the SCIM client.
 const (
-	AttrUserName          = "userName"
-	AttrNickName          = "nickName"
-	AttrDisplayName       = "displayName"
-	AttrTitle             = "title"
-	AttrTimezone          = "timezone"
-	AttrLocale            = "locale"
-	AttrPreferredLanguage = "preferredLanguage"
-	AttrUserType          = "userType"
-	AttrActive            = "active"
-	AttrExternalID        = "externalId"
-	AttrGivenName         = "name.givenName"
-	AttrFamilyName        = "name.familyName"
-	AttrHonorificPrefix   = "name.honorificPrefix"
-	AttrWorkEmail         = `emails[type eq "work"].value`
-	AttrMobilePhone       = `phoneNumbers[type eq "mobile"].value`
-	AttrWorkPhone         = `phoneNumbers[type eq "work"].value`
-
-	// SchemaEnterprise is the SCIM 2.0 enterprise extension URN.
-	SchemaEnterprise   = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-	AttrDepartment     = SchemaEnterprise + ":department"
-	AttrEmployeeNumber = SchemaEnterprise + ":employeeNumber"
-	AttrCostCenter     = SchemaEnterprise + ":costCenter"
-	AttrOrganization   = SchemaEnterprise + ":organization"
-	AttrDivision       = SchemaEnterprise + ":division"
-	AttrManager        = SchemaEnterprise + ":manager"
-
-	// Slack keeps one address (its City, Country, Zip… profile fields) and
-	// one role.
-	AttrStreetAddress = `addresses[type eq "work"].streetAddress`
-	AttrLocality      = `addresses[type eq "work"].locality`
-	AttrRegion        = `addresses[type eq "work"].region`
-	AttrPostalCode    = `addresses[type eq "work"].postalCode`
-	AttrCountry       = `addresses[type eq "work"].country`
-	AttrRole          = `roles[primary eq "True"].value`
+	AttrUserName  = schema.UserName
+	AttrWorkEmail = schema.WorkEmail
+	AttrUserType  = schema.UserType
 )
 
-var userTargets = []string{
-	AttrUserName, AttrNickName, AttrDisplayName, AttrTitle, AttrTimezone,
-	AttrLocale, AttrPreferredLanguage, AttrUserType, AttrActive, AttrExternalID,
-	AttrGivenName, AttrFamilyName, AttrHonorificPrefix, AttrWorkEmail,
-	AttrMobilePhone, AttrWorkPhone, AttrDepartment, AttrEmployeeNumber,
-	AttrCostCenter, AttrOrganization, AttrDivision, AttrManager,
-	AttrStreetAddress, AttrLocality, AttrRegion, AttrPostalCode, AttrCountry, AttrRole,
-}
+var (
+	userTargets  = schema.Users()
+	groupTargets = schema.Groups()
+)
 
-var groupTargets = []string{AttrDisplayName, AttrExternalID}
-
-// Slack only lets these be used to find an existing account (reference §1.1).
-var userMatchable = []string{AttrUserName, AttrWorkEmail}
-
-var groupMatchable = []string{AttrDisplayName}
-
-// targetAliases accepts the SCIM 1.0 spellings shown in Entra's Slack
-// tutorial and stores the canonical 2.0 path.
-var targetAliases = map[string]string{
-	"urn:scim:schemas:extension:enterprise:1.0.department":     AttrDepartment,
-	"urn:scim:schemas:extension:enterprise:1.0.manager":        AttrManager,
-	"urn:scim:schemas:extension:enterprise:1.0.employeeNumber": AttrEmployeeNumber,
-	"urn:scim:schemas:extension:enterprise:1.0.costCenter":     AttrCostCenter,
-	"urn:scim:schemas:extension:enterprise:1.0.organization":   AttrOrganization,
-	"urn:scim:schemas:extension:enterprise:1.0.division":       AttrDivision,
-	// Entra's Slack tutorial lists the address as "untyped"; Slack stores
-	// one address whatever its type.
-	`addresses[type eq "untyped"].streetAddress`: AttrStreetAddress,
-	`addresses[type eq "untyped"].locality`:      AttrLocality,
-	`addresses[type eq "untyped"].region`:        AttrRegion,
-	`addresses[type eq "untyped"].postalCode`:    AttrPostalCode,
-	`addresses[type eq "untyped"].country`:       AttrCountry,
-}
-
-// unwritable are Slack attributes Entra lists that slackprov does not write,
-// with the reason, so an error can say more than "unknown".
-var unwritable = map[string]string{
-	`photos[type eq "photo"].value`: "photo provisioning is not supported (Entra doesn't support it either)",
-	"profileUrl":                    "Slack does not accept updates to profileUrl",
-	"members":                       "group members are provisioned from the directory's membership, not mapped",
-	"id":                            "id is Slack's primary key and is never mapped",
+// matchable lists the targets of attrs Slack can find an existing object by.
+func matchable(attrs []schema.Attribute) []string {
+	var out []string
+	for _, a := range attrs {
+		if a.Matchable {
+			out = append(out, a.Path)
+		}
+	}
+	return out
 }
 
 // UserTargetPaths lists every user target path a mapping may use, sorted.
-func UserTargetPaths() []string { return sortedCopy(userTargets) }
+func UserTargetPaths() []string { return schema.Paths(userTargets) }
 
 // GroupTargetPaths lists every group target path a mapping may use, sorted.
-func GroupTargetPaths() []string { return sortedCopy(groupTargets) }
+func GroupTargetPaths() []string { return schema.Paths(groupTargets) }
 
 func sortedCopy(in []string) []string {
 	out := append([]string(nil), in...)
@@ -102,13 +45,11 @@ func sortedCopy(in []string) []string {
 
 // canonicalTarget resolves aliases and exact-but-differently-cased paths.
 // It returns ok=false for paths that are not valid targets of the kind.
-func canonicalTarget(path string, valid []string) (string, bool) {
-	if c, ok := targetAliases[path]; ok {
-		path = c
-	}
+func canonicalTarget(path string, valid []schema.Attribute) (string, bool) {
+	path = schema.Canonical(path)
 	for _, v := range valid {
-		if v == path {
-			return v, true
+		if v.Path == path {
+			return path, true
 		}
 	}
 	return "", false
@@ -117,7 +58,7 @@ func canonicalTarget(path string, valid []string) (string, bool) {
 // targetError explains why path is not a valid target and suggests the
 // closest valid ones.
 func targetError(kind, path string, valid []string) string {
-	if reason, ok := unwritable[path]; ok {
+	if reason, ok := schema.Unwritable(path); ok {
 		return "target " + quote(path) + " can't be mapped: " + reason
 	}
 	msg := "unknown " + kind + " target " + quote(path)

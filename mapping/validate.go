@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // SourceIsSoftDeleted is the computed source attribute Entra defines: "True"
@@ -23,16 +25,21 @@ type issue struct {
 
 // objectKind describes what a list of attributes maps.
 type objectKind struct {
-	name      string // "users" or "groups"
-	targets   []string
-	matchable []string
-	required  []string
+	name     string // "users" or "groups"
+	attrs    []schema.Attribute
+	required []string
 }
 
 var (
-	userKind  = objectKind{"users", userTargets, userMatchable, []string{AttrUserName, AttrWorkEmail}}
-	groupKind = objectKind{"groups", groupTargets, groupMatchable, []string{AttrDisplayName}}
+	userKind  = objectKind{"users", userTargets, []string{schema.UserName, schema.WorkEmail}}
+	groupKind = objectKind{"groups", groupTargets, []string{schema.DisplayName}}
 )
+
+// targets lists the kind's target paths, sorted.
+func (k objectKind) targets() []string { return schema.Paths(k.attrs) }
+
+// matchable lists the targets Slack can find an existing object of the kind by.
+func (k objectKind) matchable() []string { return matchable(k.attrs) }
 
 // checked is an attribute after validation: its canonical target and
 // inferred type, and its parsed expression.
@@ -45,103 +52,134 @@ type checked struct {
 // constant can't be inferred, so it needs Type: TypeConstant (the loader
 // sets it when the file says value: "").
 func validate(kind objectKind, attrs []Attribute) ([]checked, []issue) {
-	var issues []issue
-	add := func(i int, field string, pos int, format string, args ...any) {
-		issues = append(issues, issue{i, field, pos, fmt.Sprintf(format, args...)})
-	}
+	v := &validator{kind: kind, seenTarget: map[string]int{}, seenMatch: map[int]int{}}
 	out := make([]checked, len(attrs))
-	seenTarget := map[string]int{}
-	seenMatch := map[int]int{}
 	for i, a := range attrs {
 		c := checked{Attribute: a}
-		if a.Target == "" {
-			add(i, "", 0, "entry has no target")
-		} else if t, ok := canonicalTarget(a.Target, kind.targets); ok {
-			c.Target = t
-			if j, dup := seenTarget[t]; dup {
-				add(i, "target", 0, "target %s is already mapped by %s entry %d; map each target once", quote(t), kind.name, j+1)
-			}
-			seenTarget[t] = i
-		} else {
-			add(i, "target", 0, "%s", targetError(strings.TrimSuffix(kind.name, "s"), a.Target, kind.targets))
-		}
-		c.Type = inferType(a)
-		switch c.Type {
-		case "":
-			set := setFields(a)
-			if len(set) == 0 {
-				add(i, "", 0, "entry for %s needs one of source, value or expression (or type: none with a default)", quote(a.Target))
-			} else {
-				add(i, set[1], 0, "entry for %s sets both %s and %s; give only one", quote(a.Target), set[0], set[1])
-			}
-		case TypeDirect, TypeConstant, TypeExpression, TypeNone:
-			for _, f := range setFields(a) {
-				if f != fieldFor(c.Type) {
-					add(i, f, 0, "%s is not used by type %s; remove it or change the type", f, c.Type)
-				}
-			}
-		default:
-			add(i, "type", 0, "unknown type %q; use direct, constant, expression or none", a.Type)
-		}
-		switch c.Type {
-		case TypeDirect:
-			switch {
-			case a.Source == "":
-				add(i, "source", 0, "type direct needs a source attribute, e.g. source: mail")
-			case strings.ContainsAny(a.Source, "[]()\""):
-				add(i, "source", 0, "source %q must be a plain attribute name (write mail, not [mail]); use expression: for functions", a.Source)
-			}
-		case TypeExpression:
-			if a.Expression == "" {
-				add(i, "expression", 0, "type expression needs an expression")
-				break
-			}
-			n, err := parseExpression(a.Expression)
-			if err != nil {
-				se := err.(*SyntaxError)
-				add(i, "expression", se.Pos, "%s", se.Msg)
-			}
-			c.node = n
-		case TypeNone:
-			if a.Default == "" {
-				add(i, "type", 0, "type none with no default does nothing; add a default or remove the entry")
-			}
-		}
-		switch a.Apply {
-		case "":
-			c.Apply = ApplyAlways
-		case ApplyAlways, ApplyOnCreate:
-		default:
-			add(i, "apply", 0, "unknown apply %q; use always or on_create", a.Apply)
-		}
-		switch {
-		case a.Match < 0:
-			add(i, "match", 0, "match must be 0 (not matching) or a precedence of 1 or more, got %d", a.Match)
-		case a.Match > 0:
-			if c.Target != "" && !contains(kind.matchable, c.Target) {
-				add(i, "match", 0, "Slack can only find existing %s by %s, not %s", kind.name, orList(kind.matchable), quote(c.Target))
-			}
-			if j, dup := seenMatch[a.Match]; dup {
-				add(i, "match", 0, "match precedence %d is already used by %s entry %d; precedences must differ", a.Match, kind.name, j+1)
-			}
-			seenMatch[a.Match] = i
-		}
+		v.target(i, &c)
+		v.source(i, &c)
+		v.when(i, &c)
 		if c.node != nil {
 			for _, msg := range uniqueRules(kind, c) {
-				add(i, msg.field, msg.pos, "%s", msg.text)
+				v.add(i, msg.field, msg.pos, "%s", msg.text)
 			}
 		}
 		out[i] = c
 	}
 	for _, r := range kind.required {
-		if _, ok := seenTarget[r]; !ok && (kind.name == userKind.name || len(attrs) > 0) {
-			add(-1, "", 0, "%s must map %s: Slack requires it", kind.name, quote(r))
+		if _, ok := v.seenTarget[r]; !ok && (kind.name == userKind.name || len(attrs) > 0) {
+			v.add(-1, "", 0, "%s must map %s: Slack requires it", kind.name, quote(r))
 		}
 	}
-	if kind.name == userKind.name && len(seenMatch) == 0 && len(attrs) > 0 {
-		add(-1, "", 0, "users need at least one matching attribute (match: 1 on userName or the work email) so existing Slack accounts are found instead of duplicated")
+	if kind.name == userKind.name && len(v.seenMatch) == 0 && len(attrs) > 0 {
+		v.add(-1, "", 0, "users need at least one matching attribute (match: 1 on userName or the work email) so existing Slack accounts are found instead of duplicated")
 	}
-	return out, issues
+	return out, v.issues
+}
+
+// validator collects the issues of one list of attributes, and what the
+// entries seen so far have claimed: targets and match precedences.
+type validator struct {
+	kind       objectKind
+	issues     []issue
+	seenTarget map[string]int
+	seenMatch  map[int]int
+}
+
+func (v *validator) add(i int, field string, pos int, format string, args ...any) {
+	v.issues = append(v.issues, issue{i, field, pos, fmt.Sprintf(format, args...)})
+}
+
+// target resolves the entry's target to its canonical path, once per list.
+func (v *validator) target(i int, c *checked) {
+	a := c.Attribute
+	if a.Target == "" {
+		v.add(i, "", 0, "entry has no target")
+		return
+	}
+	t, ok := canonicalTarget(a.Target, v.kind.attrs)
+	if !ok {
+		v.add(i, "target", 0, "%s", targetError(strings.TrimSuffix(v.kind.name, "s"), a.Target, v.kind.targets()))
+		return
+	}
+	c.Target = t
+	if j, dup := v.seenTarget[t]; dup {
+		v.add(i, "target", 0, "target %s is already mapped by %s entry %d; map each target once", quote(t), v.kind.name, j+1)
+	}
+	v.seenTarget[t] = i
+}
+
+// source infers the entry's type and checks that it says where the value
+// comes from in exactly the way the type needs, parsing its expression.
+func (v *validator) source(i int, c *checked) {
+	a := c.Attribute
+	c.Type = inferType(a)
+	switch c.Type {
+	case "":
+		set := setFields(a)
+		if len(set) == 0 {
+			v.add(i, "", 0, "entry for %s needs one of source, value or expression (or type: none with a default)", quote(a.Target))
+		} else {
+			v.add(i, set[1], 0, "entry for %s sets both %s and %s; give only one", quote(a.Target), set[0], set[1])
+		}
+	case TypeDirect, TypeConstant, TypeExpression, TypeNone:
+		for _, f := range setFields(a) {
+			if f != fieldFor(c.Type) {
+				v.add(i, f, 0, "%s is not used by type %s; remove it or change the type", f, c.Type)
+			}
+		}
+	default:
+		v.add(i, "type", 0, "unknown type %q; use direct, constant, expression or none", a.Type)
+	}
+	switch c.Type {
+	case TypeDirect:
+		switch {
+		case a.Source == "":
+			v.add(i, "source", 0, "type direct needs a source attribute, e.g. source: mail")
+		case strings.ContainsAny(a.Source, "[]()\""):
+			v.add(i, "source", 0, "source %q must be a plain attribute name (write mail, not [mail]); use expression: for functions", a.Source)
+		}
+	case TypeExpression:
+		if a.Expression == "" {
+			v.add(i, "expression", 0, "type expression needs an expression")
+			return
+		}
+		n, err := parseExpression(a.Expression)
+		if err != nil {
+			se := err.(*SyntaxError)
+			v.add(i, "expression", se.Pos, "%s", se.Msg)
+		}
+		c.node = n
+	case TypeNone:
+		if a.Default == "" {
+			v.add(i, "type", 0, "type none with no default does nothing; add a default or remove the entry")
+		}
+	}
+}
+
+// when checks when the entry flows (apply) and whether it finds existing
+// objects (match).
+func (v *validator) when(i int, c *checked) {
+	a := c.Attribute
+	switch a.Apply {
+	case "":
+		c.Apply = ApplyAlways
+	case ApplyAlways, ApplyOnCreate:
+	default:
+		v.add(i, "apply", 0, "unknown apply %q; use always or on_create", a.Apply)
+	}
+	switch {
+	case a.Match < 0:
+		v.add(i, "match", 0, "match must be 0 (not matching) or a precedence of 1 or more, got %d", a.Match)
+	case a.Match > 0:
+		if c.Target != "" && !contains(v.kind.matchable(), c.Target) {
+			v.add(i, "match", 0, "Slack can only find existing %s by %s, not %s", v.kind.name, orList(v.kind.matchable()), quote(c.Target))
+		}
+		if j, dup := v.seenMatch[a.Match]; dup {
+			v.add(i, "match", 0, "match precedence %d is already used by %s entry %d; precedences must differ", a.Match, v.kind.name, j+1)
+		}
+		v.seenMatch[a.Match] = i
+	}
 }
 
 func inferType(a Attribute) Type {
@@ -227,7 +265,7 @@ func uniqueRules(kind objectKind, c checked) []ruleBreak {
 	if c.node.kind != nodeCall || c.node.name != "SelectUniqueValue" {
 		return out
 	}
-	if kind.name != userKind.name || (c.Target != AttrUserName && c.Target != AttrWorkEmail) {
+	if kind.name != userKind.name || (c.Target != schema.UserName && c.Target != schema.WorkEmail) {
 		out = append(out, ruleBreak{"target", 0, "SelectUniqueValue picks a value no Slack account has yet; Slack keeps only userName and the work email unique, so use it for one of those"})
 	}
 	if c.Apply != ApplyOnCreate {

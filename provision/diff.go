@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"iter"
 	"sort"
-	"strings"
 
 	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -109,7 +109,7 @@ func (p *planner) diffUser(u *scim.User, vals map[string]string) []Change {
 		if !ok {
 			continue
 		}
-		if old := u.Get(attr); !sameValue(attr, old, want) {
+		if old := u.Get(attr); !schema.Same(attr, old, want) {
 			changes = append(changes, Change{Attribute: attr, Old: old, New: want})
 		}
 	}
@@ -132,14 +132,9 @@ func updatableTargets(m interface {
 	return out
 }
 
-// sameValue compares as Slack does: userNames and emails are case-insensitive.
-func sameValue(attr, a, b string) bool {
-	switch attr {
-	case scim.AttrUserName, scim.AttrWorkEmail:
-		return strings.EqualFold(a, b)
-	}
-	return a == b
-}
+// sameValue compares as Slack does (schema.Same): userNames and emails
+// are case-insensitive.
+func sameValue(attr, a, b string) bool { return schema.Same(attr, a, b) }
 
 // managerCheck is a matched user whose only possible change is the manager.
 type managerCheck struct {
@@ -247,7 +242,8 @@ func (p *planner) managers() {
 		case pending:
 			delete(op.Desired, scim.AttrManager)
 			op.ManagerSourceID = mgr
-			want = "(new user " + p.plan.Operations[p.creating[mgr]].UserName + ")"
+			created := p.plan.Operations[p.creating[mgr]]
+			want = "(new user " + p.in.Mapping.Redactor().Name(created.UserName, created.SourceID) + ")"
 		default:
 			// The manager has no Slack account and will not get one now.
 			delete(op.Desired, scim.AttrManager)

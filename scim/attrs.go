@@ -1,58 +1,60 @@
 package scim
 
 import (
+	"slices"
 	"sort"
 	"strconv"
-	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
-// Attribute paths. The rest of slackprov (mappings, plans, the store's log)
-// names Slack attributes by these SCIM paths, in the form Entra's mapping
-// blade shows them, so one path means the same thing everywhere.
+// Attribute paths, as the schema package's vocabulary defines them: these
+// are the names the SCIM client's callers already use.
 const (
-	AttrUserName          = "userName"
-	AttrNickName          = "nickName"
-	AttrDisplayName       = "displayName"
-	AttrTitle             = "title"
-	AttrTimezone          = "timezone"
-	AttrLocale            = "locale"
-	AttrPreferredLanguage = "preferredLanguage"
-	AttrUserType          = "userType"
-	AttrActive            = "active"
-	AttrExternalID        = "externalId"
-	AttrGivenName         = "name.givenName"
-	AttrFamilyName        = "name.familyName"
-	AttrHonorificPrefix   = "name.honorificPrefix"
-	AttrWorkEmail         = `emails[type eq "work"].value`
-	AttrMobilePhone       = `phoneNumbers[type eq "mobile"].value`
-	AttrWorkPhone         = `phoneNumbers[type eq "work"].value`
-	AttrDepartment        = SchemaEnterprise + ":department"
-	AttrEmployeeNumber    = SchemaEnterprise + ":employeeNumber"
-	AttrCostCenter        = SchemaEnterprise + ":costCenter"
-	AttrOrganization      = SchemaEnterprise + ":organization"
-	AttrDivision          = SchemaEnterprise + ":division"
-	AttrManager           = SchemaEnterprise + ":manager"
-	AttrStreetAddress     = `addresses[type eq "work"].streetAddress`
-	AttrLocality          = `addresses[type eq "work"].locality`
-	AttrRegion            = `addresses[type eq "work"].region`
-	AttrPostalCode        = `addresses[type eq "work"].postalCode`
-	AttrCountry           = `addresses[type eq "work"].country`
-	AttrRole              = `roles[primary eq "True"].value`
+	AttrUserName          = schema.UserName
+	AttrNickName          = schema.NickName
+	AttrDisplayName       = schema.DisplayName
+	AttrTitle             = schema.Title
+	AttrTimezone          = schema.Timezone
+	AttrLocale            = schema.Locale
+	AttrPreferredLanguage = schema.PreferredLanguage
+	AttrUserType          = schema.UserType
+	AttrActive            = schema.Active
+	AttrExternalID        = schema.ExternalID
+	AttrGivenName         = schema.GivenName
+	AttrFamilyName        = schema.FamilyName
+	AttrHonorificPrefix   = schema.HonorificPrefix
+	AttrWorkEmail         = schema.WorkEmail
+	AttrMobilePhone       = schema.MobilePhone
+	AttrWorkPhone         = schema.WorkPhone
+	AttrDepartment        = schema.Department
+	AttrEmployeeNumber    = schema.EmployeeNumber
+	AttrCostCenter        = schema.CostCenter
+	AttrOrganization      = schema.Organization
+	AttrDivision          = schema.Division
+	AttrManager           = schema.Manager
+	AttrStreetAddress     = schema.StreetAddress
+	AttrLocality          = schema.Locality
+	AttrRegion            = schema.Region
+	AttrPostalCode        = schema.PostalCode
+	AttrCountry           = schema.Country
+	AttrRole              = schema.Role
 
-	AttrMembers = "members"
+	AttrMembers = schema.Members
 )
 
-// userAttr describes how one path reads from and writes to a User.
+// userAttr is how one vocabulary path reads from a User (to compare with
+// the desired value), writes into one (a create body), and becomes a PATCH.
 type userAttr struct {
 	get func(*User) string
 	set func(*User, string)
-	// patchPath is the path a v2 PATCH uses; value builds the PATCH value.
+	// patchPath is the path a v2 PATCH uses; attributes that share one
+	// (the two phone numbers, the address fields) are sent together.
 	patchPath string
-	value     func(*User) any
-	// reference marks attributes whose value names another user (manager).
-	reference bool
-	// updatable is false where Slack refuses updates (externalId).
-	updatable bool
+	// patch builds the PATCH value from the desired values of every
+	// attribute on patchPath; empty reports that none of them has one, so
+	// the path is removed instead.
+	patch func(desired map[string]string) (value any, empty bool)
 }
 
 func name(u *User) *Name {
@@ -69,16 +71,19 @@ func ent(u *User) *Enterprise {
 	return u.Enterprise
 }
 
-// str describes a plain string attribute. read must not allocate or change
-// the user (planning reads every attribute of every user); write may create
-// the sub-object the field lives in.
+// str describes a plain string attribute at path, which is also its PATCH
+// path. read must not allocate or change the user (planning reads every
+// attribute of every user); write may create the sub-object the field
+// lives in.
 func str(read func(*User) string, write func(*User) *string, path string) userAttr {
 	return userAttr{
 		get:       read,
 		set:       func(u *User, v string) { *write(u) = v },
 		patchPath: path,
-		value:     func(u *User) any { return read(u) },
-		updatable: true,
+		patch: func(desired map[string]string) (any, bool) {
+			v := desired[path]
+			return v, v == ""
+		},
 	}
 }
 
@@ -126,15 +131,17 @@ func secondaryPhone(u *User) string {
 	return ""
 }
 
-func phoneList(u *User) any {
+// phoneList is the PATCH value of both numbers: replacing phoneNumbers
+// with one would drop the other.
+func phoneList(desired map[string]string) (any, bool) {
 	var out []MultiValue
-	if v := primaryPhone(u); v != "" {
+	if v := desired[AttrMobilePhone]; v != "" {
 		out = append(out, MultiValue{Value: v, Type: "mobile", Primary: true})
 	}
-	if v := secondaryPhone(u); v != "" {
+	if v := desired[AttrWorkPhone]; v != "" {
 		out = append(out, MultiValue{Value: v, Type: "work"})
 	}
-	return out
+	return out, len(out) == 0
 }
 
 func setPhone(u *User, primary bool, v string) {
@@ -176,8 +183,32 @@ func (u *User) PrimaryEmail() string {
 	return ""
 }
 
-// address reads and writes one field of Slack's single address. PATCH
-// replaces the whole address, so its value holds every field.
+// addressParts are the fields of Slack's one address, by vocabulary path.
+var addressParts = []struct {
+	path  string
+	field func(*Address) *string
+}{
+	{AttrStreetAddress, func(a *Address) *string { return &a.StreetAddress }},
+	{AttrLocality, func(a *Address) *string { return &a.Locality }},
+	{AttrRegion, func(a *Address) *string { return &a.Region }},
+	{AttrPostalCode, func(a *Address) *string { return &a.PostalCode }},
+	{AttrCountry, func(a *Address) *string { return &a.Country }},
+}
+
+// addressValue is the PATCH value of the address: PATCH replaces it whole,
+// so it holds every field.
+func addressValue(desired map[string]string) (any, bool) {
+	a := Address{Type: "work", Primary: true}
+	empty := true
+	for _, f := range addressParts {
+		v := desired[f.path]
+		*f.field(&a) = v
+		empty = empty && v == ""
+	}
+	return []Address{a}, empty
+}
+
+// address reads and writes one field of Slack's single address.
 func address(field func(*Address) *string) userAttr {
 	return userAttr{
 		get: func(u *User) string {
@@ -193,116 +224,92 @@ func address(field func(*Address) *string) userAttr {
 			*field(&u.Addresses[0]) = v
 		},
 		patchPath: "addresses",
-		value: func(u *User) any {
-			a := Address{Type: "work", Primary: true}
-			if len(u.Addresses) > 0 {
-				a = u.Addresses[0]
-				a.Type, a.Primary = "work", true
-			}
-			return []Address{a}
-		},
-		updatable: true,
+		patch:     addressValue,
 	}
 }
 
-var userAttrs = map[string]userAttr{
-	AttrStreetAddress: address(func(a *Address) *string { return &a.StreetAddress }),
-	AttrLocality:      address(func(a *Address) *string { return &a.Locality }),
-	AttrRegion:        address(func(a *Address) *string { return &a.Region }),
-	AttrPostalCode:    address(func(a *Address) *string { return &a.PostalCode }),
-	AttrCountry:       address(func(a *Address) *string { return &a.Country }),
-	AttrRole: {
-		get: func(u *User) string {
+// multi describes an attribute Slack keeps as a one-element list.
+func multi(get func(*User) string, set func(*User, string), patchPath string, item func(string) MultiValue, path string) userAttr {
+	return userAttr{get: get, set: set, patchPath: patchPath, patch: func(desired map[string]string) (any, bool) {
+		v := desired[path]
+		return []MultiValue{item(v)}, v == ""
+	}}
+}
+
+var userAttrs = func() map[string]userAttr {
+	m := map[string]userAttr{
+		AttrRole: multi(func(u *User) string {
 			if len(u.Roles) == 0 {
 				return ""
 			}
 			return u.Roles[0].Value
-		},
-		set: func(u *User, v string) {
+		}, func(u *User, v string) {
 			u.Roles = nil
 			if v != "" {
 				u.Roles = Roles{{Value: v, Primary: true}}
 			}
-		},
-		patchPath: "roles",
-		value:     func(u *User) any { return []MultiValue{{Value: u.Roles[0].Value, Primary: true}} },
-		updatable: true,
-	},
-	AttrUserName:          top(func(u *User) *string { return &u.UserName }, "userName"),
-	AttrNickName:          top(func(u *User) *string { return &u.NickName }, "nickName"),
-	AttrDisplayName:       top(func(u *User) *string { return &u.DisplayName }, "displayName"),
-	AttrTitle:             top(func(u *User) *string { return &u.Title }, "title"),
-	AttrTimezone:          top(func(u *User) *string { return &u.Timezone }, "timezone"),
-	AttrLocale:            top(func(u *User) *string { return &u.Locale }, "locale"),
-	AttrPreferredLanguage: top(func(u *User) *string { return &u.PreferredLanguage }, "preferredLanguage"),
-	AttrUserType:          top(func(u *User) *string { return &u.UserType }, "userType"),
-	AttrGivenName:         nameField(func(n *Name) *string { return &n.GivenName }, "name.givenName"),
-	AttrFamilyName:        nameField(func(n *Name) *string { return &n.FamilyName }, "name.familyName"),
-	AttrHonorificPrefix:   nameField(func(n *Name) *string { return &n.HonorificPrefix }, "name.honorificPrefix"),
-	AttrDepartment:        entField(func(e *Enterprise) *string { return &e.Department }, AttrDepartment),
-	AttrEmployeeNumber:    entField(func(e *Enterprise) *string { return &e.EmployeeNumber }, AttrEmployeeNumber),
-	AttrCostCenter:        entField(func(e *Enterprise) *string { return &e.CostCenter }, AttrCostCenter),
-	AttrOrganization:      entField(func(e *Enterprise) *string { return &e.Organization }, AttrOrganization),
-	AttrDivision:          entField(func(e *Enterprise) *string { return &e.Division }, AttrDivision),
-	AttrExternalID: {
-		get: func(u *User) string { return u.ExternalID },
-		set: func(u *User, v string) { u.ExternalID = v },
-	},
-	AttrActive: {
-		get: func(u *User) string { return strconv.FormatBool(u.IsActive()) },
-		set: func(u *User, v string) {
-			b := strings.EqualFold(v, "true")
-			u.Active = &b
-		},
-		patchPath: "active",
-		value:     func(u *User) any { return u.IsActive() },
-		updatable: true,
-	},
-	AttrWorkEmail: {
-		get: func(u *User) string { return u.PrimaryEmail() },
-		set: func(u *User, v string) {
+		}, "roles", func(v string) MultiValue { return MultiValue{Value: v, Primary: true} }, AttrRole),
+		AttrWorkEmail: multi((*User).PrimaryEmail, func(u *User, v string) {
 			u.Emails = []MultiValue{{Value: v, Type: "work", Primary: true}}
+		}, "emails", func(v string) MultiValue { return MultiValue{Value: v, Type: "work", Primary: true} }, AttrWorkEmail),
+		AttrUserName:          top(func(u *User) *string { return &u.UserName }, AttrUserName),
+		AttrNickName:          top(func(u *User) *string { return &u.NickName }, AttrNickName),
+		AttrDisplayName:       top(func(u *User) *string { return &u.DisplayName }, AttrDisplayName),
+		AttrTitle:             top(func(u *User) *string { return &u.Title }, AttrTitle),
+		AttrTimezone:          top(func(u *User) *string { return &u.Timezone }, AttrTimezone),
+		AttrLocale:            top(func(u *User) *string { return &u.Locale }, AttrLocale),
+		AttrPreferredLanguage: top(func(u *User) *string { return &u.PreferredLanguage }, AttrPreferredLanguage),
+		AttrUserType:          top(func(u *User) *string { return &u.UserType }, AttrUserType),
+		AttrExternalID:        top(func(u *User) *string { return &u.ExternalID }, AttrExternalID),
+		AttrGivenName:         nameField(func(n *Name) *string { return &n.GivenName }, AttrGivenName),
+		AttrFamilyName:        nameField(func(n *Name) *string { return &n.FamilyName }, AttrFamilyName),
+		AttrHonorificPrefix:   nameField(func(n *Name) *string { return &n.HonorificPrefix }, AttrHonorificPrefix),
+		AttrDepartment:        entField(func(e *Enterprise) *string { return &e.Department }, AttrDepartment),
+		AttrEmployeeNumber:    entField(func(e *Enterprise) *string { return &e.EmployeeNumber }, AttrEmployeeNumber),
+		AttrCostCenter:        entField(func(e *Enterprise) *string { return &e.CostCenter }, AttrCostCenter),
+		AttrOrganization:      entField(func(e *Enterprise) *string { return &e.Organization }, AttrOrganization),
+		AttrDivision:          entField(func(e *Enterprise) *string { return &e.Division }, AttrDivision),
+		AttrActive: {
+			get: func(u *User) string { return strconv.FormatBool(u.IsActive()) },
+			set: func(u *User, v string) {
+				b, _ := schema.ParseBool(v)
+				u.Active = &b
+			},
+			patchPath: AttrActive,
+			// A boolean is never removed: only true or false is sent.
+			patch: func(desired map[string]string) (any, bool) {
+				b, _ := schema.ParseBool(desired[AttrActive])
+				return b, false
+			},
 		},
-		patchPath: "emails",
-		value:     func(u *User) any { return []MultiValue{{Value: u.PrimaryEmail(), Type: "work", Primary: true}} },
-		updatable: true,
-	},
-	AttrMobilePhone: {
-		get:       primaryPhone,
-		set:       func(u *User, v string) { setPhone(u, true, v) },
-		patchPath: "phoneNumbers",
-		value:     phoneList,
-		updatable: true,
-	},
-	AttrWorkPhone: {
-		get:       secondaryPhone,
-		set:       func(u *User, v string) { setPhone(u, false, v) },
-		patchPath: "phoneNumbers",
-		value:     phoneList,
-		updatable: true,
-	},
-	AttrManager: {
-		get: func(u *User) string {
-			if u.Enterprise == nil || u.Enterprise.Manager == nil {
-				return ""
-			}
-			return u.Enterprise.Manager.ManagerID
+		AttrMobilePhone: {get: primaryPhone, set: func(u *User, v string) { setPhone(u, true, v) }, patchPath: "phoneNumbers", patch: phoneList},
+		AttrWorkPhone:   {get: secondaryPhone, set: func(u *User, v string) { setPhone(u, false, v) }, patchPath: "phoneNumbers", patch: phoneList},
+		AttrManager: {
+			get: func(u *User) string {
+				if u.Enterprise == nil || u.Enterprise.Manager == nil {
+					return ""
+				}
+				return u.Enterprise.Manager.ManagerID
+			},
+			set: func(u *User, v string) {
+				if v == "" {
+					ent(u).Manager = nil
+					return
+				}
+				ent(u).Manager = &Manager{ManagerID: v}
+			},
+			patchPath: AttrManager,
+			patch: func(desired map[string]string) (any, bool) {
+				v := desired[AttrManager]
+				return Manager{ManagerID: v}, v == ""
+			},
 		},
-		set: func(u *User, v string) {
-			if v == "" {
-				ent(u).Manager = nil
-				return
-			}
-			ent(u).Manager = &Manager{ManagerID: v}
-		},
-		patchPath: AttrManager,
-		value: func(u *User) any {
-			return Manager{ManagerID: u.Enterprise.Manager.ManagerID}
-		},
-		reference: true,
-		updatable: true,
-	},
-}
+	}
+	for _, f := range addressParts {
+		m[f.path] = address(f.field)
+	}
+	return m
+}()
 
 // UserAttributes lists every user attribute path slackprov can map, sorted.
 func UserAttributes() []string {
@@ -321,10 +328,16 @@ func KnownUserAttribute(path string) bool {
 }
 
 // IsReference reports whether the attribute's value names another user.
-func IsReference(path string) bool { return userAttrs[path].reference }
+func IsReference(path string) bool {
+	a, ok := schema.UserAttribute(path)
+	return ok && a.Kind == schema.Reference
+}
 
 // IsUpdatable reports whether Slack accepts updates of the attribute after create.
-func IsUpdatable(path string) bool { return userAttrs[path].updatable }
+func IsUpdatable(path string) bool {
+	a, ok := schema.UserAttribute(path)
+	return ok && !a.Fixed
+}
 
 // Get reads the attribute at path; unknown paths read as empty.
 func (u *User) Get(path string) string {
@@ -356,43 +369,27 @@ func NewUser(attrs map[string]string) *User {
 }
 
 // PatchFor builds the minimal v2 PATCH operations that move a user to the
-// desired attribute values for the changed paths. desired holds every mapped
-// value, because attributes that share a PATCH path (the two phone numbers)
-// must be sent together or the replace would drop the other one.
+// desired attribute values for the changed paths, straight from the values.
+// desired holds every mapped value, because attributes that share a PATCH
+// path (the two phone numbers, the address fields) are sent together: a
+// replace with one alone would drop the others.
 func PatchFor(desired map[string]string, changed []string) []PatchOp {
-	u := &User{}
-	for _, p := range sortedKeys(desired) {
-		u.Set(p, desired[p])
-	}
-	sort.Strings(changed)
+	changed = slices.Sorted(slices.Values(changed))
 	seen := map[string]bool{}
 	var ops []PatchOp
 	for _, p := range changed {
 		a, ok := userAttrs[p]
-		if !ok || !a.updatable || seen[a.patchPath] {
+		if !ok || !IsUpdatable(p) || seen[a.patchPath] {
 			continue
 		}
 		seen[a.patchPath] = true
-		if desired[p] == "" && a.get(u) == "" && p != AttrActive && !keepsSharedValue(u, a) {
-			ops = append(ops, PatchOp{Op: "remove", Path: a.patchPath})
+		if v, empty := a.patch(desired); !empty {
+			ops = append(ops, PatchOp{Op: "replace", Path: a.patchPath, Value: v})
 			continue
 		}
-		ops = append(ops, PatchOp{Op: "replace", Path: a.patchPath, Value: a.value(u)})
+		ops = append(ops, PatchOp{Op: "remove", Path: a.patchPath})
 	}
 	return ops
-}
-
-// keepsSharedValue reports whether another attribute on the same PATCH path
-// still has a value: removing phoneNumbers drops both numbers (and removing
-// addresses the whole address), so clearing one must replace the list with
-// the rest instead.
-func keepsSharedValue(u *User, a userAttr) bool {
-	for _, other := range userAttrs {
-		if other.patchPath == a.patchPath && other.get(u) != "" {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 func boolPtr(b bool) *bool { return &b }
@@ -283,5 +285,13 @@ func TestPatchFor(t *testing.T) {
 				t.Errorf("PatchFor = %#v\nwant        %#v", got, tt.want)
 			}
 		})
+	}
+}
+
+// The client writes exactly the vocabulary: every attribute a mapping may
+// target can be read, written and patched, and nothing else can.
+func TestAccessorsCoverTheVocabulary(t *testing.T) {
+	if got, want := UserAttributes(), schema.Paths(schema.Users()); !reflect.DeepEqual(got, want) {
+		t.Errorf("accessors %v\nvocabulary %v", got, want)
 	}
 }

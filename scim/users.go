@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // ListUsers calls fn once for every user in the org, deactivated ones
@@ -36,7 +38,7 @@ func (c *Client) FindUserByUserName(ctx context.Context, userName string) (*User
 	// Checking the answer guards against a server that ignores the filter and
 	// returns everyone: linking the wrong account would be far worse than none.
 	for _, u := range users {
-		if strings.EqualFold(u.UserName, userName) {
+		if schema.Same(AttrUserName, u.UserName, userName) {
 			return u, nil
 		}
 	}
@@ -73,7 +75,7 @@ func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, erro
 		c.emailFilter.Store(attr)
 		for _, u := range users {
 			for _, e := range u.Emails {
-				if strings.EqualFold(e.Value, email) {
+				if schema.Same(AttrWorkEmail, e.Value, email) {
 					return u, nil
 				}
 			}

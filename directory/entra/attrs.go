@@ -2,17 +2,17 @@ package entra
 
 import (
 	"encoding/json"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/slackprov/slackprov/directory"
 )
 
 // entraNames maps attribute names from Entra's provisioning schema, which
-// mappings use, to the Graph user properties that hold them.
+// mappings use, to the Graph user properties that hold them, where no
+// directory field has the name as its alias.
 var entraNames = map[string]string{
-	"objectid":                   "id",
-	"mobile":                     "mobilePhone",
 	"telephonenumber":            "businessPhones",
 	"facsimiletelephonenumber":   "faxNumber",
 	"physicaldeliveryofficename": "officeLocation",
@@ -20,9 +20,17 @@ var entraNames = map[string]string{
 	"issoftdeleted":              "accountEnabled",
 }
 
-// coreProps are the Graph properties directory.User has fields for.
-var coreProps = []string{"id", "userPrincipalName", "mail", "givenName", "surname", "displayName", "jobTitle",
-	"department", "mobilePhone", "employeeId", "accountEnabled"}
+// coreProps are the Graph properties directory.User has fields for and
+// $select reads (the manager comes through $expand or manager@delta).
+var coreProps = func() []string {
+	var out []string
+	for _, f := range directory.Fields() {
+		if f.Kind != directory.FieldReference {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}()
 
 // selectPlan is what to ask Graph for, derived from the mapping's source
 // attributes.
@@ -44,8 +52,13 @@ func planSelect(attrs []string) selectPlan {
 		p.manager = true
 	}
 	for _, a := range attrs {
-		if strings.EqualFold(a, "manager") {
-			p.manager = true
+		if i, ok := directory.FieldNamed(a, true); ok {
+			f := directory.FieldAt(i)
+			if f.Kind == directory.FieldReference {
+				p.manager = true
+			} else {
+				props[f.Name] = true
+			}
 			continue
 		}
 		prop := a
@@ -54,8 +67,8 @@ func planSelect(attrs []string) selectPlan {
 		} else if n, ok := strings.CutPrefix(strings.ToLower(a), "extensionattribute"); ok && n != "" {
 			prop = "onPremisesExtensionAttributes"
 		}
-		if i := slices.IndexFunc(coreProps, func(c string) bool { return strings.EqualFold(c, prop) }); i >= 0 {
-			prop = coreProps[i]
+		if i, ok := directory.FieldNamed(prop, false); ok {
+			prop = directory.FieldAt(i).Name
 		} else {
 			p.extra[a] = prop
 		}

@@ -13,12 +13,15 @@ import (
 	"github.com/slackprov/slackprov/directory"
 )
 
-// column is one CSV header cell: a known attribute, an Extra name, or ""
-// for an unnamed column, which is ignored.
+// column is one CSV header cell: a field, an Extra name, or neither for
+// an unnamed column, which is ignored.
 type column struct {
-	field string // Graph name of a known attribute, else ""
+	field int    // the directory field's index, else noField
 	extra string // the header text of any other column
 }
+
+// noField marks a column that is not a directory field.
+const noField = -1
 
 func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 	comma := delimiter(data)
@@ -26,39 +29,12 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The header is the first line that is not empty, as the CSV reader
-	// skips empty lines.
-	for len(spans) > 0 && len(bytes.TrimRight(data[spans[0].start:spans[0].end], "\r\n")) == 0 {
-		spans = spans[1:]
+	spans, err = headerFirst(name, data, spans)
+	if err != nil {
+		return nil, err
 	}
-	if len(spans) == 0 {
-		return nil, &ParseError{File: name, Line: 1, Msg: `file is empty; expected a header row with an "id" column`}
-	}
-	lines := lineCounter{data: data}
-	if hdr := spans[0]; hdr.end-hdr.start > MaxUserRecordBytes {
-		return nil, &ParseError{File: name, Line: hdr.line, Msg: "header row: " + tooLarge(hdr.end-hdr.start, MaxUserRecordBytes).Error()}
-	} else if bad := invalidUTF8(data[hdr.start:hdr.end]); bad >= 0 {
-		line, col := position(data, hdr.start+bad)
-		return nil, &ParseError{File: name, Line: line, Column: col,
-			Msg: fmt.Sprintf("byte 0x%02X in the header row is not UTF-8 text; save the file as UTF-8", data[hdr.start+bad])}
-	}
-
-	// Records that are too large or not UTF-8 fail alone and never reach
-	// the CSV reader: it sees blank lines in their place, which it skips
-	// and which keep its line numbers right.
-	var bad []badRecord
-	var parts []io.Reader
-	from := 0
-	for _, sp := range spans[1:] {
-		if err := spanLimits(data, sp, &lines); err != nil {
-			bad = append(bad, badRecord{sp, err})
-			parts = append(parts, bytes.NewReader(data[from:sp.start]), strings.NewReader(strings.Repeat("\n", bytes.Count(data[sp.start:sp.end], []byte("\n")))))
-			from = sp.end
-		}
-	}
-	parts = append(parts, bytes.NewReader(data[from:]))
-
-	r := csv.NewReader(io.MultiReader(parts...))
+	bad, rest := setAside(data, spans[1:])
+	r := csv.NewReader(rest)
 	r.Comma = comma
 	r.FieldsPerRecord = -1 // a short or long row is that row's problem, not the file's
 
@@ -73,19 +49,76 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-
-	snap := &directory.Snapshot{}
-	var ids []idLine
-	// failBad records the skipped records that start before line.
-	failBad := func(line int) {
-		for len(bad) > 0 && bad[0].span.line < line {
-			b := bad[0]
-			bad = bad[1:]
-			id := strings.ToValidUTF8(strings.TrimSpace(csvField(data[b.span.start:b.span.end], idCol, byte(comma))), "\uFFFD")
-			ids = append(ids, idLine{id, b.span.line})
-			snap.Problems = append(snap.Problems, directory.RecordError{File: name, Line: b.span.line, ID: id, Kind: "user", Err: b.err})
+	rows := &csvRows{name: name, data: data, comma: byte(comma), idCol: idCol, cols: cols, bad: bad, snap: &directory.Snapshot{}}
+	if err := rows.read(r); err != nil {
+		return nil, err
+	}
+	snap := rows.snap
+	snap.Problems = append(snap.Problems, duplicates(name, "user", rows.ids)...)
+	withhold(snap)
+	present := map[string]bool{}
+	for _, c := range cols {
+		if c.field != noField {
+			present[directory.FieldAt(c.field).Name] = true
+		} else if c.extra != "" {
+			present[c.extra] = true
 		}
 	}
+	snap.Vocabulary = vocabulary(present)
+	return snap, nil
+}
+
+// headerFirst drops the empty lines before the header, which the CSV
+// reader skips too, and checks the header row's size and encoding.
+func headerFirst(name string, data []byte, spans []span) ([]span, error) {
+	for len(spans) > 0 && len(bytes.TrimRight(data[spans[0].start:spans[0].end], "\r\n")) == 0 {
+		spans = spans[1:]
+	}
+	if len(spans) == 0 {
+		return nil, &ParseError{File: name, Line: 1, Msg: `file is empty; expected a header row with an "id" column`}
+	}
+	if hdr := spans[0]; hdr.end-hdr.start > MaxUserRecordBytes {
+		return nil, &ParseError{File: name, Line: hdr.line, Msg: "header row: " + tooLarge(hdr.end-hdr.start, MaxUserRecordBytes).Error()}
+	} else if bad := invalidUTF8(data[hdr.start:hdr.end]); bad >= 0 {
+		line, col := position(data, hdr.start+bad)
+		return nil, &ParseError{File: name, Line: line, Column: col,
+			Msg: fmt.Sprintf("byte 0x%02X in the header row is not UTF-8 text; save the file as UTF-8", data[hdr.start+bad])}
+	}
+	return spans, nil
+}
+
+// setAside fails the records that are too large or not UTF-8 alone: they
+// never reach the CSV reader, which sees blank lines in their place, which
+// it skips and which keep its line numbers right.
+func setAside(data []byte, records []span) ([]badRecord, io.Reader) {
+	lines := lineCounter{data: data}
+	var bad []badRecord
+	var parts []io.Reader
+	from := 0
+	for _, sp := range records {
+		if err := spanLimits(data, sp, &lines); err != nil {
+			bad = append(bad, badRecord{sp, err})
+			parts = append(parts, bytes.NewReader(data[from:sp.start]), strings.NewReader(strings.Repeat("\n", bytes.Count(data[sp.start:sp.end], []byte("\n")))))
+			from = sp.end
+		}
+	}
+	return bad, io.MultiReader(append(parts, bytes.NewReader(data[from:]))...)
+}
+
+// csvRows reads the rows after the header into snap, in file order with
+// the records set aside, and notes each record's id and line.
+type csvRows struct {
+	name  string
+	data  []byte
+	comma byte
+	idCol int
+	cols  []column
+	bad   []badRecord
+	snap  *directory.Snapshot
+	ids   []idLine
+}
+
+func (c *csvRows) read(r *csv.Reader) error {
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -94,34 +127,38 @@ func parseCSV(name string, data []byte) (*directory.Snapshot, error) {
 		if err != nil {
 			// A broken quote can swallow the rows after it; reading on
 			// would silently lose people, so the whole file fails.
-			return nil, csvSyntaxErr(name, data, err)
+			return csvSyntaxErr(c.name, c.data, err)
 		}
 		line, _ := r.FieldPos(0)
-		failBad(line)
+		c.failBad(line)
 		if blank(rec) {
 			continue
 		}
 		id := ""
-		if idCol < len(rec) {
-			id = strings.TrimSpace(rec[idCol])
+		if c.idCol < len(rec) {
+			id = strings.TrimSpace(rec[c.idCol])
 		}
-		ids = append(ids, idLine{id, line})
-		u, err := csvUser(rec, cols)
+		c.ids = append(c.ids, idLine{id, line})
+		u, err := csvUser(rec, c.cols)
 		if err != nil {
-			snap.Problems = append(snap.Problems, directory.RecordError{File: name, Line: line, ID: id, Kind: "user", Err: err})
+			c.snap.Problems = append(c.snap.Problems, directory.RecordError{File: c.name, Line: line, ID: id, Kind: "user", Err: err})
 			continue
 		}
-		snap.Users = append(snap.Users, u)
+		c.snap.Users = append(c.snap.Users, u)
 	}
-	failBad(math.MaxInt)
-	snap.Problems = append(snap.Problems, duplicates(name, "user", ids)...)
-	withhold(snap)
-	present := map[string]bool{}
-	for _, c := range cols {
-		present[c.field+c.extra] = c.field+c.extra != ""
+	c.failBad(math.MaxInt)
+	return nil
+}
+
+// failBad records the records set aside that start before line.
+func (c *csvRows) failBad(line int) {
+	for len(c.bad) > 0 && c.bad[0].span.line < line {
+		b := c.bad[0]
+		c.bad = c.bad[1:]
+		id := strings.ToValidUTF8(strings.TrimSpace(csvField(c.data[b.span.start:b.span.end], c.idCol, c.comma)), "\uFFFD")
+		c.ids = append(c.ids, idLine{id, b.span.line})
+		c.snap.Problems = append(c.snap.Problems, directory.RecordError{File: c.name, Line: b.span.line, ID: id, Kind: "user", Err: b.err})
 	}
-	snap.Vocabulary = vocabulary(present)
-	return snap, nil
 }
 
 // span is one CSV record in the file: data[start:end], its line ending
@@ -261,10 +298,11 @@ func columns(name string, header []string) (cols []column, idCol int, err error)
 	where := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
-		c := column{}
+		c := column{field: noField}
 		key := h
-		if f, ok := lookupField(h); ok {
-			c.field, key = fieldOrder[f], fieldOrder[f]
+		if f, ok := directory.FieldNamed(h, false); ok {
+			c.field = f
+			key = directory.FieldAt(f).Name
 		} else {
 			c.extra = h
 		}
@@ -275,7 +313,7 @@ func columns(name string, header []string) (cols []column, idCol int, err error)
 			}
 			where[key] = i
 		}
-		if c.field == "id" {
+		if c.field == directory.FieldID {
 			idCol = i
 		}
 		cols = append(cols, c)
@@ -296,7 +334,7 @@ func csvUser(rec []string, cols []column) (directory.User, error) {
 	for i, c := range cols {
 		v := strings.TrimSpace(rec[i])
 		switch {
-		case c.field == "accountEnabled":
+		case c.field == directory.FieldAccountEnabled:
 			if v == "" {
 				continue // see the package doc: blank means enabled
 			}
@@ -305,8 +343,8 @@ func csvUser(rec []string, cols []column) (directory.User, error) {
 				bad.add("%v", err)
 			}
 			u.AccountEnabled = b
-		case c.field != "":
-			setString(&u, c.field, v)
+		case c.field != noField:
+			directory.FieldAt(c.field).SetText(&u, v)
 		case c.extra != "" && v != "":
 			if u.Extra == nil {
 				u.Extra = map[string]string{}

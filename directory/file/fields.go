@@ -9,70 +9,19 @@ import (
 	"github.com/slackprov/slackprov/directory"
 )
 
-// fieldOrder lists the attributes with their own User field, in Graph's
-// spelling; fieldID is the index of "id".
-var fieldOrder = [...]string{"id", "userPrincipalName", "mail", "givenName", "surname", "displayName",
-	"jobTitle", "department", "mobilePhone", "employeeId", "accountEnabled", "manager"}
-
-const fieldID = 0
-
-// knownFields maps an attribute name as written to its index in fieldOrder.
-// Exact spellings are looked up first so that the common case does not
-// allocate a lowercased copy.
-var knownFields = func() map[string]int {
-	m := map[string]int{}
-	for i, f := range fieldOrder {
-		m[f] = i
-		m[strings.ToLower(f)] = i
-	}
-	return m
-}()
-
-func lookupField(name string) (int, bool) {
-	if i, ok := knownFields[name]; ok {
-		return i, true
-	}
-	i, ok := knownFields[strings.ToLower(name)]
-	return i, ok
-}
-
-// setString stores a string attribute of u by its Graph name.
-func setString(u *directory.User, field, v string) {
-	switch field {
-	case "id":
-		u.ID = v
-	case "userPrincipalName":
-		u.UserPrincipalName = v
-	case "mail":
-		u.Mail = v
-	case "givenName":
-		u.GivenName = v
-	case "surname":
-		u.Surname = v
-	case "displayName":
-		u.DisplayName = v
-	case "jobTitle":
-		u.JobTitle = v
-	case "department":
-		u.Department = v
-	case "mobilePhone":
-		u.MobilePhone = v
-	case "employeeId":
-		u.EmployeeID = v
-	case "manager":
-		u.Manager = v
-	default:
-		panic("setString: not a string attribute: " + field)
-	}
-}
-
 // vocabulary is what a file's users can be mapped from: the file format's
 // own attributes (a file may leave any of them out), with Graph's aliases
 // objectId and mobile, and the other columns or keys present.
 func vocabulary(present map[string]bool) *directory.Vocabulary {
-	v := &directory.Vocabulary{Groups: directory.GroupAttributeNames(), Users: append(fieldOrder[:], "objectId", "mobile")}
+	v := &directory.Vocabulary{Groups: directory.GroupAttributeNames()}
+	for _, f := range directory.Fields() {
+		v.Users = append(v.Users, f.Name)
+		if f.Alias != "" {
+			v.Users = append(v.Users, f.Alias)
+		}
+	}
 	for name, ok := range present {
-		if _, core := lookupField(name); ok && !core {
+		if _, core := directory.FieldNamed(name, false); ok && !core {
 			v.Users = append(v.Users, name)
 		}
 	}

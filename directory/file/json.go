@@ -17,6 +17,11 @@ type jsonReader struct {
 	name  string
 	data  []byte
 	lines lineCounter
+
+	// What the read has found so far.
+	snap              *directory.Snapshot
+	userIDs, groupIDs []idLine
+	present           map[string]bool // user keys, in their canonical spelling
 }
 
 func parseJSON(name string, data []byte) (*directory.Snapshot, error) {
@@ -25,7 +30,6 @@ func parseJSON(name string, data []byte) (*directory.Snapshot, error) {
 }
 
 func (r *jsonReader) read() (*directory.Snapshot, error) {
-	snap := &directory.Snapshot{}
 	data := r.data
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, r.errAt(0, `file is empty; expected {"users": [...], "groups": [...]}`)
@@ -34,77 +38,10 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 	if data[start] != '{' {
 		return nil, r.shapeErr(start, `top level must be an object like {"users": [...], "groups": [...]}`)
 	}
-	var userIDs, groupIDs []idLine
-	seenKeys := map[string]bool{}
-	present := map[string]bool{}
-	i := skipSpace(data, start+1)
-	for first := true; ; first = false {
-		if i < len(data) && data[i] == '}' {
-			i++
-			break
-		}
-		if !first {
-			if i >= len(data) || data[i] != ',' {
-				return nil, r.syntaxErr()
-			}
-			i = skipSpace(data, i+1)
-		}
-		if i >= len(data) || data[i] != '"' {
-			return nil, r.syntaxErr()
-		}
-		keyStart, keyEnd := i, stringEnd(data, i)
-		key, err := unquote(data[keyStart:keyEnd])
-		if err != nil {
-			return nil, r.syntaxErr()
-		}
-		i = skipSpace(data, keyEnd)
-		if i >= len(data) || data[i] != ':' {
-			return nil, r.syntaxErr()
-		}
-		i = skipSpace(data, i+1)
-		if seenKeys[key] {
-			return nil, r.errAt(keyStart, fmt.Sprintf("key %q appears twice at the top level", key))
-		}
-		seenKeys[key] = true
-		switch {
-		case key == "users":
-			i, err = r.array(key, i, func(raw []byte, at, line int) {
-				u, id, err := checked(r, raw, at, MaxUserRecordBytes, func(raw []byte) (directory.User, string, error) {
-					return decodeUser(raw, present)
-				})
-				userIDs = append(userIDs, idLine{id, line})
-				if err != nil {
-					snap.Problems = append(snap.Problems, directory.RecordError{File: r.name, Line: line, ID: id, Kind: "user", Err: err})
-					return
-				}
-				snap.Users = append(snap.Users, u)
-			})
-		case key == "groups":
-			i, err = r.array(key, i, func(raw []byte, at, line int) {
-				g, id, err := checked(r, raw, at, MaxGroupRecordBytes, decodeGroup)
-				groupIDs = append(groupIDs, idLine{id, line})
-				if err != nil {
-					snap.Problems = append(snap.Problems, directory.RecordError{File: r.name, Line: line, ID: id, Kind: "group", Err: err})
-					return
-				}
-				snap.Groups = append(snap.Groups, g)
-			})
-		case strings.HasPrefix(key, "@") || strings.HasPrefix(key, "$"):
-			if i >= len(data) {
-				return nil, r.syntaxErr()
-			}
-			end := valueEnd(data, i)
-			if !json.Valid(data[i:end]) {
-				return nil, r.syntaxErr()
-			}
-			i = end
-		default:
-			return nil, r.errAt(keyStart, fmt.Sprintf(`unknown top-level key %q; expected "users" and "groups"`, key))
-		}
-		if err != nil {
-			return nil, err
-		}
-		i = skipSpace(data, i)
+	r.snap, r.present = &directory.Snapshot{}, map[string]bool{}
+	i, seenKeys, err := r.members(start)
+	if err != nil {
+		return nil, err
 	}
 	if !seenKeys["users"] {
 		return nil, r.shapeErr(start, `no "users" key; an empty directory must say so with "users": []`)
@@ -115,11 +52,91 @@ func (r *jsonReader) read() (*directory.Snapshot, error) {
 		}
 		return nil, r.errAt(trailing, "unexpected data after the top-level object")
 	}
-	snap.Problems = append(snap.Problems, duplicates(r.name, "user", userIDs)...)
-	snap.Problems = append(snap.Problems, duplicates(r.name, "group", groupIDs)...)
+	snap := r.snap
+	snap.Problems = append(snap.Problems, duplicates(r.name, "user", r.userIDs)...)
+	snap.Problems = append(snap.Problems, duplicates(r.name, "group", r.groupIDs)...)
 	withhold(snap)
-	snap.Vocabulary = vocabulary(present)
+	snap.Vocabulary = vocabulary(r.present)
 	return snap, nil
+}
+
+// members walks the top-level object that starts at start and returns the
+// offset past it and the keys it holds.
+func (r *jsonReader) members(start int) (int, map[string]bool, error) {
+	data := r.data
+	seenKeys := map[string]bool{}
+	i := skipSpace(data, start+1)
+	for first := true; ; first = false {
+		if i < len(data) && data[i] == '}' {
+			return i + 1, seenKeys, nil
+		}
+		if !first {
+			if i >= len(data) || data[i] != ',' {
+				return 0, nil, r.syntaxErr()
+			}
+			i = skipSpace(data, i+1)
+		}
+		if i >= len(data) || data[i] != '"' {
+			return 0, nil, r.syntaxErr()
+		}
+		keyStart, keyEnd := i, stringEnd(data, i)
+		key, err := unquote(data[keyStart:keyEnd])
+		if err != nil {
+			return 0, nil, r.syntaxErr()
+		}
+		i = skipSpace(data, keyEnd)
+		if i >= len(data) || data[i] != ':' {
+			return 0, nil, r.syntaxErr()
+		}
+		i = skipSpace(data, i+1)
+		if seenKeys[key] {
+			return 0, nil, r.errAt(keyStart, fmt.Sprintf("key %q appears twice at the top level", key))
+		}
+		seenKeys[key] = true
+		if i, err = r.member(key, keyStart, i); err != nil {
+			return 0, nil, err
+		}
+		i = skipSpace(data, i)
+	}
+}
+
+// member reads the value of the top-level key that starts at i: the users,
+// the groups, or an annotation ("@odata…", "$schema"), which is skipped.
+func (r *jsonReader) member(key string, keyStart, i int) (int, error) {
+	switch {
+	case key == "users":
+		return r.array(key, i, func(raw []byte, at, line int) {
+			u, id, err := checked(r, raw, at, MaxUserRecordBytes, func(raw []byte) (directory.User, string, error) {
+				return decodeUser(raw, r.present)
+			})
+			r.userIDs = append(r.userIDs, idLine{id, line})
+			if err != nil {
+				r.snap.Problems = append(r.snap.Problems, directory.RecordError{File: r.name, Line: line, ID: id, Kind: "user", Err: err})
+				return
+			}
+			r.snap.Users = append(r.snap.Users, u)
+		})
+	case key == "groups":
+		return r.array(key, i, func(raw []byte, at, line int) {
+			g, id, err := checked(r, raw, at, MaxGroupRecordBytes, decodeGroup)
+			r.groupIDs = append(r.groupIDs, idLine{id, line})
+			if err != nil {
+				r.snap.Problems = append(r.snap.Problems, directory.RecordError{File: r.name, Line: line, ID: id, Kind: "group", Err: err})
+				return
+			}
+			r.snap.Groups = append(r.snap.Groups, g)
+		})
+	case strings.HasPrefix(key, "@") || strings.HasPrefix(key, "$"):
+		if i >= len(r.data) {
+			return 0, r.syntaxErr()
+		}
+		end := valueEnd(r.data, i)
+		if !json.Valid(r.data[i:end]) {
+			return 0, r.syntaxErr()
+		}
+		return end, nil
+	}
+	return 0, r.errAt(keyStart, fmt.Sprintf(`unknown top-level key %q; expected "users" and "groups"`, key))
 }
 
 // array walks the array value of key that starts at i, handing each element
@@ -289,13 +306,13 @@ func decodeUser(raw []byte, present map[string]bool) (u directory.User, id strin
 	}
 	var bad problems
 	u.AccountEnabled = true // absent or null: see the package doc
-	var seen [len(fieldOrder)]string
+	var seen [directory.NumFields]string
 	eachMember(raw, func(rawKey, v []byte) {
 		key, _ := unquote(rawKey)
-		field, known := lookupField(key)
+		field, known := directory.FieldNamed(key, false)
 		name := key
 		if known {
-			name = fieldOrder[field]
+			name = directory.FieldAt(field).Name
 		}
 		if !present[name] {
 			present[name] = true
@@ -318,8 +335,8 @@ func decodeUser(raw []byte, present map[string]bool) (u directory.User, id strin
 			return
 		}
 		seen[field] = key
-		switch fieldOrder[field] {
-		case "accountEnabled":
+		switch f := directory.FieldAt(field); field {
+		case directory.FieldAccountEnabled:
 			switch v[0] {
 			case 't', 'f':
 				u.AccountEnabled = v[0] == 't'
@@ -334,21 +351,21 @@ func decodeUser(raw []byte, present map[string]bool) (u directory.User, id strin
 			default:
 				bad.add("accountEnabled: want true or false, got %s", describe(v))
 			}
-		case "manager":
-			m, err := idRef("manager", v)
+		case directory.FieldManager:
+			m, err := idRef(f.Name, v)
 			if err != nil {
 				bad.add("%v", err)
 			}
 			u.Manager = m
 		default:
-			s, err := stringValue(fieldOrder[field], v)
+			s, err := stringValue(f.Name, v)
 			if err != nil {
 				bad.add("%v", err)
 			}
-			setString(&u, fieldOrder[field], s)
+			f.SetText(&u, s)
 		}
 	})
-	if seen[fieldID] == "" {
+	if seen[directory.FieldID] == "" {
 		bad.add("missing id")
 	} else if u.ID == "" && !bad.has("id:") {
 		bad.add("id is empty")
