@@ -6,12 +6,12 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/schema"
 )
 
 // MappingsValidateOptions is everything `slackprov mappings validate` needs.
@@ -211,10 +211,10 @@ func validateUsers(c *mapping.Compiled, users []*directory.User, col *collector,
 		for target, code := range map[string]string{mapping.AttrUserName: "duplicate_username", mapping.AttrWorkEmail: "duplicate_email"} {
 			// A SelectUniqueValue mapping takes its first candidate nobody
 			// else in the directory has, as sync does.
-			if i := slices.IndexFunc(r.Candidates[target], func(c string) bool { return owners[target][strings.ToLower(c)] == "" }); i >= 0 {
+			if i := slices.IndexFunc(r.Candidates[target], func(c string) bool { return owners[target][schema.Fold(c)] == "" }); i >= 0 {
 				r.Choose(target, i)
 			}
-			key := strings.ToLower(r.Values[target])
+			key := schema.Fold(r.Values[target])
 			if key == "" {
 				continue
 			}

@@ -39,18 +39,6 @@ type onDemand struct {
 	Linked   string // the Slack id the store links the user to, if any
 }
 
-// redactedSources are the source attributes that feed a Redact() mapping:
-// as secret as its value.
-func redactedSources(c *mapping.Compiled) map[string]bool {
-	out := map[string]bool{}
-	for _, t := range c.Redactor().Targets() {
-		for _, s := range c.UserTargetSources(t) {
-			out[s] = true
-		}
-	}
-	return out
-}
-
 func (d *onDemand) readStep() provisionStep {
 	s := provisionStep{Title: "Read from the directory"}
 	if d.User == nil {
@@ -84,7 +72,7 @@ func (d *onDemand) scopeStep() provisionStep {
 		return s
 	}
 	c := d.Mapping
-	secret := redactedSources(c)
+	secret := c.Redactor()
 	results := c.ExplainUserScope(d.User)
 	switch {
 	case len(results) == 0:
@@ -101,7 +89,7 @@ func (d *onDemand) scopeStep() provisionStep {
 			switch {
 			case cl.Null:
 				actual = "null"
-			case secret[cl.Attribute]:
+			case secret.HidesSource(cl.Attribute):
 				actual = mapping.RedactedValue
 			}
 			s.Details = append(s.Details, fmt.Sprintf("  %s (value: %s): %s",

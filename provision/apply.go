@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
 )
@@ -364,7 +365,7 @@ func holdsEmail(u *scim.User, email string) bool {
 		return false
 	}
 	for _, e := range u.Emails {
-		if strings.EqualFold(e.Value, email) {
+		if schema.Same(schema.WorkEmail, e.Value, email) {
 			return true
 		}
 	}
@@ -419,7 +420,7 @@ func (a *applier) adopt(ctx context.Context, op *Operation, desired map[string]s
 		if attr == scim.AttrExternalID || attr == scim.AttrActive || !scim.IsUpdatable(attr) {
 			continue
 		}
-		if old := existing.Get(attr); !sameValue(attr, old, want) {
+		if old := existing.Get(attr); !schema.Same(attr, old, want) {
 			changed = append(changed, attr)
 			changes = append(changes, Change{Attribute: attr, Old: old, New: want})
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -259,7 +260,7 @@ func matchKey(attr, value string) (nameKey, bool) {
 	}
 	for i, a := range uniqueAttrs {
 		if a == attr {
-			return nameKey{uint8(i), strings.ToLower(value)}, true
+			return nameKey{uint8(i), schema.Fold(value)}, true
 		}
 	}
 	return nameKey{}, false

@@ -132,10 +132,6 @@ func updatableTargets(m interface {
 	return out
 }
 
-// sameValue compares as Slack does (schema.Same): userNames and emails
-// are case-insensitive.
-func sameValue(attr, a, b string) bool { return schema.Same(attr, a, b) }
-
 // managerCheck is a matched user whose only possible change is the manager.
 type managerCheck struct {
 	sourceID, userName, matchedBy string

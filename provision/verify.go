@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -53,8 +54,8 @@ func userDigest(u *scim.User, op *Operation, plan *Plan) string {
 	b.WriteString("active=" + strconv.FormatBool(u.IsActive()))
 	for _, a := range attrs {
 		v := u.Get(a)
-		if a == scim.AttrUserName || a == scim.AttrWorkEmail {
-			v = strings.ToLower(v)
+		if schema.Caseless(a) {
+			v = schema.Fold(v)
 		}
 		b.WriteString("\x00" + a + "=" + v)
 	}

@@ -148,8 +148,8 @@ var userIndex = func() map[string]int {
 	return m
 }()
 
-// caseless reports whether Slack ignores case in path's values.
-func caseless(path string) bool {
+// Caseless reports whether Slack ignores case in path's values.
+func Caseless(path string) bool {
 	i, ok := userIndex[path]
 	return ok && users[i].Unique
 }
@@ -220,7 +220,7 @@ func Same(path, a, b string) bool {
 	if a == b {
 		return true
 	}
-	return caseless(path) && strings.EqualFold(a, b)
+	return Caseless(path) && strings.EqualFold(a, b)
 }
 
 // Spelling of booleans as text, where a value must be shown or saved as
