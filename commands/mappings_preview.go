@@ -10,6 +10,7 @@ import (
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -115,18 +116,8 @@ func previewScope(w io.Writer, c *mapping.Compiled, u *directory.User, secret ma
 		fmt.Fprintln(w, "  OUT OF SCOPE: no filter holds, so IsSoftDeleted is True and a Slack account would be deactivated")
 		o = mapping.SoftDeleted(u)
 	}
-	for _, f := range c.ExplainUserScope(u) {
-		fmt.Fprintf(w, "  filter %q: %s\n", f.Name, holdsWord(f.Holds))
-		for _, cl := range f.Clauses {
-			actual := fmt.Sprintf("%q", cl.Actual)
-			switch {
-			case cl.Null:
-				actual = "null"
-			case secret.HidesSource(cl.Attribute):
-				actual = mapping.RedactedValue
-			}
-			fmt.Fprintf(w, "    %s (value: %s): %s\n", describeClause(shownClause{cl.Attribute, string(cl.Operator), cl.Value}), actual, holdsWord(cl.Holds))
-		}
+	for _, line := range scopeLines(c.ExplainUserScope(u), secret) {
+		fmt.Fprintf(w, "  %s\n", line)
 	}
 	return o
 }
@@ -175,13 +166,13 @@ func previewMappings(w io.Writer, c *mapping.Compiled, create, update mapping.Re
 
 func previewBody(w io.Writer, redactor mapping.Redactor, create mapping.Result) error {
 	fmt.Fprintln(w, "\nSCIM body Slack would receive for a new account (POST /Users):")
-	if strings.EqualFold(create.Values[scim.AttrActive], "false") {
+	if strings.EqualFold(create.Values[schema.Active], "false") {
 		fmt.Fprintln(w, "(active is False: no Slack account is created for this user, and an existing one is deactivated)")
 	}
 	if err := printJSON(w, scim.NewUser(redactor.Values(create.Values))); err != nil {
 		return err
 	}
-	if v := create.Values[scim.AttrManager]; v != "" {
+	if v := create.Values[schema.Manager]; v != "" {
 		fmt.Fprintln(w, "(manager is the directory id shown; the plan replaces it with the manager's Slack id)")
 	}
 	return nil
@@ -204,6 +195,27 @@ func previewChecks(w io.Writer, create mapping.Result, id string) error {
 		return fmt.Errorf("Slack would refuse user %s as mapped; fix the mapping or the directory values above", id)
 	}
 	return nil
+}
+
+// scopeLines explains each scoping filter and its clauses with the user's
+// values, hiding the values of sources that feed a Redact() mapping.
+func scopeLines(results []mapping.FilterResult, secret mapping.Redactor) []string {
+	var lines []string
+	for _, f := range results {
+		lines = append(lines, fmt.Sprintf("filter %q: %s", f.Name, holdsWord(f.Holds)))
+		for _, cl := range f.Clauses {
+			actual := fmt.Sprintf("%q", cl.Actual)
+			switch {
+			case cl.Null:
+				actual = "null"
+			case secret.HidesSource(cl.Attribute):
+				actual = mapping.RedactedValue
+			}
+			lines = append(lines, fmt.Sprintf("  %s (value: %s): %s",
+				describeClause(shownClause{cl.Attribute, string(cl.Operator), cl.Value}), actual, holdsWord(cl.Holds)))
+		}
+	}
+	return lines
 }
 
 func holdsWord(b bool) string {

@@ -82,20 +82,7 @@ func (d *onDemand) scopeStep() provisionStep {
 	default:
 		s.Verdict, s.Summary = verdictSkip, "out of scope: no scoping filter holds, so the user counts as soft-deleted (IsSoftDeleted True)"
 	}
-	for _, f := range results {
-		s.Details = append(s.Details, fmt.Sprintf("filter %q: %s", f.Name, holdsWord(f.Holds)))
-		for _, cl := range f.Clauses {
-			actual := fmt.Sprintf("%q", cl.Actual)
-			switch {
-			case cl.Null:
-				actual = "null"
-			case secret.HidesSource(cl.Attribute):
-				actual = mapping.RedactedValue
-			}
-			s.Details = append(s.Details, fmt.Sprintf("  %s (value: %s): %s",
-				describeClause(shownClause{cl.Attribute, string(cl.Operator), cl.Value}), actual, holdsWord(cl.Holds)))
-		}
-	}
+	s.Details = append(s.Details, scopeLines(results, secret)...)
 	return s
 }
 

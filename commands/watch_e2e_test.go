@@ -94,11 +94,8 @@ func TestWatchKeepsSlackInStep(t *testing.T) {
 	if c.Phase != "stopped" || c.Interval != "400ms" || c.RunID == 0 || c.Mode != "incremental" {
 		t.Errorf("watch.cycle after stop: %+v", c)
 	}
-	// status reads started and next as times.
-	for _, v := range []string{c.Started, c.Next} {
-		if _, err := time.Parse(time.RFC3339, v); err != nil {
-			t.Errorf("watch.cycle time %q: %v", v, err)
-		}
+	if c.Started.IsZero() || c.Next.IsZero() {
+		t.Errorf("watch.cycle has no start or next time: %+v", c)
 	}
 }
 

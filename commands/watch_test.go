@@ -221,13 +221,13 @@ func finishedRuns(t testing.TB, st *store.Store) []store.Run {
 	return out
 }
 
-func watchCycleRecord(t testing.TB, st *store.Store) cycleRecord {
+func watchCycleRecord(t testing.TB, st *store.Store) watchCycle {
 	t.Helper()
-	v, ok, err := st.Get(context.Background(), WatchCycleKey)
+	v, ok, err := st.Get(context.Background(), statusWatchKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c cycleRecord
+	var c watchCycle
 	if ok {
 		if err := json.Unmarshal([]byte(v), &c); err != nil {
 			t.Fatalf("watch.cycle %q: %v", v, err)

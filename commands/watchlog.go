@@ -83,25 +83,9 @@ type cycleState struct {
 	interval time.Duration
 
 	mu      sync.Mutex
-	rec     cycleRecord
+	rec     watchCycle
 	written time.Time
 }
-
-// cycleRecord is the "watch.cycle" record, the contract with `status`.
-type cycleRecord struct {
-	PID      int    `json:"pid"`
-	RunID    int64  `json:"run_id"`
-	Mode     string `json:"mode"`
-	Phase    string `json:"phase"`
-	Done     int    `json:"done"`
-	Total    int    `json:"total"`
-	Started  string `json:"started"`
-	Next     string `json:"next"`
-	Interval string `json:"interval"`
-}
-
-// WatchCycleKey is the store key holding the running watch's cycleRecord.
-const WatchCycleKey = "watch.cycle"
 
 func (c *cycleState) begin(full bool) {
 	c.mu.Lock()
@@ -113,8 +97,8 @@ func (c *cycleState) begin(full bool) {
 	now := c.now().UTC()
 	// "next" is always a time (status parses it): until this cycle ends,
 	// the interval's rhythm.
-	c.rec = cycleRecord{PID: os.Getpid(), Mode: mode, Phase: "read", Started: now.Format(time.RFC3339),
-		Next: now.Add(c.interval).Format(time.RFC3339), Interval: c.interval.String()}
+	c.rec = watchCycle{PID: os.Getpid(), Mode: mode, Phase: "read", Started: now,
+		Next: now.Add(c.interval), Interval: c.interval.String()}
 	c.write(true)
 }
 
@@ -125,7 +109,7 @@ func (c *cycleState) set(phase string, next time.Time) {
 	defer c.mu.Unlock()
 	c.rec.Phase = phase
 	if !next.IsZero() {
-		c.rec.Next = next.UTC().Format(time.RFC3339)
+		c.rec.Next = next.UTC()
 	}
 	c.write(true)
 }
@@ -189,7 +173,7 @@ func (c *cycleState) write(force bool) {
 	b, _ := json.Marshal(c.rec)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_ = c.st.Put(ctx, WatchCycleKey, string(b))
+	_ = c.st.Put(ctx, statusWatchKey, string(b))
 }
 
 // requestCounter counts what the watch sends to Microsoft Graph, beside

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/emulator/slackscim"
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/store"
 	"github.com/slackprov/slackprov/views"
@@ -44,7 +45,7 @@ func testCreateAdoptsExistingAccount(t *testing.T, version string) {
 			alice := person("a1", "Alice", "Smith")
 			plan := Build(Input{Snapshot: &directory.Snapshot{Users: []directory.User{alice}}, Mapping: defaults(t), MaxDeactivations: 50})
 			// Between plan and apply, someone creates (and deactivates) the account.
-			u := scim.NewUser(map[string]string{scim.AttrUserName: "asmith", scim.AttrWorkEmail: alice.Mail, scim.AttrGivenName: "A"})
+			u := scim.NewUser(map[string]string{schema.UserName: "asmith", schema.WorkEmail: alice.Mail, schema.GivenName: "A"})
 			u.Active = &inactive
 			if _, err := client.CreateUser(context.Background(), u); err != nil {
 				t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/slackprov/slackprov/directory"
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 	"github.com/slackprov/slackprov/views"
 )
@@ -127,7 +128,7 @@ func testIncrementalCreatePicksFreeCandidate(t *testing.T, version string) {
 func longNamedHire(t *testing.T) (directory.User, []string) {
 	t.Helper()
 	hire := person("id-hire", "Alexandra", "Konstantinopoulou-Smith")
-	cands := defaults(t).EvalUser(&hire, true).Candidates[scim.AttrUserName]
+	cands := defaults(t).EvalUser(&hire, true).Candidates[schema.UserName]
 	if len(cands) < 3 || len(cands[0]) != 21 || !strings.HasSuffix(cands[1], "_2") || !strings.HasSuffix(cands[2], "_3") {
 		t.Fatalf("the default mapping's userName candidates for %s: %q", hire.UserPrincipalName, cands)
 	}
@@ -137,8 +138,8 @@ func longNamedHire(t *testing.T) (directory.User, []string) {
 // takeUserName creates another person's Slack account holding userName.
 func (r *rig) takeUserName(userName, email string) *scim.User {
 	r.t.Helper()
-	u, err := r.client.CreateUser(context.Background(), scim.NewUser(map[string]string{scim.AttrUserName: userName,
-		scim.AttrWorkEmail: email, scim.AttrGivenName: "Other", scim.AttrFamilyName: "Person", scim.AttrActive: "True"}))
+	u, err := r.client.CreateUser(context.Background(), scim.NewUser(map[string]string{schema.UserName: userName,
+		schema.WorkEmail: email, schema.GivenName: "Other", schema.FamilyName: "Person", schema.Active: "True"}))
 	if err != nil {
 		r.t.Fatal(err)
 	}

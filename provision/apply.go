@@ -317,7 +317,7 @@ func (a *applier) createUser(ctx context.Context, op *Operation) error {
 		if !errors.As(err, &taken) {
 			return err
 		}
-		tried = append(tried, a.redactor.Value(scim.AttrUserName, taken.userName))
+		tried = append(tried, a.redactor.Value(schema.UserName, taken.userName))
 		if len(op.UserNameFallbacks) == 0 {
 			taken.tried = tried
 			return taken
@@ -327,15 +327,15 @@ func (a *applier) createUser(ctx context.Context, op *Operation) error {
 		next := op.UserNameFallbacks[0]
 		op.UserNameFallbacks = op.UserNameFallbacks[1:]
 		op.Notes = append(op.Notes, fmt.Sprintf("%s: %q was taken by Slack account %s by the time it was created, so %q was used",
-			scim.AttrUserName, a.redactor.Value(scim.AttrUserName, taken.userName), taken.holder.ID, a.redactor.Value(scim.AttrUserName, next)))
-		desired[scim.AttrUserName] = next
-		op.Desired[scim.AttrUserName] = next
+			schema.UserName, a.redactor.Value(schema.UserName, taken.userName), taken.holder.ID, a.redactor.Value(schema.UserName, next)))
+		desired[schema.UserName] = next
+		op.Desired[schema.UserName] = next
 		if op.UserName != "" {
 			op.UserName = next
 		}
 		for i := range op.Changes {
-			if op.Changes[i].Attribute == scim.AttrUserName {
-				op.Changes[i].New = a.redactor.Value(scim.AttrUserName, next)
+			if op.Changes[i].Attribute == schema.UserName {
+				op.Changes[i].New = a.redactor.Value(schema.UserName, next)
 			}
 		}
 	}
@@ -384,11 +384,11 @@ func (a *applier) adopt(ctx context.Context, op *Operation, desired map[string]s
 	if se != nil && se.ExistingUserID != "" {
 		existing, err = a.opts.Client.GetUser(ctx, se.ExistingUserID)
 	}
-	if existing == nil && err == nil && desired[scim.AttrWorkEmail] != "" {
-		existing, err = a.opts.Client.FindUserByEmail(ctx, desired[scim.AttrWorkEmail])
+	if existing == nil && err == nil && desired[schema.WorkEmail] != "" {
+		existing, err = a.opts.Client.FindUserByEmail(ctx, desired[schema.WorkEmail])
 	}
 	if existing == nil && err == nil && scim.IsCode(createErr, scim.CodeUsernameTaken) {
-		existing, err = a.opts.Client.FindUserByUserName(ctx, desired[scim.AttrUserName])
+		existing, err = a.opts.Client.FindUserByUserName(ctx, desired[schema.UserName])
 	}
 	if err != nil {
 		return fmt.Errorf("%v; looking up the existing account failed: %w", createErr, err)
@@ -398,15 +398,15 @@ func (a *applier) adopt(ctx context.Context, op *Operation, desired map[string]s
 	}
 	// An account holding only the userName is someone else's, however Slack
 	// named it; one with this user's email or externalId is this user's.
-	if scim.IsCode(createErr, scim.CodeUsernameTaken) && existing.ExternalID != op.SourceID && !holdsEmail(existing, desired[scim.AttrWorkEmail]) {
-		return &userNameTakenError{userName: desired[scim.AttrUserName], holder: existing}
+	if scim.IsCode(createErr, scim.CodeUsernameTaken) && existing.ExternalID != op.SourceID && !holdsEmail(existing, desired[schema.WorkEmail]) {
+		return &userNameTakenError{userName: desired[schema.UserName], holder: existing}
 	}
 	a.mu.Lock()
 	owner := a.linkedTo[existing.ID]
 	a.mu.Unlock()
 	if owner != "" && owner != op.SourceID {
 		return fmt.Errorf("email %q already belongs to Slack account %s (%s), linked to directory user %s; fix the duplicate email in the directory",
-			desired[scim.AttrWorkEmail], existing.ID, existing.UserName, owner)
+			desired[schema.WorkEmail], existing.ID, existing.UserName, owner)
 	}
 	op.TargetID = existing.ID
 	op.MatchedBy = "adopted after " + codeOf(createErr)
@@ -417,7 +417,7 @@ func (a *applier) adopt(ctx context.Context, op *Operation, desired map[string]s
 	var changes []Change
 	for _, attr := range sortedAttrs(desired) {
 		want := desired[attr]
-		if attr == scim.AttrExternalID || attr == scim.AttrActive || !scim.IsUpdatable(attr) {
+		if attr == schema.ExternalID || attr == schema.Active || !scim.IsUpdatable(attr) {
 			continue
 		}
 		if old := existing.Get(attr); !schema.Same(attr, old, want) {
@@ -430,8 +430,8 @@ func (a *applier) adopt(ctx context.Context, op *Operation, desired map[string]s
 	switch {
 	case !existing.IsActive() && activeValue(desired):
 		op.Action = ActionReactivate
-		changed = append(changed, scim.AttrActive)
-		changes = append([]Change{{Attribute: scim.AttrActive, Old: "false", New: "true"}}, changes...)
+		changed = append(changed, schema.Active)
+		changes = append([]Change{{Attribute: schema.Active, Old: "false", New: "true"}}, changes...)
 	case len(changed) > 0:
 		op.Action = ActionUpdate
 	default:
@@ -459,7 +459,7 @@ func (a *applier) withManager(op *Operation) map[string]string {
 	}
 	if op.ManagerSourceID != "" {
 		if id := a.link(op.ManagerSourceID); id != "" {
-			desired[scim.AttrManager] = id
+			desired[schema.Manager] = id
 		}
 	}
 	return desired
@@ -472,10 +472,10 @@ func (a *applier) updateUser(ctx context.Context, op *Operation) error {
 		changed = append(changed, c.Attribute)
 	}
 	if op.Action == ActionReactivate {
-		desired[scim.AttrActive] = "true"
+		desired[schema.Active] = "true"
 	}
-	if op.ManagerSourceID != "" && desired[scim.AttrManager] == "" {
-		changed = without(changed, scim.AttrManager)
+	if op.ManagerSourceID != "" && desired[schema.Manager] == "" {
+		changed = without(changed, schema.Manager)
 	}
 	ops := scim.PatchFor(desired, changed)
 	if len(ops) == 0 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/slackprov/slackprov/mapping"
 
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -88,10 +89,10 @@ func BenchmarkBuild100kDirectMapping(b *testing.B) {
 	m := mapping.Default()
 	for i := range m.Users {
 		switch m.Users[i].Target {
-		case scim.AttrUserName:
-			m.Users[i] = mapping.Attribute{Target: scim.AttrUserName, Type: mapping.TypeDirect, Source: "userName", Match: 2}
-		case scim.AttrActive:
-			m.Users[i] = mapping.Attribute{Target: scim.AttrActive, Type: mapping.TypeDirect, Source: "active"}
+		case schema.UserName:
+			m.Users[i] = mapping.Attribute{Target: schema.UserName, Type: mapping.TypeDirect, Source: "userName", Match: 2}
+		case schema.Active:
+			m.Users[i] = mapping.Attribute{Target: schema.Active, Type: mapping.TypeDirect, Source: "active"}
 		}
 	}
 	c, err := m.Compile()

@@ -242,7 +242,7 @@ func (p *planner) external(sourceID string) *slackState {
 // uniqueAttrs are the Slack attributes that find one account by value:
 // each account's userName and each of its emails is its own, compared
 // without case, as Slack compares them.
-var uniqueAttrs = [...]string{scim.AttrUserName, scim.AttrWorkEmail}
+var uniqueAttrs = [...]string{schema.UserName, schema.WorkEmail}
 
 // nameKey finds a Slack account, or a planned user, by a unique attribute
 // (its position in uniqueAttrs, which keeps a million keys small).
@@ -276,13 +276,13 @@ func (p *planner) indexNames() {
 	p.byName = make(map[nameKey]*scim.User, 2*len(p.in.SlackUsers))
 	for _, u := range p.in.SlackUsers {
 		for _, e := range u.Emails {
-			if k, ok := matchKey(scim.AttrWorkEmail, e.Value); ok {
+			if k, ok := matchKey(schema.WorkEmail, e.Value); ok {
 				if _, dup := p.byName[k]; !dup || e.Primary {
 					p.byName[k] = u
 				}
 			}
 		}
-		if k, ok := matchKey(scim.AttrUserName, u.UserName); ok {
+		if k, ok := matchKey(schema.UserName, u.UserName); ok {
 			p.byName[k] = u
 		}
 	}
@@ -319,7 +319,7 @@ func (p *planner) users() {
 	for _, i := range p.creating {
 		op := &p.plan.Operations[i]
 		op.UserNameFallbacks = slices.DeleteFunc(op.UserNameFallbacks, func(v string) bool {
-			k, _ := matchKey(scim.AttrUserName, v)
+			k, _ := matchKey(schema.UserName, v)
 			_, taken := p.seen[k]
 			return taken
 		})
@@ -356,14 +356,14 @@ func (p *planner) user(ui int32) {
 	res := p.in.Mapping.EvalUser(obj, false)
 	vals := res.Values
 	if !inScope {
-		vals[scim.AttrActive] = "False"
+		vals[schema.Active] = "False"
 	}
 	active := activeValue(vals)
 	match, ms, how, conflict := p.match(du.ID, d, vals)
 	if conflict != "" {
 		// The account found is someone else's, so this user has none:
 		// what cannot happen is its create.
-		p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName]}, "conflict", p.hide(vals, conflict))
+		p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: du.ID, UserName: vals[schema.UserName]}, "conflict", p.hide(vals, conflict))
 		return
 	}
 	var fallbacks []string
@@ -379,7 +379,7 @@ func (p *planner) user(ui int32) {
 			return
 		}
 	}
-	op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[scim.AttrUserName], MatchedBy: how, Notes: notesOf(res.Notes), UserNameFallbacks: fallbacks}
+	op := Operation{Kind: KindUser, SourceID: du.ID, UserName: vals[schema.UserName], MatchedBy: how, Notes: notesOf(res.Notes), UserNameFallbacks: fallbacks}
 	if !p.claimNames(ui, &op, vals, actionFor(match, active)) {
 		return
 	}
@@ -421,10 +421,10 @@ func (p *planner) chooseUnique(src string, res *mapping.Result) ([]string, bool)
 		return nil, true
 	}
 	if msg := pickUnique(res, p.taken, p.in.Mapping.CheckUser); msg != "" {
-		p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: src, UserName: res.Values[scim.AttrUserName]}, "no_unique_value", msg)
+		p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: src, UserName: res.Values[schema.UserName]}, "no_unique_value", msg)
 		return nil, false
 	}
-	return laterFree(res, scim.AttrUserName, p.taken), true
+	return laterFree(res, schema.UserName, p.taken), true
 }
 
 // claimNames records the userName and email of user ui as planned, and
@@ -442,7 +442,7 @@ func (p *planner) claimNames(ui int32, op *Operation, vals map[string]string, ac
 		}
 		dup := p.in.Snapshot.Users[owner].ID
 		op.Action = action
-		if attr == scim.AttrUserName {
+		if attr == schema.UserName {
 			p.fail(*op, "duplicate_username", p.hide(vals, fmt.Sprintf("userName %q is also computed for directory user %s; make the mapping produce unique userNames", vals[attr], dup)))
 		} else {
 			p.fail(*op, "duplicate_email", p.hide(vals, fmt.Sprintf("email %q is also used by directory user %s; Slack needs a unique email per account", vals[attr], dup)))
@@ -524,7 +524,7 @@ func actionFor(match *scim.User, active bool) Action {
 
 // activeValue reads the mapped active flag; an unmapped flag means active.
 func activeValue(vals map[string]string) bool {
-	v, ok := vals[scim.AttrActive]
+	v, ok := vals[schema.Active]
 	return !ok || !strings.EqualFold(v, "false")
 }
 
@@ -595,7 +595,7 @@ func (p *planner) redact() {
 	// A manager this plan creates is shown by userName ("(new user x)"),
 	// which must not show a redacted userName either.
 	newUsers := map[string]string{}
-	if r.Redacted(scim.AttrUserName) {
+	if r.Redacted(schema.UserName) {
 		for _, op := range p.plan.Operations {
 			if op.Action == ActionCreate && op.UserName != "" {
 				newUsers["(new user "+op.UserName+")"] = "(new user " + op.SourceID + ")"
@@ -607,11 +607,11 @@ func (p *planner) redact() {
 		for j := range op.Changes {
 			c := &op.Changes[j]
 			c.Old, c.New = r.Value(c.Attribute, c.Old), r.Value(c.Attribute, c.New)
-			if shown, ok := newUsers[c.New]; ok && c.Attribute == scim.AttrManager {
+			if shown, ok := newUsers[c.New]; ok && c.Attribute == schema.Manager {
 				c.New = shown
 			}
 		}
-		if r.Redacted(scim.AttrUserName) {
+		if r.Redacted(schema.UserName) {
 			op.UserName = "" // the operation is then named by its directory id
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -304,8 +305,8 @@ func TestBuildManagersAndOrder(t *testing.T) {
 		SlackUsers: []*scim.User{synced("U1", boss)},
 	})
 	op := opsOf(p)["user:r1"]
-	if op.Desired[scim.AttrManager] != "U1" || op.ManagerSourceID != "" {
-		t.Errorf("desired manager %q pending %q", op.Desired[scim.AttrManager], op.ManagerSourceID)
+	if op.Desired[schema.Manager] != "U1" || op.ManagerSourceID != "" {
+		t.Errorf("desired manager %q pending %q", op.Desired[schema.Manager], op.ManagerSourceID)
 	}
 }
 
@@ -415,10 +416,10 @@ users:
 	p := build(t, Input{Snapshot: &directory.Snapshot{Users: dir}, Mapping: c,
 		SlackUsers: []*scim.User{slackUser("U9", "christopher.alexander", "other@example.com", "", false)}})
 	ops := opsOf(p)
-	if got := ops["user:c0"].Desired[scim.AttrUserName]; got != "christopher.alexand_2" {
+	if got := ops["user:c0"].Desired[schema.UserName]; got != "christopher.alexand_2" {
 		t.Errorf("c0 userName = %q", got)
 	}
-	if got := ops["user:c1"].Desired[scim.AttrUserName]; got != "christopher.alexand_3" {
+	if got := ops["user:c1"].Desired[schema.UserName]; got != "christopher.alexand_3" {
 		t.Errorf("c1 userName = %q", got)
 	}
 	if op := ops["user:c2"]; op.Status != StatusFailed || op.ErrorCode != "no_unique_value" || !strings.Contains(op.Error, "christopher.alexand_3") {
@@ -445,9 +446,9 @@ func TestMatchKey(t *testing.T) {
 		want        nameKey
 		ok          bool
 	}{
-		{scim.AttrUserName, "Alice.Smith", nameKey{0, "alice.smith"}, true},
-		{scim.AttrWorkEmail, "Alice@Example.COM", nameKey{1, "alice@example.com"}, true},
-		{scim.AttrWorkEmail, "", nameKey{}, false},
+		{schema.UserName, "Alice.Smith", nameKey{0, "alice.smith"}, true},
+		{schema.WorkEmail, "Alice@Example.COM", nameKey{1, "alice@example.com"}, true},
+		{schema.WorkEmail, "", nameKey{}, false},
 		{"displayName", "Alice Smith", nameKey{}, false},
 	}
 	for _, tt := range tests {
@@ -457,8 +458,8 @@ func TestMatchKey(t *testing.T) {
 		}
 	}
 	// A userName and an email with one spelling are different keys.
-	u, _ := matchKey(scim.AttrUserName, "x@example.com")
-	e, _ := matchKey(scim.AttrWorkEmail, "x@example.com")
+	u, _ := matchKey(schema.UserName, "x@example.com")
+	e, _ := matchKey(schema.WorkEmail, "x@example.com")
 	if u == e {
 		t.Errorf("userName and email keys collide: %v", u)
 	}

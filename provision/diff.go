@@ -36,12 +36,12 @@ func (p *planner) planCreate(op Operation, d *dirState, vals map[string]string, 
 	}
 	op.Status = StatusPlanned
 	op.Desired = vals
-	if mgr := vals[scim.AttrManager]; mgr != "" {
+	if mgr := vals[schema.Manager]; mgr != "" {
 		// Resolved after every user is matched (managers()).
 		op.ManagerSourceID = mgr
 	}
 	for _, attr := range sortedAttrs(vals) {
-		if attr == scim.AttrManager {
+		if attr == schema.Manager {
 			continue
 		}
 		op.Changes = append(op.Changes, Change{Attribute: attr, New: vals[attr]})
@@ -60,7 +60,7 @@ func (p *planner) planExisting(op Operation, d *dirState, u *scim.User, vals map
 		if u.IsActive() {
 			op.Action = ActionDeactivate
 			op.Status = StatusPlanned
-			op.Changes = []Change{{Attribute: scim.AttrActive, Old: "true", New: "false"}}
+			op.Changes = []Change{{Attribute: schema.Active, Old: "true", New: "false"}}
 			p.plan.Operations = append(p.plan.Operations, op)
 			return
 		}
@@ -73,8 +73,8 @@ func (p *planner) planExisting(op Operation, d *dirState, u *scim.User, vals map
 	switch {
 	case !u.IsActive():
 		op.Action = ActionReactivate
-		op.Changes = append([]Change{{Attribute: scim.AttrActive, Old: "false", New: "true"}}, op.Changes...)
-	case len(op.Changes) == 0 && vals[scim.AttrManager] == "":
+		op.Changes = append([]Change{{Attribute: schema.Active, Old: "false", New: "true"}}, op.Changes...)
+	case len(op.Changes) == 0 && vals[schema.Manager] == "":
 		p.plan.Users.Unchanged++
 		p.in.Mapping.Recycle(vals)
 		return
@@ -82,7 +82,7 @@ func (p *planner) planExisting(op Operation, d *dirState, u *scim.User, vals map
 		// Only the manager may differ, and that is known once every user is
 		// matched; most users have a manager, so keep this check small.
 		p.managerOnly.add(managerCheck{sourceID: op.SourceID, target: u, userName: op.UserName,
-			matchedBy: op.MatchedBy, manager: vals[scim.AttrManager], vals: p.waiting.keep(vals)})
+			matchedBy: op.MatchedBy, manager: vals[schema.Manager], vals: p.waiting.keep(vals)})
 		p.in.Mapping.Recycle(vals)
 		return
 	default:
@@ -93,7 +93,7 @@ func (p *planner) planExisting(op Operation, d *dirState, u *scim.User, vals map
 		return
 	}
 	op.Status = StatusPlanned
-	if mgr := vals[scim.AttrManager]; mgr != "" {
+	if mgr := vals[schema.Manager]; mgr != "" {
 		op.ManagerSourceID = mgr
 	}
 	p.plan.Operations = append(p.plan.Operations, op)
@@ -124,7 +124,7 @@ func updatableTargets(m interface {
 }) []string {
 	var out []string
 	for _, attr := range m.UserTargets() {
-		if attr == scim.AttrActive || attr == scim.AttrManager || !scim.IsUpdatable(attr) || m.OnCreateOnly(attr) {
+		if attr == schema.Active || attr == schema.Manager || !scim.IsUpdatable(attr) || m.OnCreateOnly(attr) {
 			continue
 		}
 		out = append(out, attr)
@@ -212,7 +212,7 @@ func (p *planner) managers() {
 	for c := range p.managerOnly.all() {
 		want, known := p.slackID(c.manager)
 		_, pending := p.creating[c.manager]
-		if !pending && (!known || c.target.Get(scim.AttrManager) == want) {
+		if !pending && (!known || c.target.Get(schema.Manager) == want) {
 			p.plan.Users.Unchanged++
 			continue
 		}
@@ -234,28 +234,28 @@ func (p *planner) managers() {
 		op.ManagerSourceID = ""
 		switch {
 		case known:
-			op.Desired[scim.AttrManager] = want
+			op.Desired[schema.Manager] = want
 		case pending:
-			delete(op.Desired, scim.AttrManager)
+			delete(op.Desired, schema.Manager)
 			op.ManagerSourceID = mgr
 			created := p.plan.Operations[p.creating[mgr]]
 			want = "(new user " + p.in.Mapping.Redactor().Name(created.UserName, created.SourceID) + ")"
 		default:
 			// The manager has no Slack account and will not get one now.
-			delete(op.Desired, scim.AttrManager)
+			delete(op.Desired, schema.Manager)
 			want = ""
 		}
 		if op.Action != ActionCreate && want != "" {
 			var old string
 			if u := p.byID(op.TargetID); u != nil {
-				old = u.Get(scim.AttrManager)
+				old = u.Get(schema.Manager)
 			}
 			if old != want {
-				op.Changes = append(op.Changes, Change{Attribute: scim.AttrManager, Old: old, New: want})
+				op.Changes = append(op.Changes, Change{Attribute: schema.Manager, Old: old, New: want})
 			}
 		}
 		if op.Action == ActionCreate && want != "" {
-			op.Changes = append(op.Changes, Change{Attribute: scim.AttrManager, New: want})
+			op.Changes = append(op.Changes, Change{Attribute: schema.Manager, New: want})
 		}
 		if op.Action == ActionUpdate && len(op.Changes) == 0 {
 			p.plan.Users.Unchanged++
@@ -332,7 +332,7 @@ func (p *planner) deactivations() {
 		op := Operation{
 			Action: ActionDeactivate, Kind: KindUser, SourceID: src, TargetID: u.ID, UserName: u.UserName,
 			Status: StatusPlanned, MatchedBy: "link", Reason: ReasonRemoved,
-			Changes: []Change{{Attribute: scim.AttrActive, Old: "true", New: "false"}},
+			Changes: []Change{{Attribute: schema.Active, Old: "true", New: "false"}},
 		}
 		if unreadable > 0 {
 			p.fail(op, "unreadable_source", fmt.Sprintf("not deactivated: the source has %d user records whose id could not be read, and this user may be one of them; fix those records first", unreadable))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/slackprov/slackprov/directory"
 	"github.com/slackprov/slackprov/mapping"
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -107,7 +108,7 @@ func (r *slackReader) find(attr, v string) (*scim.User, error) {
 		return nil, nil
 	}
 	lookup := r.c.FindUserByUserName
-	if attr == scim.AttrWorkEmail {
+	if attr == schema.WorkEmail {
 		lookup = r.c.FindUserByEmail
 	}
 	u, err := lookup(r.ctx, v)

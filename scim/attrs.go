@@ -8,41 +8,6 @@ import (
 	"github.com/slackprov/slackprov/schema"
 )
 
-// Attribute paths, as the schema package's vocabulary defines them: these
-// are the names the SCIM client's callers already use.
-const (
-	AttrUserName          = schema.UserName
-	AttrNickName          = schema.NickName
-	AttrDisplayName       = schema.DisplayName
-	AttrTitle             = schema.Title
-	AttrTimezone          = schema.Timezone
-	AttrLocale            = schema.Locale
-	AttrPreferredLanguage = schema.PreferredLanguage
-	AttrUserType          = schema.UserType
-	AttrActive            = schema.Active
-	AttrExternalID        = schema.ExternalID
-	AttrGivenName         = schema.GivenName
-	AttrFamilyName        = schema.FamilyName
-	AttrHonorificPrefix   = schema.HonorificPrefix
-	AttrWorkEmail         = schema.WorkEmail
-	AttrMobilePhone       = schema.MobilePhone
-	AttrWorkPhone         = schema.WorkPhone
-	AttrDepartment        = schema.Department
-	AttrEmployeeNumber    = schema.EmployeeNumber
-	AttrCostCenter        = schema.CostCenter
-	AttrOrganization      = schema.Organization
-	AttrDivision          = schema.Division
-	AttrManager           = schema.Manager
-	AttrStreetAddress     = schema.StreetAddress
-	AttrLocality          = schema.Locality
-	AttrRegion            = schema.Region
-	AttrPostalCode        = schema.PostalCode
-	AttrCountry           = schema.Country
-	AttrRole              = schema.Role
-
-	AttrMembers = schema.Members
-)
-
 // userAttr is how one vocabulary path reads from a User (to compare with
 // the desired value), writes into one (a create body), and becomes a PATCH.
 type userAttr struct {
@@ -135,10 +100,10 @@ func secondaryPhone(u *User) string {
 // with one would drop the other.
 func phoneList(desired map[string]string) (any, bool) {
 	var out []MultiValue
-	if v := desired[AttrMobilePhone]; v != "" {
+	if v := desired[schema.MobilePhone]; v != "" {
 		out = append(out, MultiValue{Value: v, Type: "mobile", Primary: true})
 	}
-	if v := desired[AttrWorkPhone]; v != "" {
+	if v := desired[schema.WorkPhone]; v != "" {
 		out = append(out, MultiValue{Value: v, Type: "work"})
 	}
 	return out, len(out) == 0
@@ -188,11 +153,11 @@ var addressParts = []struct {
 	path  string
 	field func(*Address) *string
 }{
-	{AttrStreetAddress, func(a *Address) *string { return &a.StreetAddress }},
-	{AttrLocality, func(a *Address) *string { return &a.Locality }},
-	{AttrRegion, func(a *Address) *string { return &a.Region }},
-	{AttrPostalCode, func(a *Address) *string { return &a.PostalCode }},
-	{AttrCountry, func(a *Address) *string { return &a.Country }},
+	{schema.StreetAddress, func(a *Address) *string { return &a.StreetAddress }},
+	{schema.Locality, func(a *Address) *string { return &a.Locality }},
+	{schema.Region, func(a *Address) *string { return &a.Region }},
+	{schema.PostalCode, func(a *Address) *string { return &a.PostalCode }},
+	{schema.Country, func(a *Address) *string { return &a.Country }},
 }
 
 // addressValue is the PATCH value of the address: PATCH replaces it whole,
@@ -238,7 +203,7 @@ func multi(get func(*User) string, set func(*User, string), patchPath string, it
 
 var userAttrs = func() map[string]userAttr {
 	m := map[string]userAttr{
-		AttrRole: multi(func(u *User) string {
+		schema.Role: multi(func(u *User) string {
 			if len(u.Roles) == 0 {
 				return ""
 			}
@@ -248,43 +213,43 @@ var userAttrs = func() map[string]userAttr {
 			if v != "" {
 				u.Roles = Roles{{Value: v, Primary: true}}
 			}
-		}, "roles", func(v string) MultiValue { return MultiValue{Value: v, Primary: true} }, AttrRole),
-		AttrWorkEmail: multi((*User).PrimaryEmail, func(u *User, v string) {
+		}, "roles", func(v string) MultiValue { return MultiValue{Value: v, Primary: true} }, schema.Role),
+		schema.WorkEmail: multi((*User).PrimaryEmail, func(u *User, v string) {
 			u.Emails = []MultiValue{{Value: v, Type: "work", Primary: true}}
-		}, "emails", func(v string) MultiValue { return MultiValue{Value: v, Type: "work", Primary: true} }, AttrWorkEmail),
-		AttrUserName:          top(func(u *User) *string { return &u.UserName }, AttrUserName),
-		AttrNickName:          top(func(u *User) *string { return &u.NickName }, AttrNickName),
-		AttrDisplayName:       top(func(u *User) *string { return &u.DisplayName }, AttrDisplayName),
-		AttrTitle:             top(func(u *User) *string { return &u.Title }, AttrTitle),
-		AttrTimezone:          top(func(u *User) *string { return &u.Timezone }, AttrTimezone),
-		AttrLocale:            top(func(u *User) *string { return &u.Locale }, AttrLocale),
-		AttrPreferredLanguage: top(func(u *User) *string { return &u.PreferredLanguage }, AttrPreferredLanguage),
-		AttrUserType:          top(func(u *User) *string { return &u.UserType }, AttrUserType),
-		AttrExternalID:        top(func(u *User) *string { return &u.ExternalID }, AttrExternalID),
-		AttrGivenName:         nameField(func(n *Name) *string { return &n.GivenName }, AttrGivenName),
-		AttrFamilyName:        nameField(func(n *Name) *string { return &n.FamilyName }, AttrFamilyName),
-		AttrHonorificPrefix:   nameField(func(n *Name) *string { return &n.HonorificPrefix }, AttrHonorificPrefix),
-		AttrDepartment:        entField(func(e *Enterprise) *string { return &e.Department }, AttrDepartment),
-		AttrEmployeeNumber:    entField(func(e *Enterprise) *string { return &e.EmployeeNumber }, AttrEmployeeNumber),
-		AttrCostCenter:        entField(func(e *Enterprise) *string { return &e.CostCenter }, AttrCostCenter),
-		AttrOrganization:      entField(func(e *Enterprise) *string { return &e.Organization }, AttrOrganization),
-		AttrDivision:          entField(func(e *Enterprise) *string { return &e.Division }, AttrDivision),
-		AttrActive: {
+		}, "emails", func(v string) MultiValue { return MultiValue{Value: v, Type: "work", Primary: true} }, schema.WorkEmail),
+		schema.UserName:          top(func(u *User) *string { return &u.UserName }, schema.UserName),
+		schema.NickName:          top(func(u *User) *string { return &u.NickName }, schema.NickName),
+		schema.DisplayName:       top(func(u *User) *string { return &u.DisplayName }, schema.DisplayName),
+		schema.Title:             top(func(u *User) *string { return &u.Title }, schema.Title),
+		schema.Timezone:          top(func(u *User) *string { return &u.Timezone }, schema.Timezone),
+		schema.Locale:            top(func(u *User) *string { return &u.Locale }, schema.Locale),
+		schema.PreferredLanguage: top(func(u *User) *string { return &u.PreferredLanguage }, schema.PreferredLanguage),
+		schema.UserType:          top(func(u *User) *string { return &u.UserType }, schema.UserType),
+		schema.ExternalID:        top(func(u *User) *string { return &u.ExternalID }, schema.ExternalID),
+		schema.GivenName:         nameField(func(n *Name) *string { return &n.GivenName }, schema.GivenName),
+		schema.FamilyName:        nameField(func(n *Name) *string { return &n.FamilyName }, schema.FamilyName),
+		schema.HonorificPrefix:   nameField(func(n *Name) *string { return &n.HonorificPrefix }, schema.HonorificPrefix),
+		schema.Department:        entField(func(e *Enterprise) *string { return &e.Department }, schema.Department),
+		schema.EmployeeNumber:    entField(func(e *Enterprise) *string { return &e.EmployeeNumber }, schema.EmployeeNumber),
+		schema.CostCenter:        entField(func(e *Enterprise) *string { return &e.CostCenter }, schema.CostCenter),
+		schema.Organization:      entField(func(e *Enterprise) *string { return &e.Organization }, schema.Organization),
+		schema.Division:          entField(func(e *Enterprise) *string { return &e.Division }, schema.Division),
+		schema.Active: {
 			get: func(u *User) string { return strconv.FormatBool(u.IsActive()) },
 			set: func(u *User, v string) {
 				b, _ := schema.ParseBool(v)
 				u.Active = &b
 			},
-			patchPath: AttrActive,
+			patchPath: schema.Active,
 			// A boolean is never removed: only true or false is sent.
 			patch: func(desired map[string]string) (any, bool) {
-				b, _ := schema.ParseBool(desired[AttrActive])
+				b, _ := schema.ParseBool(desired[schema.Active])
 				return b, false
 			},
 		},
-		AttrMobilePhone: {get: primaryPhone, set: func(u *User, v string) { setPhone(u, true, v) }, patchPath: "phoneNumbers", patch: phoneList},
-		AttrWorkPhone:   {get: secondaryPhone, set: func(u *User, v string) { setPhone(u, false, v) }, patchPath: "phoneNumbers", patch: phoneList},
-		AttrManager: {
+		schema.MobilePhone: {get: primaryPhone, set: func(u *User, v string) { setPhone(u, true, v) }, patchPath: "phoneNumbers", patch: phoneList},
+		schema.WorkPhone:   {get: secondaryPhone, set: func(u *User, v string) { setPhone(u, false, v) }, patchPath: "phoneNumbers", patch: phoneList},
+		schema.Manager: {
 			get: func(u *User) string {
 				if u.Enterprise == nil || u.Enterprise.Manager == nil {
 					return ""
@@ -298,9 +263,9 @@ var userAttrs = func() map[string]userAttr {
 				}
 				ent(u).Manager = &Manager{ManagerID: v}
 			},
-			patchPath: AttrManager,
+			patchPath: schema.Manager,
 			patch: func(desired map[string]string) (any, bool) {
-				v := desired[AttrManager]
+				v := desired[schema.Manager]
 				return Manager{ManagerID: v}, v == ""
 			},
 		},

@@ -28,27 +28,27 @@ func TestGetReadsSlackResponseShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := map[string]string{
-		AttrUserName:        "ann",
-		AttrDisplayName:     "Ann",
-		AttrTitle:           "CTO",
-		AttrActive:          "false",
-		AttrExternalID:      "e-1",
-		AttrNickName:        "annie",
-		AttrTimezone:        "Europe/Berlin",
-		AttrGivenName:       "Ann",
-		AttrFamilyName:      "Lee",
-		AttrHonorificPrefix: "Dr",
-		AttrWorkEmail:       "ann@x.io",
-		AttrMobilePhone:     "+1 111",
-		AttrWorkPhone:       "+1 222",
-		AttrEmployeeNumber:  "42",
-		AttrCostCenter:      "CC",
-		AttrOrganization:    "Org",
-		AttrDivision:        "Div",
-		AttrDepartment:      "R&D",
-		AttrManager:         "U9",
-		AttrLocale:          "",
-		"no.such.path":      "",
+		schema.UserName:        "ann",
+		schema.DisplayName:     "Ann",
+		schema.Title:           "CTO",
+		schema.Active:          "false",
+		schema.ExternalID:      "e-1",
+		schema.NickName:        "annie",
+		schema.Timezone:        "Europe/Berlin",
+		schema.GivenName:       "Ann",
+		schema.FamilyName:      "Lee",
+		schema.HonorificPrefix: "Dr",
+		schema.WorkEmail:       "ann@x.io",
+		schema.MobilePhone:     "+1 111",
+		schema.WorkPhone:       "+1 222",
+		schema.EmployeeNumber:  "42",
+		schema.CostCenter:      "CC",
+		schema.Organization:    "Org",
+		schema.Division:        "Div",
+		schema.Department:      "R&D",
+		schema.Manager:         "U9",
+		schema.Locale:          "",
+		"no.such.path":         "",
 	}
 	for path, want := range tests {
 		if got := u.Get(path); got != want {
@@ -90,7 +90,7 @@ func TestSetThenGetRoundTrips(t *testing.T) {
 	for _, p := range UserAttributes() {
 		u := &User{}
 		want := "value-for-" + p
-		if p == AttrActive {
+		if p == schema.Active {
 			want = "false"
 		}
 		u.Set(p, want)
@@ -110,19 +110,19 @@ func TestSetPhones(t *testing.T) {
 		mobile string
 		work   string
 	}{
-		{"mobile on empty", nil, AttrMobilePhone, "1",
+		{"mobile on empty", nil, schema.MobilePhone, "1",
 			[]MultiValue{{Value: "1", Primary: true}}, "1", ""},
-		{"work on empty", nil, AttrWorkPhone, "2",
+		{"work on empty", nil, schema.WorkPhone, "2",
 			[]MultiValue{{Value: "2", Type: "mobile"}}, "", "2"},
-		{"replace mobile keeps work", []MultiValue{{Value: "1", Primary: true}, {Value: "2", Type: "mobile"}}, AttrMobilePhone, "3",
+		{"replace mobile keeps work", []MultiValue{{Value: "1", Primary: true}, {Value: "2", Type: "mobile"}}, schema.MobilePhone, "3",
 			[]MultiValue{{Value: "2", Type: "mobile"}, {Value: "3", Primary: true}}, "3", "2"},
-		{"replace work keeps mobile", []MultiValue{{Value: "1", Primary: true}, {Value: "2", Type: "mobile"}}, AttrWorkPhone, "4",
+		{"replace work keeps mobile", []MultiValue{{Value: "1", Primary: true}, {Value: "2", Type: "mobile"}}, schema.WorkPhone, "4",
 			[]MultiValue{{Value: "1", Primary: true}, {Value: "4", Type: "mobile"}}, "1", "4"},
-		{"clear mobile", []MultiValue{{Value: "1", Primary: true}, {Value: "2", Type: "mobile"}}, AttrMobilePhone, "",
+		{"clear mobile", []MultiValue{{Value: "1", Primary: true}, {Value: "2", Type: "mobile"}}, schema.MobilePhone, "",
 			[]MultiValue{{Value: "2", Type: "mobile"}}, "", "2"},
-		{"clear work", []MultiValue{{Value: "1", Primary: true}, {Value: "2", Type: "mobile"}}, AttrWorkPhone, "",
+		{"clear work", []MultiValue{{Value: "1", Primary: true}, {Value: "2", Type: "mobile"}}, schema.WorkPhone, "",
 			[]MultiValue{{Value: "1", Primary: true}}, "1", ""},
-		{"primary typed mobile is the mobile phone", []MultiValue{{Value: "1", Type: "mobile", Primary: true}}, AttrWorkPhone, "5",
+		{"primary typed mobile is the mobile phone", []MultiValue{{Value: "1", Type: "mobile", Primary: true}}, schema.WorkPhone, "5",
 			[]MultiValue{{Value: "1", Type: "mobile", Primary: true}, {Value: "5", Type: "mobile"}}, "1", "5"},
 	}
 	for _, tt := range tests {
@@ -136,8 +136,8 @@ func TestSetPhones(t *testing.T) {
 			if !reflect.DeepEqual(start, tt.start) {
 				t.Errorf("Set changed the caller's original slice: %+v", start)
 			}
-			if u.Get(AttrMobilePhone) != tt.mobile || u.Get(AttrWorkPhone) != tt.work {
-				t.Errorf("mobile %q work %q, want %q %q", u.Get(AttrMobilePhone), u.Get(AttrWorkPhone), tt.mobile, tt.work)
+			if u.Get(schema.MobilePhone) != tt.mobile || u.Get(schema.WorkPhone) != tt.work {
+				t.Errorf("mobile %q work %q, want %q %q", u.Get(schema.MobilePhone), u.Get(schema.WorkPhone), tt.mobile, tt.work)
 			}
 		})
 	}
@@ -145,9 +145,9 @@ func TestSetPhones(t *testing.T) {
 
 func TestSetOtherAttributes(t *testing.T) {
 	u := &User{}
-	u.Set(AttrWorkEmail, "a@x.io")
-	u.Set(AttrActive, "TRUE")
-	u.Set(AttrManager, "U9")
+	u.Set(schema.WorkEmail, "a@x.io")
+	u.Set(schema.Active, "TRUE")
+	u.Set(schema.Manager, "U9")
 	u.Set("bogus", "x")
 	want := &User{
 		Emails:     []MultiValue{{Value: "a@x.io", Type: "work", Primary: true}},
@@ -157,35 +157,35 @@ func TestSetOtherAttributes(t *testing.T) {
 	if !reflect.DeepEqual(u, want) {
 		t.Errorf("got %+v, want %+v", u, want)
 	}
-	u.Set(AttrManager, "")
+	u.Set(schema.Manager, "")
 	if u.Enterprise.Manager != nil {
 		t.Errorf("clearing the manager left %+v", u.Enterprise.Manager)
 	}
-	u.Set(AttrActive, "no")
+	u.Set(schema.Active, "no")
 	if u.IsActive() {
 		t.Error(`Set(active, "no") left the user active`)
 	}
 }
 
 func TestNewUser(t *testing.T) {
-	u := NewUser(map[string]string{AttrUserName: "ann", AttrWorkEmail: "ann@x.io"})
+	u := NewUser(map[string]string{schema.UserName: "ann", schema.WorkEmail: "ann@x.io"})
 	if !reflect.DeepEqual(u.Schemas, []string{SchemaUser}) || u.UserName != "ann" || u.PrimaryEmail() != "ann@x.io" {
 		t.Errorf("NewUser = %+v", u)
 	}
-	u = NewUser(map[string]string{AttrUserName: "ann", AttrDepartment: "R&D"})
+	u = NewUser(map[string]string{schema.UserName: "ann", schema.Department: "R&D"})
 	if !reflect.DeepEqual(u.Schemas, []string{SchemaUser, SchemaEnterprise}) || u.Enterprise.Department != "R&D" {
 		t.Errorf("NewUser with enterprise attribute = %+v", u)
 	}
 }
 
 func TestAttributeCatalogue(t *testing.T) {
-	if !KnownUserAttribute(AttrDepartment) || KnownUserAttribute("department") {
+	if !KnownUserAttribute(schema.Department) || KnownUserAttribute("department") {
 		t.Error("KnownUserAttribute does not match the catalogue")
 	}
-	if IsUpdatable(AttrExternalID) || !IsUpdatable(AttrTitle) || IsUpdatable("bogus") {
+	if IsUpdatable(schema.ExternalID) || !IsUpdatable(schema.Title) || IsUpdatable("bogus") {
 		t.Error("IsUpdatable: externalId must not be updatable, title must")
 	}
-	if !IsReference(AttrManager) || IsReference(AttrTitle) {
+	if !IsReference(schema.Manager) || IsReference(schema.Title) {
 		t.Error("IsReference: only the manager names another user")
 	}
 	attrs := UserAttributes()
@@ -204,78 +204,78 @@ func TestPatchFor(t *testing.T) {
 		want    []PatchOp
 	}{
 		{"one string",
-			map[string]string{AttrTitle: "CTO", AttrUserName: "ann"}, []string{AttrTitle},
+			map[string]string{schema.Title: "CTO", schema.UserName: "ann"}, []string{schema.Title},
 			[]PatchOp{{Op: "replace", Path: "title", Value: "CTO"}}},
 		{"cleared string is removed",
-			map[string]string{AttrTitle: ""}, []string{AttrTitle},
+			map[string]string{schema.Title: ""}, []string{schema.Title},
 			[]PatchOp{{Op: "remove", Path: "title"}}},
 		{"name part uses dotted path",
-			map[string]string{AttrGivenName: "Ann"}, []string{AttrGivenName},
+			map[string]string{schema.GivenName: "Ann"}, []string{schema.GivenName},
 			[]PatchOp{{Op: "replace", Path: "name.givenName", Value: "Ann"}}},
 		{"enterprise attribute uses colon path",
-			map[string]string{AttrDepartment: "R&D"}, []string{AttrDepartment},
+			map[string]string{schema.Department: "R&D"}, []string{schema.Department},
 			[]PatchOp{{Op: "replace", Path: SchemaEnterprise + ":department", Value: "R&D"}}},
 		{"externalId is never patched",
-			map[string]string{AttrExternalID: "e-2"}, []string{AttrExternalID}, nil},
+			map[string]string{schema.ExternalID: "e-2"}, []string{schema.ExternalID}, nil},
 		{"unknown path skipped",
 			map[string]string{"bogus": "x"}, []string{"bogus"}, nil},
 		{"deactivate",
-			map[string]string{AttrActive: "false"}, []string{AttrActive},
+			map[string]string{schema.Active: "false"}, []string{schema.Active},
 			[]PatchOp{{Op: "replace", Path: "active", Value: false}}},
 		{"reactivate",
-			map[string]string{AttrActive: "true"}, []string{AttrActive},
+			map[string]string{schema.Active: "true"}, []string{schema.Active},
 			[]PatchOp{{Op: "replace", Path: "active", Value: true}}},
 		{"email",
-			map[string]string{AttrWorkEmail: "new@x.io"}, []string{AttrWorkEmail},
+			map[string]string{schema.WorkEmail: "new@x.io"}, []string{schema.WorkEmail},
 			[]PatchOp{{Op: "replace", Path: "emails", Value: []MultiValue{{Value: "new@x.io", Type: "work", Primary: true}}}}},
 		{"manager",
-			map[string]string{AttrManager: "U9"}, []string{AttrManager},
-			[]PatchOp{{Op: "replace", Path: AttrManager, Value: Manager{ManagerID: "U9"}}}},
+			map[string]string{schema.Manager: "U9"}, []string{schema.Manager},
+			[]PatchOp{{Op: "replace", Path: schema.Manager, Value: Manager{ManagerID: "U9"}}}},
 		{"manager cleared",
-			map[string]string{AttrManager: ""}, []string{AttrManager},
-			[]PatchOp{{Op: "remove", Path: AttrManager}}},
+			map[string]string{schema.Manager: ""}, []string{schema.Manager},
+			[]PatchOp{{Op: "remove", Path: schema.Manager}}},
 		// Slack's phone request semantics: type "mobile"+primary sets its
 		// primaryPhone, type "work" its mobilePhone. Both share one PATCH
 		// path, so a change to either sends both.
 		{"mobile phone change sends both",
-			map[string]string{AttrMobilePhone: "1", AttrWorkPhone: "2"}, []string{AttrMobilePhone},
+			map[string]string{schema.MobilePhone: "1", schema.WorkPhone: "2"}, []string{schema.MobilePhone},
 			[]PatchOp{{Op: "replace", Path: "phoneNumbers", Value: []MultiValue{{Value: "1", Type: "mobile", Primary: true}, {Value: "2", Type: "work"}}}}},
 		{"both phones changed make one op",
-			map[string]string{AttrMobilePhone: "1", AttrWorkPhone: "2"}, []string{AttrWorkPhone, AttrMobilePhone},
+			map[string]string{schema.MobilePhone: "1", schema.WorkPhone: "2"}, []string{schema.WorkPhone, schema.MobilePhone},
 			[]PatchOp{{Op: "replace", Path: "phoneNumbers", Value: []MultiValue{{Value: "1", Type: "mobile", Primary: true}, {Value: "2", Type: "work"}}}}},
 		{"work phone only",
-			map[string]string{AttrWorkPhone: "2"}, []string{AttrWorkPhone},
+			map[string]string{schema.WorkPhone: "2"}, []string{schema.WorkPhone},
 			[]PatchOp{{Op: "replace", Path: "phoneNumbers", Value: []MultiValue{{Value: "2", Type: "work"}}}}},
 		// Removing phoneNumbers drops both numbers, so clearing one while
 		// the other stays must replace the list instead.
 		{"clearing work phone keeps mobile",
-			map[string]string{AttrMobilePhone: "1", AttrWorkPhone: ""}, []string{AttrWorkPhone},
+			map[string]string{schema.MobilePhone: "1", schema.WorkPhone: ""}, []string{schema.WorkPhone},
 			[]PatchOp{{Op: "replace", Path: "phoneNumbers", Value: []MultiValue{{Value: "1", Type: "mobile", Primary: true}}}}},
 		{"clearing mobile phone keeps work",
-			map[string]string{AttrMobilePhone: "", AttrWorkPhone: "2"}, []string{AttrMobilePhone},
+			map[string]string{schema.MobilePhone: "", schema.WorkPhone: "2"}, []string{schema.MobilePhone},
 			[]PatchOp{{Op: "replace", Path: "phoneNumbers", Value: []MultiValue{{Value: "2", Type: "work"}}}}},
 		{"clearing both phones removes",
-			map[string]string{AttrMobilePhone: "", AttrWorkPhone: ""}, []string{AttrMobilePhone, AttrWorkPhone},
+			map[string]string{schema.MobilePhone: "", schema.WorkPhone: ""}, []string{schema.MobilePhone, schema.WorkPhone},
 			[]PatchOp{{Op: "remove", Path: "phoneNumbers"}}},
 		// Slack keeps one address; PATCH replaces it whole, so a change to
 		// one field sends all of them, and clearing one keeps the rest.
 		{"address field sends the whole address",
-			map[string]string{AttrLocality: "Oslo", AttrCountry: "NO"}, []string{AttrLocality},
+			map[string]string{schema.Locality: "Oslo", schema.Country: "NO"}, []string{schema.Locality},
 			[]PatchOp{{Op: "replace", Path: "addresses", Value: []Address{{Type: "work", Primary: true, Locality: "Oslo", Country: "NO"}}}}},
 		{"clearing one address field keeps the others",
-			map[string]string{AttrLocality: "", AttrCountry: "NO"}, []string{AttrLocality},
+			map[string]string{schema.Locality: "", schema.Country: "NO"}, []string{schema.Locality},
 			[]PatchOp{{Op: "replace", Path: "addresses", Value: []Address{{Type: "work", Primary: true, Country: "NO"}}}}},
 		{"clearing the last address field removes the address",
-			map[string]string{AttrLocality: ""}, []string{AttrLocality},
+			map[string]string{schema.Locality: ""}, []string{schema.Locality},
 			[]PatchOp{{Op: "remove", Path: "addresses"}}},
 		{"role",
-			map[string]string{AttrRole: "Tech Lead"}, []string{AttrRole},
+			map[string]string{schema.Role: "Tech Lead"}, []string{schema.Role},
 			[]PatchOp{{Op: "replace", Path: "roles", Value: []MultiValue{{Value: "Tech Lead", Primary: true}}}}},
 		{"role cleared",
-			map[string]string{AttrRole: ""}, []string{AttrRole},
+			map[string]string{schema.Role: ""}, []string{schema.Role},
 			[]PatchOp{{Op: "remove", Path: "roles"}}},
 		{"several, sorted by path",
-			map[string]string{AttrTitle: "CTO", AttrDisplayName: "Ann"}, []string{AttrTitle, AttrDisplayName},
+			map[string]string{schema.Title: "CTO", schema.DisplayName: "Ann"}, []string{schema.Title, schema.DisplayName},
 			[]PatchOp{{Op: "replace", Path: "displayName", Value: "Ann"}, {Op: "replace", Path: "title", Value: "CTO"}}},
 	}
 	for _, tt := range tests {

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 func TestNewValidatesBaseURL(t *testing.T) {
@@ -332,12 +334,23 @@ func TestClientSideRateLimit(t *testing.T) {
 	f := newFakeSlack()
 	var mu sync.Mutex
 	var waited []time.Duration
+	// The limiter runs on a clock only its sleeps move, so how long the
+	// fake server takes to answer on a loaded machine changes nothing.
+	var clock time.Time
 	c, _ := f.start(t, func(o *Options) {
 		o.RateShare = 1
 		o.OnRequest = func(ri RequestInfo) { mu.Lock(); waited = append(waited, ri.Waited); mu.Unlock() }
+		o.Sleep = func(_ context.Context, d time.Duration) error {
+			mu.Lock()
+			clock = clock.Add(d)
+			mu.Unlock()
+			return nil
+		}
 	})
+	clock = time.Now()
+	c.limits.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
 	for i := range 22 {
-		u := NewUser(map[string]string{AttrUserName: fmt.Sprint("u", i), AttrWorkEmail: fmt.Sprintf("u%d@x.io", i)})
+		u := NewUser(map[string]string{schema.UserName: fmt.Sprint("u", i), schema.WorkEmail: fmt.Sprintf("u%d@x.io", i)})
 		if _, err := c.CreateUser(context.Background(), u); err != nil {
 			t.Fatal(err)
 		}
@@ -411,7 +424,7 @@ func TestConcurrent429sAllSucceed(t *testing.T) {
 		wg.Go(func() {
 			for i := range 5 {
 				id := w*5 + i
-				u := NewUser(map[string]string{AttrUserName: fmt.Sprint("u", id), AttrWorkEmail: fmt.Sprintf("u%d@x.io", id)})
+				u := NewUser(map[string]string{schema.UserName: fmt.Sprint("u", id), schema.WorkEmail: fmt.Sprintf("u%d@x.io", id)})
 				if _, err := c.CreateUser(context.Background(), u); err != nil {
 					t.Error(err)
 				}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // Schema URNs of Slack's SCIM 1.1 dialect (reference §1).
@@ -96,16 +98,16 @@ func (v1) encodePatch(ops []PatchOp) any {
 	}
 	for _, op := range ops {
 		switch {
-		case op.Op == "remove" && strings.HasPrefix(op.Path, AttrMembers+"["):
-			res[AttrMembers] = append(entries(AttrMembers), map[string]any{"value": memberOf(op.Path), "operation": "delete"})
+		case op.Op == "remove" && strings.HasPrefix(op.Path, schema.Members+"["):
+			res[schema.Members] = append(entries(schema.Members), map[string]any{"value": memberOf(op.Path), "operation": "delete"})
 		case op.Op == "remove":
 			removals = append(removals, v1AttrName(op.Path))
-		case op.Path == AttrMembers && op.Op == "add":
+		case op.Path == schema.Members && op.Op == "add":
 			refs, _ := op.Value.([]Ref)
 			for _, r := range refs {
-				res[AttrMembers] = append(entries(AttrMembers), r)
+				res[schema.Members] = append(entries(schema.Members), r)
 			}
-		case op.Path == "emails" || op.Path == "phoneNumbers" || op.Path == "addresses" || op.Path == "roles" || op.Path == AttrMembers:
+		case op.Path == "emails" || op.Path == "phoneNumbers" || op.Path == "addresses" || op.Path == "roles" || op.Path == schema.Members:
 			removals = append(removals, op.Path)
 			res[op.Path] = op.Value
 		default:
@@ -125,7 +127,7 @@ func (v1) encodePatch(ops []PatchOp) any {
 
 // memberOf reads the user id out of a memberPath.
 func memberOf(path string) string {
-	lit := strings.TrimSuffix(strings.TrimPrefix(path, AttrMembers+"[value eq "), "]")
+	lit := strings.TrimSuffix(strings.TrimPrefix(path, schema.Members+"[value eq "), "]")
 	var id string
 	if json.Unmarshal([]byte(lit), &id) != nil {
 		return lit

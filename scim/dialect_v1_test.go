@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // TestV1Wire checks the bodies the v1 dialect sends: partial resources with
@@ -33,20 +35,20 @@ func TestV1Wire(t *testing.T) {
 		want string
 	}{
 		{"create", func() error {
-			_, err := c.CreateUser(ctx, NewUser(map[string]string{AttrUserName: "ann", AttrDepartment: "Sales"}))
+			_, err := c.CreateUser(ctx, NewUser(map[string]string{schema.UserName: "ann", schema.Department: "Sales"}))
 			return err
 		}, `{"schemas":["urn:scim:schemas:core:1.0","urn:scim:schemas:extension:enterprise:1.0"],"userName":"ann",` +
 			`"urn:scim:schemas:extension:enterprise:1.0":{"department":"Sales"}}`},
 		{"patch", func() error {
-			ops := PatchFor(map[string]string{AttrGivenName: "Ann", AttrDepartment: "", AttrWorkEmail: "a@x.com", AttrTitle: ""},
-				[]string{AttrGivenName, AttrDepartment, AttrWorkEmail, AttrTitle})
+			ops := PatchFor(map[string]string{schema.GivenName: "Ann", schema.Department: "", schema.WorkEmail: "a@x.com", schema.Title: ""},
+				[]string{schema.GivenName, schema.Department, schema.WorkEmail, schema.Title})
 			_, err := c.PatchUser(ctx, "U1", ops)
 			return err
 		}, `{"schemas":["urn:scim:schemas:core:1.0"],"name":{"givenName":"Ann"},` +
 			`"emails":[{"value":"a@x.com","type":"work","primary":true}],` +
 			`"meta":{"attributes":["emails","title","urn:scim:schemas:extension:enterprise:1.0.department"]}}`},
 		{"deactivate by PATCH active", func() error {
-			_, err := c.PatchUser(ctx, "U1", []PatchOp{{Op: "replace", Path: AttrActive, Value: false}})
+			_, err := c.PatchUser(ctx, "U1", []PatchOp{{Op: "replace", Path: schema.Active, Value: false}})
 			return err
 		}, `{"schemas":["urn:scim:schemas:core:1.0"],"active":false}`},
 		{"members", func() error {
@@ -76,7 +78,7 @@ func TestV1Wire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Get(AttrDepartment) != "Sales" || u.Get(AttrManager) != "U2" {
+	if u.Get(schema.Department) != "Sales" || u.Get(schema.Manager) != "U2" {
 		t.Errorf("v1 enterprise extension not read: %+v", u.Enterprise)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/slackprov/slackprov/emulator/slackscim"
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -57,12 +58,12 @@ func startEmulatorAs(t *testing.T, d emuDialect, opts slackscim.Options, share f
 
 func newPerson(i int) *scim.User {
 	return scim.NewUser(map[string]string{
-		scim.AttrUserName:    fmt.Sprintf("person%d", i),
-		scim.AttrWorkEmail:   fmt.Sprintf("person%d@example.com", i),
-		scim.AttrGivenName:   "Person",
-		scim.AttrFamilyName:  fmt.Sprint(i),
-		scim.AttrDepartment:  "Engineering",
-		scim.AttrMobilePhone: "+1 555 0100",
+		schema.UserName:    fmt.Sprintf("person%d", i),
+		schema.WorkEmail:   fmt.Sprintf("person%d@example.com", i),
+		schema.GivenName:   "Person",
+		schema.FamilyName:  fmt.Sprint(i),
+		schema.Department:  "Engineering",
+		schema.MobilePhone: "+1 555 0100",
 	})
 }
 
@@ -76,8 +77,8 @@ func testUserLifecycle(t *testing.T, d emuDialect) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.ID == "" || !created.IsActive() || created.Get(scim.AttrDepartment) != "Engineering" ||
-		created.Get(scim.AttrMobilePhone) != "+1 555 0100" {
+	if created.ID == "" || !created.IsActive() || created.Get(schema.Department) != "Engineering" ||
+		created.Get(schema.MobilePhone) != "+1 555 0100" {
 		t.Fatalf("created user = %+v", created)
 	}
 
@@ -102,38 +103,38 @@ func testUserLifecycle(t *testing.T, d emuDialect) {
 		t.Fatalf("FindUserByEmail(nobody) = %v, %v", none, err)
 	}
 
-	ops := scim.PatchFor(map[string]string{scim.AttrTitle: "CTO", scim.AttrMobilePhone: "+1 555 0100", scim.AttrWorkPhone: "+1 555 0199"},
-		[]string{scim.AttrTitle, scim.AttrWorkPhone})
+	ops := scim.PatchFor(map[string]string{schema.Title: "CTO", schema.MobilePhone: "+1 555 0100", schema.WorkPhone: "+1 555 0199"},
+		[]string{schema.Title, schema.WorkPhone})
 	patched, err := c.PatchUser(ctx, created.ID, ops)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if patched.Get(scim.AttrTitle) != "CTO" || patched.Get(scim.AttrWorkPhone) != "+1 555 0199" || patched.Get(scim.AttrMobilePhone) != "+1 555 0100" {
-		t.Errorf("after patch: title %q mobile %q work %q", patched.Get(scim.AttrTitle), patched.Get(scim.AttrMobilePhone), patched.Get(scim.AttrWorkPhone))
+	if patched.Get(schema.Title) != "CTO" || patched.Get(schema.WorkPhone) != "+1 555 0199" || patched.Get(schema.MobilePhone) != "+1 555 0100" {
+		t.Errorf("after patch: title %q mobile %q work %q", patched.Get(schema.Title), patched.Get(schema.MobilePhone), patched.Get(schema.WorkPhone))
 	}
 
 	// The address and role Entra's Slack app maps: written, read back, one
 	// field changed.
 	withAddress, err := c.PatchUser(ctx, created.ID, scim.PatchFor(map[string]string{
-		scim.AttrStreetAddress: "1 Main St", scim.AttrLocality: "Scranton", scim.AttrRegion: "PA",
-		scim.AttrPostalCode: "18503", scim.AttrCountry: "US", scim.AttrRole: "Tech Lead"},
-		[]string{scim.AttrStreetAddress, scim.AttrRole}))
+		schema.StreetAddress: "1 Main St", schema.Locality: "Scranton", schema.Region: "PA",
+		schema.PostalCode: "18503", schema.Country: "US", schema.Role: "Tech Lead"},
+		[]string{schema.StreetAddress, schema.Role}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	moved, err := c.PatchUser(ctx, created.ID, scim.PatchFor(map[string]string{
-		scim.AttrStreetAddress: "1 Main St", scim.AttrLocality: "Stamford", scim.AttrRegion: "PA",
-		scim.AttrPostalCode: "18503", scim.AttrCountry: "US"}, []string{scim.AttrLocality}))
+		schema.StreetAddress: "1 Main St", schema.Locality: "Stamford", schema.Region: "PA",
+		schema.PostalCode: "18503", schema.Country: "US"}, []string{schema.Locality}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []*scim.User{withAddress, moved} {
-		if u.Get(scim.AttrStreetAddress) != "1 Main St" || u.Get(scim.AttrCountry) != "US" || u.Get(scim.AttrRole) != "Tech Lead" {
+		if u.Get(schema.StreetAddress) != "1 Main St" || u.Get(schema.Country) != "US" || u.Get(schema.Role) != "Tech Lead" {
 			t.Errorf("address %+v roles %+v", u.Addresses, u.Roles)
 		}
 	}
-	if withAddress.Get(scim.AttrLocality) != "Scranton" || moved.Get(scim.AttrLocality) != "Stamford" {
-		t.Errorf("locality %q then %q", withAddress.Get(scim.AttrLocality), moved.Get(scim.AttrLocality))
+	if withAddress.Get(schema.Locality) != "Scranton" || moved.Get(schema.Locality) != "Stamford" {
+		t.Errorf("locality %q then %q", withAddress.Get(schema.Locality), moved.Get(schema.Locality))
 	}
 
 	if err := c.DeactivateUser(ctx, created.ID); err != nil {

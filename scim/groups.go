@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // memberBatch is Slack's recommended ceiling of members per request; it
@@ -101,7 +103,7 @@ func (c *Client) AddGroupMembers(ctx context.Context, id string, userIDs []strin
 		for i, u := range batch {
 			refs[i] = Ref{Value: u}
 		}
-		if _, err := c.patchGroup(ctx, id, []PatchOp{{Op: "add", Path: AttrMembers, Value: refs}}); err != nil {
+		if _, err := c.patchGroup(ctx, id, []PatchOp{{Op: "add", Path: schema.Members, Value: refs}}); err != nil {
 			return fmt.Errorf("adding members %d-%d of %d: %w", start+1, start+len(batch), len(userIDs), err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 // Profile describes what a generic SCIM 2.0 service provider supports. Slack
@@ -39,7 +41,7 @@ func DefaultProfile() Profile { return Profile{PageSize: 100} }
 // Supports reports whether the server's schemas declare the attribute that a
 // mapping target path writes; true when the schemas are unknown.
 func (p *Profile) Supports(path string) bool {
-	if p.UserAttributes == nil || path == AttrExternalID {
+	if p.UserAttributes == nil || path == schema.ExternalID {
 		// externalId is common to every resource (RFC 7643 §3.1), so
 		// schemas do not list it.
 		return true
@@ -226,13 +228,13 @@ func applyUserOps(u *User, ops []PatchOp) error {
 			} else {
 				u.PhoneNumbers = list
 			}
-		case AttrActive:
+		case schema.Active:
 			b, _ := op.Value.(bool)
 			u.Active = &b
 			if remove {
 				u.Active = nil
 			}
-		case AttrManager:
+		case schema.Manager:
 			if m, ok := op.Value.(Manager); ok && !remove {
 				ent(u).Manager = &m
 			} else {
@@ -256,7 +258,7 @@ func applyGroupOps(g *Group, ops []PatchOp) error {
 		switch {
 		case op.Path == "displayName" && op.Op == "replace":
 			g.DisplayName, _ = op.Value.(string)
-		case op.Path == AttrMembers && op.Op == "add":
+		case op.Path == schema.Members && op.Op == "add":
 			refs, _ := op.Value.([]Ref)
 			have := map[string]bool{}
 			for _, m := range g.Members {
@@ -268,7 +270,7 @@ func applyGroupOps(g *Group, ops []PatchOp) error {
 					have[r.Value] = true
 				}
 			}
-		case op.Op == "remove" && strings.HasPrefix(op.Path, AttrMembers+"["):
+		case op.Op == "remove" && strings.HasPrefix(op.Path, schema.Members+"["):
 			drop := memberOf(op.Path)
 			keep := g.Members[:0:0]
 			for _, m := range g.Members {

@@ -1,6 +1,10 @@
 package scim
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/slackprov/slackprov/schema"
+)
 
 func TestProfileSupports(t *testing.T) {
 	p := &Profile{UserAttributes: map[string]bool{
@@ -11,22 +15,22 @@ func TestProfileSupports(t *testing.T) {
 		path string
 		want bool
 	}{
-		{AttrUserName, true},
-		{AttrGivenName, true},
-		{AttrFamilyName, false},
-		{AttrWorkEmail, true},
-		{AttrMobilePhone, false},
-		{AttrDepartment, true},
-		{AttrManager, false},
-		{AttrExternalID, true}, // common to every resource, never listed
-		{AttrTitle, false},
+		{schema.UserName, true},
+		{schema.GivenName, true},
+		{schema.FamilyName, false},
+		{schema.WorkEmail, true},
+		{schema.MobilePhone, false},
+		{schema.Department, true},
+		{schema.Manager, false},
+		{schema.ExternalID, true}, // common to every resource, never listed
+		{schema.Title, false},
 	}
 	for _, tt := range tests {
 		if got := p.Supports(tt.path); got != tt.want {
 			t.Errorf("Supports(%q) = %v, want %v", tt.path, got, tt.want)
 		}
 	}
-	if !(&Profile{}).Supports(AttrTitle) {
+	if !(&Profile{}).Supports(schema.Title) {
 		t.Error("with no schemas read, every attribute must count as supported")
 	}
 }

@@ -38,7 +38,7 @@ func (c *Client) FindUserByUserName(ctx context.Context, userName string) (*User
 	// Checking the answer guards against a server that ignores the filter and
 	// returns everyone: linking the wrong account would be far worse than none.
 	for _, u := range users {
-		if schema.Same(AttrUserName, u.UserName, userName) {
+		if schema.Same(schema.UserName, u.UserName, userName) {
 			return u, nil
 		}
 	}
@@ -75,7 +75,7 @@ func (c *Client) FindUserByEmail(ctx context.Context, email string) (*User, erro
 		c.emailFilter.Store(attr)
 		for _, u := range users {
 			for _, e := range u.Emails {
-				if schema.Same(AttrWorkEmail, e.Value, email) {
+				if schema.Same(schema.WorkEmail, e.Value, email) {
 					return u, nil
 				}
 			}
@@ -153,7 +153,7 @@ func (c *Client) DeactivateUser(ctx context.Context, id string) error {
 		return err
 	}
 	if c.generic() && !c.profile.DeleteDeactivates {
-		_, err := c.PatchUser(ctx, id, []PatchOp{{Op: "replace", Path: AttrActive, Value: false}})
+		_, err := c.PatchUser(ctx, id, []PatchOp{{Op: "replace", Path: schema.Active, Value: false}})
 		return err
 	}
 	_, err := c.do(ctx, request{method: "DELETE", resource: "Users", id: id})
@@ -162,7 +162,7 @@ func (c *Client) DeactivateUser(ctx context.Context, id string) error {
 
 // ReactivateUser sets active:true on a deactivated user.
 func (c *Client) ReactivateUser(ctx context.Context, id string) (*User, error) {
-	return c.PatchUser(ctx, id, []PatchOp{{Op: "replace", Path: AttrActive, Value: true}})
+	return c.PatchUser(ctx, id, []PatchOp{{Op: "replace", Path: schema.Active, Value: true}})
 }
 
 func (c *Client) decodeUserAnswer(call string, body []byte) (*User, error) {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/slackprov/slackprov/schema"
 )
 
 func TestLostCreateAnswerSurfacesEmailTaken(t *testing.T) {
@@ -134,7 +136,7 @@ func TestUserLifecycle(t *testing.T) {
 	f := newFakeSlack()
 	c, _ := f.start(t)
 	ctx := context.Background()
-	in := NewUser(map[string]string{AttrUserName: "ann", AttrWorkEmail: "ann@x.io", AttrDepartment: "R&D"})
+	in := NewUser(map[string]string{schema.UserName: "ann", schema.WorkEmail: "ann@x.io", schema.Department: "R&D"})
 	u, err := c.CreateUser(ctx, in)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/slackprov/slackprov/provision"
-	"github.com/slackprov/slackprov/scim"
+	"github.com/slackprov/slackprov/schema"
 )
 
 // RenderJSON writes the plan as one JSON object for programs: the
@@ -27,7 +27,7 @@ func RenderJSON(w io.Writer, p *provision.Plan) error {
 	r := p.Redactor()
 	for i, op := range p.Operations {
 		op.Desired = r.Values(op.Desired)
-		if r.Redacted(scim.AttrUserName) {
+		if r.Redacted(schema.UserName) {
 			op.UserNameFallbacks = nil
 		}
 		jo := jsonOperation{Operation: op}
@@ -58,7 +58,7 @@ func jsonValue(attr, v string) any {
 	if v == "" {
 		return nil
 	}
-	if attr == scim.AttrActive {
+	if attr == schema.Active {
 		if b, err := strconv.ParseBool(strings.ToLower(v)); err == nil {
 			return b
 		}

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/slackprov/slackprov/provision"
-	"github.com/slackprov/slackprov/scim"
+	"github.com/slackprov/slackprov/schema"
 )
 
 // RenderOptions tune the text rendering of a plan.
@@ -65,7 +65,7 @@ func RenderText(w io.Writer, p *provision.Plan, opt RenderOptions) error {
 		}
 		fmt.Fprintf(&b, "%s\n", paint(sym.color, head+"  ("+note+statusNote(op)+")"))
 		for _, c := range op.Changes {
-			if c.Attribute == scim.AttrActive || c.Attribute == scim.AttrMembers {
+			if c.Attribute == schema.Active || c.Attribute == schema.Members {
 				continue
 			}
 			if op.Action == provision.ActionCreate {
@@ -202,15 +202,15 @@ func displayOrder(ops []provision.Operation) []*provision.Operation {
 // shortAttributes is the one table of the names plans show for SCIM
 // attributes whose full names are URNs or filters.
 var shortAttributes = map[string]string{
-	scim.AttrWorkEmail:      "emails.work",
-	scim.AttrMobilePhone:    "phoneNumbers.mobile",
-	scim.AttrWorkPhone:      "phoneNumbers.work",
-	scim.AttrDepartment:     "enterprise:department",
-	scim.AttrEmployeeNumber: "enterprise:employeeNumber",
-	scim.AttrCostCenter:     "enterprise:costCenter",
-	scim.AttrOrganization:   "enterprise:organization",
-	scim.AttrDivision:       "enterprise:division",
-	scim.AttrManager:        "enterprise:manager",
+	schema.WorkEmail:      "emails.work",
+	schema.MobilePhone:    "phoneNumbers.mobile",
+	schema.WorkPhone:      "phoneNumbers.work",
+	schema.Department:     "enterprise:department",
+	schema.EmployeeNumber: "enterprise:employeeNumber",
+	schema.CostCenter:     "enterprise:costCenter",
+	schema.Organization:   "enterprise:organization",
+	schema.Division:       "enterprise:division",
+	schema.Manager:        "enterprise:manager",
 }
 
 // ShortAttribute is how a plan shows a SCIM attribute: `emails.work` for

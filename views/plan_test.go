@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/slackprov/slackprov/directory"
+	"github.com/slackprov/slackprov/schema"
 	"github.com/slackprov/slackprov/scim"
 )
 
@@ -101,9 +102,9 @@ scope:
 
 func TestShortAttribute(t *testing.T) {
 	for attr, want := range map[string]string{
-		scim.AttrWorkEmail:                  "emails.work",
-		scim.AttrDepartment:                 "enterprise:department",
-		scim.AttrManager:                    "enterprise:manager",
+		schema.WorkEmail:                    "emails.work",
+		schema.Department:                   "enterprise:department",
+		schema.Manager:                      "enterprise:manager",
 		`addresses[type eq "work"].country`: "addresses.work",
 		"title":                             "title",
 	} {
