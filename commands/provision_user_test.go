@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -227,4 +228,65 @@ func readFile(t *testing.T, e *syncEnv, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// --output json is one object for scripts: the steps with their verdicts
+// and the operations, planned on a dry run and with statuses once applied.
+func TestProvisionUserJSON(t *testing.T) {
+	e := onDemandEnv(t)
+	type result struct {
+		User   string          `json:"user"`
+		DryRun bool            `json:"dry_run"`
+		RunID  int64           `json:"run_id"`
+		Steps  []provisionStep `json:"steps"`
+		Plan   *struct {
+			Operations []struct {
+				Action   string `json:"action"`
+				SourceID string `json:"source_id"`
+				Status   string `json:"status"`
+				Changes  []struct {
+					Attribute string `json:"attribute"`
+					New       any    `json:"new"`
+				} `json:"changes"`
+			} `json:"operations"`
+		} `json:"plan"`
+	}
+	decode := func(args ...string) (int, result) {
+		t.Helper()
+		code, out, stderr := e.run(append([]string{"provision"}, args...)...)
+		var r result
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("provision %v: exit %d, output is not one JSON object: %v\n%s\n%s", args, code, err, out, stderr)
+		}
+		return code, r
+	}
+	code, r := decode("u2", "--dry-run", "--output", "json")
+	if code != ExitOK || r.User != "u2" || !r.DryRun || r.RunID == 0 || len(r.Steps) != 5 || r.Plan == nil {
+		t.Fatalf("dry run: exit %d, %+v", code, r)
+	}
+	wantVerdicts := []string{"ok", "ok", "ok", "ok", "ok"}
+	for i, s := range r.Steps {
+		if s.Verdict != wantVerdicts[i] || s.Title == "" || s.Summary == "" {
+			t.Errorf("step %d: %+v", i+1, s)
+		}
+	}
+	if ops := r.Plan.Operations; len(ops) != 1 || ops[0].Action != "update" || ops[0].SourceID != "u2" || ops[0].Status != "planned" ||
+		len(ops[0].Changes) != 1 || ops[0].Changes[0].New != "Lead" {
+		t.Errorf("dry run operations: %+v", ops)
+	}
+	code, r = decode("cy@example.com", "--yes", "-o", "json")
+	if code != ExitOK || r.DryRun || r.Plan == nil || len(r.Plan.Operations) != 1 || r.Plan.Operations[0].Action != "create" ||
+		r.Plan.Operations[0].Status != "ok" {
+		t.Errorf("--yes: exit %d, %+v", code, r)
+	}
+	if st := e.slack.Stats(); st.Writes != 1 {
+		t.Errorf("writes %v, want cy's create only", st.Requests)
+	}
+	code, r = decode("nobody@example.com", "--dry-run", "-o", "json")
+	if code != ExitError || len(r.Steps) != 1 || r.Steps[0].Verdict != "failed" || r.Plan != nil || r.RunID != 0 {
+		t.Errorf("unknown user: exit %d, %+v", code, r)
+	}
+	if code, out, stderr := e.run("provision", "ann@example.com", "-o", "json"); code != ExitError || out != "" || !strings.Contains(stderr, "--yes") {
+		t.Errorf("json without --yes or --dry-run: exit %d, %q, %s", code, out, stderr)
+	}
 }
