@@ -163,10 +163,10 @@ func showSteps(opts *ProvisionOptions, steps []provisionStep, plan *provision.Pl
 }
 
 // readOnDemand reads the directory once, finds the user in it (or, for a
-// user it no longer returns, through the links), and makes the run reuse
-// that read instead of reading again. The read is a full one that never
-// moves the read position: one user's provisioning must not swallow the
-// directory changes of everyone else.
+// user it no longer returns, through the links), and makes the run plan
+// from that read narrowed to the user (oneUser), not read again. The read
+// never moves the read position: one user's provisioning must not swallow
+// the directory changes of everyone else.
 func readOnDemand(ctx context.Context, env *runEnv, ro *provision.RunOptions, key string) (*onDemand, error) {
 	source, err := ro.OpenSource(provision.SourceRequest{Full: true})
 	if err != nil {
@@ -176,13 +176,7 @@ func readOnDemand(ctx context.Context, env *runEnv, ro *provision.RunOptions, ke
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", source.Describe(), err)
 	}
-	kept := *snap
-	kept.Commit = nil
-	ro.OpenSource = func(provision.SourceRequest) (directory.Source, error) {
-		return readSource{&kept, source.Describe()}, nil
-	}
-	m := ro.Mapping
-	d := &onDemand{Key: key, Source: source.Describe(), Read: len(snap.Users), Mapping: m, User: findUser(snap.Users, key)}
+	d := &onDemand{Key: key, Source: source.Describe(), Read: len(snap.Users), Mapping: ro.Mapping, User: findUser(snap.Users, key)}
 	links, err := env.st.Links(ctx, string(provision.KindUser))
 	if err != nil {
 		return nil, err
@@ -193,7 +187,33 @@ func readOnDemand(ctx context.Context, env *runEnv, ro *provision.RunOptions, ke
 		d.SourceID = linkedSource(ctx, env.client, links, key)
 	}
 	d.Linked = links[d.SourceID]
+	kept := oneUser(snap, d)
+	ro.OpenSource = func(provision.SourceRequest) (directory.Source, error) {
+		return readSource{kept, source.Describe()}, nil
+	}
 	return d, nil
+}
+
+// oneUser narrows a read to what one user's provisioning needs, shaped as
+// an incremental read: the user, or its removal when the directory no
+// longer returns it, and the groups with their whole member lists (groups
+// are few, and a membership the user lost shows only in the group). The
+// run then asks Slack for that user's account and the groups, not for
+// every account. An empty read stays whole, so the empty-directory safety
+// check still stops it. Commit is dropped either way.
+func oneUser(snap *directory.Snapshot, d *onDemand) *directory.Snapshot {
+	kept := *snap
+	kept.Commit = nil
+	if len(snap.Users) == 0 || d.SourceID == "" {
+		return &kept
+	}
+	kept.Users, kept.Delta = nil, &directory.Delta{}
+	if d.User != nil {
+		kept.Users = []directory.User{*d.User}
+	} else {
+		kept.Delta.RemovedUsers = []string{d.SourceID}
+	}
+	return &kept
 }
 
 // linkedSource finds the directory id of a user the read did not return:

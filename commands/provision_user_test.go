@@ -3,9 +3,13 @@ package commands
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -288,5 +292,58 @@ func TestProvisionUserJSON(t *testing.T) {
 	}
 	if code, out, stderr := e.run("provision", "ann@example.com", "-o", "json"); code != ExitError || out != "" || !strings.Contains(stderr, "--yes") {
 		t.Errorf("json without --yes or --dry-run: exit %d, %q, %s", code, out, stderr)
+	}
+}
+
+// provision USER in a 2,000-user directory asks Slack about that user and
+// the groups only: a handful of requests and no listing of the accounts,
+// whether the user changed, is new, or left a group. The plans are the
+// ones a whole read gives (TestProvisionUserDryRunSteps checks each case).
+func TestProvisionUserAsksSlackOnlyAboutThatUser(t *testing.T) {
+	e := newSyncEnv(t, 2000, "")
+	var listings atomic.Int32
+	recorder := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Users") && r.URL.Query().Get("filter") == "" {
+			listings.Add(1)
+		}
+		e.slack.ServeHTTP(w, r)
+	}))
+	t.Cleanup(recorder.Close)
+	cfg := readFile(t, e, "cfg.yaml")
+	e.write("cfg.yaml", regexp.MustCompile(`scim_url: http://[^/]+/`).ReplaceAllString(cfg, "scim_url: "+recorder.URL+"/"))
+	raw := readFile(t, e, "people.json")
+	e.write("people.json", strings.TrimSuffix(raw, "]}")+`], "groups": [{"id":"g1","displayName":"Team","members":["id007","id1234","id1999"]}]}`)
+	if code, _, stderr := e.run("sync", "--yes"); code != ExitOK {
+		t.Fatalf("first sync: exit %d: %s", code, stderr)
+	}
+	if listings.Load() == 0 {
+		t.Fatal("the recorder saw no listing of the Slack users during the first sync: it does not stand between slackprov and Slack")
+	}
+	raw = readFile(t, e, "people.json")
+	raw = strings.Replace(raw, `"surname":"N1234"`, `"surname":"Renamed"`, 1)
+	raw = strings.Replace(raw, `{"users": [`, `{"users": [{"id":"new1","userPrincipalName":"nova@example.com","mail":"nova@example.com","givenName":"No","surname":"Va","displayName":"No Va","accountEnabled":true},`, 1)
+	raw = strings.Replace(raw, `"members":["id007","id1234","id1999"]`, `"members":["id1234","id1999","new1"]`, 1)
+	e.write("people.json", raw)
+	tests := []struct {
+		user string
+		want []string
+	}{
+		{"user1234@example.com", []string{"✓ 5. Action: update user user1234", `familyName: "N1234" → "Renamed"`}},
+		{"nova@example.com", []string{"✓ 5. Action: create user nova, update group Team"}},
+		{"id007", []string{"✓ 4. Match: Slack user U", "✓ 5. Action: update group Team"}},
+	}
+	for _, tt := range tests {
+		e.slack.ResetStats()
+		listings.Store(0)
+		code, out, stderr := e.run("provision", tt.user, "--dry-run")
+		for _, w := range tt.want {
+			if code != ExitOK || !strings.Contains(out, w) {
+				t.Errorf("provision %s: exit %d, output lacks %q:\n%s\n%s", tt.user, code, w, out, stderr)
+			}
+		}
+		if st := e.slack.Stats(); st.Total > 10 || listings.Load() != 0 {
+			t.Errorf("provision %s sent %d Slack requests (%v), %d of them listing users; want at most 10 and no listing",
+				tt.user, st.Total, st.Requests, listings.Load())
+		}
 	}
 }
