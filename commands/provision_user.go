@@ -1,7 +1,9 @@
 package commands
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -29,6 +31,8 @@ type ProvisionOptions struct {
 	User   string
 	DryRun bool
 	Yes    bool
+	// Output is "text" or "json" (the steps and the operations, for scripts).
+	Output string
 	// EntraSecret is the Entra app's secret when not in AZURE_CLIENT_SECRET.
 	EntraSecret string
 }
@@ -43,13 +47,18 @@ goes through the same steps, safety checks and provisioning log as a sync, and o
 their own operations (and the group memberships that name them) are applied.
 A user the directory no longer returns, or one the scoping filters leave out, is
 deactivated in Slack only with --yes.
+With --output json it prints one JSON object: the steps with their verdicts
+and details, the operations (planned, or as applied with their statuses) and
+the run's id; it asks nothing, so it needs --dry-run or --yes.
 
 Examples:
   slackprov provision ada.lovelace@contoso.com --dry-run
+  slackprov provision ada.lovelace@contoso.com --dry-run --output json | jq '.steps[] | select(.verdict != "ok")'
   slackprov provision 4f1c2e0a-… --yes`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "dry-run", Usage: "show the steps and change nothing"},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "apply without asking (needed to deactivate)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -60,7 +69,7 @@ Examples:
 				return err
 			}
 			opts := &ProvisionOptions{IO: f.IO, Config: cfg, HTTPClient: f.HTTPClient, Now: f.Now, Token: f.slackToken(cfg),
-				User: c.Args().First(), DryRun: c.Bool("dry-run"), Yes: c.Bool("yes")}
+				User: c.Args().First(), DryRun: c.Bool("dry-run"), Yes: c.Bool("yes"), Output: c.String("output")}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -70,6 +79,12 @@ Examples:
 }
 
 func provisionRun(ctx context.Context, opts *ProvisionOptions) error {
+	switch {
+	case opts.Output != "text" && opts.Output != "json":
+		return fmt.Errorf("--output %q: use text or json", opts.Output)
+	case opts.Output == "json" && !opts.DryRun && !opts.Yes:
+		return errors.New("--output json cannot ask for confirmation; pass --yes to apply, or --dry-run to only look")
+	}
 	if !opts.DryRun && !opts.Yes && !opts.IO.CanPrompt() {
 		return fmt.Errorf("provision would change Slack for %s and cannot ask for confirmation here; pass --yes to apply, or --dry-run to only look", opts.User)
 	}
@@ -88,7 +103,9 @@ func provisionRun(ctx context.Context, opts *ProvisionOptions) error {
 		return err
 	}
 	if d.SourceID == "" {
-		printSteps(opts.IO, opts, []provisionStep{d.readStep()})
+		if err := showSteps(opts, []provisionStep{d.readStep()}, nil, 0); err != nil {
+			return err
+		}
 		return fmt.Errorf("no directory user %q in %s, and no Slack account linked to one; nothing to provision", opts.User, d.Source)
 	}
 	ro.Users, ro.Mode = []string{d.SourceID}, store.RunOnDemand
@@ -101,15 +118,55 @@ func provisionRun(ctx context.Context, opts *ProvisionOptions) error {
 		return readError(err, env.tokenSource)
 	}
 	steps := d.steps()
-	printSteps(opts.IO, opts, steps)
-	return finishOnDemand(ctx, opts, env, run, d)
+	if opts.Output == "text" {
+		printSteps(opts.IO, opts, steps)
+	}
+	out, err := finishOnDemand(ctx, opts, env, run, d)
+	if opts.Output == "json" {
+		if out == nil {
+			out = d.Plan
+		}
+		if jerr := showSteps(opts, steps, out, run.ID()); jerr != nil {
+			return jerr
+		}
+	}
+	return err
+}
+
+// onDemandJSON is `provision USER --output json`.
+type onDemandJSON struct {
+	User   string          `json:"user"`
+	DryRun bool            `json:"dry_run"`
+	RunID  int64           `json:"run_id,omitempty"`
+	Steps  []provisionStep `json:"steps"`
+	// Plan is the operations as views.RenderJSON writes them: planned, or
+	// with their statuses once applied; absent when nothing was planned.
+	Plan json.RawMessage `json:"plan,omitempty"`
+}
+
+// showSteps writes the steps in the chosen output: text at once, JSON as
+// one object with the plan (nil when there is none) and the run's id.
+func showSteps(opts *ProvisionOptions, steps []provisionStep, plan *provision.Plan, runID int64) error {
+	if opts.Output != "json" {
+		printSteps(opts.IO, opts, steps)
+		return nil
+	}
+	v := onDemandJSON{User: opts.User, DryRun: opts.DryRun, RunID: runID, Steps: steps}
+	if plan != nil {
+		var buf bytes.Buffer
+		if err := views.RenderJSON(&buf, plan); err != nil {
+			return err
+		}
+		v.Plan = buf.Bytes()
+	}
+	return printJSON(opts.IO.Out, v)
 }
 
 // readOnDemand reads the directory once, finds the user in it (or, for a
-// user it no longer returns, through the links), and makes the run reuse
-// that read instead of reading again. The read is a full one that never
-// moves the read position: one user's provisioning must not swallow the
-// directory changes of everyone else.
+// user it no longer returns, through the links), and makes the run plan
+// from that read narrowed to the user (oneUser), not read again. The read
+// never moves the read position: one user's provisioning must not swallow
+// the directory changes of everyone else.
 func readOnDemand(ctx context.Context, env *runEnv, ro *provision.RunOptions, key string) (*onDemand, error) {
 	source, err := ro.OpenSource(provision.SourceRequest{Full: true})
 	if err != nil {
@@ -119,13 +176,7 @@ func readOnDemand(ctx context.Context, env *runEnv, ro *provision.RunOptions, ke
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", source.Describe(), err)
 	}
-	kept := *snap
-	kept.Commit = nil
-	ro.OpenSource = func(provision.SourceRequest) (directory.Source, error) {
-		return readSource{&kept, source.Describe()}, nil
-	}
-	m := ro.Mapping
-	d := &onDemand{Key: key, Source: source.Describe(), Read: len(snap.Users), Mapping: m, User: findUser(snap.Users, key)}
+	d := &onDemand{Key: key, Source: source.Describe(), Read: len(snap.Users), Mapping: ro.Mapping, User: findUser(snap.Users, key)}
 	links, err := env.st.Links(ctx, string(provision.KindUser))
 	if err != nil {
 		return nil, err
@@ -136,7 +187,33 @@ func readOnDemand(ctx context.Context, env *runEnv, ro *provision.RunOptions, ke
 		d.SourceID = linkedSource(ctx, env.client, links, key)
 	}
 	d.Linked = links[d.SourceID]
+	kept := oneUser(snap, d)
+	ro.OpenSource = func(provision.SourceRequest) (directory.Source, error) {
+		return readSource{kept, source.Describe()}, nil
+	}
 	return d, nil
+}
+
+// oneUser narrows a read to what one user's provisioning needs, shaped as
+// an incremental read: the user, or its removal when the directory no
+// longer returns it, and the groups with their whole member lists (groups
+// are few, and a membership the user lost shows only in the group). The
+// run then asks Slack for that user's account and the groups, not for
+// every account. An empty read stays whole, so the empty-directory safety
+// check still stops it. Commit is dropped either way.
+func oneUser(snap *directory.Snapshot, d *onDemand) *directory.Snapshot {
+	kept := *snap
+	kept.Commit = nil
+	if len(snap.Users) == 0 || d.SourceID == "" {
+		return &kept
+	}
+	kept.Users, kept.Delta = nil, &directory.Delta{}
+	if d.User != nil {
+		kept.Users = []directory.User{*d.User}
+	} else {
+		kept.Delta.RemovedUsers = []string{d.SourceID}
+	}
+	return &kept
 }
 
 // linkedSource finds the directory id of a user the read did not return:
@@ -176,31 +253,32 @@ func (s readSource) Describe() string                                  { return 
 // finishOnDemand ends the run: a dry run finishes, a plan the admin
 // declines is cancelled, anything else is applied. Deactivating a user the
 // directory no longer provisions takes --yes; a question is not enough.
-func finishOnDemand(ctx context.Context, opts *ProvisionOptions, env *runEnv, run *provision.Run, d *onDemand) error {
+// The outcome is the applied plan, nil when nothing was applied.
+func finishOnDemand(ctx context.Context, opts *ProvisionOptions, env *runEnv, run *provision.Run, d *onDemand) (*provision.Plan, error) {
 	plan := d.Plan
 	switch {
 	case plan.Refused != "":
-		return run.Refuse(plan)
+		return nil, run.Refuse(plan)
 	case opts.DryRun:
-		return run.Finish(plan)
+		return nil, run.Finish(plan)
 	}
 	if op := d.op(provision.KindUser); op != nil && op.Action == provision.ActionDeactivate && op.Status == provision.StatusPlanned && !opts.Yes {
 		run.Cancel(plan)
-		return fmt.Errorf("%s would be deactivated in Slack (%s); pass --yes to do it", op.Name(), op.Reason)
+		return nil, fmt.Errorf("%s would be deactivated in Slack (%s); pass --yes to do it", op.Name(), op.Reason)
 	}
 	if plan.HasChanges() && !opts.Yes {
 		ok, err := confirm(opts.IO, "Apply this to Slack?")
 		if err != nil || !ok {
 			run.Cancel(plan)
 			fmt.Fprintln(opts.IO.ErrOut, "Nothing was changed.")
-			return err
+			return nil, err
 		}
 	}
 	out, err := run.Apply(ctx, plan)
-	if out != nil {
+	if out != nil && opts.Output == "text" {
 		fmt.Fprintf(opts.IO.Out, "%s (run %d)\n", views.Summary(out), run.ID())
 	}
-	return applyError(err, env.tokenSource)
+	return out, applyError(err, env.tokenSource)
 }
 
 // printSteps shows the steps, each with its verdict, then their details.

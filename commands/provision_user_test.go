@@ -2,9 +2,14 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -227,4 +232,118 @@ func readFile(t *testing.T, e *syncEnv, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// --output json is one object for scripts: the steps with their verdicts
+// and the operations, planned on a dry run and with statuses once applied.
+func TestProvisionUserJSON(t *testing.T) {
+	e := onDemandEnv(t)
+	type result struct {
+		User   string          `json:"user"`
+		DryRun bool            `json:"dry_run"`
+		RunID  int64           `json:"run_id"`
+		Steps  []provisionStep `json:"steps"`
+		Plan   *struct {
+			Operations []struct {
+				Action   string `json:"action"`
+				SourceID string `json:"source_id"`
+				Status   string `json:"status"`
+				Changes  []struct {
+					Attribute string `json:"attribute"`
+					New       any    `json:"new"`
+				} `json:"changes"`
+			} `json:"operations"`
+		} `json:"plan"`
+	}
+	decode := func(args ...string) (int, result) {
+		t.Helper()
+		code, out, stderr := e.run(append([]string{"provision"}, args...)...)
+		var r result
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("provision %v: exit %d, output is not one JSON object: %v\n%s\n%s", args, code, err, out, stderr)
+		}
+		return code, r
+	}
+	code, r := decode("u2", "--dry-run", "--output", "json")
+	if code != ExitOK || r.User != "u2" || !r.DryRun || r.RunID == 0 || len(r.Steps) != 5 || r.Plan == nil {
+		t.Fatalf("dry run: exit %d, %+v", code, r)
+	}
+	wantVerdicts := []string{"ok", "ok", "ok", "ok", "ok"}
+	for i, s := range r.Steps {
+		if s.Verdict != wantVerdicts[i] || s.Title == "" || s.Summary == "" {
+			t.Errorf("step %d: %+v", i+1, s)
+		}
+	}
+	if ops := r.Plan.Operations; len(ops) != 1 || ops[0].Action != "update" || ops[0].SourceID != "u2" || ops[0].Status != "planned" ||
+		len(ops[0].Changes) != 1 || ops[0].Changes[0].New != "Lead" {
+		t.Errorf("dry run operations: %+v", ops)
+	}
+	code, r = decode("cy@example.com", "--yes", "-o", "json")
+	if code != ExitOK || r.DryRun || r.Plan == nil || len(r.Plan.Operations) != 1 || r.Plan.Operations[0].Action != "create" ||
+		r.Plan.Operations[0].Status != "ok" {
+		t.Errorf("--yes: exit %d, %+v", code, r)
+	}
+	if st := e.slack.Stats(); st.Writes != 1 {
+		t.Errorf("writes %v, want cy's create only", st.Requests)
+	}
+	code, r = decode("nobody@example.com", "--dry-run", "-o", "json")
+	if code != ExitError || len(r.Steps) != 1 || r.Steps[0].Verdict != "failed" || r.Plan != nil || r.RunID != 0 {
+		t.Errorf("unknown user: exit %d, %+v", code, r)
+	}
+	if code, out, stderr := e.run("provision", "ann@example.com", "-o", "json"); code != ExitError || out != "" || !strings.Contains(stderr, "--yes") {
+		t.Errorf("json without --yes or --dry-run: exit %d, %q, %s", code, out, stderr)
+	}
+}
+
+// provision USER in a 2,000-user directory asks Slack about that user and
+// the groups only: a handful of requests and no listing of the accounts,
+// whether the user changed, is new, or left a group. The plans are the
+// ones a whole read gives (TestProvisionUserDryRunSteps checks each case).
+func TestProvisionUserAsksSlackOnlyAboutThatUser(t *testing.T) {
+	e := newSyncEnv(t, 2000, "")
+	var listings atomic.Int32
+	recorder := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Users") && r.URL.Query().Get("filter") == "" {
+			listings.Add(1)
+		}
+		e.slack.ServeHTTP(w, r)
+	}))
+	t.Cleanup(recorder.Close)
+	cfg := readFile(t, e, "cfg.yaml")
+	e.write("cfg.yaml", regexp.MustCompile(`scim_url: http://[^/]+/`).ReplaceAllString(cfg, "scim_url: "+recorder.URL+"/"))
+	raw := readFile(t, e, "people.json")
+	e.write("people.json", strings.TrimSuffix(raw, "]}")+`], "groups": [{"id":"g1","displayName":"Team","members":["id007","id1234","id1999"]}]}`)
+	if code, _, stderr := e.run("sync", "--yes"); code != ExitOK {
+		t.Fatalf("first sync: exit %d: %s", code, stderr)
+	}
+	if listings.Load() == 0 {
+		t.Fatal("the recorder saw no listing of the Slack users during the first sync: it does not stand between slackprov and Slack")
+	}
+	raw = readFile(t, e, "people.json")
+	raw = strings.Replace(raw, `"surname":"N1234"`, `"surname":"Renamed"`, 1)
+	raw = strings.Replace(raw, `{"users": [`, `{"users": [{"id":"new1","userPrincipalName":"nova@example.com","mail":"nova@example.com","givenName":"No","surname":"Va","displayName":"No Va","accountEnabled":true},`, 1)
+	raw = strings.Replace(raw, `"members":["id007","id1234","id1999"]`, `"members":["id1234","id1999","new1"]`, 1)
+	e.write("people.json", raw)
+	tests := []struct {
+		user string
+		want []string
+	}{
+		{"user1234@example.com", []string{"✓ 5. Action: update user user1234", `familyName: "N1234" → "Renamed"`}},
+		{"nova@example.com", []string{"✓ 5. Action: create user nova, update group Team"}},
+		{"id007", []string{"✓ 4. Match: Slack user U", "✓ 5. Action: update group Team"}},
+	}
+	for _, tt := range tests {
+		e.slack.ResetStats()
+		listings.Store(0)
+		code, out, stderr := e.run("provision", tt.user, "--dry-run")
+		for _, w := range tt.want {
+			if code != ExitOK || !strings.Contains(out, w) {
+				t.Errorf("provision %s: exit %d, output lacks %q:\n%s\n%s", tt.user, code, w, out, stderr)
+			}
+		}
+		if st := e.slack.Stats(); st.Total > 10 || listings.Load() != 0 {
+			t.Errorf("provision %s sent %d Slack requests (%v), %d of them listing users; want at most 10 and no listing",
+				tt.user, st.Total, st.Requests, listings.Load())
+		}
+	}
 }
