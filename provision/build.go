@@ -59,9 +59,11 @@ type planner struct {
 	// diffTargets are the attributes an update compares, computed once.
 	diffTargets []string
 	// managerOnly are matched users to recheck once managers resolve, and
-	// waiting holds their mapped values.
+	// waiting holds their mapped values if the mapping is volatile (its
+	// values differ at each evaluation).
 	managerOnly checkList
 	waiting     valueStore
+	volatile    bool
 	// absent are the linked directory ids the source did not return.
 	absent []string
 	// delta is the incremental read's removals; nil on a full read.
@@ -83,6 +85,7 @@ func Build(in Input) *Plan {
 		dirs:        make([]dirState, 0, len(in.Snapshot.Users)),
 		creating:    make(map[string]int),
 		diffTargets: updatableTargets(in.Mapping),
+		volatile:    len(in.Mapping.Volatile()) > 0,
 		delta:       in.Snapshot.Delta,
 		removed:     map[string]bool{},
 	}
@@ -397,7 +400,7 @@ func (p *planner) user(ui int32) {
 		op.Reason = deactivationReason(inScope)
 	}
 	n := len(p.plan.Operations)
-	p.planExisting(op, d, match, vals, res.Problems, active)
+	p.planExisting(op, ui, match, vals, res.Problems, active)
 	p.dropSwitchedOff(n)
 }
 
