@@ -369,7 +369,8 @@ func TestBuildGroups(t *testing.T) {
 	carol := person("c3", "Carol", "White")
 	slack := []*scim.User{synced("U1", alice), synced("U3", carol)}
 	carol.AccountEnabled = false
-	eng := directory.Group{ID: "g1", DisplayName: "Engineering", Members: []string{"a1", "b2", "c3", "ghost"}}
+	// A member listed twice is added once.
+	eng := directory.Group{ID: "g1", DisplayName: "Engineering", Members: []string{"b2", "a1", "b2", "c3", "ghost", "a1"}}
 	p := build(t, Input{
 		Snapshot:   &directory.Snapshot{Users: []directory.User{alice, bob, carol}, Groups: []directory.Group{eng}},
 		SlackUsers: slack, UserLinks: map[string]string{"a1": "U1", "c3": "U3"},
