@@ -44,8 +44,10 @@ type planner struct {
 	byExternal map[string]int32
 	byName     map[nameKey]*scim.User
 	// seen holds the userNames and emails of the users planned so far,
-	// each with the snapshot record that computed it.
-	seen map[nameKey]int32
+	// each with the snapshot record that computed it, one map per unique
+	// attribute: a key without the attribute is a third smaller, and a
+	// million users have two each.
+	seen [len(uniqueAttrs)]map[string]int32
 
 	// Every Slack id and every directory id gets one small number, once:
 	// the per-id state then lives in slices, and each user costs one
@@ -311,7 +313,9 @@ func (p *planner) users() {
 			p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: e.ID}, "invalid_source_record", e.Error())
 		}
 	}
-	p.seen = make(map[nameKey]int32, len(uniqueAttrs)*len(snap.Users))
+	for i := range p.seen {
+		p.seen[i] = make(map[string]int32, len(snap.Users))
+	}
 	for _, ui := range p.usersByID() {
 		p.user(ui)
 	}
@@ -323,7 +327,7 @@ func (p *planner) users() {
 		op := &p.plan.Operations[i]
 		op.UserNameFallbacks = slices.DeleteFunc(op.UserNameFallbacks, func(v string) bool {
 			k, _ := matchKey(schema.UserName, v)
-			_, taken := p.seen[k]
+			_, taken := p.seen[k.attr][k.value]
 			return taken
 		})
 		if len(op.UserNameFallbacks) == 0 {
@@ -412,7 +416,7 @@ func (p *planner) taken(attr, value string) bool {
 		return false
 	}
 	p.indexNames()
-	_, planned := p.seen[k]
+	_, planned := p.seen[k.attr][k.value]
 	return planned || p.byName[k] != nil
 }
 
@@ -438,9 +442,9 @@ func (p *planner) claimNames(ui int32, op *Operation, vals map[string]string, ac
 		if !ok {
 			continue
 		}
-		owner, taken := p.seen[k]
+		owner, taken := p.seen[k.attr][k.value]
 		if !taken {
-			p.seen[k] = ui
+			p.seen[k.attr][k.value] = ui
 			continue
 		}
 		dup := p.in.Snapshot.Users[owner].ID
