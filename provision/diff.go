@@ -82,8 +82,7 @@ func (p *planner) planExisting(op Operation, ui int32, u *scim.User, vals map[st
 	case len(op.Changes) == 0 && len(problems) == 0:
 		// Only the manager may differ, and that is known once every user is
 		// matched; most users have a manager, so keep this check small.
-		c := managerCheck{sourceID: op.SourceID, target: u, userName: op.UserName,
-			matchedBy: op.MatchedBy, manager: vals[schema.Manager], record: ui}
+		c := managerCheck{target: u, matchedBy: op.MatchedBy, manager: vals[schema.Manager], record: ui}
 		if p.volatile {
 			c.vals = p.waiting.keep(vals)
 		}
@@ -138,10 +137,12 @@ func updatableTargets(m interface {
 }
 
 // managerCheck is a matched user whose only possible change is the manager.
+// Its directory id and userName are read again from the snapshot record and
+// the values, as few are needed.
 type managerCheck struct {
-	sourceID, userName, matchedBy string
-	target                        *scim.User
-	manager                       string
+	matchedBy string
+	target    *scim.User
+	manager   string
 	// record is the user's snapshot record, whose values are evaluated
 	// again if the manager changed; vals keeps them instead when the mapping
 	// is volatile (see waitingValues).
@@ -237,9 +238,14 @@ func (p *planner) managers() {
 			p.plan.Users.Unchanged++
 			continue
 		}
+		vals := p.waitingValues(c)
+		userName := vals[schema.UserName]
+		if userName == "" {
+			userName = c.target.UserName // as planExisting names it
+		}
 		p.plan.Operations = append(p.plan.Operations, Operation{
-			Action: ActionUpdate, Kind: KindUser, SourceID: c.sourceID, TargetID: c.target.ID, UserName: c.userName,
-			MatchedBy: c.matchedBy, Status: StatusPlanned, Desired: p.waitingValues(c), ManagerSourceID: c.manager,
+			Action: ActionUpdate, Kind: KindUser, SourceID: p.in.Snapshot.Users[c.record].ID, TargetID: c.target.ID, UserName: userName,
+			MatchedBy: c.matchedBy, Status: StatusPlanned, Desired: vals, ManagerSourceID: c.manager,
 		})
 	}
 	p.managerOnly, p.waiting = checkList{}, valueStore{}
