@@ -47,14 +47,17 @@ func benchInput(b *testing.B, n int) Input {
 		Mapping: defaults(b), MaxDeactivations: 50, Now: time.Now()}
 }
 
-// cpuTime is the process's user and system time so far: on a shared machine
-// wall time says more about the neighbours than about planning.
-func cpuTime(b *testing.B) time.Duration {
+// usage is the process's CPU time (user + system) and minor page faults so
+// far: on a shared machine CPU time, unlike wall time, is not inflated by
+// other processes, and the faults show how much of it is the kernel handing
+// out fresh memory, which a plan's first run pays and later runs, reusing
+// the heap, do not.
+func usage(b *testing.B) (cpu, sys time.Duration, faults int64) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		b.Fatal(err)
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), time.Duration(ru.Stime.Nano()), ru.Minflt
 }
 
 func benchmarkBuild(b *testing.B, n int) {
@@ -62,15 +65,18 @@ func benchmarkBuild(b *testing.B, n int) {
 	b.ReportAllocs()
 	runtime.GC()
 	b.ResetTimer()
-	start := cpuTime(b)
+	cpu0, sys0, faults0 := usage(b)
 	var p *Plan
 	for i := 0; i < b.N; i++ {
 		p = Build(in)
 	}
-	cpu := cpuTime(b) - start
+	cpu1, sys1, faults1 := usage(b)
 	b.StopTimer()
+	cpu, perUser := cpu1-cpu0, float64(b.N)*float64(n)
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
-	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(n), "cpu-ns/user")
+	b.ReportMetric(float64(cpu.Nanoseconds())/perUser, "cpu-ns/user")
+	b.ReportMetric(float64((sys1-sys0).Nanoseconds())/perUser, "sys-ns/user")
+	b.ReportMetric(float64(faults1-faults0)/perUser, "faults/user")
 	if got := userOps(p)[ActionUpdate]; got != n/100 {
 		b.Fatalf("planned %d updates, want %d", got, n/100)
 	}

@@ -44,8 +44,10 @@ type planner struct {
 	byExternal map[string]int32
 	byName     map[nameKey]*scim.User
 	// seen holds the userNames and emails of the users planned so far,
-	// each with the snapshot record that computed it.
-	seen map[nameKey]int32
+	// each with the snapshot record that computed it, one map per unique
+	// attribute: a key without the attribute is a third smaller, and a
+	// million users have two each.
+	seen [len(uniqueAttrs)]map[string]int32
 
 	// Every Slack id and every directory id gets one small number, once:
 	// the per-id state then lives in slices, and each user costs one
@@ -59,9 +61,11 @@ type planner struct {
 	// diffTargets are the attributes an update compares, computed once.
 	diffTargets []string
 	// managerOnly are matched users to recheck once managers resolve, and
-	// waiting holds their mapped values.
+	// waiting holds their mapped values if the mapping is volatile (its
+	// values differ at each evaluation).
 	managerOnly checkList
 	waiting     valueStore
+	volatile    bool
 	// absent are the linked directory ids the source did not return.
 	absent []string
 	// delta is the incremental read's removals; nil on a full read.
@@ -83,6 +87,7 @@ func Build(in Input) *Plan {
 		dirs:        make([]dirState, 0, len(in.Snapshot.Users)),
 		creating:    make(map[string]int),
 		diffTargets: updatableTargets(in.Mapping),
+		volatile:    len(in.Mapping.Volatile()) > 0,
 		delta:       in.Snapshot.Delta,
 		removed:     map[string]bool{},
 	}
@@ -308,7 +313,9 @@ func (p *planner) users() {
 			p.fail(Operation{Action: ActionCreate, Kind: KindUser, SourceID: e.ID}, "invalid_source_record", e.Error())
 		}
 	}
-	p.seen = make(map[nameKey]int32, len(uniqueAttrs)*len(snap.Users))
+	for i := range p.seen {
+		p.seen[i] = make(map[string]int32, len(snap.Users))
+	}
 	for _, ui := range p.usersByID() {
 		p.user(ui)
 	}
@@ -320,7 +327,7 @@ func (p *planner) users() {
 		op := &p.plan.Operations[i]
 		op.UserNameFallbacks = slices.DeleteFunc(op.UserNameFallbacks, func(v string) bool {
 			k, _ := matchKey(schema.UserName, v)
-			_, taken := p.seen[k]
+			_, taken := p.seen[k.attr][k.value]
 			return taken
 		})
 		if len(op.UserNameFallbacks) == 0 {
@@ -397,7 +404,7 @@ func (p *planner) user(ui int32) {
 		op.Reason = deactivationReason(inScope)
 	}
 	n := len(p.plan.Operations)
-	p.planExisting(op, d, match, vals, res.Problems, active)
+	p.planExisting(op, ui, match, vals, res.Problems, active)
 	p.dropSwitchedOff(n)
 }
 
@@ -409,7 +416,7 @@ func (p *planner) taken(attr, value string) bool {
 		return false
 	}
 	p.indexNames()
-	_, planned := p.seen[k]
+	_, planned := p.seen[k.attr][k.value]
 	return planned || p.byName[k] != nil
 }
 
@@ -435,9 +442,9 @@ func (p *planner) claimNames(ui int32, op *Operation, vals map[string]string, ac
 		if !ok {
 			continue
 		}
-		owner, taken := p.seen[k]
+		owner, taken := p.seen[k.attr][k.value]
 		if !taken {
-			p.seen[k] = ui
+			p.seen[k.attr][k.value] = ui
 			continue
 		}
 		dup := p.in.Snapshot.Users[owner].ID

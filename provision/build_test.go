@@ -2,6 +2,7 @@ package provision
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -310,13 +311,66 @@ func TestBuildManagersAndOrder(t *testing.T) {
 	}
 }
 
+// A user whose only change is the manager waits until every user is
+// matched; the update then carries every mapped value, as any update does,
+// whether the mapping can evaluate them again (the common case) or, being
+// volatile, has them kept.
+func TestBuildManagerOnlyChange(t *testing.T) {
+	volatile := mapping.Default()
+	volatile.Users = append(volatile.Users, mapping.Attribute{Target: schema.NickName, Type: mapping.TypeExpression, Expression: `Coalesce(Left(Guid(), 0), "owl")`})
+	withGuid, err := volatile.Compile()
+	if err != nil || len(withGuid.Volatile()) != 1 {
+		t.Fatalf("compiling a volatile mapping: %v, volatile %v", err, withGuid.Volatile())
+	}
+	for _, tc := range []struct {
+		name    string
+		mapping *mapping.Compiled
+	}{
+		{"values evaluated again", defaults(t)},
+		{"volatile mapping keeps them", withGuid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			old, boss, same := person("m1", "Mia", "Old"), person("m2", "Max", "New"), person("s1", "Sam", "Same")
+			report := person("r1", "Rui", "Report")
+			report.Manager, same.Manager = "m2", "m1"
+			slack := []*scim.User{synced("U1", old), synced("U2", boss), synced("U3", report), synced("U4", same)}
+			slack[2].Enterprise = &scim.Enterprise{Manager: &scim.Manager{ManagerID: "U1"}}
+			slack[3].Enterprise = &scim.Enterprise{Manager: &scim.Manager{ManagerID: "U1"}}
+			for _, u := range slack {
+				u.NickName = "owl"
+			}
+			p := build(t, Input{Snapshot: &directory.Snapshot{Users: []directory.User{old, boss, report, same}}, SlackUsers: slack,
+				UserLinks: map[string]string{"m1": "U1", "m2": "U2", "r1": "U3", "s1": "U4"}, Mapping: tc.mapping})
+			if len(p.Operations) != 1 || p.Users.Unchanged != 3 {
+				t.Fatalf("operations %+v, unchanged %d; want only r1's update", p.Operations, p.Users.Unchanged)
+			}
+			op := p.Operations[0]
+			if op.Action != ActionUpdate || op.SourceID != "r1" || op.TargetID != "U3" || op.MatchedBy != "link" || op.UserName != "rui.report" {
+				t.Errorf("operation %+v", op)
+			}
+			if want := []Change{{Attribute: schema.Manager, Old: "U1", New: "U2"}}; !reflect.DeepEqual(op.Changes, want) {
+				t.Errorf("changes %+v, want %+v", op.Changes, want)
+			}
+			want := tc.mapping.EvalUser(&report, false).Values
+			want[schema.Manager] = "U2"
+			if tc.mapping == withGuid && want[schema.NickName] != "owl" {
+				t.Fatalf("the volatile mapping gives nickName %q", want[schema.NickName])
+			}
+			if !reflect.DeepEqual(op.Desired, want) {
+				t.Errorf("desired %v, want %v", op.Desired, want)
+			}
+		})
+	}
+}
+
 func TestBuildGroups(t *testing.T) {
 	alice := person("a1", "Alice", "Smith")
 	bob := person("b2", "Bob", "Jones")
 	carol := person("c3", "Carol", "White")
 	slack := []*scim.User{synced("U1", alice), synced("U3", carol)}
 	carol.AccountEnabled = false
-	eng := directory.Group{ID: "g1", DisplayName: "Engineering", Members: []string{"a1", "b2", "c3", "ghost"}}
+	// A member listed twice is added once.
+	eng := directory.Group{ID: "g1", DisplayName: "Engineering", Members: []string{"b2", "a1", "b2", "c3", "ghost", "a1"}}
 	p := build(t, Input{
 		Snapshot:   &directory.Snapshot{Users: []directory.User{alice, bob, carol}, Groups: []directory.Group{eng}},
 		SlackUsers: slack, UserLinks: map[string]string{"a1": "U1", "c3": "U3"},

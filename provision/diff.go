@@ -52,7 +52,8 @@ func (p *planner) planCreate(op Operation, d *dirState, vals map[string]string, 
 }
 
 // planExisting decides what a matched Slack account needs.
-func (p *planner) planExisting(op Operation, d *dirState, u *scim.User, vals map[string]string, problems []mapping.Problem, active bool) {
+func (p *planner) planExisting(op Operation, ui int32, u *scim.User, vals map[string]string, problems []mapping.Problem, active bool) {
+	d := &p.dirs[ui]
 	if op.UserName == "" {
 		op.UserName = u.UserName
 	}
@@ -81,8 +82,11 @@ func (p *planner) planExisting(op Operation, d *dirState, u *scim.User, vals map
 	case len(op.Changes) == 0 && len(problems) == 0:
 		// Only the manager may differ, and that is known once every user is
 		// matched; most users have a manager, so keep this check small.
-		p.managerOnly.add(managerCheck{sourceID: op.SourceID, target: u, userName: op.UserName,
-			matchedBy: op.MatchedBy, manager: vals[schema.Manager], vals: p.waiting.keep(vals)})
+		c := managerCheck{target: u, matchedBy: op.MatchedBy, manager: vals[schema.Manager], record: ui}
+		if p.volatile {
+			c.vals = p.waiting.keep(vals)
+		}
+		p.managerOnly.add(c)
 		p.in.Mapping.Recycle(vals)
 		return
 	default:
@@ -133,11 +137,17 @@ func updatableTargets(m interface {
 }
 
 // managerCheck is a matched user whose only possible change is the manager.
+// Its directory id and userName are read again from the snapshot record and
+// the values, as few are needed.
 type managerCheck struct {
-	sourceID, userName, matchedBy string
-	target                        *scim.User
-	manager                       string
-	vals                          keptValues
+	matchedBy string
+	target    *scim.User
+	manager   string
+	// record is the user's snapshot record, whose values are evaluated
+	// again if the manager changed; vals keeps them instead when the mapping
+	// is volatile (see waitingValues).
+	record int32
+	vals   keptValues
 }
 
 // checkList holds the manager checks in fixed chunks: nearly every matched
@@ -164,6 +174,18 @@ func (l *checkList) all() iter.Seq[*managerCheck] {
 			}
 		}
 	}
+}
+
+// waitingValues returns the mapped values of a user whose manager changed.
+// Evaluating the mapping again gives the values diffed before, and keeping
+// them for every matched user while managers resolve was a quarter of a
+// million-user plan's memory, all of it fresh pages the kernel has to hand
+// out; only a mapping with Now(), Guid() or RandomString() keeps them.
+func (p *planner) waitingValues(c *managerCheck) map[string]string {
+	if p.volatile {
+		return p.waiting.values(c.vals)
+	}
+	return p.in.Mapping.EvalUser(&p.in.Snapshot.Users[c.record], false).Values
 }
 
 // valueStore keeps the mapped values of users waiting for the manager check
@@ -216,9 +238,14 @@ func (p *planner) managers() {
 			p.plan.Users.Unchanged++
 			continue
 		}
+		vals := p.waitingValues(c)
+		userName := vals[schema.UserName]
+		if userName == "" {
+			userName = c.target.UserName // as planExisting names it
+		}
 		p.plan.Operations = append(p.plan.Operations, Operation{
-			Action: ActionUpdate, Kind: KindUser, SourceID: c.sourceID, TargetID: c.target.ID, UserName: c.userName,
-			MatchedBy: c.matchedBy, Status: StatusPlanned, Desired: p.waiting.values(c.vals), ManagerSourceID: c.manager,
+			Action: ActionUpdate, Kind: KindUser, SourceID: p.in.Snapshot.Users[c.record].ID, TargetID: c.target.ID, UserName: userName,
+			MatchedBy: c.matchedBy, Status: StatusPlanned, Desired: vals, ManagerSourceID: c.manager,
 		})
 	}
 	p.managerOnly, p.waiting = checkList{}, valueStore{}

