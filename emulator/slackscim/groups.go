@@ -92,12 +92,9 @@ func (s *Org) serveGroups(rt scimRoute, r *http.Request, base string) (int, any,
 		}
 		return http.StatusCreated, s.renderGroup(g, base), nil
 	}
-	var body map[string]any
-	if r.Method == http.MethodPut || r.Method == http.MethodPatch {
-		var err *scimError
-		if body, err = scimReadBody(r); err != nil {
-			return 0, nil, err
-		}
+	body, err := writeBody(r)
+	if err != nil {
+		return 0, nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -105,7 +102,6 @@ func (s *Org) serveGroups(rt scimRoute, r *http.Request, base string) (int, any,
 	if g == nil {
 		return 0, nil, scimErr(http.StatusNotFound, "no_such_group")
 	}
-	var err *scimError
 	switch r.Method {
 	case http.MethodPut:
 		err = s.replaceGroup(g, body)

@@ -33,12 +33,9 @@ func (s *Org) serveUsers(rt scimRoute, r *http.Request, base string) (int, any, 
 		}
 		return http.StatusCreated, s.renderUser(u, base, nil), nil
 	}
-	var body map[string]any
-	if r.Method == http.MethodPut || r.Method == http.MethodPatch {
-		var err *scimError
-		if body, err = scimReadBody(r); err != nil {
-			return 0, nil, err
-		}
+	body, err := writeBody(r)
+	if err != nil {
+		return 0, nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -46,7 +43,6 @@ func (s *Org) serveUsers(rt scimRoute, r *http.Request, base string) (int, any, 
 	if u == nil {
 		return 0, nil, scimUserIDError(rt.id)
 	}
-	var err *scimError
 	switch r.Method {
 	case http.MethodGet:
 	case http.MethodPut:
@@ -65,6 +61,14 @@ func (s *Org) serveUsers(rt scimRoute, r *http.Request, base string) (int, any, 
 		return 0, nil, err
 	}
 	return http.StatusOK, s.renderUser(u, base, s.userGroups(u.ID)), nil
+}
+
+// writeBody reads the JSON body of a PUT or PATCH; other methods send none.
+func writeBody(r *http.Request) (map[string]any, *scimError) {
+	if r.Method != http.MethodPut && r.Method != http.MethodPatch {
+		return nil, nil
+	}
+	return scimReadBody(r)
 }
 
 func scimReadBody(r *http.Request) (map[string]any, *scimError) {
