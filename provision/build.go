@@ -47,14 +47,14 @@ type planner struct {
 	// each with the snapshot record that computed it, one map per unique
 	// attribute: a key without the attribute is a third smaller, and a
 	// million users have two each.
-	seen [len(uniqueAttrs)]map[string]int32
+	seen [len(uniqueAttrs)]*strIndex
 
 	// Every Slack id and every directory id gets one small number, once:
 	// the per-id state then lives in slices, and each user costs one
 	// lookup in a big string-keyed map per side instead of one per fact.
-	slackIdx map[string]int32
+	slackIdx *strIndex
 	slack    []slackState
-	dirIdx   map[string]int32
+	dirIdx   *strIndex
 	dirs     []dirState
 	// creating maps a directory user id to its create operation's index.
 	creating map[string]int
@@ -81,9 +81,9 @@ func Build(in Input) *Plan {
 			Version: PlanVersion, CreatedAt: in.Now.UTC(), Source: in.Source, DryRun: true,
 			Operations: []Operation{}, DirectoryUsers: len(in.Snapshot.Users), Incremental: in.Snapshot.Delta != nil,
 		},
-		slackIdx:    make(map[string]int32, len(in.SlackUsers)),
+		slackIdx:    newStrIndex(len(in.SlackUsers)),
 		slack:       make([]slackState, 0, len(in.SlackUsers)),
-		dirIdx:      make(map[string]int32, len(in.Snapshot.Users)),
+		dirIdx:      newStrIndex(len(in.Snapshot.Users)),
 		dirs:        make([]dirState, 0, len(in.Snapshot.Users)),
 		creating:    make(map[string]int),
 		diffTargets: updatableTargets(in.Mapping),
@@ -142,68 +142,93 @@ type dirState struct {
 }
 
 func (p *planner) index() {
-	for _, u := range p.in.SlackUsers {
-		if i, ok := p.slackIdx[u.ID]; ok {
-			p.slack[i].user = u
+	users := p.in.SlackUsers
+	p.slackIdx.each(len(users), func(i int) string { return users[i].ID }, func(i int) {
+		if s, ok := p.slackIdx.add(users[i].ID, int32(len(p.slack))); ok {
+			p.slack[s].user = users[i]
 		} else {
-			p.slackIdx[u.ID] = int32(len(p.slack))
-			p.slack = append(p.slack, slackState{user: u})
+			p.slack = append(p.slack, slackState{user: users[i]})
 		}
-	}
+	})
 	// Record i of the snapshot has slot i; a repeated id is looked up to
 	// the slot of its first record, the one users() plans.
-	for i := range p.in.Snapshot.Users {
-		if _, ok := p.dirIdx[p.in.Snapshot.Users[i].ID]; !ok {
-			p.dirIdx[p.in.Snapshot.Users[i].ID] = int32(i)
-		}
+	records := p.in.Snapshot.Users
+	p.dirIdx.each(len(records), func(i int) string { return records[i].ID }, func(i int) {
+		p.dirIdx.add(records[i].ID, int32(i))
 		p.dirs = append(p.dirs, dirState{present: true})
-	}
+	})
 	for _, e := range p.in.Snapshot.Problems {
 		if e.ID != "" {
 			p.addDir(e.ID)
 		}
 	}
-	// One pass over the links joins both sides: matching a linked user
-	// then looks nothing up, and the links whose user the source did not
-	// return are the deactivation candidates of a full read.
-	linkedSlack, linkedDir := 0, 0
-	for src, id := range p.in.UserLinks {
-		si, linked := p.slackIdx[id]
-		if linked {
-			if !p.slack[si].linked {
-				linkedSlack++
-			}
-			p.slack[si].linkedTo, p.slack[si].linked = src, true
-		}
-		if di, present := p.dirIdx[src]; !present {
-			if p.delta == nil { // an incremental read leaves out the unchanged
-				p.absent = append(p.absent, src)
-			}
-		} else if linked {
-			p.dirs[di].link = si + 1
-			linkedDir++
-		}
-	}
+	linked := p.joinLinks()
 	// At most every unlinked user meets an unlinked account. Growing the
 	// list instead allocated it five times over: a first sync of an org of a
 	// million users links them all.
-	if n := min(len(p.in.Snapshot.Users)-linkedDir, len(p.slack)-linkedSlack); n > 0 {
+	if n := min(len(p.in.Snapshot.Users)-linked.dir, len(p.slack)-linked.slack); n > 0 {
 		p.plan.Links = make([]Link, 0, n)
+	}
+}
+
+// linkCount counts the Slack accounts and the directory users that the
+// store's links join.
+type linkCount struct{ slack, dir int }
+
+// joinLinks joins both sides in one pass over the store's links: matching a
+// linked user then looks nothing up, and the links whose user the source
+// did not return are the deactivation candidates of a full read.
+func (p *planner) joinLinks() (c linkCount) {
+	var srcs, ids [batch]string
+	n := 0
+	join := func() {
+		p.dirIdx.warm(srcs[:n])
+		p.slackIdx.warm(ids[:n])
+		for j := range n {
+			p.joinLink(srcs[j], ids[j], &c)
+		}
+		n = 0
+	}
+	for src, id := range p.in.UserLinks {
+		srcs[n], ids[n] = src, id
+		if n++; n == batch {
+			join()
+		}
+	}
+	join()
+	return c
+}
+
+// joinLink joins the link of directory user src to Slack account id.
+func (p *planner) joinLink(src, id string, c *linkCount) {
+	si, linked := p.slackIdx.get(id)
+	if linked {
+		if !p.slack[si].linked {
+			c.slack++
+		}
+		p.slack[si].linkedTo, p.slack[si].linked = src, true
+	}
+	if di, present := p.dirIdx.get(src); !present {
+		if p.delta == nil { // an incremental read leaves out the unchanged
+			p.absent = append(p.absent, src)
+		}
+	} else if linked {
+		p.dirs[di].link = si + 1
+		c.dir++
 	}
 }
 
 // addDir gives a directory id its slot, if it has none yet, and marks it present.
 func (p *planner) addDir(id string) {
-	if _, ok := p.dirIdx[id]; ok {
+	if _, ok := p.dirIdx.add(id, int32(len(p.dirs))); ok {
 		return
 	}
-	p.dirIdx[id] = int32(len(p.dirs))
 	p.dirs = append(p.dirs, dirState{present: true})
 }
 
 // slackOf returns the state of a Slack account, nil for an unknown id.
 func (p *planner) slackOf(id string) *slackState {
-	if i, ok := p.slackIdx[id]; ok {
+	if i, ok := p.slackIdx.get(id); ok {
 		return &p.slack[i]
 	}
 	return nil
@@ -212,7 +237,7 @@ func (p *planner) slackOf(id string) *slackState {
 // dirOf returns the state of a directory id; an id the source did not
 // return has the zero state.
 func (p *planner) dirOf(id string) dirState {
-	if i, ok := p.dirIdx[id]; ok {
+	if i, ok := p.dirIdx.get(id); ok {
 		return p.dirs[i]
 	}
 	return dirState{}
@@ -314,7 +339,7 @@ func (p *planner) users() {
 		}
 	}
 	for i := range p.seen {
-		p.seen[i] = make(map[string]int32, len(snap.Users))
+		p.seen[i] = newStrIndex(len(snap.Users))
 	}
 	for _, ui := range p.usersByID() {
 		p.user(ui)
@@ -327,7 +352,7 @@ func (p *planner) users() {
 		op := &p.plan.Operations[i]
 		op.UserNameFallbacks = slices.DeleteFunc(op.UserNameFallbacks, func(v string) bool {
 			k, _ := matchKey(schema.UserName, v)
-			_, taken := p.seen[k.attr][k.value]
+			_, taken := p.seen[k.attr].get(k.value)
 			return taken
 		})
 		if len(op.UserNameFallbacks) == 0 {
@@ -416,7 +441,7 @@ func (p *planner) taken(attr, value string) bool {
 		return false
 	}
 	p.indexNames()
-	_, planned := p.seen[k.attr][k.value]
+	_, planned := p.seen[k.attr].get(k.value)
 	return planned || p.byName[k] != nil
 }
 
@@ -442,9 +467,8 @@ func (p *planner) claimNames(ui int32, op *Operation, vals map[string]string, ac
 		if !ok {
 			continue
 		}
-		owner, taken := p.seen[k.attr][k.value]
+		owner, taken := p.seen[k.attr].add(k.value, ui)
 		if !taken {
-			p.seen[k.attr][k.value] = ui
 			continue
 		}
 		dup := p.in.Snapshot.Users[owner].ID

@@ -1,0 +1,136 @@
+package provision
+
+import (
+	"hash/maphash"
+	"math/bits"
+)
+
+// strIndex maps strings to int32 values, for the indexes planning builds
+// over every user of the org (ids, userNames, emails).
+//
+// A Go map would do, but its tables come in powers of two: a million keys
+// get twice the room per key that 100,000 do, and clearing that room and
+// faulting it in from the kernel is time a bigger org paid per user.
+// strIndex sizes its table to the keys it expects. And in an index of a
+// million keys nearly every lookup misses the CPU caches: warm lets the
+// bulk passes load a batch of lookups' memory at once, so that their
+// misses overlap instead of following each other.
+//
+// The table is open-addressed, linear-probed and at most half full. Each
+// entry holds 32 bits of its key's hash and the key's position in keys
+// and vals; 0 is an empty entry.
+type strIndex struct {
+	seed  maphash.Seed
+	table []uint64
+	keys  []string
+	vals  []int32
+	// touched keeps warm's loads from being optimised away.
+	touched byte
+}
+
+// newStrIndex returns an index with room for n keys; it grows past that.
+func newStrIndex(n int) *strIndex {
+	return &strIndex{seed: maphash.MakeSeed(), table: make([]uint64, 2*max(n, 4)),
+		keys: make([]string, 0, n), vals: make([]int32, 0, n)}
+}
+
+// home returns the table position where the probe for key starts, and the
+// tag of key's entries.
+func (x *strIndex) home(key string) (uint64, uint64) {
+	h := maphash.String(x.seed, key)
+	// The position comes from the hash's high bits (a multiply, not a
+	// modulo: the table's length is any number), the tag from its low ones.
+	i, _ := bits.Mul64(h, uint64(len(x.table)))
+	return i, (h | 1) << 32
+}
+
+// probe returns the table position of key's entry, or of the empty entry
+// where it would go, and its tag.
+func (x *strIndex) probe(key string) (int, uint64) {
+	i, tag := x.home(key)
+	for {
+		e := x.table[i]
+		if e == 0 || e&^0xffffffff == tag && x.keys[uint32(e)-1] == key {
+			return int(i), tag
+		}
+		if i++; i == uint64(len(x.table)) {
+			i = 0
+		}
+	}
+}
+
+// get returns the value of key.
+func (x *strIndex) get(key string) (int32, bool) {
+	i, _ := x.probe(key)
+	if e := x.table[i]; e != 0 {
+		return x.vals[uint32(e)-1], true
+	}
+	return 0, false
+}
+
+// add gives key the value v unless it has one: it returns the value key
+// has now and whether it had it before.
+func (x *strIndex) add(key string, v int32) (int32, bool) {
+	i, tag := x.probe(key)
+	if e := x.table[i]; e != 0 {
+		return x.vals[uint32(e)-1], true
+	}
+	x.keys, x.vals = append(x.keys, key), append(x.vals, v)
+	x.table[i] = tag | uint64(len(x.keys))
+	if 2*len(x.keys) > len(x.table) {
+		x.grow()
+	}
+	return v, false
+}
+
+func (x *strIndex) grow() {
+	x.table = make([]uint64, 4*len(x.keys))
+	for n, key := range x.keys {
+		i, tag := x.probe(key)
+		x.table[i] = tag | uint64(n+1)
+	}
+}
+
+// batch is how many lookups warm prepares at once.
+const batch = 32
+
+// warm loads what looking up keys (at most batch of them) reads first: the
+// entry at each key's home, the key it holds and that key's first byte.
+// The loads of each step do not wait on each other, so the CPU overlaps
+// their cache misses; the lookups that follow find the memory in the cache.
+func (x *strIndex) warm(keys []string) {
+	var entries [batch]uint64
+	for j, key := range keys {
+		i, _ := x.home(key)
+		entries[j] = x.table[i]
+	}
+	var held [batch]string
+	for j, e := range entries[:len(keys)] {
+		if e != 0 {
+			held[j] = x.keys[uint32(e)-1]
+		}
+	}
+	var sum byte
+	for _, k := range held[:len(keys)] {
+		if k != "" {
+			sum += k[0]
+		}
+	}
+	x.touched = sum
+}
+
+// each calls do(i) for every i below n, batch at a time, warming the
+// lookups of key(i) before each batch.
+func (x *strIndex) each(n int, key func(int) string, do func(int)) {
+	var keys [batch]string
+	for start := 0; start < n; start += batch {
+		end := min(start+batch, n)
+		for i := start; i < end; i++ {
+			keys[i-start] = key(i)
+		}
+		x.warm(keys[:end-start])
+		for i := start; i < end; i++ {
+			do(i)
+		}
+	}
+}
