@@ -180,12 +180,14 @@ type linkCount struct{ slack, dir int }
 // did not return are the deactivation candidates of a full read.
 func (p *planner) joinLinks() (c linkCount) {
 	var srcs, ids [batch]string
+	var dirSlot, slackSlot [batch]int32
+	var present, linked [batch]bool
 	n := 0
 	join := func() {
-		p.dirIdx.warm(srcs[:n])
-		p.slackIdx.warm(ids[:n])
+		p.dirIdx.lookup(srcs[:n], dirSlot[:], present[:])
+		p.slackIdx.lookup(ids[:n], slackSlot[:], linked[:])
 		for j := range n {
-			p.joinLink(srcs[j], ids[j], &c)
+			p.joinLink(srcs[j], dirSlot[j], present[j], slackSlot[j], linked[j], &c)
 		}
 		n = 0
 	}
@@ -199,16 +201,16 @@ func (p *planner) joinLinks() (c linkCount) {
 	return c
 }
 
-// joinLink joins the link of directory user src to Slack account id.
-func (p *planner) joinLink(src, id string, c *linkCount) {
-	si, linked := p.slackIdx.get(id)
+// joinLink joins the link of directory user src (its slot di, if present)
+// to a Slack account (its slot si, if listed).
+func (p *planner) joinLink(src string, di int32, present bool, si int32, linked bool, c *linkCount) {
 	if linked {
 		if !p.slack[si].linked {
 			c.slack++
 		}
 		p.slack[si].linkedTo, p.slack[si].linked = src, true
 	}
-	if di, present := p.dirIdx.get(src); !present {
+	if !present {
 		if p.delta == nil { // an incremental read leaves out the unchanged
 			p.absent = append(p.absent, src)
 		}

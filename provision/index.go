@@ -24,8 +24,6 @@ type strIndex struct {
 	table []uint64
 	keys  []string
 	vals  []int32
-	// touched keeps warm's loads from being optimised away.
-	touched byte
 }
 
 // newStrIndex returns an index with room for n keys; it grows past that.
@@ -91,44 +89,51 @@ func (x *strIndex) grow() {
 	}
 }
 
-// batch is how many lookups warm prepares at once.
+// batch is how many keys lookup takes at once.
 const batch = 32
 
-// warm loads what looking up keys (at most batch of them) reads first: the
-// entry at each key's home, the key it holds and that key's first byte.
-// The loads of each step do not wait on each other, so the CPU overlaps
-// their cache misses; the lookups that follow find the memory in the cache.
-func (x *strIndex) warm(keys []string) {
+// lookup is get for up to batch keys at once: it sets vals[j] and found[j]
+// to what get(keys[j]) returns. Each of its steps (the entry at each key's
+// home, the key that entry holds, that key's bytes) loads memory that does
+// not depend on the other keys' loads of the step, so the CPU overlaps
+// their cache misses instead of waiting for one after the other.
+func (x *strIndex) lookup(keys []string, vals []int32, found []bool) {
 	var entries [batch]uint64
+	var tags [batch]uint64
 	for j, key := range keys {
-		i, _ := x.home(key)
+		var i uint64
+		i, tags[j] = x.home(key)
 		entries[j] = x.table[i]
 	}
 	var held [batch]string
 	for j, e := range entries[:len(keys)] {
-		if e != 0 {
+		if e&^0xffffffff == tags[j] {
 			held[j] = x.keys[uint32(e)-1]
 		}
 	}
-	var sum byte
-	for _, k := range held[:len(keys)] {
-		if k != "" {
-			sum += k[0]
+	for j, key := range keys {
+		if e := entries[j]; e != 0 && held[j] == key && e&^0xffffffff == tags[j] {
+			vals[j], found[j] = x.vals[uint32(e)-1], true
+			continue
 		}
+		// Not at its home: further along the probe, or not held.
+		vals[j], found[j] = x.get(key)
 	}
-	x.touched = sum
 }
 
-// each calls do(i) for every i below n, batch at a time, warming the
-// lookups of key(i) before each batch.
+// each calls do(i) for every i below n, batch at a time; each batch's
+// lookup of key(i) first brings the memory that do's adds and gets of
+// those keys read into the cache.
 func (x *strIndex) each(n int, key func(int) string, do func(int)) {
 	var keys [batch]string
+	var vals [batch]int32
+	var found [batch]bool
 	for start := 0; start < n; start += batch {
 		end := min(start+batch, n)
 		for i := start; i < end; i++ {
 			keys[i-start] = key(i)
 		}
-		x.warm(keys[:end-start])
+		x.lookup(keys[:end-start], vals[:], found[:])
 		for i := start; i < end; i++ {
 			do(i)
 		}

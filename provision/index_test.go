@@ -29,7 +29,14 @@ func TestStrIndexAgreesWithMap(t *testing.T) {
 			for op := 0; op < 20000; op++ {
 				k := key()
 				if op%97 == 0 {
-					x.warm([]string{k, key(), key()})
+					keys := []string{k, key(), key(), k}
+					vals, found := make([]int32, len(keys)), make([]bool, len(keys))
+					x.lookup(keys, vals, found)
+					for j, k := range keys {
+						if w, ok := want[k]; vals[j] != w || found[j] != ok {
+							t.Fatalf("lookup of %q = %d, %v; want %d, %v", k, vals[j], found[j], w, ok)
+						}
+					}
 				}
 				if rng.IntN(2) == 0 {
 					v, had := x.add(k, int32(op))
