@@ -143,7 +143,7 @@ type dirState struct {
 
 func (p *planner) index() {
 	users := p.in.SlackUsers
-	p.slackIdx.each(len(users), func(i int) string { return users[i].ID }, func(i int) {
+	p.slackIdx.each(len(users), func(i int) string { return users[i].ID }, func(i int, _ int32, _ bool) {
 		if s, ok := p.slackIdx.add(users[i].ID, int32(len(p.slack))); ok {
 			p.slack[s].user = users[i]
 		} else {
@@ -153,7 +153,7 @@ func (p *planner) index() {
 	// Record i of the snapshot has slot i; a repeated id is looked up to
 	// the slot of its first record, the one users() plans.
 	records := p.in.Snapshot.Users
-	p.dirIdx.each(len(records), func(i int) string { return records[i].ID }, func(i int) {
+	p.dirIdx.each(len(records), func(i int) string { return records[i].ID }, func(i int, _ int32, _ bool) {
 		p.dirIdx.add(records[i].ID, int32(i))
 		p.dirs = append(p.dirs, dirState{present: true})
 	})
@@ -669,13 +669,16 @@ func (p *planner) slackID(src string) (string, bool) {
 	return "", false
 }
 
-// member reports whether a directory user is, or will be, an active Slack
-// user who may be a group member. On an incremental read an unchanged,
-// linked user still is one.
-func (p *planner) member(src string) bool {
-	if p.dirOf(src).enabled {
+// member reports whether a directory user, whose state is d, is, or will
+// be, an active Slack user who may be a group member. On an incremental
+// read an unchanged, linked user still is one.
+func (p *planner) member(src string, d dirState) bool {
+	if d.enabled {
 		return true
 	}
-	_, unchanged := p.slackID(src)
-	return unchanged && !p.dirOf(src).present
+	if d.present || p.delta == nil || p.removed[src] {
+		return false
+	}
+	_, linked := p.in.UserLinks[src]
+	return linked
 }

@@ -166,11 +166,15 @@ func (p *planner) groupDeletes(sg *slackGroups) {
 // will be, active Slack users. Slack refuses deactivated members.
 func (p *planner) wantedMembers(g *directory.Group) []string {
 	var out []string
-	for _, m := range g.Members {
-		if p.member(m) {
-			out = append(out, m)
+	p.dirIdx.each(len(g.Members), func(i int) string { return g.Members[i] }, func(i int, slot int32, found bool) {
+		var d dirState
+		if found {
+			d = p.dirs[slot]
 		}
-	}
+		if p.member(g.Members[i], d) {
+			out = append(out, g.Members[i])
+		}
+	})
 	// Sorted, a member listed twice is dropped without a set, which was
 	// half the memory of planning a group.
 	slices.Sort(out)

@@ -121,10 +121,10 @@ func (x *strIndex) lookup(keys []string, vals []int32, found []bool) {
 	}
 }
 
-// each calls do(i) for every i below n, batch at a time; each batch's
-// lookup of key(i) first brings the memory that do's adds and gets of
-// those keys read into the cache.
-func (x *strIndex) each(n int, key func(int) string, do func(int)) {
+// each calls do(i, v, found) for every i below n, with what get(key(i))
+// returns, batch at a time: each batch is one lookup, whose loads also
+// bring into the cache what do's own adds and gets of those keys read.
+func (x *strIndex) each(n int, key func(int) string, do func(i int, v int32, found bool)) {
 	var keys [batch]string
 	var vals [batch]int32
 	var found [batch]bool
@@ -135,7 +135,7 @@ func (x *strIndex) each(n int, key func(int) string, do func(int)) {
 		}
 		x.lookup(keys[:end-start], vals[:], found[:])
 		for i := start; i < end; i++ {
-			do(i)
+			do(i, vals[i-start], found[i-start])
 		}
 	}
 }

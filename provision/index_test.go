@@ -66,7 +66,7 @@ func TestStrIndexEach(t *testing.T) {
 	for _, n := range []int{0, 1, batch, batch + 1, 3*batch - 1} {
 		x := newStrIndex(n)
 		var seen []int
-		x.each(n, func(i int) string { return fmt.Sprint(i) }, func(i int) { seen = append(seen, i) })
+		x.each(n, func(i int) string { return fmt.Sprint(i) }, func(i int, _ int32, _ bool) { seen = append(seen, i) })
 		if len(seen) != n {
 			t.Fatalf("n=%d: visited %d", n, len(seen))
 		}
