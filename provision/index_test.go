@@ -61,12 +61,21 @@ func TestStrIndexAgreesWithMap(t *testing.T) {
 	}
 }
 
-// TestStrIndexEach visits every position once, in order, in batches.
+// TestStrIndexEach visits every position once, in order, batch at a time,
+// with what the index holds for its key.
 func TestStrIndexEach(t *testing.T) {
 	for _, n := range []int{0, 1, batch, batch + 1, 3*batch - 1} {
 		x := newStrIndex(n)
+		for i := 0; i < n; i += 2 {
+			x.add(fmt.Sprint(i), int32(10*i))
+		}
 		var seen []int
-		x.each(n, func(i int) string { return fmt.Sprint(i) }, func(i int, _ int32, _ bool) { seen = append(seen, i) })
+		x.each(n, func(i int) string { return fmt.Sprint(i) }, func(i int, v int32, found bool) {
+			if want := i%2 == 0; found != want || found && v != int32(10*i) {
+				t.Errorf("n=%d: key %d: %d, %v; want %d, %v", n, i, v, found, 10*i, want)
+			}
+			seen = append(seen, i)
+		})
 		if len(seen) != n {
 			t.Fatalf("n=%d: visited %d", n, len(seen))
 		}
@@ -88,6 +97,10 @@ func TestStrIndexTagIsNotIdentity(t *testing.T) {
 	x.table[i] = tag | 1 // the position of "a" in keys
 	if v, ok := x.get("b"); ok {
 		t.Fatalf(`get("b") = %d, found; "b" was never added`, v)
+	}
+	vals, found := make([]int32, 2), make([]bool, 2)
+	if x.lookup([]string{"b", "a"}, vals, found); found[0] || !found[1] || vals[1] != 1 {
+		t.Fatalf(`lookup of "b", "a" = %v, %v; want only "a", 1`, vals, found)
 	}
 	if v, had := x.add("b", 2); had || v != 2 {
 		t.Fatalf(`add("b", 2) = %d, %v; want 2, false`, v, had)
