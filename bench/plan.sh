@@ -11,7 +11,7 @@ trap 'rm -rf "$out"' EXIT
 echo "== planning benchmarks (directory and Slack both populated, 1% changed)"
 go test -run '^$' -bench 'Build(10k|100k|100kDirectMapping)$' -benchmem -count 6 -benchtime 3x ./provision/ | grep -E '^Benchmark'
 
-echo "== scaling: 300k and 1M users (minutes; cpu-ns/user should stay flat)"
+echo "== scaling: 300k and 1M users (minutes; bench/scaling.sh compares 100k and 1M per user)"
 go test -run '^$' -bench 'Build(300k|1M)$' -benchmem -benchtime 2x -timeout 60m ./provision/ | grep -E '^Benchmark'
 
 echo "== peak memory of the 100k benchmark process (setup included: 100k directory users, 100k Slack users)"
