@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Measures how planning scales, the way a sync plans: one plan per process,
 # so every size pays the same fresh heap. Runs BenchmarkBuild1M and
-# BenchmarkBuild100k with -benchtime 1x in fresh processes, interleaved (one
+# BenchmarkBuild100k (a re-sync: every user linked), or with
+# PLAN=BuildFirstSync the first sync of an org whose accounts exist (no
+# links: every user found by externalId), with -benchtime 1x in fresh
+# processes, interleaved (one
 # 1M run, then two 100k runs, ROUNDS times, default 5) so that the machine's
 # drift falls on both sizes alike, and prints each run's CPU per user (user +
 # system), system time, bytes and page faults per user, the medians, and the
@@ -9,6 +12,7 @@
 #
 #   bash bench/scaling.sh
 #   ROUNDS=9 bash bench/scaling.sh
+#   PLAN=BuildFirstSync bash bench/scaling.sh
 #   PLAN_TEST=/tmp/before.test bash bench/scaling.sh   # a test binary built
 #                                                      # elsewhere (go test -c)
 # docs/performance.md records the figures.
@@ -25,8 +29,8 @@ fi
 # plan SIZE USERS: one plan in a fresh process; prints "cpu-ns sys-ns bytes
 # faults", per user.
 plan() {
-	"$bin" -test.run '^$' -test.bench "Build$1\$" -test.benchmem -test.benchtime 1x |
-		awk -v users="$2" '/^BenchmarkBuild/ {
+	"$bin" -test.run '^$' -test.bench "${PLAN:-Build}$1\$" -test.benchmem -test.benchtime 1x |
+		awk -v users="$2" '/^Benchmark/ {
 			for (i = 3; i < NF; i++) m[$(i+1)] = $i
 			printf "%s %s %.0f %s\n", m["cpu-ns/user"], m["sys-ns/user"], m["B/op"] / users, m["faults/user"]
 		}'

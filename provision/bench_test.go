@@ -59,8 +59,10 @@ func usage(b *testing.B) (cpu, sys time.Duration, faults int64) {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), time.Duration(ru.Stime.Nano()), ru.Minflt
 }
 
-func benchmarkBuild(b *testing.B, n int) {
-	in := benchInput(b, n)
+func benchmarkBuild(b *testing.B, n int) { benchmarkPlans(b, n, benchInput(b, n)) }
+
+// benchmarkPlans plans in, an org of n users, b.N times.
+func benchmarkPlans(b *testing.B, n int, in Input) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	var cpu, sys time.Duration

@@ -41,8 +41,7 @@ type planner struct {
 	in   Input
 	plan *Plan
 
-	byExternal map[string]int32
-	byName     map[nameKey]*scim.User
+	byName map[nameKey]*scim.User
 	// seen holds the userNames and emails of the users planned so far,
 	// each with the snapshot record that computed it, one map per unique
 	// attribute: a key without the attribute is a third smaller, and a
@@ -128,17 +127,18 @@ type slackState struct {
 
 // dirState is what planning learns about one directory id.
 type dirState struct {
+	// target is the Slack id of a matched user.
+	target string
+	// link is 1 + the slot of the Slack account the store links the
+	// user to, 0 for none; external, of an unlinked user, 1 + the slot of
+	// the account whose externalId is the user's id.
+	link, external int32
 	// present: the source returned the id, readable or not, so it may not
 	// be deactivated for being absent.
 	present bool
 	// enabled: the user is, or will be, an active member.
 	enabled bool
-	// target is the Slack id of a matched user.
-	target  string
 	matched bool
-	// link is 1 + the slot of the Slack account the store links the
-	// user to, 0 for none.
-	link int32
 }
 
 func (p *planner) index() {
@@ -163,6 +163,9 @@ func (p *planner) index() {
 		}
 	}
 	linked := p.joinLinks()
+	if linked.dir < len(p.in.Snapshot.Users) { // on a re-sync every user is linked
+		p.joinExternal()
+	}
 	// At most every unlinked user meets an unlinked account. Growing the
 	// list instead allocated it five times over: a first sync of an org of a
 	// million users links them all.
@@ -253,22 +256,28 @@ func (p *planner) byID(id string) *scim.User {
 	return nil
 }
 
-// external returns the state of the Slack account whose externalId is a
-// directory id. Its index is built the first time a directory user has no
-// link: on a re-sync every user has one.
-func (p *planner) external(sourceID string) *slackState {
-	if p.byExternal == nil {
-		p.byExternal = make(map[string]int32, len(p.slack))
-		for i, s := range p.slack {
-			if s.user.ExternalID != "" {
-				p.byExternal[s.user.ExternalID] = int32(i)
-			}
+// joinExternal finds, for every directory user without a link, the Slack
+// account whose externalId is its id: a first sync of an org whose
+// accounts an earlier tool created finds them all this way. One bulk pass,
+// a batch of lookups at a time, instead of one lookup per user as users are
+// planned.
+func (p *planner) joinExternal() {
+	byExternal := newStrIndex(len(p.slack))
+	// Of two accounts with one externalId the later is kept: going
+	// backwards, the first added.
+	last := len(p.slack) - 1
+	externalID := func(i int) string { return p.slack[last-i].user.ExternalID }
+	byExternal.each(len(p.slack), externalID, func(i int, _ int32, _ bool) {
+		if id := externalID(i); id != "" {
+			byExternal.add(id, int32(last-i))
 		}
-	}
-	if i, ok := p.byExternal[sourceID]; ok {
-		return &p.slack[i]
-	}
-	return nil
+	})
+	records := p.in.Snapshot.Users
+	byExternal.each(len(records), func(i int) string { return records[i].ID }, func(i int, slot int32, found bool) {
+		if found && p.dirs[i].link == 0 {
+			p.dirs[i].external = slot + 1
+		}
+	})
 }
 
 // uniqueAttrs are the Slack attributes that find one account by value:
@@ -567,8 +576,8 @@ func (p *planner) match(sourceID string, d *dirState, vals map[string]string) (u
 	if d.link > 0 {
 		return p.claim(sourceID, &p.slack[d.link-1], "link")
 	}
-	if s := p.external(sourceID); s != nil {
-		return p.claim(sourceID, s, "externalId")
+	if d.external > 0 {
+		return p.claim(sourceID, &p.slack[d.external-1], "externalId")
 	}
 	for _, attr := range p.in.Mapping.UserMatching() {
 		if u := p.named(attr, vals[attr]); u != nil {

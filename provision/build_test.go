@@ -518,3 +518,44 @@ func TestMatchKey(t *testing.T) {
 		t.Errorf("userName and email keys collide: %v", u)
 	}
 }
+
+// TestBuildMatchesByExternalID: a directory user without a usable link is
+// found by the externalId an earlier sync (or another tool) set.
+func TestBuildMatchesByExternalID(t *testing.T) {
+	alice := person("a1", "Alice", "Smith")
+	promoted := alice
+	promoted.JobTitle = "CTO" // so the match shows as an update
+	account := func(id, email, externalID string) *scim.User {
+		u := synced(id, alice)
+		u.Emails[0].Value, u.ExternalID = email, externalID
+		return u
+	}
+	tests := []struct {
+		name       string
+		slack      []*scim.User
+		links      map[string]string
+		wantTarget string
+		wantHow    string
+		wantLink   bool
+	}{
+		{"of two accounts with one externalId, the later", []*scim.User{account("U1", "x1@example.com", "a1"), account("U2", "x2@example.com", "a1")},
+			nil, "U2", "externalId", true},
+		{"a link wins over an externalId", []*scim.User{account("U1", "x1@example.com", ""), account("U2", "x2@example.com", "a1")},
+			map[string]string{"a1": "U1"}, "U1", "link", false},
+		{"a link to an account Slack no longer lists falls back to the externalId", []*scim.User{account("U2", "x2@example.com", "a1")},
+			map[string]string{"a1": "U9"}, "U2", "externalId", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := build(t, Input{Snapshot: &directory.Snapshot{Users: []directory.User{promoted}}, SlackUsers: tt.slack, UserLinks: tt.links})
+			op := opsOf(p)["user:a1"]
+			if op.Action != ActionUpdate || op.TargetID != tt.wantTarget || op.MatchedBy != tt.wantHow {
+				t.Fatalf("a1: %s of %q matched by %q; want update of %q by %q", op.Action, op.TargetID, op.MatchedBy, tt.wantTarget, tt.wantHow)
+			}
+			linked := slices.ContainsFunc(p.Links, func(l Link) bool { return l.SourceID == "a1" && l.TargetID == tt.wantTarget })
+			if linked != tt.wantLink {
+				t.Fatalf("link a1 → %s planned: %v, want %v (links %+v)", tt.wantTarget, linked, tt.wantLink, p.Links)
+			}
+		})
+	}
+}
