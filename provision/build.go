@@ -163,9 +163,7 @@ func (p *planner) index() {
 		}
 	}
 	linked := p.joinLinks()
-	if linked.dir < len(p.in.Snapshot.Users) { // on a re-sync every user is linked
-		p.joinExternal()
-	}
+	p.joinExternal()
 	// At most every unlinked user meets an unlinked account. Growing the
 	// list instead allocated it five times over: a first sync of an org of a
 	// million users links them all.
@@ -262,6 +260,10 @@ func (p *planner) byID(id string) *scim.User {
 // a batch of lookups at a time, instead of one lookup per user as users are
 // planned.
 func (p *planner) joinExternal() {
+	records := p.in.Snapshot.Users
+	if !slices.ContainsFunc(p.dirs[:len(records)], func(d dirState) bool { return d.link == 0 }) {
+		return // a re-sync: every user is linked
+	}
 	byExternal := newStrIndex(len(p.slack))
 	// Of two accounts with one externalId the later is kept: going
 	// backwards, the first added.
@@ -272,7 +274,6 @@ func (p *planner) joinExternal() {
 			byExternal.add(id, int32(last-i))
 		}
 	})
-	records := p.in.Snapshot.Users
 	byExternal.each(len(records), func(i int) string { return records[i].ID }, func(i int, slot int32, found bool) {
 		if found && p.dirs[i].link == 0 {
 			p.dirs[i].external = slot + 1

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -534,20 +535,24 @@ func TestBuildMatchesByExternalID(t *testing.T) {
 		name       string
 		slack      []*scim.User
 		links      map[string]string
+		problems   []directory.RecordError
 		wantTarget string
 		wantHow    string
 		wantLink   bool
 	}{
 		{"of two accounts with one externalId, the later", []*scim.User{account("U1", "x1@example.com", "a1"), account("U2", "x2@example.com", "a1")},
-			nil, "U2", "externalId", true},
+			nil, nil, "U2", "externalId", true},
 		{"a link wins over an externalId", []*scim.User{account("U1", "x1@example.com", ""), account("U2", "x2@example.com", "a1")},
-			map[string]string{"a1": "U1"}, "U1", "link", false},
+			map[string]string{"a1": "U1"}, nil, "U1", "link", false},
 		{"a link to an account Slack no longer lists falls back to the externalId", []*scim.User{account("U2", "x2@example.com", "a1")},
-			map[string]string{"a1": "U9"}, "U2", "externalId", true},
+			map[string]string{"a1": "U9"}, nil, "U2", "externalId", true},
+		// As many links as users, but one is an unreadable record's.
+		{"a linked unreadable record does not hide an unlinked user", []*scim.User{account("U3", "x3@example.com", "c3"), account("U2", "x2@example.com", "a1")},
+			map[string]string{"c3": "U3"}, []directory.RecordError{{ID: "c3", Kind: "user", Err: errors.New("no mail")}}, "U2", "externalId", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := build(t, Input{Snapshot: &directory.Snapshot{Users: []directory.User{promoted}}, SlackUsers: tt.slack, UserLinks: tt.links})
+			p := build(t, Input{Snapshot: &directory.Snapshot{Users: []directory.User{promoted}, Problems: tt.problems}, SlackUsers: tt.slack, UserLinks: tt.links})
 			op := opsOf(p)["user:a1"]
 			if op.Action != ActionUpdate || op.TargetID != tt.wantTarget || op.MatchedBy != tt.wantHow {
 				t.Fatalf("a1: %s of %q matched by %q; want update of %q by %q", op.Action, op.TargetID, op.MatchedBy, tt.wantTarget, tt.wantHow)
