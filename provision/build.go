@@ -43,14 +43,14 @@ type planner struct {
 
 	byName map[nameKey]*scim.User
 	// seen holds the userNames and emails of the users planned so far,
-	// each with the snapshot record that computed it, one map per unique
-	// attribute: a key without the attribute is a third smaller, and a
+	// each with the snapshot record that computed it, one index per
+	// unique attribute: a key without the attribute is smaller, and a
 	// million users have two each.
 	seen [len(uniqueAttrs)]*strIndex
 
 	// Every Slack id and every directory id gets one small number, once:
 	// the per-id state then lives in slices, and each user costs one
-	// lookup in a big string-keyed map per side instead of one per fact.
+	// lookup in a big string index per side instead of one per fact.
 	slackIdx *strIndex
 	slack    []slackState
 	dirIdx   *strIndex
